@@ -1,0 +1,113 @@
+"""Ingest benchmark: `inspect` (bytes -> every metric, flag, finding and the JSON document) against
+`pandas.read_excel(engine="openpyxl")` alone on the same file, timed in the same run.
+
+    .venv/bin/python bench/ingest.py            # 1,000 and 50,000 rows
+    .venv/bin/python bench/ingest.py 1000 5000  # other sizes
+
+Prints a Markdown table; the ratio is inspect / openpyxl read (lower is better; the target at
+50,000 rows is <= 0.25).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from jixiao.report import inspect_bytes  # noqa: E402
+
+UNITS = ["科协本级", "科工中心", "进修学院", "科技馆", "学会服务中心", "科普中心"]
+
+
+def build_workbook(rows: int, seed: int = 7) -> bytes:
+    rnd = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("项目单位自评汇总表")
+    ws.append(["某省科学技术协会"])
+    ws.append(["2023年度项目单位自评汇总表"])
+    ws.append(
+        [
+            "序号",
+            "单位",
+            "项目名称",
+            "全年预算数（万元）",
+            "全年执行数（万元）",
+            "预算执行率",
+            "资金管理情况得分率",
+            "成本指标得分率",
+            "产出指标得分率",
+            "效益指标得分率",
+            "满意度指标得分率",
+            "自评得分",
+            "是否有较大偏差",
+        ]
+    )
+    total_b = total_e = 0.0
+    for i in range(rows):
+        budget = rnd.randint(100, 500_000) / 100
+        executed = round(budget * rnd.choice([1, 1, 0.98, 0.9, 0.75, 0.5, 0]), 2)
+        out = rnd.choice([1, 1, 0.95, 0.9])
+        rate = executed / budget
+        score = round(10 * min(rate, 1) + 20 + 40 * out + 30, 2)
+        printed = f"{rate * 100:.2f}%" if i % 7 == 0 else rate
+        ws.append(
+            [
+                i + 1,
+                UNITS[i % len(UNITS)],
+                f"项目{i + 1:06d}",
+                budget,
+                executed,
+                printed,
+                1,
+                "/",
+                out,
+                1,
+                1,
+                score,
+                "是" if rate < 0.9 or out < 1 else "否",
+            ]
+        )
+        total_b += budget
+        total_e += executed
+    ws.append([None, None, "合计", round(total_b, 2), round(total_e, 2), total_e / total_b])
+    ws.append(["注：预算执行率 = 全年执行数 ÷ 全年预算数。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(sizes: list[int]) -> None:
+    print("| 行数 | openpyxl 读取 (s) | inspect 全流程 (s) | 比值 inspect/openpyxl | inspect 峰值内存 (MB) |")
+    print("|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        data = build_workbook(n)
+        repeat = 3 if n <= 5000 else 1
+        baseline = best_of(lambda d=data: pd.read_excel(io.BytesIO(d), engine="openpyxl", header=2), repeat)
+        ours = best_of(lambda d=data: json.dumps(inspect_bytes(d, "bench.xlsx"), ensure_ascii=False), repeat)
+        tracemalloc.start()
+        inspect_bytes(data, "bench.xlsx")
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        print(f"| {n:,} | {baseline:.2f} | {ours:.2f} | {ours / baseline:.2f} | {peak:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 50_000])

@@ -1,0 +1,29 @@
+"""Every st.session_state key the app uses, defined once.
+
+Widget state is dropped when the page changes, so parsed data and settings live under these keys,
+not under widget keys. components/data.py is the only module that writes the dataset keys.
+"""
+
+from __future__ import annotations
+
+# --- the current dataset --------------------------------------------------------------------
+DATASET = "jx_dataset"  # jixiao.analysis.Analysis of the current project table (or None)
+TABLE = "jx_table"  # jixiao.model.ProjectTable the analysis is computed from (or None)
+KIND = "jx_kind"  # jixiao.model.KIND_* of the loaded file
+UPLOAD_NAME = "jx_upload_name"
+UPLOAD_BYTES = "jx_upload_bytes"
+UPLOAD_DIGEST = "jx_upload_digest"  # sha256 of UPLOAD_BYTES: the parse cache key
+LAST_KIND = "jx_last_kind"  # kind of the last file read successfully (the import page says what it was)
+UPLOAD_ERROR = "jx_upload_error"  # the last friendly error message, shown on the import page
+UPLOAD_SEEN = "jx_upload_seen"  # digest of the last file the uploader handed us (parsed once)
+OVERRIDES = "jx_overrides"  # the user's corrections on the import page (sheet, header rows, columns, unit)
+SETTINGS = "jx_settings"  # jixiao.settings.Settings (always a valid one)
+SETTINGS_ERROR = "jx_settings_error"  # why the last edit of the settings was not applied
+
+# --- 部门决算 (final accounts) -----------------------------------------------------------------
+FINAL_ACCOUNTS = "jx_final_accounts"
+FINAL_ACCOUNTS_NAME = "jx_final_accounts_name"  # file the 决算 data came from
+
+# --- 自评表 (per-project forms) ----------------------------------------------------------------
+FORMS = "jx_forms"  # jixiao.forms.FormsDataset (or None): the detail behind a table rolled up from 自评表
+FORMS_UPLOAD_DIGEST = "jx_forms_upload_digest"  # sha256 of the last forms upload read, so reruns skip it

@@ -1,0 +1,101 @@
+"""Command line: ``python -m jixiao inspect FILE --json`` and friends.
+
+Every subcommand prints one JSON document (or a short Chinese summary) and exits 0; input it cannot
+read gives exit 2 and one Chinese line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from jixiao.model import IngestError
+from jixiao.schemes import SchemeError
+
+EXIT_BAD_INPUT = 2
+
+
+def _print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def _read_bytes(path: str) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise IngestError(f"找不到文件：{path}")
+    return p.read_bytes()
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from jixiao.report import inspect_bytes
+
+    doc = inspect_bytes(_read_bytes(args.file), Path(args.file).name, scheme=args.scheme)
+    if args.json:
+        _print_json(doc)
+    else:
+        from jixiao.report import summary_text
+
+        sys.stdout.write(summary_text(doc) + "\n")
+    return 0
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    """Recompute every change / share / completion statement of a report's text."""
+    from jixiao.final_accounts import load_figures
+    from jixiao.statements import check_bytes, summary
+
+    figures = None
+    if args.figures:
+        figures, _ = load_figures(_read_bytes(args.figures), Path(args.figures).name)
+    statements = check_bytes(_read_bytes(args.file), Path(args.file).name, figures)
+    if args.json:
+        _print_json({"statements": [s.to_dict() for s in statements], "summary": summary(statements)})
+    else:
+        for s in statements:
+            sys.stdout.write(f"[{s.status}] {s.text}" + (f" —— {s.note}" if s.note else "") + "\n")
+        counts = summary(statements)
+        sys.stdout.write("，".join(f"{k}{v}处" for k, v in counts.items()) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jixiao", description="绩效看板：预算执行率、绩效自评与部门决算的检查工具"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("inspect", help="读取一个工作簿，重新计算并审核")
+    p.add_argument("file")
+    p.add_argument(
+        "--scheme", default="auto", help="权重方案：auto、henan、mof 或 custom:执行率=10,产出=50,…"
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("check-text", help="核对决算说明文字中的增减额、增减率、占比和完成预算比例")
+    p.add_argument("file", help="报告文字：.txt（UTF-8/GBK）或 .docx")
+    p.add_argument(
+        "--figures", help="决算数据：JSON（如 liangshan_2023_final_accounts.json）或填好的模板 .xlsx"
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_check_text)
+
+    # Further subcommands (check-text, import, datasets, export) are added here, one cmd_* each.
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (IngestError, SchemeError) as exc:
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return EXIT_BAD_INPUT
+    except (OSError, UnicodeError, ValueError) as exc:
+        # Input trouble we did not foresee must still not print a traceback to a user.
+        sys.stderr.write(f"错误：无法读取输入（{type(exc).__name__}）。\n")
+        return EXIT_BAD_INPUT

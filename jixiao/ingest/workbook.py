@@ -1,0 +1,252 @@
+"""File bytes -> sheets of cell values, with the guards a server needs before it parses anything.
+
+Every reader (summary tables, forms, final accounts) starts here, so file-type sniffing, encodings
+and the Chinese messages for unreadable files exist once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from jixiao.model import IngestError
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_SHEETS = 200
+MAX_ROWS = 200_000
+MAX_COLS = 200
+# A real xlsx compresses about 5-10x; more than this is a zip bomb, refused without inflating it.
+MAX_UNCOMPRESSED = 400 * 1024 * 1024
+MAX_RATIO = 200
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]  # rows[r][c]; "" for an empty cell; every row padded to the same width
+    # merged ranges as (first_row, first_col, last_row, last_col), 0-based inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was cut (caps), said to the user
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+
+def _suffix(filename: str) -> str:
+    name = filename.lower().strip()
+    dot = name.rfind(".")
+    return name[dot:] if dot >= 0 else ""
+
+
+def sniff_kind(data: bytes, filename: str) -> str:
+    """'xlsx', 'xls' or 'csv' from the bytes themselves; the file name only breaks ties."""
+    if not data:
+        raise IngestError("文件是空的（0 字节），请重新导出后再上传。")
+    suffix = _suffix(filename)
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head == OLE_MAGIC:
+        if (
+            b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e"
+            in data[:2_000_000]
+        ):
+            raise IngestError(
+                "工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再上传。"
+            )
+        return "xls"
+    if head.startswith(b"%PDF"):
+        raise IngestError("这是 PDF 文件，不是电子表格。请上传 Excel（.xlsx/.xls）或 CSV 文件。")
+    if suffix in (".docx", ".doc", ".pptx", ".ppt", ".pdf", ".png", ".jpg", ".jpeg", ".zip", ".rar", ".txt"):
+        raise IngestError(f"不支持 {suffix} 文件。请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。")
+    if suffix in (".xlsx", ".xlsm"):
+        raise IngestError("文件扩展名是 Excel，但内容不是有效的 Excel 工作簿（文件可能已损坏或被截断）。")
+    if suffix == ".xls" and not _looks_like_text(data):
+        raise IngestError("文件扩展名是 .xls，但内容不是有效的 Excel 工作簿（文件可能已损坏）。")
+    if _looks_like_text(data):
+        return "csv"
+    raise IngestError("无法识别的文件类型。请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return False
+    try:
+        decode_text(sample, strict_tail=False)
+    except IngestError:
+        return False
+    return True
+
+
+def decode_text(data: bytes, strict_tail: bool = True) -> str:
+    """UTF-8 (with or without BOM), then GB18030 (a superset of GBK, what Excel saves on Chinese Windows)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            # A sample cut in the middle of a multi-byte character is still that encoding.
+            if not strict_tail and exc.start >= len(data) - 3:
+                return data[: exc.start].decode(encoding)
+    raise IngestError("CSV 文件的编码无法识别（不是 UTF-8 或 GBK）。请在 Excel 中另存为“CSV UTF-8”后再上传。")
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse broken archives and zip bombs from the central directory alone, before inflating."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise IngestError(
+            "Excel 文件已损坏（压缩包结构不完整），无法打开。请重新保存或导出后再上传。"
+        ) from exc
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names:
+            raise IngestError(
+                "压缩包不是 Excel 工作簿（缺少工作簿结构）。请上传 .xlsx/.xlsm/.xls 或 CSV 文件。"
+            )
+        total = sum(i.file_size for i in infos)
+        packed = max(1, sum(i.compress_size for i in infos))
+        if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+            raise IngestError(
+                f"工作簿解压后约 {total / 1024 / 1024:.0f} MB，压缩比异常（{total / packed:.0f} 倍），"
+                "疑似“压缩炸弹”，已拒绝读取。"
+            )
+        sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if len(sheets) > MAX_SHEETS:
+            raise IngestError(
+                f"工作簿有 {len(sheets)} 个工作表，超过上限 {MAX_SHEETS} 个。请只保留需要的工作表。"
+            )
+
+
+def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> list[Sheet]:
+    """Every sheet of an Excel file, or the one 'sheet' of a CSV. Raises IngestError with a Chinese message."""
+    if len(data) > max_bytes:
+        raise IngestError(
+            f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.0f} MB。"
+        )
+    kind = sniff_kind(data, filename)
+    if kind == "csv":
+        sheets = [_read_csv(data, filename)]
+    else:
+        if kind == "xlsx":
+            check_zip(data)
+        sheets = _read_excel(data)
+    if not any(s.rows for s in sheets):
+        raise IngestError("文件里没有任何数据（所有工作表都是空的）。")
+    return sheets
+
+
+def _read_csv(data: bytes, filename: str) -> Sheet:
+    text = decode_text(data)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+        if i >= MAX_ROWS:
+            notes.append(f"CSV 超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
+            break
+        rows.append([c.strip() for c in row[:MAX_COLS]])
+    name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    return Sheet(name=name, rows=_pad(rows), notes=notes)
+
+
+def _read_excel(data: bytes) -> list[Sheet]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise IngestError(_calamine_message(exc)) from exc
+    sheets: list[Sheet] = []
+    names = list(wb.sheet_names)
+    for name in names[:MAX_SHEETS]:
+        try:
+            sh = wb.get_sheet_by_name(name)
+            notes: list[str] = []
+            rows = sh.to_python(skip_empty_area=False)
+            if len(rows) > MAX_ROWS:
+                notes.append(f"工作表「{name}」有 {len(rows)} 行，只读取了前 {MAX_ROWS} 行。")
+                rows = rows[:MAX_ROWS]
+            if rows and len(rows[0]) > MAX_COLS:
+                notes.append(f"工作表「{name}」超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
+                rows = [r[:MAX_COLS] for r in rows]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (getattr(sh, "merged_cell_ranges", None) or [])]
+        except (CalamineError, ValueError, OSError) as exc:  # one bad sheet should not hide the good ones
+            sheets.append(
+                Sheet(name=name, rows=[], notes=[f"工作表「{name}」无法读取：{_calamine_message(exc)}"])
+            )
+            continue
+        sheets.append(
+            Sheet(
+                name=name,
+                rows=_pad(_plain_rows(rows)),
+                merged=merged,
+                notes=notes,
+            )
+        )
+    return sheets
+
+
+def _calamine_message(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return "工作簿设置了密码（已加密），无法读取。请取消密码后另存再上传。"
+    return "Excel 文件已损坏或格式不受支持，无法打开。请在 Excel/WPS 中另存为 .xlsx 后再上传。"
+
+
+_SIMPLE = frozenset({str, float, int})
+
+
+def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Dates to ISO text, None to "". Rows are scanned with a fast check first: most sheets have
+    no date at all, and converting 650,000 cells one by one costs a tenth of a second."""
+    out = []
+    for r in rows:
+        if all(type(v) in _SIMPLE for v in r):
+            out.append(r)
+        else:
+            out.append([v if type(v) in _SIMPLE else _plain(v) for v in r])
+    return out
+
+
+def _plain(v: Any) -> Any:
+    """Dates become ISO text; everything else stays as calamine gives it (str, int, float, bool)."""
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (time, timedelta)):
+        return str(v)
+    return "" if v is None else v
+
+
+def _pad(rows: list[list[Any]]) -> list[list[Any]]:
+    # Trailing empty rows carry nothing and cost time on a 50,000-row sheet.
+    while rows and all(v == "" for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]

@@ -1,0 +1,204 @@
+"""The canonical datasets every reader produces and every page, export and store consumes.
+
+Column names live here and nowhere else. Money is in 万元 (float, rounded to 2 decimals only when
+shown); rates and 得分率 are in percent (86.23, not 0.8623); None/NaN means "missing" and the
+string marker NOT_APPLICABLE is never stored in a numeric column (see ``na_components``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# --- project table columns (one row per project) -------------------------------------------
+SHEET_ROW = "sheet_row"  # 1-based row number in the source sheet, as Excel shows it
+SEQ = "seq"  # 序号 as printed, or None
+UNIT = "unit"
+CODE = "code"
+PROJECT = "project"
+BUDGET = "budget"  # 万元 (调整后预算数 where the table has it)
+EXECUTED = "executed"  # 万元
+REPORTED_RATE = "reported_execution_rate"  # percent as printed, or None
+REPORTED_RATE_DECIMALS = "reported_rate_decimals"  # decimals the printed rate shows (for comparing)
+REPORTED_SCORE = "reported_score"
+SELF_FLAG = "self_flag"  # the unit's own 是否有较大偏差: True / False / None
+
+# 得分率 columns, percent. The key is the component name used by weight schemes.
+RATE_FUNDS = "rate_funds"
+RATE_COST = "rate_cost"
+RATE_OUTPUT = "rate_output"
+RATE_BENEFIT = "rate_benefit"
+RATE_SATISFACTION = "rate_satisfaction"
+NA_COMPONENTS = "na_components"  # tuple of component names marked '/' (not applicable) on the row
+
+# Computed by jixiao.metrics
+EXECUTION_RATE = "execution_rate"
+COMPUTED_SCORE = "computed_score"
+SCORE = "score"  # the score the roll-ups use: reported where given, else computed
+GRADE = "grade"
+FLAGS = "flags"  # list[Flag]
+
+# Components of a score: the execution rate plus the five 得分率 columns.
+COMPONENT_EXECUTION = "execution"
+COMPONENT_COLUMNS: dict[str, str] = {
+    "funds": RATE_FUNDS,
+    "cost": RATE_COST,
+    "output": RATE_OUTPUT,
+    "benefit": RATE_BENEFIT,
+    "satisfaction": RATE_SATISFACTION,
+}
+COMPONENTS: tuple[str, ...] = (COMPONENT_EXECUTION, *COMPONENT_COLUMNS)
+COMPONENT_LABELS: dict[str, str] = {
+    "execution": "预算执行率",
+    "funds": "资金管理",
+    "cost": "成本指标",
+    "output": "产出指标",
+    "benefit": "效益指标",
+    "satisfaction": "满意度指标",
+}
+
+PROJECT_COLUMNS: tuple[str, ...] = (
+    SHEET_ROW,
+    SEQ,
+    UNIT,
+    CODE,
+    PROJECT,
+    BUDGET,
+    EXECUTED,
+    REPORTED_RATE,
+    REPORTED_RATE_DECIMALS,
+    *COMPONENT_COLUMNS.values(),
+    NA_COMPONENTS,
+    REPORTED_SCORE,
+    SELF_FLAG,
+)
+
+# --- reported total rows (小计/合计/总计) ----------------------------------------------------
+TOTAL_KIND = "kind"  # 小计 / 合计 / 总计
+TOTAL_LABEL = "label"  # the text of the row, e.g. "科协本级小计"
+TOTAL_FIRST_ROW = "first_row"  # sheet rows of the projects the total should cover
+TOTAL_LAST_ROW = "last_row"
+TOTAL_COLUMNS: tuple[str, ...] = (
+    SHEET_ROW,
+    TOTAL_KIND,
+    TOTAL_LABEL,
+    UNIT,
+    BUDGET,
+    EXECUTED,
+    REPORTED_RATE,
+    REPORTED_SCORE,
+    TOTAL_FIRST_ROW,
+    TOTAL_LAST_ROW,
+)
+
+# Fields a header column can be mapped to (the mapping the import page lets users correct).
+FIELD_LABELS: dict[str, str] = {
+    SEQ: "序号",
+    UNIT: "单位",
+    CODE: "项目编码",
+    PROJECT: "项目名称",
+    BUDGET: "预算数",
+    EXECUTED: "执行数",
+    REPORTED_RATE: "预算执行率",
+    RATE_FUNDS: "资金管理得分率",
+    RATE_COST: "成本指标得分率",
+    RATE_OUTPUT: "产出指标得分率",
+    RATE_BENEFIT: "效益指标得分率",
+    RATE_SATISFACTION: "满意度指标得分率",
+    REPORTED_SCORE: "自评得分",
+    SELF_FLAG: "是否有较大偏差",
+}
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+KIND_PROJECT_TABLE = "project_table"
+KIND_SELFEVAL_FORMS = "selfeval_forms"
+KIND_FINAL_ACCOUNTS = "final_accounts"
+KIND_LABELS = {
+    KIND_PROJECT_TABLE: "项目单位自评汇总表",
+    KIND_SELFEVAL_FORMS: "项目支出绩效自评表",
+    KIND_FINAL_ACCOUNTS: "部门决算图表数据",
+}
+
+
+class IngestError(Exception):
+    """A file that cannot be read at all. ``message`` is one Chinese sentence for the user.
+
+    Everything short of that is a Finding on a dataset that was read.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # error / warning / info
+    code: str
+    where: str  # in words: 第8行「因公出国（境）」，列「预算执行率」
+    message: str  # Chinese, with both numbers where there are two
+    sheet_row: int | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "code": self.code, "where": self.where, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "reason": self.reason}
+
+
+@dataclass
+class Source:
+    file: str
+    sheet: str
+    header_rows: list[int]  # 1-based sheet rows
+    amount_unit: str  # 万元 or 元, as found in the file
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header text it came from
+    columns: dict[str, int] = field(default_factory=dict)  # field -> 0-based column index
+    headers: list[str] = field(default_factory=list)  # every column's header text, for re-mapping
+    sheets: list[str] = field(default_factory=list)  # every sheet in the file
+    title: str = ""  # title rows above the header, joined (unit and year are guessed from it)
+
+
+@dataclass
+class ProjectTable:
+    """A 项目单位自评汇总表 (or anything rolled up into one): projects, reported totals, findings."""
+
+    projects: pd.DataFrame  # PROJECT_COLUMNS
+    totals: pd.DataFrame  # TOTAL_COLUMNS
+    source: Source
+    findings: list[Finding] = field(default_factory=list)
+    kind: str = KIND_PROJECT_TABLE
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.projects[UNIT].notna().any()) if len(self.projects) else False
+
+    @property
+    def has_scores(self) -> bool:
+        return bool(self.projects[REPORTED_SCORE].notna().any()) if len(self.projects) else False
+
+
+def empty_projects() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROJECT_COLUMNS})
+
+
+def empty_totals() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in TOTAL_COLUMNS})
+
+
+def records(frame: pd.DataFrame, columns: list[str] | tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Rows as dicts, several times faster than DataFrame.to_dict('records') on 50,000 rows."""
+    cols = list(columns) if columns is not None else list(frame.columns)
+    lists = [frame[c].tolist() for c in cols]
+    return [dict(zip(cols, vals)) for vals in zip(*lists)]

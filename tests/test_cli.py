@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = json.loads((ROOT / "tests" / "data" / "henan_2023_summary.expected.json").read_text("utf-8"))
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_inspect_json_fields_and_figures():
+    r = _run("inspect", "sample_data/henan_2023_summary.xlsx", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    for key in ("kind", "source", "scheme", "projects", "totals", "scores", "units", "rows", "findings"):
+        assert key in doc
+    assert set(doc["source"]) >= {"file", "sheet", "header_rows", "amount_unit"}
+    assert set(doc["scheme"]) >= {"name", "weights", "reproduced_rows"}
+    row_keys = {
+        "sheet_row",
+        "unit",
+        "project",
+        "budget",
+        "executed",
+        "execution_rate",
+        "reported_execution_rate",
+    }
+    row_keys |= {"reported_score", "computed_score", "grade", "flags"}
+    assert all(row_keys <= set(row) for row in doc["rows"])
+    assert all(set(f) == {"severity", "code", "where", "message"} for f in doc["findings"])
+    assert doc["totals"]["execution_rate"] == EXPECTED["execution_rate_total_percent"]
+    assert doc["scores"]["mean_budget_weighted"] == EXPECTED["score_mean_budget_weighted"]
+    assert doc["scheme"]["reproduced_rows"] == 15
+    assert doc["units"] == []
+
+
+def test_inspect_with_a_named_scheme_reports_mismatches():
+    r = _run("inspect", "sample_data/henan_2023_summary.xlsx", "--scheme", "mof", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["scheme"]["name"] == "mof" and doc["scheme"]["reproduced_rows"] < 15
+    assert any(f["code"] == "SCORE_MISMATCH" for f in doc["findings"])
+
+
+def test_inspect_plain_text_summary():
+    r = _run("inspect", "sample_data/henan_2023_summary.xlsx")
+    assert r.returncode == 0
+    assert "86.23%" in r.stdout and "96.39" in r.stdout

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jixiao.fmt import pct, round_half_up, wan
+from jixiao.ingest import values as v
+
+
+def test_amounts_as_typed():
+    assert v.parse_number("1,234.50") == (1234.5, v.OK)
+    assert v.parse_number("１２３．４") == (123.4, v.OK)
+    assert v.parse_number(" 12万元 ") == (12.0, v.OK)
+    assert v.parse_number("(3.5)") == (-3.5, v.OK)
+    assert v.parse_number("/") == (None, v.NA)
+    assert v.parse_number("") == (None, v.BLANK)
+    assert v.parse_number("待定") == (None, v.BAD)
+    assert v.parse_number(True) == (None, v.BAD)
+
+
+def test_rate_shapes():
+    assert v.parse_rate("86.23%") == (86.23, v.OK, True, 2)
+    assert v.parse_rate(0.8623)[0] == 0.8623
+    assert v.parse_rate("80.34") == (80.34, v.OK, False, 2)
+    assert v.parse_rate("／")[1] == v.NA
+
+
+def test_column_style_decides_bare_numbers():
+    fraction_col = [v.parse_rate(x) for x in (1, 0.9875, 0.7699, 80.34, 0.1422)]
+    assert v.rate_column_style(fraction_col) == "fraction"
+    assert v.to_percent(fraction_col[1], "fraction") == (98.75, False)
+    assert v.to_percent(fraction_col[3], "fraction") == (80.34, True)  # the forgotten % sign
+    percent_col = [v.parse_rate(x) for x in (100, 98.75, 76.99, 0.5)]
+    assert v.rate_column_style(percent_col) == "percent"
+    assert v.to_percent(percent_col[3], "percent") == (0.5, False)
+
+
+def test_yes_no():
+    assert v.parse_yes_no("是") == (True, v.OK)
+    assert v.parse_yes_no("否") == (False, v.OK)
+    assert v.parse_yes_no("") == (None, v.BLANK)
+    assert v.parse_yes_no("也许")[1] == v.BAD
+
+
+def test_formats_round_half_up():
+    assert round_half_up(2.675, 2) == 2.68  # binary float says 2.67499…; people say 2.68
+    assert wan(1234.5) == "1,234.50"
+    assert pct(86.225) == "86.23%"
+    assert wan(None) == "—"
+
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+    st.text(alphabet="0123456789.,%-+()（）／/万元 ").map(str),
+)
+
+
+@given(cells)
+def test_value_parsers_never_raise(cell):
+    x, status = v.parse_number(cell)
+    assert status in (v.OK, v.BLANK, v.NA, v.BAD)
+    assert (x is None) == (status != v.OK) or isinstance(x, float)
+    r = v.parse_rate(cell)
+    assert r[1] in (v.OK, v.BLANK, v.NA, v.BAD)
+    for style in ("fraction", "percent"):
+        v.to_percent(r, style)
+        assert 0 <= v.printed_decimals(r, style) <= 4 or r[0] is None
+    assert v.parse_yes_no(cell)[1] in (v.OK, v.BLANK, v.BAD)
