@@ -16,6 +16,7 @@ from jixiao.metrics import (
     choose_scheme,
     component_scores,
     computed_scores,
+    count_reproduced,
     execution_rates,
     grade_of,
     score_means,
@@ -23,7 +24,12 @@ from jixiao.metrics import (
     totals,
     unit_rollup,
 )
+from jixiao.schemes import WeightScheme
 from jixiao.settings import Settings
+
+OWN_WEIGHTS = WeightScheme(
+    "own", "各自评表自身权重", {}, "每张自评表按其自身的指标权重计分（预算执行得分 + 各指标得分）"
+)
 
 BAND = "band"
 DEVIATES = "deviates"  # any deviation flag by the rules (LOW_EXECUTION / INDICATOR_SHORTFALL)
@@ -60,8 +66,17 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     settings = settings or Settings()
     projects = table.projects.copy()
     rates = execution_rates(projects)
-    choice = choose_scheme(projects, rates, settings.requested_scheme())
-    computed = computed_scores(projects, rates, choice.scheme)
+    own = m.OWN_SCORE in projects and projects[m.OWN_SCORE].notna().any()
+    if own:
+        # Forms carry their own weights: their formula total is the recomputed score.
+        computed = pd.to_numeric(projects[m.OWN_SCORE], errors="coerce").astype(float)
+        reproduced, comparable = count_reproduced(projects, computed)
+        choice = SchemeChoice(OWN_WEIGHTS, "own", reproduced, comparable, {})
+        parts = pd.DataFrame([p or {} for p in projects[m.OWN_POINTS]], index=projects.index).fillna(0.0)
+    else:
+        choice = choose_scheme(projects, rates, settings.requested_scheme())
+        computed = computed_scores(projects, rates, choice.scheme)
+        parts = component_scores(projects, rates, choice.scheme)
     projects[m.EXECUTION_RATE] = rates.astype(float)
     projects[m.COMPUTED_SCORE] = computed.astype(float)
     reported = pd.to_numeric(projects[m.REPORTED_SCORE], errors="coerce").astype(float)
@@ -86,5 +101,5 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
         scores=score_means(projects),
         units=unit_rollup(projects),
         findings=findings,
-        components=component_scores(projects, rates, choice.scheme),
+        components=parts,
     )

@@ -162,6 +162,8 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                     m.REPORTED_SCORE,
                 )
             )
+    if choice.requested == "own":
+        score_mismatches = []  # forms are checked against their own formula by jixiao.form_audit
     if score_mismatches and choice.reproduced == 0:
         out.append(
             m.Finding(

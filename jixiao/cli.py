@@ -14,6 +14,7 @@ from typing import Any
 
 from jixiao.model import IngestError
 from jixiao.schemes import SchemeError
+from jixiao.store import StoreError
 
 EXIT_BAD_INPUT = 2
 
@@ -61,6 +62,45 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from jixiao.ingest.dataset import read_dataset
+    from jixiao.store import Store, guess_unit_year, summary_of
+
+    data = _read_bytes(args.file)
+    name = Path(args.file).name
+    ds = read_dataset(data, name)  # refuse what cannot be read before it is stored
+    title = ds.table.source.title if ds.table is not None else ""
+    unit, year = guess_unit_year(title, name)
+    unit, year = args.unit or unit, args.year or year
+    if not unit or not year:
+        raise IngestError("无法从文件中判断单位或年度，请用 --unit 和 --year 指定。")
+    store = Store(args.db)
+    mapping = ds.table.source.mapping if ds.table is not None else {}
+    result = store.import_file(
+        data, name, unit=unit, year=year, kind=ds.kind, mapping=mapping, summary=summary_of(ds.table)
+    )
+    doc = {"dataset_id": result.dataset_id, "version": result.version, "duplicate": result.duplicate}
+    if args.json:
+        _print_json(doc)
+    else:
+        sys.stdout.write(result.message + "\n")
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    from jixiao.store import Store
+
+    infos = Store(args.db).list_datasets(include_deleted=args.all)
+    if args.json:
+        _print_json([i.to_dict() for i in infos])
+    else:
+        for i in infos:
+            sys.stdout.write(
+                f"{i.id}\t{i.unit}\t{i.year}\t{i.kind}\t第{i.version}版\t{i.projects or 0}个项目\n"
+            )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao", description="绩效看板：预算执行率、绩效自评与部门决算的检查工具"
@@ -83,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_check_text)
 
+    p = sub.add_parser("import", help="把文件保存到数据库（同一单位、年度、类型再次导入时生成新版本）")
+    p.add_argument("file")
+    p.add_argument("--unit", help="单位名称（默认从文件标题猜测）")
+    p.add_argument("--year", type=int, help="年度（默认从文件标题或文件名猜测）")
+    p.add_argument("--db", help="数据库地址，默认 JIXIAO_DB_URL 或 data/jixiao.db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("datasets", help="列出已保存的数据集")
+    p.add_argument("--db", help="数据库地址，默认 JIXIAO_DB_URL 或 data/jixiao.db")
+    p.add_argument("--all", action="store_true", help="包括已删除的")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_datasets)
+
     # Further subcommands (check-text, import, datasets, export) are added here, one cmd_* each.
     return parser
 
@@ -92,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (IngestError, SchemeError) as exc:
+    except (IngestError, SchemeError, StoreError) as exc:
         sys.stderr.write(f"错误：{exc.message}\n")
         return EXIT_BAD_INPUT
     except (OSError, UnicodeError, ValueError) as exc:

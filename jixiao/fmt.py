@@ -7,7 +7,6 @@ banker's rounding on the binary float.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 
 def is_missing(x: object) -> bool:
@@ -32,8 +31,7 @@ def round_half_up(x: float | None, digits: int = 2) -> float | None:
         # it is far below the 4+ decimals any budget figure carries.
         r = math.floor(scaled + 0.5 + 1e-9 * (scaled if scaled > 1.0 else 1.0)) / scale
         return (r if x >= 0 else -r) if r else 0.0
-    q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
+    return x  # beyond 2**53 / 100 a double has no fractional digits left to round
 
 
 _SCALES = (1.0, 10.0, 100.0, 1000.0, 10000.0)

@@ -33,6 +33,12 @@ RATE_BENEFIT = "rate_benefit"
 RATE_SATISFACTION = "rate_satisfaction"
 NA_COMPONENTS = "na_components"  # tuple of component names marked '/' (not applicable) on the row
 
+# Optional, for tables rolled up from forms that carry their own weights: the score recomputed
+# by the form's own formula, and the points per component as reported. analyze() uses them
+# instead of a weight scheme.
+OWN_SCORE = "own_score"
+OWN_POINTS = "own_points"  # dict component -> points
+
 # Computed by jixiao.metrics
 EXECUTION_RATE = "execution_rate"
 COMPUTED_SCORE = "computed_score"

@@ -53,3 +53,40 @@ def test_inspect_plain_text_summary():
     r = _run("inspect", "sample_data/henan_2023_summary.xlsx")
     assert r.returncode == 0
     assert "86.23%" in r.stdout and "96.39" in r.stdout
+
+
+def test_inspect_detects_forms_and_reports_each_form():
+    r = _run("inspect", "sample_data/liangshan_2023_selfeval_forms.xlsx", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["kind"] == "selfeval_forms"
+    expected = json.loads(
+        (ROOT / "tests" / "data" / "liangshan_2023_selfeval_forms.expected.json").read_text("utf-8")
+    )
+    assert len(doc["forms"]) == len(expected) == doc["projects"]
+    keys = {
+        "sheet",
+        "code",
+        "project",
+        "budget",
+        "executed",
+        "execution_rate",
+        "reported_total",
+        "parts_total",
+    }
+    keys |= {"formula_total", "weights_total", "indicators", "findings"}
+    for form, exp in zip(doc["forms"], expected):
+        assert keys <= set(form)
+        assert f"{form['code']}-{form['project']}" == exp["sheet_project"]
+        assert (form["budget"], form["reported_total"], form["parts_total"]) == (
+            exp["adjusted_budget"],
+            exp["reported_total_score"],
+            exp["sum_of_part_scores"],
+        )
+        assert len(form["indicators"]) == exp["indicators"]
+    mismatch = [f for f in doc["findings"] if f["code"] == "FORM_TOTAL_MISMATCH"]
+    assert len(mismatch) == 1 and "科普宣传活动业务经费" in mismatch[0]["where"]
+    assert doc["totals"]["budget"] == 293.59 and len(doc["rows"]) == 5
+    # Forms are scored by their own weights, so no weight-scheme mismatch noise.
+    assert doc["scheme"]["name"] == "own"
+    assert not [f for f in doc["findings"] if f["code"] == "SCORE_MISMATCH"]

@@ -1,0 +1,315 @@
+"""项目支出绩效自评表 rolled up: the project table every page uses, a generated 汇总表 workbook, and JSON.
+
+One row per form. Money of forms that share a project code is counted once (see
+``jixiao.forms.money_owners``); the DUPLICATE_PROJECT_CODE finding says so on each form concerned.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+from jixiao.fmt import round_half_up
+from jixiao.forms import FORM_COMPONENTS, SCORE_TOLERANCE, Form, FormsDataset, money_owners
+from jixiao.model import (
+    BUDGET,
+    CODE,
+    COMPONENT_COLUMNS,
+    EXECUTED,
+    KIND_SELFEVAL_FORMS,
+    NA_COMPONENTS,
+    OWN_POINTS,
+    OWN_SCORE,
+    PROJECT,
+    PROJECT_COLUMNS,
+    RATE_FUNDS,
+    REPORTED_RATE,
+    REPORTED_SCORE,
+    SELF_FLAG,
+    SEQ,
+    SHEET_ROW,
+    UNIT,
+    ProjectTable,
+    Source,
+    empty_totals,
+)
+
+LOW_RATE = 90.0
+
+SUMMARY_TITLE = "项目单位自评汇总表"
+SUMMARY_HEADERS = (
+    "序号",
+    "项目名称",
+    "全年预算数（万元）",
+    "全年执行数（万元）",
+    "预算执行率",
+    "资金管理情况得分率",
+    "成本指标得分率",
+    "产出指标得分率",
+    "效益指标得分率",
+    "满意度指标得分率",
+    "自评得分",
+    "是否有较大偏差",
+)
+SUMMARY_RATE_COMPONENTS = ("cost", "output", "benefit", "satisfaction")  # column order of the 得分率 columns
+
+
+def _r2(x: float | None) -> float | None:
+    return round_half_up(x, 2)
+
+
+def deviation_reasons(form: Form) -> list[str]:
+    """Why a form counts as 有较大偏差, in words (empty: no large deviation).
+
+    The deviation test reuses the audit's TARGET_DEVIATION findings, so it follows the threshold
+    the dataset was last audited with.
+    """
+    reasons: list[str] = []
+    rate = form.execution_rate
+    if rate is not None and rate < LOW_RATE:
+        reasons.append(f"预算执行率 {rate:.2f}% 低于 90%")
+    if rate is not None and rate > 100.0 + 0.005:
+        reasons.append(f"预算执行率 {rate:.2f}% 超过 100%")
+    short = [
+        i for i in form.indicators if i.weight is not None and (i.score or 0.0) < i.weight - SCORE_TOLERANCE
+    ]
+    if short:
+        reasons.append(f"{len(short)} 项指标未得满分")
+    far = [f for f in form.findings if f.code == "TARGET_DEVIATION"]
+    if far:
+        reasons.append(f"{len(far)} 项指标完成值偏离指标值较大")
+    return reasons
+
+
+def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
+    counts = money_owners(ds.forms)
+    records: list[dict[str, Any]] = []
+    for i, form in enumerate(ds.forms):
+        rates = form.level1_rates()
+        na = ("funds", *(c for c in FORM_COMPONENTS if rates[c] is None))
+        counted = counts[i]
+        record: dict[str, Any] = {
+            SHEET_ROW: form.first_row,
+            SEQ: i + 1,
+            UNIT: form.unit or None,
+            CODE: form.code,
+            PROJECT: form.name,
+            BUDGET: form.adjusted if counted else None,
+            EXECUTED: form.executed if counted else None,
+            REPORTED_RATE: form.printed_rate if form.printed_rate is not None else form.execution_rate,
+            RATE_FUNDS: None,
+            NA_COMPONENTS: na,
+            REPORTED_SCORE: form.reported_total,
+            SELF_FLAG: None,
+        }
+        for component in FORM_COMPONENTS:
+            record[COMPONENT_COLUMNS[component]] = rates[component]
+        record[OWN_SCORE] = form.formula_total
+        points = {"execution": form.parts_budget_score or 0.0}
+        for ind in form.indicators:
+            if ind.component and ind.score is not None:
+                points[ind.component] = points.get(ind.component, 0.0) + ind.score
+        record[OWN_POINTS] = points
+        records.append(record)
+    columns = [*PROJECT_COLUMNS, OWN_SCORE, OWN_POINTS]
+    projects = pd.DataFrame(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    for col in (BUDGET, EXECUTED, REPORTED_RATE, REPORTED_SCORE, *COMPONENT_COLUMNS.values()):
+        projects[col] = projects[col].astype("float64")
+    projects[NA_COMPONENTS] = projects[NA_COMPONENTS].astype("object")
+    titles = [f.title for f in ds.forms if f.title]
+    source = Source(
+        file=ds.file,
+        sheet=ds.sheet_label,
+        header_rows=[],
+        amount_unit="万元",
+        sheets=list(ds.sheets),
+        title=titles[0] if titles else "",
+    )
+    return ProjectTable(
+        projects=projects,
+        totals=empty_totals(),
+        source=source,
+        findings=ds.all_findings(),
+        kind=KIND_SELFEVAL_FORMS,
+    )
+
+
+# --- the generated 汇总表 -------------------------------------------------------------------------
+def forms_summary_xlsx(ds: FormsDataset) -> bytes:
+    """A 项目单位自评汇总表 workbook generated from the forms: one row per form, a 合计 row, notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUMMARY_TITLE
+    width = len(SUMMARY_HEADERS)
+    ws.cell(row=1, column=1, value=SUMMARY_TITLE).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, text in enumerate(SUMMARY_HEADERS, start=1):
+        cell = ws.cell(row=2, column=c, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    counts = money_owners(ds.forms)
+    row = 3
+    for i, form in enumerate(ds.forms):
+        _summary_row(ws, row, i + 1, form, counts[i])
+        row += 1
+    _summary_total(ws, row, ds, counts)
+    for r in range(3, row + 1):
+        for c in range(1, width + 1):
+            ws.cell(row=r, column=c).border = border
+    notes = _summary_notes(ds, counts)
+    for k, text in enumerate(notes, start=row + 2):
+        ws.cell(row=k, column=1, value=text)
+    ws.freeze_panes = "A3"
+    widths = (6, 36, 14, 14, 12, 12, 12, 12, 12, 12, 10, 12)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _summary_row(ws, row: int, seq: int, form: Form, counted: bool) -> None:
+    rates = form.level1_rates()
+    rate = form.execution_rate
+    values: list[Any] = [
+        seq,
+        form.name,
+        _r2(form.adjusted) if counted else None,
+        _r2(form.executed) if counted else None,
+        None if rate is None else rate / 100.0,
+        "/",
+        *(("/" if rates[c] is None else rates[c] / 100.0) for c in SUMMARY_RATE_COMPONENTS),
+        _r2(form.reported_total),
+        "是" if deviation_reasons(form) else "否",
+    ]
+    _write_row(ws, row, values)
+
+
+def _summary_total(ws, row: int, ds: FormsDataset, counts: dict[int, bool]) -> None:
+    counted = [f for i, f in enumerate(ds.forms) if counts[i]]
+    budget = sum(f.adjusted or 0.0 for f in counted)
+    executed = sum(f.executed or 0.0 for f in counted)
+    scored = [f for f in counted if f.adjusted and f.reported_total is not None]
+    weight = sum(f.adjusted for f in scored)  # type: ignore[misc]
+    # The 合计 score is the budget-weighted mean, as the published summary tables print it.
+    score = sum(f.adjusted * f.reported_total for f in scored) / weight if weight else None  # type: ignore[operator]
+    values: list[Any] = [
+        None,
+        "合计",
+        _r2(budget),
+        _r2(executed),
+        executed / budget if budget else None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        _r2(score),
+        None,
+    ]
+    _write_row(ws, row, values)
+    from openpyxl.styles import Font
+
+    for c in range(1, len(values) + 1):
+        ws.cell(row=row, column=c).font = Font(bold=True)
+
+
+def _write_row(ws, row: int, values: list[Any]) -> None:
+    for c, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=c, value=value)
+        header = SUMMARY_HEADERS[c - 1]
+        if isinstance(value, float) and ("率" in header):
+            cell.number_format = "0.00%"
+        elif isinstance(value, float):
+            cell.number_format = "0.00"
+
+
+def _summary_notes(ds: FormsDataset, counts: dict[int, bool]) -> list[str]:
+    notes = [
+        f"说明：本表由 {len(ds.forms)} 张项目支出绩效自评表（{ds.file}）生成；全年预算数为调整后预算数，"
+        "自评得分为各表“合计”行填报的得分，合计行的自评得分为按全年预算数加权的平均分。",
+        "资金管理情况得分率：自评表没有这一项，填“/”；某一级指标在表中没有的，得分率也填“/”。",
+        "是否有较大偏差：预算执行率低于 90% 或超过 100%、有指标未得满分、或完成值偏离指标值超过 "
+        f"±{ds.deviation * 100:g}% 的，填“是”。",
+    ]
+    skipped = [f for i, f in enumerate(ds.forms) if not counts[i]]
+    if skipped:
+        names = "、".join(f"「{f.name}」（项目编码 {f.code}）" for f in skipped)
+        notes.append(
+            f"{names}与其他自评表的项目编码相同，视为同一项目的子项目，其金额不再重复计入，预算数、执行数留空。"
+        )
+    return notes
+
+
+# --- JSON -------------------------------------------------------------------------------------------
+def forms_doc(ds: FormsDataset) -> list[dict[str, Any]]:
+    """Per form: totals (reported, parts, formula), every indicator with both scores, and the findings."""
+    counts = money_owners(ds.forms)
+    return [_form_doc(form, counts[i]) for i, form in enumerate(ds.forms)]
+
+
+def _form_doc(form: Form, counted: bool) -> dict[str, Any]:
+    rates = form.level1_rates()
+    total = form.budget_total
+    return {
+        "sheet": form.sheet,
+        "first_row": form.first_row,
+        "code": form.code,
+        "project": form.name,
+        "unit": form.unit or None,
+        "department": form.department or None,
+        "amount_unit": form.amount_unit,
+        "initial_budget": _r2(form.initial),
+        "budget": _r2(form.adjusted),
+        "executed": _r2(form.executed),
+        "money_counted": counted,
+        "printed_rate": _r2(form.printed_rate),
+        "execution_rate": _r2(form.execution_rate),
+        "budget_weight": _r2(form.budget_weight),
+        "budget_score": _r2(form.budget_score),
+        "budget_formula_score": _r2(form.budget_formula_score),
+        "budget_reason": total.reason if total else "",
+        "reported_weights_total": _r2(form.reported_weights_total),
+        "reported_total": _r2(form.reported_total),
+        "parts_total": _r2(form.parts_total),
+        "formula_total": _r2(form.formula_total),
+        "weights_total": _r2(form.weights_total),
+        "level1_rates": {c: _r2(rates[c]) for c in FORM_COMPONENTS},
+        "indicators": [
+            {
+                "row": ind.sheet_row,
+                "level1": ind.level1,
+                "level2": ind.level2,
+                "level3": ind.level3,
+                "nature": ind.nature_raw,
+                "direction": ind.nature,
+                "target": ind.target,
+                "target_raw": ind.target_raw,
+                "unit": ind.unit,
+                "actual": ind.actual,
+                "actual_raw": ind.actual_raw,
+                "weight": _r2(ind.weight),
+                "reported_score": _r2(ind.score),
+                "formula_score": _r2(ind.formula_score),
+                "recomputable": ind.recomputable,
+                "not_recomputable_reason": ind.not_recomputable_reason or None,
+                "reason": ind.reason,
+            }
+            for ind in form.indicators
+        ],
+        "conclusion": form.conclusion,
+        "problems": form.problems,
+        "measures": form.measures,
+        "findings": [f.to_dict() for f in form.findings],
+    }
