@@ -17,13 +17,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Chromium and a CJK font for the Playwright tests and for screenshots that show Chinese.
+# Chromium and a CJK font for the Playwright tests and screenshots that show Chinese; PostgreSQL,
+# whose server the store tests start themselves in a temporary folder.
+DEB_PACKAGES := chromium fonts-noto-cjk postgresql
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+	    ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "installing Debian packages: chromium fonts-noto-cjk"; \
+	  echo "installing Debian packages: $(DEB_PACKAGES)"; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; \
 	fi
 
 run: $(STAMP)
