@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -130,11 +133,64 @@ def check_zip(data: bytes) -> None:
                 f"工作簿解压后约 {total / 1024 / 1024:.0f} MB，压缩比异常（{total / packed:.0f} 倍），"
                 "疑似“压缩炸弹”，已拒绝读取。"
             )
-        sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if len(sheets) > MAX_SHEETS:
-            raise IngestError(
-                f"工作簿有 {len(sheets)} 个工作表，超过上限 {MAX_SHEETS} 个。请只保留需要的工作表。"
-            )
+
+
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_FAR_COL = re.compile(rb'<c r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')  # a column right of GR (200)
+_ROW_NUM = re.compile(rb'<row r="([0-9]{1,7})"')
+MAX_GRID_CELLS = 10_000_000  # calamine holds a sheet as a dense grid from its first to its last cell
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_extent(data: bytes) -> None:
+    try:
+        _check_extent(data)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise IngestError(
+            "Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。"
+        ) from exc
+
+
+def _check_extent(data: bytes) -> None:
+    """Refuse a sheet whose cells span a grid too large to hold (two cells at A1 and XFD1048576 are a
+    few bytes of XML but 17 billion cells to a dense reader). Streams the XML; never builds the grid.
+
+    Only a sheet with a cell right of column 200 has its columns counted: on an ordinary sheet the
+    check costs one regex pass."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows: list[int] = []
+            far = False
+            with zf.open(info) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 22):
+                    buf = tail + chunk
+                    for pos in (buf.find(b'<row r="'), buf.rfind(b'<row r="')):
+                        hit = _ROW_NUM.match(buf, pos) if pos >= 0 else None
+                        if hit:
+                            rows.append(int(hit.group(1)))
+                    far = far or _FAR_COL.search(buf) is not None
+                    tail = buf[-48:]
+            if not far or not rows:
+                continue
+            with zf.open(info) as fh:
+                cols = set(_CELL_COL.findall(fh.read(MAX_UNCOMPRESSED)))
+            numbers = [_column_number(c) for c in cols] or [1]
+            height = max(rows) - min(rows) + 1
+            width = max(numbers) - min(numbers) + 1
+            if height * width > MAX_GRID_CELLS:
+                raise IngestError(
+                    f"工作表的单元格分布范围过大（约 {height} 行 × {width} 列），"
+                    "可能在很远的位置有零散内容。请删除多余的行列后另存再上传。"
+                )
 
 
 def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> list[Sheet]:
@@ -149,6 +205,7 @@ def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> li
     else:
         if kind == "xlsx":
             check_zip(data)
+            check_extent(data)
         sheets = _read_excel(data)
     if not any(s.rows for s in sheets):
         raise IngestError("文件里没有任何数据（所有工作表都是空的）。")
@@ -183,17 +240,24 @@ def _read_excel(data: bytes) -> list[Sheet]:
         raise IngestError(_calamine_message(exc)) from exc
     sheets: list[Sheet] = []
     names = list(wb.sheet_names)
+    skipped = (
+        f"工作簿有 {len(names)} 个工作表，只读取了前 {MAX_SHEETS} 个。" if len(names) > MAX_SHEETS else ""
+    )
     for name in names[:MAX_SHEETS]:
         try:
             sh = wb.get_sheet_by_name(name)
             notes: list[str] = []
-            rows = sh.to_python(skip_empty_area=False)
-            if len(rows) > MAX_ROWS:
-                notes.append(f"工作表「{name}」有 {len(rows)} 行，只读取了前 {MAX_ROWS} 行。")
-                rows = rows[:MAX_ROWS]
-            if rows and len(rows[0]) > MAX_COLS:
-                notes.append(f"工作表「{name}」超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
-                rows = [r[:MAX_COLS] for r in rows]
+            height, width = sh.total_height, sh.total_width
+            if height > MAX_ROWS or width > MAX_COLS:
+                # A stray cell at XFD1048576 must not make a 16,384-column grid of every row.
+                if height > MAX_ROWS:
+                    notes.append(f"工作表「{name}」有 {height} 行，只读取了前 {MAX_ROWS} 行。")
+                if width > MAX_COLS:
+                    notes.append(f"工作表「{name}」有 {width} 列，只读取了前 {MAX_COLS} 列。")
+                lead = [""] * (sh.start[1] if sh.start else 0)
+                rows = [(lead + list(r))[:MAX_COLS] for r in itertools.islice(sh.iter_rows(), MAX_ROWS)]
+            else:
+                rows = sh.to_python(skip_empty_area=False)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (getattr(sh, "merged_cell_ranges", None) or [])]
         except (CalamineError, ValueError, OSError) as exc:  # one bad sheet should not hide the good ones
             sheets.append(
@@ -208,6 +272,8 @@ def _read_excel(data: bytes) -> list[Sheet]:
                 notes=notes,
             )
         )
+    if skipped and sheets:
+        sheets[0].notes.insert(0, skipped)
     return sheets
 
 
