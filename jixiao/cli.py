@@ -101,6 +101,18 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from jixiao.auth import ENV_HASH, hash_password
+
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("管理员密码：")
+    if not password:
+        raise IngestError("密码不能为空。")
+    sys.stdout.write(f"{ENV_HASH}='{hash_password(password)}'\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao", description="绩效看板：预算执行率、绩效自评与部门决算的检查工具"
@@ -136,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="包括已删除的")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_datasets)
+
+    p = sub.add_parser(
+        "hash-password", help="生成管理员密码的 scrypt 哈希（设置 JIXIAO_ADMIN_PASSWORD_HASH 用）"
+    )
+    p.add_argument("--stdin", action="store_true", help="从标准输入读取密码")
+    p.set_defaults(func=cmd_hash_password)
 
     # Further subcommands (check-text, import, datasets, export) are added here, one cmd_* each.
     return parser
