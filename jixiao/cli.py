@@ -64,7 +64,8 @@ def cmd_check_text(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from jixiao.ingest.dataset import read_dataset
-    from jixiao.store import Store, guess_unit_year, summary_of
+    from jixiao.naming import guess_unit_year
+    from jixiao.store import Store, summary_of
 
     data = _read_bytes(args.file)
     name = Path(args.file).name
@@ -113,6 +114,17 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """report.pptx, report.xlsx and report.html into --out; prints their paths as one JSON line."""
+    from jixiao.export.bundle import export_file
+
+    written = export_file(
+        args.file, args.out, scheme=args.scheme, figures=args.figures, unit=args.unit, year=args.year
+    )
+    sys.stdout.write(json.dumps(written, ensure_ascii=False) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao", description="绩效看板：预算执行率、绩效自评与部门决算的检查工具"
@@ -154,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--stdin", action="store_true", help="从标准输入读取密码")
     p.set_defaults(func=cmd_hash_password)
+
+    p = sub.add_parser("export", help="导出汇报材料：report.pptx、report.xlsx、report.html")
+    p.add_argument("file")
+    p.add_argument("--out", required=True, help="输出目录（不存在时自动创建）")
+    p.add_argument(
+        "--scheme", default="auto", help="权重方案：auto、henan、mof 或 custom:执行率=10,产出=50,…"
+    )
+    p.add_argument("--figures", help="部门决算数据（JSON 或填好的模板 .xlsx），加入图1–图7")
+    p.add_argument("--unit", help="单位名称（默认从文件标题猜测）")
+    p.add_argument("--year", type=int, help="年度（默认从文件标题或文件名猜测）")
+    p.set_defaults(func=cmd_export)
 
     # Further subcommands (check-text, import, datasets, export) are added here, one cmd_* each.
     return parser

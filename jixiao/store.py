@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -509,30 +508,3 @@ def summary_of(table: m.ProjectTable | None) -> dict[str, Any]:
 
     t = totals(table.projects)
     return {"projects": len(table.projects), **{k: t[k] for k in ("budget", "executed", "execution_rate")}}
-
-
-_YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
-_TABLE_WORDS = re.compile(
-    r"(20\d{2}\s*(年度|年)?|项目单位自评汇总表|项目支出绩效自评表|绩效自评|自评汇总表|汇总表|部门决算|决算|"
-    r"自评表|工作报告|报告|[（(].*?[)）]|\.(xlsx|xlsm|xls|csv)$|[_\-—\s·]+)"
-)
-
-
-def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]:
-    """Unit and year from a sheet's title rows and the file name, for the 保存 form to pre-fill."""
-    year = None
-    for text_ in (title or "", file_name or ""):
-        hit = _YEAR.search(text_)
-        if hit:
-            year = int(hit.group(1))
-            break
-    unit = None
-    for text_ in (title or "", Path(file_name or "").stem):
-        for part in re.split(r"\s+", text_):
-            candidate = _TABLE_WORDS.sub("", part).strip()
-            if 2 <= len(candidate) <= 40 and re.search(r"[\u4e00-\u9fff]", candidate):
-                unit = candidate
-                break
-        if unit:
-            break
-    return unit, year

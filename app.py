@@ -1,0 +1,43 @@
+"""绩效看板 entry point: page config, navigation over pages/, and the sidebar every page shares.
+
+Run with ``streamlit run app.py``. Each page script stays thin: it reads the analysis from
+components.data and places figures from components.charts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run app.py` puts app.py's folder on sys.path only for the main script; the pages import
+# components/ and jixiao/ too, so make the project root importable without an install.
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from components import widgets  # noqa: E402
+
+TITLE = "绩效看板"
+PAGES = [
+    # (script, title, icon, default)
+    ("pages/overview.py", "总览", ":material/dashboard:", True),
+    ("pages/import_data.py", "数据导入", ":material/upload_file:", False),
+    ("pages/execution.py", "预算执行", ":material/bar_chart:", False),
+    ("pages/deviations.py", "偏差预警", ":material/warning:", False),
+    ("pages/scores.py", "得分分析", ":material/grading:", False),
+    ("pages/selfeval_forms.py", "项目自评表", ":material/assignment:", False),
+    ("pages/final_accounts.py", "决算图表", ":material/pie_chart:", False),
+]
+
+st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_sidebar_state="auto")
+
+nav = st.navigation(
+    [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES]
+)
+# Every change of data (upload, sample, re-mapping) happens in widget callbacks, which run before this
+# script, so the sidebar drawn here already shows what the page below will use.
+widgets.dataset_sidebar()
+widgets.settings_sidebar()
+nav.run()

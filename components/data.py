@@ -1,0 +1,349 @@
+"""Session glue: file bytes → parsed dataset (cached by content hash) → analysis under the settings.
+
+Pages never touch st.session_state for the dataset directly; they call ``analysis()``, ``load()``,
+``load_sample()`` and ``settings()`` here. The table helpers at the bottom are pure (frame in, frame
+out) so the pages stay thin and the tests can call them without a running app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from jixiao import model as m
+from jixiao.analysis import DEVIATES, Analysis, analyze
+from jixiao.flags import FLAG_LABELS
+from jixiao.fmt import is_missing, round_half_up
+from jixiao.ingest.dataset import Dataset, read_dataset
+from jixiao.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PATH = ROOT / "sample_data" / "henan_2023_summary.xlsx"
+SAMPLE_NAME = "henan_2023_summary.xlsx"
+
+MSG = {
+    "sample_missing": "找不到示例数据文件（sample_data/henan_2023_summary.xlsx），请检查安装是否完整。",
+    "unexpected": "读取文件时出现意外错误，未能导入。请确认文件是 Excel 或 CSV 表格；如问题持续，请把文件发给维护者。",
+    "no_table": "文件已读取，但其中没有可用于看板的项目表。",
+}
+
+
+# --- parsing (cached by content hash) --------------------------------------------------------------
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _overrides_key(overrides: dict[str, Any] | None) -> str:
+    return json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False)
+
+
+@st.cache_data(max_entries=16, show_spinner="正在读取文件…")
+def _parse(digest: str, filename: str, overrides_key: str, target_deviation: float, _data: bytes) -> Dataset:
+    # The bytes are excluded from the cache key (leading underscore): the digest names them, so a
+    # 20 MB file is hashed once, not on every rerun.
+    overrides = json.loads(overrides_key)
+    if "columns" in overrides:
+        overrides["columns"] = {k: int(v) for k, v in overrides["columns"].items()}
+    return read_dataset(_data, filename, target_deviation=target_deviation, **overrides)
+
+
+def parse(data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> Dataset:
+    """Raises jixiao.model.IngestError for a file that cannot be read. 自评表 are read with the
+    deviation tolerance of the settings, so it is part of the cache key."""
+    return _parse(digest_of(data), filename, _overrides_key(overrides), settings().target_deviation, data)
+
+
+def load(data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> str | None:
+    """Parse ``data`` and make it the current dataset. Returns a Chinese error message, or None.
+
+    On any error the previously loaded data stays as it was: a bad file must not wipe a good one.
+    """
+    try:
+        ds = parse(data, filename, overrides)
+    except m.IngestError as exc:
+        st.session_state[state.UPLOAD_ERROR] = exc.message
+        return exc.message
+    except Exception:  # a parser bug must not take the page down; the user keeps the old data
+        st.session_state[state.UPLOAD_ERROR] = MSG["unexpected"]
+        return MSG["unexpected"]
+    ss = st.session_state
+    if ds.kind == m.KIND_FINAL_ACCOUNTS:
+        # 决算 data has no project table: it sits beside the current table, which stays.
+        ss[state.FINAL_ACCOUNTS] = ds.detail
+        ss[state.FINAL_ACCOUNTS_NAME] = filename
+    elif ds.table is None:
+        ss[state.UPLOAD_ERROR] = MSG["no_table"]
+        return MSG["no_table"]
+    else:
+        ss[state.TABLE] = ds.table
+        ss[state.KIND] = ds.kind
+        ss[state.UPLOAD_NAME] = filename
+        ss[state.UPLOAD_BYTES] = data
+        ss[state.UPLOAD_DIGEST] = digest_of(data)
+        ss[state.OVERRIDES] = dict(overrides or {})
+        if ds.kind == m.KIND_SELFEVAL_FORMS:
+            # the 项目自评表 page shows the forms behind the rolled-up table; a plain summary table
+            # leaves forms read on that page alone
+            ss[state.FORMS] = ds.detail
+        ss[state.DATASET] = None  # recomputed by analysis() under the current settings
+    ss[state.LAST_KIND] = ds.kind
+    ss[state.UPLOAD_ERROR] = None
+    return None
+
+
+def handle_upload(data: bytes, filename: str) -> str | None:
+    """The uploader hands back the same file on every rerun: parse each new file once."""
+    digest = digest_of(data)
+    if st.session_state.get(state.UPLOAD_SEEN) == digest:
+        return st.session_state.get(state.UPLOAD_ERROR)
+    st.session_state[state.UPLOAD_SEEN] = digest
+    return load(data, filename)
+
+
+def forget_upload() -> None:
+    """The uploader was cleared: the next file (even the same one again) is parsed afresh."""
+    st.session_state[state.UPLOAD_SEEN] = None
+    st.session_state[state.UPLOAD_ERROR] = None
+
+
+def reparse(overrides: dict[str, Any]) -> str | None:
+    """Re-read the current file with the user's corrections (sheet, header rows, columns, unit)."""
+    data, name = st.session_state.get(state.UPLOAD_BYTES), st.session_state.get(state.UPLOAD_NAME)
+    if data is None or name is None:
+        return MSG["no_table"]
+    return load(data, name, overrides)
+
+
+def load_sample() -> str | None:
+    try:
+        data = SAMPLE_PATH.read_bytes()
+    except OSError:
+        st.session_state[state.UPLOAD_ERROR] = MSG["sample_missing"]
+        return MSG["sample_missing"]
+    return load(data, SAMPLE_NAME)
+
+
+# --- settings and analysis ----------------------------------------------------------------------
+def settings() -> Settings:
+    s = st.session_state.get(state.SETTINGS)
+    if not isinstance(s, Settings):
+        s = Settings()
+        st.session_state[state.SETTINGS] = s
+    return s
+
+
+def set_settings(s: Settings) -> None:
+    old = settings()
+    st.session_state[state.SETTINGS] = s
+    ss = st.session_state
+    if (
+        s.target_deviation != old.target_deviation
+        and ss.get(state.KIND) == m.KIND_SELFEVAL_FORMS
+        and ss.get(state.UPLOAD_BYTES) is not None
+    ):
+        # 自评表 flags depend on the tolerance at read time: read the same file again (cached per value)
+        load(ss[state.UPLOAD_BYTES], ss[state.UPLOAD_NAME], ss.get(state.OVERRIDES))
+
+
+def table() -> m.ProjectTable | None:
+    return st.session_state.get(state.TABLE)
+
+
+def analysis() -> Analysis | None:
+    """The analysis of the current table under the current settings, recomputed only when either
+    changed (the parse itself is cached separately)."""
+    t = table()
+    if t is None:
+        return None
+    s = settings()
+    a = st.session_state.get(state.DATASET)
+    if not isinstance(a, Analysis) or a.table is not t or a.settings != s:
+        a = analyze(t, s)
+        st.session_state[state.DATASET] = a
+    return a
+
+
+def upload_error() -> str | None:
+    return st.session_state.get(state.UPLOAD_ERROR)
+
+
+# --- pure table helpers ------------------------------------------------------------------------
+def col_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def pick_projects(
+    projects: pd.DataFrame,
+    units: list[str] | None = None,
+    query: str = "",
+    order: str = "slowest",
+    top_n: int | None = None,
+) -> pd.DataFrame:
+    """Filter by unit and name search, order, and keep the first ``top_n``. ``order`` is slowest /
+    fastest / largest (budget) / lowest_score."""
+    df = projects
+    if units:
+        df = df[df[m.UNIT].isin(units)]
+    q = query.strip()
+    if q:
+        df = df[df[m.PROJECT].astype(str).str.contains(q, case=False, regex=False, na=False)]
+    keys = {
+        "slowest": (m.EXECUTION_RATE, True),
+        "fastest": (m.EXECUTION_RATE, False),
+        "largest": (m.BUDGET, False),
+        "lowest_score": (m.SCORE, True),
+    }
+    col, asc = keys.get(order, keys["slowest"])
+    sort_key = pd.to_numeric(df[col], errors="coerce")
+    df = df.assign(_k=sort_key).sort_values("_k", ascending=asc, na_position="last", kind="stable")
+    df = df.drop(columns="_k")
+    return df.head(top_n) if top_n else df
+
+
+# Column names and verdict words of the 偏差预警 table (page, download and tests share them).
+FCOL = {
+    "row": "行号",
+    "seq": "序号",
+    "unit": "单位",
+    "project": "项目名称",
+    "rate": "执行率（%）",
+    "types": "偏差类型",
+    "self": "单位自报偏差",
+    "computed": "按规则判定",
+    "agree": "是否一致",
+    "budget": "预算数（万元）",
+    "executed": "执行数（万元）",
+    "reasons": "原因说明",
+}
+# The verdicts come right after the name: the reasons are long and read better last (and in the
+# per-project list under the table).
+FLAGGED_COLUMNS = list(FCOL.values())
+WORDS = {
+    "yes": "是",
+    "no": "否",
+    "blank": "未填",
+    "agree": "一致",
+    "disagree": "不一致",
+    "deviates": "有偏差",
+    "fine": "无偏差",
+    "none": "—",
+}
+
+
+def self_flag_text(x: object) -> str:
+    if x is None or is_missing(x):
+        return WORDS["blank"]
+    return WORDS["yes"] if bool(x) else WORDS["no"]
+
+
+def self_flagged(x: object) -> bool:
+    return self_flag_text(x) == WORDS["yes"]
+
+
+def flagged_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The 偏差预警 list with Chinese column names: every reason in words, the unit's own verdict
+    beside the computed one."""
+    rows = []
+    for rec in projects.to_dict("records"):
+        flags = rec[m.FLAGS]
+        own = rec[m.SELF_FLAG]
+        computed = bool(rec[DEVIATES])
+        if own is None or is_missing(own):
+            agree = WORDS["none"]
+        else:
+            agree = WORDS["agree"] if bool(own) == computed else WORDS["disagree"]
+        rows.append(
+            {
+                FCOL["row"]: int(rec[m.SHEET_ROW]),
+                FCOL["seq"]: "" if is_missing(rec[m.SEQ]) else str(rec[m.SEQ]),
+                FCOL["unit"]: "" if is_missing(rec[m.UNIT]) else str(rec[m.UNIT]),
+                FCOL["project"]: str(rec[m.PROJECT]),
+                FCOL["rate"]: _round(rec[m.EXECUTION_RATE]),
+                FCOL["types"]: "、".join(FLAG_LABELS.get(f.code, f.code) for f in flags),
+                FCOL["self"]: self_flag_text(own),
+                FCOL["computed"]: WORDS["deviates"] if computed else WORDS["fine"],
+                FCOL["agree"]: agree,
+                FCOL["budget"]: _round(rec[m.BUDGET]),
+                FCOL["executed"]: _round(rec[m.EXECUTED]),
+                FCOL["reasons"]: "\n".join(f.reason for f in flags),
+            }
+        )
+    return pd.DataFrame(rows, columns=FLAGGED_COLUMNS)
+
+
+def _round(x: object) -> float | None:
+    if is_missing(x):
+        return None
+    try:
+        return round_half_up(float(x), 2)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "偏差项目清单", title: str | None = None) -> bytes:
+    """A plain workbook of ``frame``. Text that starts like a formula (= + - @) is written as text
+    with Excel's quote prefix, so a project name such as "=HYPERLINK(...)" cannot run when opened."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    r = 1
+    if title:
+        write_cell(ws.cell(row=1, column=1), title).font = Font(bold=True, size=14)
+        r = 2
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    for j, name in enumerate(frame.columns, start=1):
+        c = write_cell(ws.cell(row=r, column=j), str(name))
+        c.font = Font(bold=True)
+        c.fill = header_fill
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+    for i, rec in enumerate(frame.itertuples(index=False), start=r + 1):
+        for j, value in enumerate(rec, start=1):
+            c = write_cell(ws.cell(row=i, column=j), value)
+            if isinstance(value, str) and "\n" in value:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(value, float):
+                c.number_format = "#,##0.00"
+    for j, name in enumerate(frame.columns, start=1):
+        width = 60 if name == FCOL["reasons"] else 36 if name == FCOL["project"] else 14
+        ws.column_dimensions[col_letter(j - 1)].width = width
+    ws.freeze_panes = ws.cell(row=r + 1, column=1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_cell(cell, value: object):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        cell.value = None
+        return cell
+    if isinstance(value, str):
+        cell.value = value
+        if value.startswith(FORMULA_PREFIXES):
+            # openpyxl would store "=..." as a formula; force a string and Excel's quote prefix.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+    if isinstance(value, bool):
+        cell.value = "是" if value else "否"
+        return cell
+    cell.value = value
+    return cell

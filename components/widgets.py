@@ -1,0 +1,328 @@
+"""Reusable pieces of the pages: sidebar (dataset + settings), KPI cards, findings, charts, empty state.
+
+Text from uploaded files is only ever shown through ``md_escape`` or as plain data (dataframes,
+plotly with escaped labels); no unsafe HTML anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import data, state
+from components.theme import BAND_LABELS
+from jixiao import model as m
+from jixiao.analysis import BAND
+from jixiao.fmt import round_half_up
+from jixiao.schemes import AUTO, PRESETS, SchemeError, custom_scheme
+from jixiao.settings import Settings
+
+T = {
+    "dataset": "当前数据",
+    "no_data": "尚未导入数据。",
+    "file": "文件",
+    "kind": "类型",
+    "sheet": "工作表",
+    "header_rows": "表头第 {rows} 行",
+    "unit": "金额单位",
+    "unit_yuan": "元（已换算为万元）",
+    "projects": "项目",
+    "final": "决算数据",
+    "settings": "设置",
+    "scheme": "权重方案",
+    "scheme_help": "自评得分 = Σ 权重 × 得分率。“自动”会选用能复现表中填报得分最多的方案。",
+    "auto": "自动选择",
+    "custom": "自定义权重",
+    "weights_total": "权重合计 {total} / 100",
+    "kept_scheme": "仍按上一次有效的方案计算：{label}。",
+    "in_use": "当前采用：{label}（复现 {rep}/{comp} 行）",
+    "low": "执行率预警线（%）",
+    "low_help": "执行率低于此值记为“执行率偏低”，需说明原因（自评表要求 90%）。红绿灯：达到预警线为绿灯。",
+    "amber": "红灯线（%）",
+    "amber_help": "执行率低于此值为红灯，介于红灯线和预警线之间为黄灯。",
+    "bands_bad": "红灯线（{amber}%）不能高于预警线（{low}%），仍使用上一次的设置：预警线 {old_low}%、红灯线 {old_amber}%。",
+    "as_of": "截至日期（序时进度）",
+    "as_of_help": "年中数据请填数据截至日期，看板会把执行率与序时进度比较；全年数据留空。",
+    "deviation": "指标完成值偏离容差（±%）",
+    "deviation_help": "自评表中完成值偏离指标值超过此比例记为偏差（默认 ±20%）。",
+    "more": "更多设置",
+    "empty_title": "还没有数据",
+    "empty_body": "请到「数据导入」上传项目单位自评汇总表（Excel 或 CSV），或先用示例数据看看效果。",
+    "sample": "使用示例数据",
+    "to_import": "去导入数据",
+    "findings_none": "无",
+    "findings_more": "共 {n} 条，以表格列出：",
+}
+SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+K = {
+    "scheme": "set_scheme",
+    "low": "set_low_threshold",
+    "amber": "set_amber_floor",
+    "as_of": "set_as_of",
+    "deviation": "set_target_deviation",
+}
+WEIGHT_KEY = "set_w_{comp}"
+SCHEME_OPTIONS = [AUTO, *PRESETS, "custom"]
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    # a 2x PNG pastes sharply into Word and PPT
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+# Characters that start Markdown or Streamlit syntax anywhere in a line (emphasis, code, links, HTML,
+# tables, strikethrough, :color[...] directives, LaTeX). Newlines become spaces, so block syntax
+# (lists, headings) can only start at the very beginning, handled separately.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#|~:$^])")
+_MD_LIST_START = re.compile(r"^(\s*)([-+=])")
+_MD_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_escape(text: object) -> str:
+    """Backslash-escape uploaded text so Markdown shows it literally."""
+    s = _MD_INLINE.sub(r"\\\1", " ".join(str(text).splitlines()))
+    s = _MD_LIST_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), s)
+    return _MD_ORDERED_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), s)
+
+
+def scheme_label(key: str) -> str:
+    if key == AUTO:
+        return T["auto"]
+    if key == "custom":
+        return T["custom"]
+    return PRESETS[key].label
+
+
+def show_chart(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key)
+
+
+# --- sidebar -----------------------------------------------------------------------------------
+def dataset_sidebar() -> None:
+    ss = st.session_state
+    table = data.table()
+    with st.sidebar:
+        st.subheader(T["dataset"])
+        if table is None:
+            st.caption(T["no_data"])
+        else:
+            src = table.source
+            rows = "、".join(str(r) for r in src.header_rows)
+            unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
+            lines = [
+                f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
+                f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",
+                f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
+                f"{T['unit']}：{unit}",
+                f"{T['projects']}：{len(table.projects)} 个",
+            ]
+            st.markdown("  \n".join(lines))
+        if ss.get(state.FINAL_ACCOUNTS) is not None and ss.get(state.FINAL_ACCOUNTS_NAME):
+            st.caption(f"{T['final']}：{md_escape(ss[state.FINAL_ACCOUNTS_NAME])}")
+
+
+def _seed(key: str, value: object) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def settings_sidebar() -> Settings:
+    """The settings every page obeys. An invalid edit is shown in Chinese and not applied: the last
+    valid scheme and thresholds stay in force."""
+    current = data.settings()
+    _seed(K["scheme"], current.scheme)
+    _seed(K["low"], float(current.low_threshold))
+    _seed(K["amber"], float(current.amber_floor))
+    _seed(K["as_of"], current.as_of)
+    _seed(K["deviation"], float(current.target_deviation))
+    with st.sidebar:
+        st.subheader(T["settings"])
+        scheme = st.selectbox(
+            T["scheme"], SCHEME_OPTIONS, format_func=scheme_label, key=K["scheme"], help=T["scheme_help"]
+        )
+        new_scheme, new_weights = current.scheme, dict(current.custom_weights)
+        if scheme == "custom":
+            weights = _weight_inputs(current)
+            try:
+                custom_scheme(weights)
+            except SchemeError as exc:
+                st.error(exc.message + T["kept_scheme"].format(label=_scheme_in_use(current)))
+            else:
+                new_scheme, new_weights = "custom", weights
+        else:
+            new_scheme = scheme
+        low = st.number_input(
+            T["low"], min_value=0.0, max_value=200.0, step=1.0, key=K["low"], help=T["low_help"]
+        )
+        amber = st.number_input(
+            T["amber"], min_value=0.0, max_value=200.0, step=1.0, key=K["amber"], help=T["amber_help"]
+        )
+        new_low, new_amber = current.low_threshold, current.amber_floor
+        if amber > low:
+            st.error(
+                T["bands_bad"].format(
+                    amber=f"{amber:g}",
+                    low=f"{low:g}",
+                    old_low=f"{current.low_threshold:g}",
+                    old_amber=f"{current.amber_floor:g}",
+                )
+            )
+        else:
+            new_low, new_amber = float(low), float(amber)
+        as_of = st.date_input(T["as_of"], key=K["as_of"], help=T["as_of_help"], format="YYYY-MM-DD")
+        with st.expander(T["more"]):
+            deviation = st.number_input(
+                T["deviation"],
+                min_value=0.0,
+                max_value=100.0,
+                step=5.0,
+                key=K["deviation"],
+                help=T["deviation_help"],
+            )
+        new = Settings(
+            scheme=new_scheme,
+            custom_weights=new_weights,
+            low_threshold=new_low,
+            amber_floor=new_amber,
+            target_deviation=float(deviation),
+            as_of=as_of if isinstance(as_of, date) else None,
+        )
+        if new != current:
+            data.set_settings(new)
+        a = data.analysis()
+        if a is not None:
+            st.caption(
+                T["in_use"].format(
+                    label=a.choice.scheme.label, rep=a.choice.reproduced, comp=a.choice.comparable
+                )
+            )
+    return data.settings()
+
+
+def _scheme_in_use(s: Settings) -> str:
+    a = data.analysis()
+    if a is not None:
+        return a.choice.scheme.label
+    return scheme_label(s.scheme)
+
+
+def _weight_inputs(current: Settings) -> dict[str, float]:
+    # Start from the weights in force, so switching to 自定义 begins from numbers that add to 100.
+    base = dict(current.custom_weights)
+    if not any(base.values()):
+        a = data.analysis()
+        base = dict(a.choice.scheme.weights) if a is not None else {}
+    if not any(base.values()):  # 自评表 scored by their own weights have none to start from
+        base = dict(PRESETS["henan"].weights)
+    weights: dict[str, float] = {}
+    cols = st.columns(2)
+    for i, comp in enumerate(m.COMPONENTS):
+        key = WEIGHT_KEY.format(comp=comp)
+        _seed(key, float(base.get(comp, 0.0)))
+        weights[comp] = float(
+            cols[i % 2].number_input(
+                m.COMPONENT_LABELS[comp], min_value=0.0, max_value=100.0, step=5.0, key=key, format="%.1f"
+            )
+        )
+    st.caption(T["weights_total"].format(total=f"{sum(weights.values()):g}"))
+    return weights
+
+
+# --- page pieces -------------------------------------------------------------------------------
+def kpi_row():
+    """A row of KPI cards that wraps: four across on a laptop, two across on a phone (st.columns
+    would stack them one per screen line)."""
+    return st.container(horizontal=True, gap="small")
+
+
+def empty_state(key: str) -> None:
+    """No data yet: say what to do, and offer the sample."""
+    st.info(f"**{T['empty_title']}**　{T['empty_body']}")
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.button(T["sample"], key=key, type="primary", on_click=data.load_sample)
+        st.page_link("pages/import_data.py", label=T["to_import"], icon=":material/upload_file:")
+
+
+def findings_panel(findings: Sequence[m.Finding], limit: int = 200) -> None:
+    """Findings grouped 错误 / 警告 / 提示, each naming its sheet row."""
+    groups: dict[str, list[m.Finding]] = {s: [] for s in m.SEVERITIES}
+    for f in findings:
+        groups.setdefault(f.severity, []).append(f)
+    for sev in m.SEVERITIES:
+        items = groups[sev]
+        label = f"{m.SEVERITY_LABELS[sev]}（{len(items)}）"
+        with st.expander(label, expanded=bool(items) and sev != "info", icon=SEVERITY_ICONS[sev]):
+            if not items:
+                st.caption(T["findings_none"])
+            elif len(items) <= limit:
+                st.markdown("\n".join(f"- {md_escape(f.where)}：{md_escape(f.message)}" for f in items))
+            else:
+                st.caption(T["findings_more"].format(n=len(items)))
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "行号": [f.sheet_row for f in items],
+                            "位置": [f.where for f in items],
+                            "说明": [f.message for f in items],
+                        }
+                    ),
+                    hide_index=True,
+                )
+
+
+# Column names of the project tables (import preview, overview, execution).
+PCOL = {
+    "row": "行号",
+    "unit": "单位",
+    "project": "项目名称",
+    "budget": "预算数（万元）",
+    "executed": "执行数（万元）",
+    "unexecuted": "未执行（万元）",
+    "rate": "执行率（%）",
+    "band": "红绿灯",
+    "score": "得分",
+    "grade": "等级",
+}
+
+
+def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFrame:
+    """The project columns users know, with Chinese headers, for st.dataframe (amounts rounded half-up
+    the way the reports print them)."""
+
+    def r2(values) -> list[float | None]:
+        return [round_half_up(x) for x in pd.to_numeric(pd.Series(values), errors="coerce").tolist()]
+
+    budget = pd.to_numeric(projects[m.BUDGET], errors="coerce")
+    executed = pd.to_numeric(projects[m.EXECUTED], errors="coerce")
+    out = pd.DataFrame(
+        {
+            PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
+            PCOL["unit"]: projects[m.UNIT].fillna(""),
+            PCOL["project"]: projects[m.PROJECT].astype(str),
+            PCOL["budget"]: r2(budget),
+            PCOL["executed"]: r2(executed),
+            PCOL["unexecuted"]: r2(budget - executed),
+            PCOL["rate"]: r2(projects[m.EXECUTION_RATE]),
+            PCOL["band"]: [BAND_LABELS.get(b, "") for b in projects[BAND]],
+            PCOL["score"]: r2(projects[m.SCORE]),
+            PCOL["grade"]: projects[m.GRADE].fillna(""),
+        }
+    )
+    drop = [] if unexecuted else [PCOL["unexecuted"]]
+    if not projects[m.UNIT].notna().any():
+        drop.append(PCOL["unit"])
+    return out.drop(columns=drop)
+
+
+PROJECT_COLUMN_CONFIG = {
+    PCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
+    PCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
+    PCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),
+    PCOL["rate"]: st.column_config.NumberColumn(format="%.2f%%"),
+    PCOL["score"]: st.column_config.NumberColumn(format="%.2f"),
+}

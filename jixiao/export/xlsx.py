@@ -1,0 +1,536 @@
+"""A clean Excel workbook of an analysis, and the 偏差预警 list on its own.
+
+Sheets: 项目明细 (the cleaned table, recomputed beside reported, flags in words), 单位汇总 (when the
+table has units), 审核发现, 说明 (scheme, weights, thresholds, formulas). Amounts are numbers in 万元
+with '#,##0.00'; rates are stored as fractions with '0.00%' so Excel computes with them; scores '0.00'.
+Values, not formulas: the numbers are the ones the dashboard shows, and any reader (pandas, WPS, a
+script) sees them without recalculating.
+
+Text from the uploaded file is never a formula: a cell whose text starts with = + - @ (or a tab / CR)
+is stored as a string with Excel's quote prefix, so a project named "=HYPERLINK(…)" stays a name.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from jixiao import model as m
+from jixiao.export import bundle as b
+from jixiao.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
+from jixiao.fmt import is_missing, num, pct, round_half_up
+
+if TYPE_CHECKING:
+    from jixiao.analysis import Analysis
+
+AMOUNT_FORMAT = "#,##0.00"
+RATE_FORMAT = "0.00%"  # the cell holds a fraction (0.8623)
+SCORE_FORMAT = "0.00"
+INT_FORMAT = "0"
+
+FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's "light red fill": a flagged project's row
+FINDING_FILL = PatternFill("solid", fgColor="FFEB9C")  # a cell an audit finding points at
+HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")
+TOTAL_FILL = PatternFill("solid", fgColor="DCE6F1")
+RED_FONT = Font(color="9C0006", bold=True)
+HEADER_FONT = Font(color="FFFFFF", bold=True)
+BOLD = Font(bold=True)
+TOP_BORDER = Border(top=Side(style="medium", color="1F2933"))
+TOP = Alignment(vertical="top")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+SHEET_PROJECTS = "项目明细"
+SHEET_UNITS = "单位汇总"
+SHEET_FINDINGS = "审核发现"
+SHEET_NOTES = "说明"
+SHEET_FLAGGED = "偏差项目清单"
+TOTAL_LABEL = "合计"
+
+
+# --- cells ---------------------------------------------------------------------------------------
+def clean_text(text: str) -> str:
+    """Drop the control characters an .xlsx cannot hold (openpyxl would refuse the whole file)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def write_cell(ws, row: int, column: int, value: Any, number_format: str | None = None):
+    """Write one value. Strings are always strings: formula-like text gets data_type 's' and the
+    quote prefix, so it is shown as typed and never evaluated."""
+    cell = ws.cell(row=row, column=column)
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        cell.value = None
+        return cell
+    if isinstance(value, bool):
+        cell.value = "是" if value else "否"
+        return cell
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        if text.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _fraction(percent: Any) -> float | None:
+    """86.2273 (percent) → 0.8623: the rate as the dashboard prints it, stored as Excel's fraction."""
+    v = round_half_up(b.f(percent), 2)
+    return None if v is None else round(v / 100.0, 6)
+
+
+def _amount(x: Any) -> float | None:
+    """万元 as computed, without float noise (6780.620000000001 → 6780.62); 元 tables keep 6 decimals."""
+    v = b.f(x)
+    return None if v is None else round(v, 6)
+
+
+def _score(x: Any) -> float | None:
+    return round_half_up(b.f(x), 2)
+
+
+def _seq(x: Any) -> Any:
+    """序号 as printed; a whole number becomes a number (no "number stored as text" marks in Excel)."""
+    if x is None or is_missing(x):
+        return None
+    text = str(x).strip()
+    return int(text) if text.isdigit() and len(text) < 10 else text
+
+
+def _header(ws, row: int, headers: list[str]) -> None:
+    for j, text in enumerate(headers, start=1):
+        c = write_cell(ws, row, j, text)
+        c.font = HEADER_FONT
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = 36
+
+
+def _widths(ws, widths: list[float]) -> None:
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- 项目明细 ------------------------------------------------------------------------------------
+class _Col:
+    def __init__(self, key: str, header: str, kind: str, width: float):
+        self.key, self.header, self.kind, self.width = key, header, kind, width
+
+    @property
+    def number_format(self) -> str | None:
+        return {"amount": AMOUNT_FORMAT, "rate": RATE_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT}.get(
+            self.kind
+        )
+
+
+def _self_flag(x: Any) -> str:
+    if x is None or is_missing(x):
+        return "未填"
+    return "是" if bool(x) else "否"
+
+
+def _project_columns(analysis: Analysis) -> list[_Col]:
+    p = analysis.projects
+    src = analysis.table.source
+    has = lambda col: col in p and p[col].notna().any()  # noqa: E731
+    cols = [_Col(m.SHEET_ROW, "行号", "int", 7), _Col(m.SEQ, "序号", "text", 7)]
+    if has(m.UNIT):
+        cols.append(_Col(m.UNIT, "单位", "text", 18))
+    if has(m.CODE):
+        cols.append(_Col(m.CODE, "项目编码", "text", 16))
+    cols += [
+        _Col(m.PROJECT, "项目名称", "text", 36),
+        _Col(m.BUDGET, "预算数（万元）", "amount", 15),
+        _Col(m.EXECUTED, "执行数（万元）", "amount", 15),
+        _Col(m.EXECUTION_RATE, "执行率（重新计算）", "rate", 13),
+        _Col(m.REPORTED_RATE, "填报执行率", "rate", 12),
+    ]
+    na_seen = {c for t in p[m.NA_COMPONENTS].tolist() if isinstance(t, tuple | list) for c in t}
+    for comp, col in m.COMPONENT_COLUMNS.items():
+        if has(col) or comp in na_seen or col in src.columns:
+            cols.append(_Col(col, f"{m.COMPONENT_LABELS[comp]}得分率", "rate", 12))
+    cols += [
+        _Col(m.REPORTED_SCORE, "填报自评得分", "score", 12),
+        _Col(m.COMPUTED_SCORE, "重新计算得分", "score", 12),
+        _Col(m.SCORE, "采用得分（填报优先）", "score", 13),
+        _Col(m.GRADE, "评价等级", "text", 9),
+        _Col(m.SELF_FLAG, "单位自报偏差", "text", 11),
+        _Col("_rule", "按规则判定", "text", 11),
+        _Col("_flag_types", "偏差类型", "text", 18),
+        _Col("_reasons", "原因说明", "text", 70),
+    ]
+    return cols
+
+
+def _na_comp(col: str) -> str | None:
+    for comp, c in m.COMPONENT_COLUMNS.items():
+        if c == col:
+            return comp
+    return None
+
+
+def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
+    ws = wb.active
+    ws.title = SHEET_PROJECTS
+    p = analysis.projects
+    cols = _project_columns(analysis)
+    _header(ws, 1, [c.header for c in cols])
+    _widths(ws, [c.width for c in cols])
+    index = {c.key: j for j, c in enumerate(cols, start=1)}
+    finding_cells: dict[tuple[int, str], list[str]] = {}
+    for f in analysis.findings:
+        if f.sheet_row is not None:
+            finding_cells.setdefault((int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
+    keys = [c.key for c in cols if not c.key.startswith("_")]
+    recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS])))
+    low = analysis.settings.low_threshold
+    for i, rec in enumerate(recs, start=2):
+        flags = rec[m.FLAGS] or []
+        na = rec[m.NA_COMPONENTS] if isinstance(rec[m.NA_COMPONENTS], tuple | list) else ()
+        rec["_rule"] = "有偏差" if any(x.code in DEVIATION_CODES for x in flags) else "无偏差"
+        rec["_flag_types"] = "、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)
+        rec["_reasons"] = "\n".join(x.reason for x in flags)
+        red_cells: set[str] = set()
+        if any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in flags):
+            red_cells.add(m.EXECUTION_RATE)
+        for c in cols:
+            value = rec.get(c.key)
+            if c.kind == "rate":
+                comp = _na_comp(c.key)
+                if comp is not None and comp in na and is_missing(value):
+                    value = "/"
+                else:
+                    if comp is not None and (b.f(value) is not None and b.f(value) < 100 - 1e-9):
+                        red_cells.add(c.key)
+                    value = _fraction(value)
+            elif c.key == m.SELF_FLAG:
+                value = _self_flag(value)
+            elif c.key == m.SEQ:
+                value = _seq(value)
+            elif c.kind == "int":
+                value = None if is_missing(value) else int(value)
+            elif c.kind == "amount":
+                value = _amount(value)
+            elif c.kind == "score":
+                value = _score(value)
+            elif c.kind == "text" and value is not None and not is_missing(value):
+                value = str(value)
+            cell = write_cell(ws, i, index[c.key], value, c.number_format)
+            cell.alignment = WRAP_TOP if c.key in ("_reasons", m.PROJECT) else TOP
+            if flags:
+                cell.fill = FLAG_FILL
+            if c.key in red_cells:
+                cell.font = RED_FONT
+            messages = finding_cells.get((int(rec[m.SHEET_ROW]), c.key))
+            if messages:
+                cell.fill = FINDING_FILL
+                cell.comment = Comment("\n".join(messages), "绩效看板", width=320, height=140)
+    last = len(recs) + 1
+    ws.freeze_panes = ws.cell(row=2, column=index[m.PROJECT] + 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
+    _project_totals(ws, analysis, cols, index, last + 1, low)
+
+
+def _project_totals(
+    ws, analysis: Analysis, cols: list[_Col], index: dict[str, int], row: int, low: float
+) -> None:
+    """The 合计 row (sums and the overall rate) and, where there are scores, the two means."""
+    t = analysis.totals
+    label_col = index[m.PROJECT]
+    lines: list[tuple[str, dict[str, Any]]] = [
+        (
+            TOTAL_LABEL,
+            {
+                m.SHEET_ROW: None,
+                m.BUDGET: _amount(t.get("budget")),
+                m.EXECUTED: _amount(t.get("executed")),
+                m.EXECUTION_RATE: _fraction(t.get("execution_rate")),
+            },
+        )
+    ]
+    s = analysis.scores
+    if s:
+        lines.append(("金额加权平均分（按预算数加权）", {m.SCORE: _score(s.get("mean_budget_weighted"))}))
+        lines.append(("简单平均分", {m.SCORE: _score(s.get("mean_simple"))}))
+    for k, (label, values) in enumerate(lines):
+        r = row + k
+        for j in range(1, len(cols) + 1):
+            c = ws.cell(row=r, column=j)
+            c.fill = TOTAL_FILL
+            c.font = BOLD
+            if k == 0:
+                c.border = TOP_BORDER
+        write_cell(ws, r, label_col, label)
+        for key, value in values.items():
+            if key in index and value is not None:
+                col = cols[index[key] - 1]
+                cell = write_cell(ws, r, index[key], value, col.number_format)
+                if key == m.EXECUTION_RATE and value * 100 < low - 1e-9:
+                    cell.font = RED_FONT
+
+
+# --- 单位汇总 ------------------------------------------------------------------------------------
+def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
+    u = analysis.units
+    if u is None or not len(u):
+        return
+    ws = wb.create_sheet(SHEET_UNITS)
+    headers = ["单位", "项目数", "预算数（万元）", "执行数（万元）", "执行率", "简单平均分", "金额加权平均分"]
+    fmts = [None, INT_FORMAT, AMOUNT_FORMAT, AMOUNT_FORMAT, RATE_FORMAT, SCORE_FORMAT, SCORE_FORMAT]
+    _header(ws, 1, headers)
+    _widths(ws, [24, 9, 16, 16, 12, 12, 14])
+    low = analysis.settings.low_threshold
+    recs = m.records(u)
+    for i, rec in enumerate(recs, start=2):
+        values = [
+            str(rec["unit"]),
+            int(rec["projects"]),
+            _amount(rec["budget"]),
+            _amount(rec["executed"]),
+            _fraction(rec["execution_rate"]),
+            _score(rec["mean_simple"]),
+            _score(rec["mean_budget_weighted"]),
+        ]
+        for j, (v, fmt) in enumerate(zip(values, fmts), start=1):
+            write_cell(ws, i, j, v, fmt)
+        rate = b.f(rec["execution_rate"])
+        if rate is not None and rate < low - 1e-9:
+            for j in range(1, len(headers) + 1):
+                ws.cell(row=i, column=j).fill = FLAG_FILL
+            ws.cell(row=i, column=5).font = RED_FONT
+    last = len(recs) + 1
+    t, s = analysis.totals, analysis.scores or {}
+    total = [
+        TOTAL_LABEL,
+        len(analysis.projects),
+        _amount(t.get("budget")),
+        _amount(t.get("executed")),
+        _fraction(t.get("execution_rate")),
+        _score(s.get("mean_simple")),
+        _score(s.get("mean_budget_weighted")),
+    ]
+    for j, (v, fmt) in enumerate(zip(total, fmts), start=1):
+        c = write_cell(ws, last + 1, j, v, fmt)
+        c.fill, c.font, c.border = TOTAL_FILL, BOLD, TOP_BORDER
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+
+
+# --- 审核发现 ------------------------------------------------------------------------------------
+def _findings_sheet(wb: Workbook, analysis: Analysis) -> None:
+    ws = wb.create_sheet(SHEET_FINDINGS)
+    headers = ["级别", "代码", "位置", "说明", "行号", "字段"]
+    _header(ws, 1, headers)
+    _widths(ws, [8, 24, 48, 80, 7, 16])
+    fills = {"error": FLAG_FILL, "warning": FINDING_FILL}
+    for i, f in enumerate(analysis.findings, start=2):
+        values = [
+            m.SEVERITY_LABELS.get(f.severity, f.severity),
+            f.code,
+            f.where,
+            f.message,
+            None if f.sheet_row is None else int(f.sheet_row),
+            m.FIELD_LABELS.get(f.field or "", f.field or ""),
+        ]
+        for j, v in enumerate(values, start=1):
+            c = write_cell(ws, i, j, v, INT_FORMAT if j == 5 else None)
+            c.alignment = Alignment(wrap_text=j in (3, 4), vertical="top")
+            if f.severity in fills:
+                c.fill = fills[f.severity]
+    if not analysis.findings:
+        write_cell(ws, 2, 1, "审核未发现问题。")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:F{max(1, len(analysis.findings)) + 1}"
+
+
+# --- 说明 ----------------------------------------------------------------------------------------
+def notes_rows(analysis: Analysis) -> list[tuple[str, str]]:
+    """(heading, text) pairs: where the data came from and every rule the numbers follow."""
+    src = analysis.table.source
+    st = analysis.settings
+    c = analysis.choice
+    rows: list[tuple[str, str]] = [
+        ("【数据来源】", ""),
+        ("文件", src.file),
+        ("工作表", src.sheet),
+        ("表头所在行", "、".join(str(r) for r in src.header_rows)),
+        ("原表金额单位", src.amount_unit + ("（已换算为万元）" if src.amount_unit == "元" else "")),
+        ("项目数", f"{len(analysis.projects)} 个"),
+        ("导出日期", date.today().isoformat()),
+        ("", ""),
+        ("【权重方案】", ""),
+        ("方案", f"{c.scheme.label}（{c.scheme.key}）"),
+        ("说明", c.scheme.note or c.scheme.describe()),
+        ("选择方式", "自动选择（与填报得分吻合最多的方案）" if c.requested == "auto" else "用户指定"),
+        ("与填报得分一致", f"{c.reproduced} / {c.comparable} 个可比项目"),
+    ]
+    for comp, w in c.scheme.weights.items():
+        rows.append((f"权重：{m.COMPONENT_LABELS[comp]}", f"{w:g} 分" if w else "不计分"))
+    rows += [
+        ("", ""),
+        ("【阈值】", ""),
+        ("执行率预警线", f"{pct(st.low_threshold)}（低于此值为“执行率偏低”，需说明原因）"),
+        (
+            "红绿灯",
+            f"绿 ≥{pct(st.low_threshold)}；橙 {pct(st.amber_floor)}–{pct(st.low_threshold)}；红 <{pct(st.amber_floor)}",
+        ),
+        ("指标完成值偏离", f"±{num(st.target_deviation)}%"),
+        (
+            "截至日期",
+            f"{st.as_of.isoformat()}（序时进度 {pct(analysis.time_progress)}）"
+            if st.as_of
+            else "全年数据（未设截至日期）",
+        ),
+        ("", ""),
+        ("【公式】", ""),
+        ("预算执行率", "执行数 ÷ 预算数（有调整后预算数时用调整后预算数）；预算为 0 时不计算"),
+        (
+            "自评得分（重新计算）",
+            "Σ 权重 × 得分率；预算执行率一项按 min(执行率, 100%) 计；标“/”的指标不计，其权重按比例分给其余指标",
+        ),
+        ("采用得分", "有填报自评得分时用填报值，否则用重新计算值"),
+        ("金额加权平均分", "Σ(采用得分 × 预算数) ÷ Σ 预算数（汇总表合计行的口径）"),
+        ("简单平均分", "各项目采用得分的算术平均"),
+        ("评价等级", "优 ≥ 90；良 80–89.99；中 60–79.99；差 < 60（按采用得分）"),
+        ("合计", "预算数、执行数为各项目之和；合计执行率 = 执行数合计 ÷ 预算数合计"),
+        ("", ""),
+        ("【偏差规则】", ""),
+        (FLAG_LABELS[LOW_EXECUTION], f"执行率低于 {pct(st.low_threshold)}"),
+        (FLAG_LABELS[OVER_EXECUTION], "执行数超过预算数（执行率超过 100%）"),
+        (FLAG_LABELS["INDICATOR_SHORTFALL"], "任一指标得分率低于 100%"),
+        (FLAG_LABELS["SELF_FLAG_MISMATCH"], "单位填报的“是否有较大偏差”与按规则判定不一致"),
+        (FLAG_LABELS[NO_RATE], "预算为 0 却有支出，无法计算执行率"),
+        ("", ""),
+        ("【颜色】", ""),
+        ("浅红底色", "该项目触发了偏差规则（“项目明细”表）"),
+        ("黄色底色", "审核发现指向的单元格，批注中是说明"),
+        ("红色粗体", "超出规则的执行率或得分率"),
+        (
+            "金额与比率",
+            "金额单位为万元，保留两位小数；执行率、得分率以百分比显示，单元格中是小数（0.8623 显示为 86.23%）",
+        ),
+    ]
+    return rows
+
+
+def _notes_sheet(wb: Workbook, analysis: Analysis) -> None:
+    ws = wb.create_sheet(SHEET_NOTES)
+    _widths(ws, [24, 100])
+    for i, (key, text) in enumerate(notes_rows(analysis), start=1):
+        k = write_cell(ws, i, 1, key or None)
+        v = write_cell(ws, i, 2, text or None)
+        v.alignment = Alignment(wrap_text=True, vertical="top")
+        if key.startswith("【"):
+            k.font = Font(bold=True, color="1F5FA8", size=12)
+
+
+# --- entry points --------------------------------------------------------------------------------
+def build_xlsx(analysis: Analysis) -> bytes:
+    """The whole workbook as .xlsx bytes."""
+    wb = Workbook()
+    _project_sheet(wb, analysis)
+    _units_sheet(wb, analysis)
+    _findings_sheet(wb, analysis)
+    _notes_sheet(wb, analysis)
+    return _save(wb)
+
+
+FLAGGED_HEADERS = [
+    "行号",
+    "序号",
+    "单位",
+    "项目名称",
+    "执行率",
+    "偏差类型",
+    "单位自报偏差",
+    "按规则判定",
+    "是否一致",
+    "预算数（万元）",
+    "执行数（万元）",
+    "原因说明",
+]
+_FLAGGED_WIDTHS = {"项目名称": 36, "原因说明": 70, "偏差类型": 18, "单位": 18, "行号": 7, "序号": 7}
+
+
+def flagged_rows(analysis: Analysis, projects: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The 偏差预警 list, one dict per flagged project (of ``projects`` when given, e.g. a filtered view)."""
+    from jixiao.analysis import DEVIATES
+
+    frame = analysis.flagged if projects is None else projects[projects[m.FLAGS].map(bool)]
+    rows = []
+    for rec in frame.to_dict("records"):
+        flags = rec[m.FLAGS]
+        own = rec[m.SELF_FLAG]
+        computed = bool(rec.get(DEVIATES, any(x.code in DEVIATION_CODES for x in flags)))
+        agree = "—" if own is None or is_missing(own) else ("一致" if bool(own) == computed else "不一致")
+        rows.append(
+            {
+                "行号": int(rec[m.SHEET_ROW]),
+                "序号": _seq(rec[m.SEQ]),
+                "单位": "" if is_missing(rec[m.UNIT]) else str(rec[m.UNIT]),
+                "项目名称": b.project_name(rec[m.PROJECT]),
+                "执行率": _fraction(rec[m.EXECUTION_RATE]),
+                "偏差类型": "、".join(FLAG_LABELS.get(x.code, x.code) for x in flags),
+                "单位自报偏差": _self_flag(own),
+                "按规则判定": "有偏差" if computed else "无偏差",
+                "是否一致": agree,
+                "预算数（万元）": _amount(rec[m.BUDGET]),
+                "执行数（万元）": _amount(rec[m.EXECUTED]),
+                "原因说明": "\n".join(x.reason for x in flags),
+                "_red_rate": any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in flags),
+            }
+        )
+    return rows
+
+
+def flagged_xlsx(
+    analysis: Analysis, projects: pd.DataFrame | None = None, *, title: str | None = None
+) -> bytes:
+    """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_FLAGGED
+    headers = [h for h in FLAGGED_HEADERS if h != "单位" or analysis.table.has_units]
+    r = 1
+    if title:
+        write_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
+        r = 2
+    _header(ws, r, headers)
+    _widths(ws, [_FLAGGED_WIDTHS.get(h, 13) for h in headers])
+    fmts = {
+        "执行率": RATE_FORMAT,
+        "预算数（万元）": AMOUNT_FORMAT,
+        "执行数（万元）": AMOUNT_FORMAT,
+        "行号": INT_FORMAT,
+    }
+    rows = flagged_rows(analysis, projects)
+    for i, row in enumerate(rows, start=r + 1):
+        for j, h in enumerate(headers, start=1):
+            c = write_cell(ws, i, j, row[h], fmts.get(h))
+            c.alignment = Alignment(wrap_text=h in ("原因说明", "项目名称"), vertical="top")
+            if h == "执行率" and row["_red_rate"]:
+                c.font = RED_FONT
+    if not rows:
+        write_cell(ws, r + 1, 1, "没有项目触发偏差规则。")
+    ws.freeze_panes = ws.cell(row=r + 1, column=headers.index("项目名称") + 2)
+    ws.auto_filter.ref = f"A{r}:{get_column_letter(len(headers))}{r + max(1, len(rows))}"
+    return _save(wb)

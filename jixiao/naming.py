@@ -1,0 +1,35 @@
+"""Unit and year as a table's title or file name states them ("河南省科学技术协会2023年度项目单位自评汇总表").
+
+One place for the guess, used by the 保存 form, the CLI import and the exports' headings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?")
+# Where a table title stops naming the unit and starts naming the table.
+_TABLE_WORDS = re.compile(r"项目|部门预算|部门决算|预算|决算|绩效|自评|汇总表|明细表|一览表|情况表")
+
+
+def year_in(text: object) -> int | None:
+    found = _YEAR.search(str(text or ""))
+    return int(found.group(1)) if found else None
+
+
+def unit_in(text: object) -> str:
+    """The first run of Chinese before the table's own name; '' when nothing names a unit."""
+    text = _YEAR_WORDS.sub(" ", str(text or ""))
+    for chunk in re.split(r"[\s_\-—·:：()（）]+", text):
+        head = _TABLE_WORDS.split(chunk, maxsplit=1)[0].strip()
+        if len(head) >= 2 and re.search(r"[\u4e00-\u9fff]", head):
+            return head
+    return ""
+
+
+def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]:
+    unit = unit_in(title) or unit_in(Path(file_name or "").stem)
+    year = year_in(title) or year_in(file_name)
+    return unit or None, year

@@ -1,0 +1,163 @@
+"""偏差预警: every flagged project with its reasons in words and numbers, the unit's own 是否有较大偏差
+beside the computed verdict (disagreements highlighted), and the list as an xlsx download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import charts, data, state, widgets
+from jixiao import model as m
+from jixiao.analysis import DEVIATES
+from jixiao.flags import FLAG_LABELS
+
+T = {
+    "title": "偏差预警",
+    "intro": "规则：执行率低于预警线 {low} 须说明原因；执行率超过 100% 为超预算；任一指标得分率低于 100% 为指标未满分；"
+    "单位自报的“是否有较大偏差”与按规则判定不一致时单独标出。",
+    "flagged": "预警项目",
+    "computed": "按规则有偏差",
+    "self": "单位自报有偏差",
+    "mismatch": "自报与判定不一致",
+    "reasons": "偏差类型",
+    "reasons_placeholder": "全部类型",
+    "units": "单位",
+    "units_placeholder": "全部单位",
+    "only_mismatch": "只看不一致",
+    "none": "没有需要预警的项目。",
+    "no_match": "没有符合筛选条件的项目。",
+    "list": "预警清单（{n} 个项目）",
+    "list_help": "粉色底纹的行：单位自报与按规则判定不一致。",
+    "detail": "逐项说明",
+    "detail_more": "以下列出前 {k} 个，完整清单请下载。",
+    "download": "下载偏差项目清单（xlsx）",
+    "download_name": "偏差项目清单.xlsx",
+    "sheet_title": "偏差项目清单（{file}）",
+    "detail_head": "**{name}**（第{row}行{unit}）　单位自报：{own}　按规则：{computed}",
+    "mismatch_mark": ":red[:material/warning: 自报与判定不一致]",
+    "unit_pieces": "个",
+}
+C, W = data.FCOL, data.WORDS
+DETAIL_LIMIT = 50
+MISMATCH_BG = "background-color: #fde4e4"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+st.title(T["title"])
+a = data.analysis()
+if a is None:
+    widgets.empty_state("sample_deviations")
+    st.stop()
+
+s, p = a.settings, a.projects
+st.caption(T["intro"].format(low=f"{s.low_threshold:g}%"))
+flagged = a.flagged
+full_table = data.flagged_table(flagged)
+
+
+def disagrees(table: pd.DataFrame) -> pd.Series:
+    return table[C["agree"]] == W["disagree"]
+
+
+k = widgets.kpi_row()
+k.metric(T["flagged"], f"{len(flagged)} {T['unit_pieces']}", border=True)
+k.metric(T["computed"], f"{int(p[DEVIATES].sum())} {T['unit_pieces']}", border=True)
+k.metric(T["self"], f"{sum(data.self_flagged(x) for x in p[m.SELF_FLAG])} {T['unit_pieces']}", border=True)
+k.metric(T["mismatch"], f"{int(disagrees(full_table).sum())} {T['unit_pieces']}", border=True)
+
+if flagged.empty:
+    st.success(T["none"])
+    st.stop()
+
+codes = list(charts.flag_reason_counts(flagged, FLAG_LABELS))
+f1, f2, f3 = st.columns([3, 3, 1], vertical_alignment="bottom")
+chosen = f1.multiselect(
+    T["reasons"],
+    codes,
+    format_func=FLAG_LABELS.get,
+    key="dev_reasons",
+    placeholder=T["reasons_placeholder"],
+    persist_state="session",
+)
+units: list[str] = []
+if a.table.has_units:
+    units = f2.multiselect(
+        T["units"],
+        [str(u) for u in flagged[m.UNIT].dropna().unique()],
+        key="dev_units",
+        placeholder=T["units_placeholder"],
+        persist_state="session",
+    )
+only_mismatch = f3.toggle(T["only_mismatch"], key="dev_only_mismatch")
+
+mask = pd.Series(True, index=flagged.index)
+if chosen:
+    mask &= flagged[m.FLAGS].map(lambda fl: any(f.code in chosen for f in fl))
+if units:
+    mask &= flagged[m.UNIT].isin(units)
+selected = flagged[mask]
+table = data.flagged_table(selected)
+if only_mismatch:
+    keep = disagrees(table).to_numpy()
+    selected, table = selected[keep], table[keep]
+
+widgets.show_chart(charts.flag_reasons(selected, FLAG_LABELS), key="dev_reasons_chart")
+
+if table.empty:
+    st.info(T["no_match"])
+    st.stop()
+
+st.subheader(T["list"].format(n=len(table)))
+st.caption(T["list_help"])
+
+
+def highlight(row: pd.Series) -> list[str]:
+    return [MISMATCH_BG if row[C["agree"]] == W["disagree"] else ""] * len(row)
+
+
+# 序号 and an empty 单位 column only take room on screen; the download keeps 序号.
+no_unit = [] if a.table.has_units else [C["unit"]]
+view = table.drop(columns=[C["seq"], *no_unit])
+styled = view.style.apply(highlight, axis=1).format(
+    {C["budget"]: "{:,.2f}", C["executed"]: "{:,.2f}", C["rate"]: "{:.2f}%"}, na_rep=W["none"]
+)
+st.dataframe(
+    styled,
+    hide_index=True,
+    column_config={
+        # row and name stay in view while the wide table scrolls sideways
+        C["row"]: st.column_config.NumberColumn(pinned=True),
+        C["project"]: st.column_config.TextColumn(width="medium", pinned=True),
+        C["reasons"]: st.column_config.TextColumn(width="large"),
+    },
+)
+name = st.session_state.get(state.UPLOAD_NAME) or a.table.source.file
+st.download_button(
+    T["download"],
+    data=data.xlsx_bytes(table.drop(columns=no_unit), title=T["sheet_title"].format(file=name)),
+    file_name=T["download_name"],
+    mime=XLSX_MIME,
+    on_click="ignore",
+    icon=":material/download:",
+    key="dev_download",
+)
+
+st.subheader(T["detail"])
+if len(table) > DETAIL_LIMIT:
+    st.caption(T["detail_more"].format(k=DETAIL_LIMIT))
+for rec, row in zip(
+    selected.head(DETAIL_LIMIT).to_dict("records"), table.head(DETAIL_LIMIT).to_dict("records")
+):
+    unit = f"，{widgets.md_escape(row[C['unit']])}" if row[C["unit"]] else ""
+    head = T["detail_head"].format(
+        name=widgets.md_escape(rec[m.PROJECT]),
+        row=int(rec[m.SHEET_ROW]),
+        unit=unit,
+        own=row[C["self"]],
+        computed=row[C["computed"]],
+    )
+    if row[C["agree"]] == W["disagree"]:
+        head += f"　{T['mismatch_mark']}"
+    reasons = "\n".join(
+        f"- {FLAG_LABELS.get(f.code, f.code)}：{widgets.md_escape(f.reason)}" for f in rec[m.FLAGS]
+    )
+    st.markdown(f"{head}\n{reasons}")

@@ -1,0 +1,268 @@
+"""数据导入: upload or load the sample, download the template, see (and correct) what was detected,
+and read the findings. Every change of data happens in a callback, so the sidebar drawn before this
+page already shows the new file."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from components import data, state, widgets
+from components.template import DOWNLOAD_NAME, build_template
+from jixiao import model as m
+from jixiao.ingest.workbook import MAX_BYTES
+
+T = {
+    "title": "数据导入",
+    "intro": "上传项目单位自评汇总表（每个项目一行），看板会自动找到表头、识别各列和金额单位，"
+    "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
+    "upload": "上传 Excel 或 CSV 文件",
+    "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（Excel 另存的 GBK 编码也可以），单个文件不超过 {mb} MB。",
+    "sample": "使用示例数据",
+    "sample_help": "河南省科学技术协会 2023 年项目单位自评汇总表（15 个项目）",
+    "template": "下载空白模板",
+    "template_help": "表头、一行示例和填表说明；按模板填写的文件无需任何更正即可导入。",
+    "kept": "已保留之前导入的数据（{name}）。",
+    "final_loaded": "已识别为部门决算图表数据（{name}）。请打开「决算图表」页面查看图表和文字核对。",
+    "forms_loaded": "已识别为项目支出绩效自评表，并汇总为项目表；逐表的复核请打开「项目自评表」页面。",
+    "open_final": "打开决算图表",
+    "open_forms": "打开项目自评表",
+    "detected": "识别结果",
+    "file": "文件",
+    "kind": "类型",
+    "sheet": "工作表",
+    "header_rows": "表头所在行",
+    "unit": "金额单位",
+    "unit_yuan": "元（已按 ÷10,000 换算为万元）",
+    "sheets_count": "（共 {n} 个工作表）",
+    "rows_value": "第 {rows} 行",
+    "counts": "**项目行**：{projects} 个　**合计/小计行**：{totals} 个",
+    "forms_count": "**自评表**：{n} 张（{sheets} 个工作表），已按每张表汇总为一行",
+    "column_option": "{letter} 列 · {header}",
+    "mapping": "各字段来自哪一列",
+    "field": "字段",
+    "column": "列",
+    "header": "表头文字",
+    "missing": "未找到",
+    "fix": "识别有误？手动更正后重新识别",
+    "fix_sheet": "工作表",
+    "fix_rows": "表头所在行（如 3，两行表头写 3,4）",
+    "fix_unit": "表中金额单位",
+    "unused": "（不使用）",
+    "no_header": "（无表头）",
+    "apply": "按更正重新识别",
+    "reset": "恢复自动识别",
+    "rows_bad": "表头行号应为数字，例如 3 或 3,4。",
+    "findings": "审核结果",
+    "findings_intro": "按严重程度分组；每条都指明工作表中的行号，便于回到原表修改。",
+    "preview": "数据预览（重新计算后）",
+    "none_yet": "还没有导入数据。上传文件，或点“使用示例数据”。",
+}
+UPLOAD_KEY = "upload_file"
+TYPES = ["xlsx", "xlsm", "xls", "csv"]
+UNITS = ["万元", "元"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def on_upload() -> None:
+    f = st.session_state.get(UPLOAD_KEY)
+    if f is None:
+        data.forget_upload()
+    else:
+        data.handle_upload(f.getvalue(), f.name)
+
+
+def parse_rows(text: str) -> list[int] | None:
+    parts = [p for p in re.split(r"[,，、\s]+", text.strip()) if p]
+    if not parts or len(parts) > 2 or not all(p.isdigit() and int(p) > 0 for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+def remap_keys(token: str) -> dict[str, str]:
+    # "unit" is also a field name (单位 column), so the form's own inputs get a leading underscore.
+    keys = {"_sheet": f"remap_sheet_{token}", "_rows": f"remap_rows_{token}", "_unit": f"remap_unit_{token}"}
+    keys.update({f: f"remap_col_{f}_{token}" for f in m.FIELD_LABELS})
+    return keys
+
+
+def on_remap(token: str) -> None:
+    """Re-read the current file as the user corrected it. A header or sheet change lets the parser
+    find the columns again; otherwise the columns chosen here are used as they are."""
+    table = data.table()
+    if table is None:
+        return
+    src, ss, keys = table.source, st.session_state, remap_keys(token)
+    rows = parse_rows(ss.get(keys["_rows"], ""))
+    if rows is None:
+        ss[state.UPLOAD_ERROR] = T["rows_bad"]
+        return
+    sheet = ss.get(keys["_sheet"], src.sheet)
+    overrides: dict = {"amount_unit": ss.get(keys["_unit"], src.amount_unit)}
+    if sheet != src.sheet:
+        overrides["sheet"] = sheet
+        if rows != src.header_rows:
+            overrides["header_rows"] = rows
+    else:
+        overrides["sheet"] = sheet
+        overrides["header_rows"] = rows
+        if rows == src.header_rows:
+            overrides["columns"] = {
+                f: int(ss[keys[f]])
+                for f in m.FIELD_LABELS
+                if ss.get(keys[f], -1) is not None and ss.get(keys[f], -1) >= 0
+            }
+    data.reparse(overrides)
+
+
+def on_reset() -> None:
+    data.reparse({})
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> bytes:
+    return build_template()
+
+
+st.title(T["title"])
+st.caption(T["intro"])
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.file_uploader(
+        T["upload"],
+        type=TYPES,
+        key=UPLOAD_KEY,
+        on_change=on_upload,
+        help=T["upload_help"].format(mb=MAX_BYTES // (1024 * 1024)),
+        max_upload_size=MAX_BYTES // (1024 * 1024),
+    )
+with right:
+    st.button(
+        T["sample"], key="sample_import", type="primary", on_click=data.load_sample, help=T["sample_help"]
+    )
+    st.download_button(
+        T["template"],
+        data=template_bytes(),
+        file_name=DOWNLOAD_NAME,
+        mime=XLSX_MIME,
+        on_click="ignore",
+        help=T["template_help"],
+        icon=":material/download:",
+    )
+
+error = data.upload_error()
+table = data.table()
+ss = st.session_state
+if error:
+    kept = (
+        T["kept"].format(name=widgets.md_escape(ss.get(state.UPLOAD_NAME, ""))) if table is not None else ""
+    )
+    st.error(f"{widgets.md_escape(error)} {kept}")
+elif ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS and ss.get(state.FINAL_ACCOUNTS) is not None:
+    st.success(T["final_loaded"].format(name=widgets.md_escape(ss.get(state.FINAL_ACCOUNTS_NAME, ""))))
+    st.page_link("pages/final_accounts.py", label=T["open_final"], icon=":material/pie_chart:")
+elif ss.get(state.LAST_KIND) == m.KIND_SELFEVAL_FORMS and table is not None:
+    st.success(T["forms_loaded"])
+    st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
+
+
+def detected_lines(table: m.ProjectTable) -> list[str]:
+    src = table.source
+    lines = [
+        f"**{T['file']}**：{widgets.md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
+        f"**{T['kind']}**：{m.KIND_LABELS.get(table.kind, table.kind)}",
+    ]
+    if table.kind == m.KIND_SELFEVAL_FORMS:
+        return [*lines, T["forms_count"].format(sheets=len(src.sheets), n=len(table.projects))]
+    rows_text = "、".join(str(r) for r in src.header_rows)
+    unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
+    return [
+        *lines,
+        f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}" + T["sheets_count"].format(n=len(src.sheets)),
+        f"**{T['header_rows']}**：" + T["rows_value"].format(rows=rows_text),
+        f"**{T['unit']}**：{unit}",
+        T["counts"].format(projects=len(table.projects), totals=len(table.totals)),
+    ]
+
+
+def mapping_table(src: m.Source) -> None:
+    mapping = [
+        {
+            T["field"]: label,
+            T["column"]: data.col_letter(src.columns[f]) if f in src.columns else "—",
+            T["header"]: src.mapping.get(f, "") if f in src.columns else T["missing"],
+        }
+        for f, label in m.FIELD_LABELS.items()
+    ]
+    st.markdown(f"**{T['mapping']}**")
+    st.dataframe(mapping, hide_index=True, width=560, height="content")
+
+
+def correction_form(src: m.Source) -> None:
+    # Widget keys carry the file and its overrides, so a new file starts from its own detection.
+    token = data.digest_of(f"{ss.get(state.UPLOAD_DIGEST)}|{ss.get(state.OVERRIDES)}".encode())[:12]
+    keys = remap_keys(token)
+    with st.expander(T["fix"]):
+        with st.form(f"remap_{token}", border=False):
+            c1, c2, c3 = st.columns(3)
+            sheets = src.sheets or [src.sheet]
+            c1.selectbox(
+                T["fix_sheet"],
+                sheets,
+                index=sheets.index(src.sheet) if src.sheet in sheets else 0,
+                key=keys["_sheet"],
+            )
+            c2.text_input(T["fix_rows"], value=",".join(str(r) for r in src.header_rows), key=keys["_rows"])
+            c3.selectbox(
+                T["fix_unit"],
+                UNITS,
+                index=UNITS.index(src.amount_unit) if src.amount_unit in UNITS else 0,
+                key=keys["_unit"],
+            )
+            options = [-1, *range(len(src.headers))]
+
+            def column_label(i: int) -> str:
+                if i < 0:
+                    return T["unused"]
+                return T["column_option"].format(
+                    letter=data.col_letter(i), header=src.headers[i] or T["no_header"]
+                )
+
+            grid = st.columns(3)
+            for n, (f, label) in enumerate(m.FIELD_LABELS.items()):
+                current = src.columns.get(f, -1)
+                grid[n % 3].selectbox(
+                    label,
+                    options,
+                    index=options.index(current) if current in options else 0,
+                    format_func=column_label,
+                    key=keys[f],
+                )
+            st.form_submit_button(T["apply"], on_click=on_remap, args=(token,), type="primary")
+        if ss.get(state.OVERRIDES):
+            st.button(T["reset"], on_click=on_reset, key="remap_reset")
+
+
+a = data.analysis()
+if table is None or a is None:
+    st.info(T["none_yet"])
+else:
+    st.subheader(T["detected"])
+    st.markdown("  \n".join(detected_lines(table)))
+    if table.kind == m.KIND_SELFEVAL_FORMS:
+        # a rolled-up set of forms has no header or columns to correct
+        st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
+    else:
+        mapping_table(table.source)
+        correction_form(table.source)
+
+    st.subheader(T["findings"])
+    st.caption(T["findings_intro"])
+    widgets.findings_panel(a.findings)
+
+    with st.expander(T["preview"]):
+        st.dataframe(
+            widgets.project_frame(a.projects), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG
+        )

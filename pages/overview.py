@@ -1,0 +1,154 @@
+"""总览: the KPI cards a leader reads first, the traffic light, and the slowest projects."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import charts, data, widgets
+from components.theme import BAND_LABELS
+from jixiao import model as m
+from jixiao.analysis import DEVIATES
+from jixiao.fmt import num, pct, round_half_up, wan
+
+T = {
+    "title": "总览",
+    "summary": "共 {n} 个项目，预算总额 {budget} 万元，执行 {executed} 万元，总体执行率 {rate}。",
+    "below": "执行率低于预警线 {low} 的项目 {k} 个。",
+    "budget": "预算总额（万元）",
+    "executed": "执行总额（万元）",
+    "rate": "总体执行率",
+    "rate_help": "执行总额 ÷ 预算总额（按各行金额重新计算，不取表中填报的执行率）。",
+    "count": "项目数",
+    "weighted": "金额加权平均分",
+    "weighted_help": "按各项目预算金额加权的平均自评得分，预算大的项目分量大（汇总表“合计”行通常是这个口径）。",
+    "simple": "简单平均分",
+    "simple_help": "各项目自评得分的算术平均，每个项目分量相同。",
+    "deviating": "偏差项目数",
+    "deviating_help": "按规则有较大偏差的项目：执行率低于预警线，或任一指标得分率不足 100%。",
+    "self_reported": "单位自报 {k} 个",
+    "issues": "审核问题数",
+    "issues_help": "数字核对发现的错误和警告（另有提示另计），详见「数据导入」页。",
+    "issues_detail": "错误 {e} · 警告 {w} · 提示 {i}",
+    "faster": "快于序时进度 {gap} 个百分点",
+    "slower": "慢于序时进度 {gap} 个百分点",
+    "even": "与序时进度持平",
+    "progress_note": "截至 {date}，序时进度为 {tp}。",
+    "lights": "执行率红绿灯",
+    # ● in the band colour: emoji circles need a colour-emoji font many office PCs lack
+    "lights_line": ":green[●] {g_label} {g} 个　:orange[●] {a_label} {a} 个　:red[●] {r_label} {r} 个",
+    "lights_none": "　:gray[●] 无法计算 {n} 个",
+    "slowest": "执行最慢的项目",
+    "slowest_chart": "执行率最低的 {n} 个项目，红色虚线为预警线；悬停可看预算数和执行数。",
+    "no_score": "—",
+    "unit_pieces": "个",
+    "points": "分",
+    "items": "条",
+}
+SLOWEST_N = 8
+
+st.title(T["title"])
+a = data.analysis()
+if a is None:
+    widgets.empty_state("sample_overview")
+    st.stop()
+
+s, p = a.settings, a.projects
+tot = a.totals
+tp = a.time_progress
+rate = tot["execution_rate"]
+below = int((p[m.EXECUTION_RATE] < s.low_threshold - 1e-9).sum())
+st.markdown(
+    T["summary"].format(n=len(p), budget=wan(tot["budget"]), executed=wan(tot["executed"]), rate=pct(rate))
+    + T["below"].format(low=pct(s.low_threshold), k=below)
+)
+
+# --- KPI cards --------------------------------------------------------------------------------
+delta, delta_color, arrow = None, "normal", "auto"
+if tp is not None and rate is not None:
+    # from the printed (2-decimal) figures, so the sentence agrees with the numbers on screen
+    gap = round_half_up(rate) - round_half_up(tp)
+    if abs(gap) < 0.005:
+        delta, delta_color, arrow = T["even"], "gray", "off"
+    elif gap > 0:
+        delta, delta_color, arrow = T["faster"].format(gap=num(gap)), "green", "up"
+    else:
+        delta, delta_color, arrow = T["slower"].format(gap=num(-gap)), "red", "down"
+row1 = widgets.kpi_row()
+# 万元 goes in the label: a long amount plus its unit would be cut off on a laptop screen
+row1.metric(T["budget"], wan(tot["budget"]), border=True)
+row1.metric(T["executed"], wan(tot["executed"]), border=True)
+row1.metric(
+    T["rate"],
+    pct(rate),
+    delta=delta,
+    delta_color=delta_color,
+    delta_arrow=arrow,
+    help=T["rate_help"],
+    border=True,
+)
+row1.metric(T["count"], f"{len(p)} {T['unit_pieces']}", border=True)
+
+scores = a.scores or {}
+groups = a.findings_by_severity()
+n_err, n_warn, n_info = len(groups["error"]), len(groups["warning"]), len(groups["info"])
+self_yes = sum(data.self_flagged(x) for x in p[m.SELF_FLAG])
+row2 = widgets.kpi_row()
+row2.metric(
+    T["weighted"],
+    f"{num(scores.get('mean_budget_weighted'))} {T['points']}" if scores else T["no_score"],
+    help=T["weighted_help"],
+    border=True,
+)
+row2.metric(
+    T["simple"],
+    f"{num(scores.get('mean_simple'))} {T['points']}" if scores else T["no_score"],
+    help=T["simple_help"],
+    border=True,
+)
+row2.metric(
+    T["deviating"],
+    f"{int(p[DEVIATES].sum())} {T['unit_pieces']}",
+    delta=T["self_reported"].format(k=self_yes),
+    delta_color="gray",
+    delta_arrow="off",
+    help=T["deviating_help"],
+    border=True,
+)
+row2.metric(
+    T["issues"],
+    f"{n_err + n_warn} {T['items']}",
+    delta=T["issues_detail"].format(e=n_err, w=n_warn, i=n_info),
+    delta_color="red" if n_err else "gray",
+    delta_arrow="off",
+    help=T["issues_help"],
+    border=True,
+)
+if tp is not None and s.as_of is not None:
+    st.caption(T["progress_note"].format(date=s.as_of.isoformat(), tp=pct(tp)))
+
+# --- traffic light and slowest ----------------------------------------------------------------
+counts = charts.band_counts(p)
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader(T["lights"])
+    line = T["lights_line"].format(
+        g_label=BAND_LABELS["green"],
+        g=counts["green"],
+        a_label=BAND_LABELS["amber"],
+        a=counts["amber"],
+        r_label=BAND_LABELS["red"],
+        r=counts["red"],
+    )
+    if counts["none"]:
+        line += T["lights_none"].format(n=counts["none"])
+    st.markdown(line)
+    widgets.show_chart(charts.traffic_light(p, s, title=""), key="overview_lights")
+with right:
+    st.subheader(T["slowest"])
+    st.caption(T["slowest_chart"].format(n=SLOWEST_N))
+    slow = data.pick_projects(p[p[m.EXECUTION_RATE].notna()], order="slowest", top_n=SLOWEST_N)
+    widgets.show_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
+table = widgets.project_frame(slow, unexecuted=True).drop(
+    columns=[widgets.PCOL["score"], widgets.PCOL["grade"]]
+)
+st.dataframe(table, hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)

@@ -1,0 +1,67 @@
+"""Shared fixtures, built once from the project's own sample files (never from ../shared)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from jixiao.analysis import Analysis, analyze
+from jixiao.ingest.dataset import read_dataset
+from jixiao.model import ProjectTable
+from jixiao.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = ROOT / "sample_data"
+HENAN_XLSX = SAMPLE_DATA / "henan_2023_summary.xlsx"
+APP = ROOT / "app.py"
+
+
+@pytest.fixture(scope="session")
+def henan_bytes() -> bytes:
+    return HENAN_XLSX.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def henan_table(henan_bytes: bytes) -> ProjectTable:
+    ds = read_dataset(henan_bytes, HENAN_XLSX.name)
+    assert ds.table is not None
+    return ds.table
+
+
+@pytest.fixture(scope="session")
+def henan_analysis(henan_table: ProjectTable) -> Analysis:
+    return analyze(henan_table, Settings())
+
+
+@pytest.fixture(scope="session")
+def unit_analysis(henan_table: ProjectTable) -> Analysis:
+    """The henan projects spread over three units, for the unit-level views."""
+    projects = henan_table.projects.copy()
+    units = ["科协本级", "科技馆", "进修学院"]
+    projects["unit"] = [units[i % 3] for i in range(len(projects))]
+    table = dataclasses.replace(henan_table, projects=projects)
+    return analyze(table, Settings())
+
+
+@pytest.fixture
+def apptest_navigation(monkeypatch):
+    """Make AppTest run app.py the way the server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run and the PagesManager then
+    sets it to True because a pages/ folder exists, so from the second run on AppTest executes the
+    page file alone (the legacy pages/ mode) and app.py's sidebar never runs. In the server,
+    st.navigation sets the flag to False for good; this does the same before each run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    yield
+    PagesManager.uses_pages_directory = None
