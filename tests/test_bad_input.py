@@ -79,7 +79,7 @@ def test_empty_sheet():
 
 
 def test_empty_csv():
-    assert "空" in _error("\n\n".encode(), "empty.csv")
+    assert "空" in _error(b"\n\n", "empty.csv")
 
 
 def test_no_recognisable_header():
