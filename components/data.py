@@ -8,9 +8,7 @@ out) so the pages stay thin and the tests can call them without a running app.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -291,59 +289,3 @@ def _round(x: object) -> float | None:
         return round_half_up(float(x), 2)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "偏差项目清单", title: str | None = None) -> bytes:
-    """A plain workbook of ``frame``. Text that starts like a formula (= + - @) is written as text
-    with Excel's quote prefix, so a project name such as "=HYPERLINK(...)" cannot run when opened."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    r = 1
-    if title:
-        write_cell(ws.cell(row=1, column=1), title).font = Font(bold=True, size=14)
-        r = 2
-    header_fill = PatternFill("solid", fgColor="DCE6F1")
-    for j, name in enumerate(frame.columns, start=1):
-        c = write_cell(ws.cell(row=r, column=j), str(name))
-        c.font = Font(bold=True)
-        c.fill = header_fill
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, rec in enumerate(frame.itertuples(index=False), start=r + 1):
-        for j, value in enumerate(rec, start=1):
-            c = write_cell(ws.cell(row=i, column=j), value)
-            if isinstance(value, str) and "\n" in value:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(value, float):
-                c.number_format = "#,##0.00"
-    for j, name in enumerate(frame.columns, start=1):
-        width = 60 if name == FCOL["reasons"] else 36 if name == FCOL["project"] else 14
-        ws.column_dimensions[col_letter(j - 1)].width = width
-    ws.freeze_panes = ws.cell(row=r + 1, column=1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def write_cell(cell, value: object):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        cell.value = None
-        return cell
-    if isinstance(value, str):
-        cell.value = value
-        if value.startswith(FORMULA_PREFIXES):
-            # openpyxl would store "=..." as a formula; force a string and Excel's quote prefix.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return cell
-    if isinstance(value, bool):
-        cell.value = "是" if value else "否"
-        return cell
-    cell.value = value
-    return cell

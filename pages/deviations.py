@@ -9,6 +9,7 @@ import streamlit as st
 from components import charts, data, state, widgets
 from jixiao import model as m
 from jixiao.analysis import DEVIATES
+from jixiao.export import flagged_xlsx
 from jixiao.flags import FLAG_LABELS
 
 T = {
@@ -133,7 +134,7 @@ st.dataframe(
 name = st.session_state.get(state.UPLOAD_NAME) or a.table.source.file
 st.download_button(
     T["download"],
-    data=data.xlsx_bytes(table.drop(columns=no_unit), title=T["sheet_title"].format(file=name)),
+    data=flagged_xlsx(a, selected, title=T["sheet_title"].format(file=name)),
     file_name=T["download_name"],
     mime=XLSX_MIME,
     on_click="ignore",

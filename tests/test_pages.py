@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from components import data, state
 from components.template import COLUMNS, build_template
 from jixiao import model as m
+from jixiao.export import flagged_xlsx
 from jixiao.forms import FormsDataset
 from jixiao.ingest.dataset import Dataset, read_dataset
 from tests.conftest import APP, HENAN_XLSX, SAMPLE_DATA
@@ -499,28 +500,21 @@ def test_other_engineers_pages_render_with_the_sample_loaded():
 
 # --- pure helpers ---------------------------------------------------------------------------------
 def test_xlsx_download_writes_formula_like_text_as_text(henan_analysis):
-    table = data.flagged_table(henan_analysis.flagged)
-    assert list(table.columns) == data.FLAGGED_COLUMNS
-    table.loc[0, "项目名称"] = '=HYPERLINK("http://evil","x")'
-    table.loc[1, "项目名称"] = "+1+1"
-    table.loc[2, "项目名称"] = "-2"
-    table.loc[3, "项目名称"] = "@SUM(A1)"
-    wb = openpyxl.load_workbook(io.BytesIO(data.xlsx_bytes(table, title="偏差项目清单")))
+    """The 偏差预警 download: a project name can never run as a formula."""
+    flagged = henan_analysis.flagged.copy()
+    names = ['=HYPERLINK("http://evil","x")', "+1+1", "-2", "@SUM(A1)"]
+    flagged.loc[flagged.index[:4], m.PROJECT] = names
+    wb = openpyxl.load_workbook(io.BytesIO(flagged_xlsx(henan_analysis, flagged, title="偏差项目清单")))
     ws = wb.active
-    assert ws.title == "偏差项目清单"
     assert ws["A1"].value == "偏差项目清单"
     header = [c.value for c in ws[2]]
-    assert header == data.FLAGGED_COLUMNS
     col = header.index("项目名称") + 1
-    for r in range(3, 7):
-        cell = ws.cell(row=r, column=col)
-        assert cell.data_type == "s", cell.value
-        assert cell.quotePrefix
-    assert ws.cell(row=3, column=col).value.startswith("=HYPERLINK")
-    # numbers stay numbers
+    cells = [ws.cell(row=r, column=col) for r in range(3, 7)]
+    assert [c.value for c in cells] == names
+    assert all(c.data_type == "s" for c in cells)
     budget = ws.cell(row=3, column=header.index("预算数（万元）") + 1)
     assert budget.data_type == "n" and budget.value == 50.0
-    assert ws.max_row == 2 + len(table)
+    assert ws.max_row == 2 + len(flagged)
 
 
 def test_flagged_table_states_both_verdicts(henan_analysis):
