@@ -51,6 +51,7 @@ T = {
     "lost_none": "无",
     "all_projects": "全部项目",
     "no_unit": "（未注明单位）",
+    "rest": "其余 {n} 个项目",
     "unnamed": "（未命名项目）",
     "row": "第{row}行",
     "reported": "填报得分",
@@ -78,6 +79,7 @@ COMPONENT_COLORS = {
 BAND_ORDER = ("green", "amber", "red", "none")
 BAND_ENTRY_PX = 96  # legend entry width for the band labels (正常 ≥90% …), symbol excluded
 TREEMAP_DETAIL_LIMIT = 150  # more projects than this (with units): the treemap opens at unit level
+TREEMAP_MAX_TILES = 600  # project tiles at most; the smaller rest of each unit is one tile
 BAR_PX = 44  # height per bar: two-line labels at 14 px fit without touching
 LABEL_WIDTH = 20  # display columns per axis-label line (10 Chinese characters)
 
@@ -362,7 +364,13 @@ def execution_treemap(projects: pd.DataFrame, settings: Settings, title: str | N
         for unit, g in df.groupby("_unit", sort=False):
             b, e = float(g["_budget"].sum()), float(g["_executed"].sum())
             add(f"u:{unit}", short_label(unit, 24, 1), root, b, e, rate_of(b, e), full_name(unit))
-    for i, rec in enumerate(df.to_dict("records")):
+    # Thousands of tiles draw slowly and read as noise: the largest projects keep their own tile,
+    # the rest of each unit become one "其余 N 个项目" tile with their summed amounts.
+    df["_group"] = df["_unit"] if has_units else root
+    df["_rank"] = df.groupby("_group", sort=False)["_budget"].rank(method="first", ascending=False)
+    per_group = max(20, TREEMAP_MAX_TILES // max(1, df["_group"].nunique()))
+    shown = df[df["_rank"] <= per_group]
+    for i, rec in zip(shown.index.tolist(), shown.to_dict("records")):
         parent = f"u:{rec['_unit']}" if has_units else root
         rate = _f(rec[m.EXECUTION_RATE])
         add(
@@ -374,6 +382,11 @@ def execution_treemap(projects: pd.DataFrame, settings: Settings, title: str | N
             rate,
             full_name(rec[m.PROJECT]),
         )
+    for group, rest in df[df["_rank"] > per_group].groupby("_group", sort=False):
+        parent = f"u:{group}" if has_units else root
+        b, e = float(rest["_budget"].sum()), float(rest["_executed"].sum())
+        label = T["rest"].format(n=len(rest))
+        add(f"r:{group}", label, parent, b, e, rate_of(b, e), label)
     fig = go.Figure(
         go.Treemap(
             ids=ids,

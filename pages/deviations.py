@@ -3,6 +3,8 @@ beside the computed verdict (disagreements highlighted), and the list as an xlsx
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -29,6 +31,7 @@ T = {
     "no_match": "没有符合筛选条件的项目。",
     "list": "预警清单（{n} 个项目）",
     "list_help": "粉色底纹的行：单位自报与按规则判定不一致。",
+    "large_list": "清单超过 {limit} 行，不再加底纹：自报与判定不一致的项目排在最前。",
     "detail": "逐项说明",
     "detail_more": "以下列出前 {k} 个，完整清单请下载。",
     "download": "下载偏差项目清单（xlsx）",
@@ -40,6 +43,7 @@ T = {
 }
 C, W = data.FCOL, data.WORDS
 DETAIL_LIMIT = 50
+STYLE_LIMIT = 500  # rows shaded through a pandas Styler; larger lists sort disagreements first
 MISMATCH_BG = "background-color: #fde4e4"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -118,23 +122,33 @@ def highlight(row: pd.Series) -> list[str]:
 # 序号 and an empty 单位 column only take room on screen; the download keeps 序号.
 no_unit = [] if a.table.has_units else [C["unit"]]
 view = table.drop(columns=[C["seq"], *no_unit])
-styled = view.style.apply(highlight, axis=1).format(
-    {C["budget"]: "{:,.2f}", C["executed"]: "{:,.2f}", C["rate"]: "{:.2f}%"}, na_rep=W["none"]
-)
+if len(view) <= STYLE_LIMIT:
+    shown_table = view.style.apply(highlight, axis=1).format(
+        {C["budget"]: "{:,.2f}", C["executed"]: "{:,.2f}", C["rate"]: "{:.2f}%"}, na_rep=W["none"]
+    )
+else:
+    # A pandas Styler over thousands of rows takes seconds on every rerun: put the disagreements
+    # first instead of shading them, and format through column_config.
+    st.caption(T["large_list"].format(limit=STYLE_LIMIT))
+    shown_table = view.sort_values(C["agree"], key=lambda s: s != W["disagree"], kind="stable")
 st.dataframe(
-    styled,
+    shown_table,
     hide_index=True,
     column_config={
         # row and name stay in view while the wide table scrolls sideways
         C["row"]: st.column_config.NumberColumn(pinned=True),
         C["project"]: st.column_config.TextColumn(width="medium", pinned=True),
         C["reasons"]: st.column_config.TextColumn(width="large"),
+        C["budget"]: st.column_config.NumberColumn(format="%,.2f"),
+        C["executed"]: st.column_config.NumberColumn(format="%,.2f"),
+        C["rate"]: st.column_config.NumberColumn(format="%.2f%%"),
     },
 )
 name = st.session_state.get(state.UPLOAD_NAME) or a.table.source.file
 st.download_button(
     T["download"],
-    data=flagged_xlsx(a, selected, title=T["sheet_title"].format(file=name)),
+    # Built only when clicked: openpyxl needs seconds for a province-wide list.
+    data=functools.partial(flagged_xlsx, a, selected, title=T["sheet_title"].format(file=name)),
     file_name=T["download_name"],
     mime=XLSX_MIME,
     on_click="ignore",

@@ -334,3 +334,19 @@ def test_missing_amounts_do_not_break_the_bars(henan_table):
     grey = [tr for tr in fig.data if tr.marker.color == BAND_COLORS["none"]]
     assert len(grey) == 1 and list(grey[0].text) == ["—"]
     assert pd.isna(a.projects.loc[1, m.EXECUTION_RATE])
+
+
+def test_treemap_groups_the_small_projects_of_a_large_table(henan_analysis):
+    """1,500 projects: the largest keep their own tiles, the rest become one '其余' tile with the
+    same total, so the chart stays fast and readable."""
+    base = henan_analysis.projects
+    big = pd.concat([base] * 100, ignore_index=True)
+    big[m.PROJECT] = [f"项目{i}" for i in range(len(big))]
+    fig = charts.execution_treemap(big, henan_analysis.settings, title="")
+    tm = fig.data[0]
+    project_tiles = [i for i in tm.ids if i.startswith("p:")]
+    rest = [k for k, i in enumerate(tm.ids) if i.startswith("r:")]
+    assert len(project_tiles) == charts.TREEMAP_MAX_TILES
+    assert len(rest) == 1 and tm.labels[rest[0]] == f"其余 {len(big) - charts.TREEMAP_MAX_TILES} 个项目"
+    children = [v for i, v in zip(tm.ids, tm.values) if i.startswith(("p:", "r:"))]
+    assert round(sum(children), 2) == round(tm.values[0], 2) == round(big[m.BUDGET].sum(), 2)

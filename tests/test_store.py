@@ -207,3 +207,45 @@ def test_cli_import_and_datasets(tmp_path):
     r = cli("import", str(bad), "--unit", "甲", "--year", "2023", "--db", db, "--json")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert len(json.loads(cli("datasets", "--db", db, "--json").stdout)) == 1  # nothing lost
+
+
+def test_twenty_concurrent_writers_and_readers(store_url):
+    """Issue-8 load: 20 writers importing new versions while 20 readers list and load."""
+    store = Store(store_url)
+    variants = [_variant(200 + i) for i in range(20)]
+    errors: list[BaseException] = []
+    versions: list[int] = []
+    seen_counts: list[int] = []
+    start = threading.Barrier(40)
+
+    def writer(i: int):
+        try:
+            start.wait()
+            versions.append(_import(store, variants[i], unit=f"单位{i % 4}").version)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    def reader(_: int):
+        try:
+            start.wait()
+            for _ in range(3):
+                infos = store.list_datasets()
+                seen_counts.append(sum(d.versions for d in infos))
+                for d in infos[:2]:
+                    assert store.load(d.id).data[:2] == b"PK"
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(20)]
+    threads += [threading.Thread(target=reader, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(versions) == 20
+    infos = store.list_datasets()
+    assert sorted(d.unit for d in infos) == ["单位0", "单位1", "单位2", "单位3"]
+    assert all(d.versions == 5 for d in infos)  # 5 writers per unit, each a new version
+    assert all(0 <= n <= 20 for n in seen_counts)
+    store.dispose()

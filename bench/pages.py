@@ -1,0 +1,91 @@
+"""Page speed at scale: an AppTest rerun of every page with 20,000 projects loaded, against the
+rerun of the empty 总览 page timed in the same run (the baseline: Streamlit's own cost).
+
+    .venv/bin/python bench/pages.py            # 20,000 projects
+    .venv/bin/python bench/pages.py 5000
+
+Prints a Markdown table; the target is <= 1.5 s per rerun at 20,000 projects.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest import build_workbook  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+PAGES = {
+    "总览": "pages/overview.py",
+    "数据导入": "pages/import_data.py",
+    "预算执行": "pages/execution.py",
+    "偏差预警": "pages/deviations.py",
+    "得分分析": "pages/scores.py",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@contextmanager
+def server_like_navigation():
+    """AppTest runs a page file alone from its second run on when a pages/ folder exists; the server
+    keeps running app.py (see tests/conftest.py, apptest_navigation)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original
+
+
+def timed_rerun(at: AppTest, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        assert not at.exception, [e.value for e in at.exception]
+    return statistics.median(times)
+
+
+def main(rows: int) -> None:
+    data = build_workbook(rows)
+    with server_like_navigation():
+        empty = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        empty.run()
+        baseline = timed_rerun(empty)
+
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.run()
+        at.switch_page(PAGES["数据导入"]).run()
+        t0 = time.perf_counter()
+        at.file_uploader(key="upload_file").set_value(
+            (f"bench_{rows}.xlsx", io.BytesIO(data).getvalue(), XLSX)
+        ).run()
+        first = time.perf_counter() - t0
+        assert not at.exception, [e.value for e in at.exception]
+        print(f"{rows:,} 个项目；首次上传并解析 {first:.2f} s；基线（空白总览页重跑）{baseline:.3f} s\n")
+        print("| 页面 | 重跑耗时 (s) | 相对基线 | 目标 ≤ 1.5 s |")
+        print("|---|---:|---:|:---:|")
+        for name, path in PAGES.items():
+            at.switch_page(path).run()
+            t = timed_rerun(at)
+            print(f"| {name} | {t:.2f} | {t / baseline:.1f}× | {'✓' if t <= 1.5 else '✗'} |", flush=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
