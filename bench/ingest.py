@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -94,9 +96,31 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
+CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from jixiao.report import inspect_bytes
+data = open({path!r}, "rb").read()
+if {parse}:
+    inspect_bytes(data, "bench.xlsx")
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec.
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
+"""
+
+
+def peak_rss_mb(path: str, parse: bool) -> float:
+    """Peak resident memory of a fresh process (calamine's Rust memory included, unlike tracemalloc)."""
+    code = CHILD.format(root=str(Path(__file__).resolve().parent.parent), path=path, parse=parse)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
 def main(sizes: list[int]) -> None:
-    print("| 行数 | openpyxl 读取 (s) | inspect 全流程 (s) | 比值 inspect/openpyxl | inspect 峰值内存 (MB) |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| 行数 | openpyxl 读取 (s) | inspect 全流程 (s) | 比值 inspect/openpyxl | Python 堆峰值 (MB) "
+        "| 进程峰值 RSS (MB，括号内为解析所增) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         data = build_workbook(n)
         repeat = 3 if n <= 5000 else 1
@@ -106,7 +130,15 @@ def main(sizes: list[int]) -> None:
         inspect_bytes(data, "bench.xlsx")
         peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
-        print(f"| {n:,} | {baseline:.2f} | {ours:.2f} | {ours / baseline:.2f} | {peak:.0f} |", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+            fh.write(data)
+            fh.flush()
+            rss_base, rss_parse = peak_rss_mb(fh.name, False), peak_rss_mb(fh.name, True)
+        print(
+            f"| {n:,} | {baseline:.2f} | {ours:.2f} | {ours / baseline:.2f} | {peak:.0f} | "
+            f"{rss_parse:.0f} (+{rss_parse - rss_base:.0f}) |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
