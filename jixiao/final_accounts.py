@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from jixiao.fmt import round_half_up
 from jixiao.ingest.values import BAD, NA, parse_number
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.model import Finding, IngestError
@@ -176,18 +177,14 @@ def dec(x: float | Decimal) -> Decimal:
 
 
 def round2(x: float | Decimal, digits: int = 2) -> float:
-    """Half-up on the decimal value at any magnitude (2.675 -> 2.68, 5000000.0 -> 5000000.0).
-
-    Every number this module, the sentences and the checker print goes through it, so a sentence
-    and its recomputation can never disagree by a rounding artefact.
-    """
-    return float(dec(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    """Half-up on the decimal value (2.675 -> 2.68): every number the sentences and the checker print
+    goes through it, so a sentence and its recomputation never disagree by a rounding artefact."""
+    return round_half_up(float(x), digits)
 
 
 def percent_of(part: float | Decimal, whole: float | Decimal) -> float:
-    """part / whole × 100, half-up to 2 decimals, on decimal values (12.345 rounds to 12.35, always)."""
-    ratio = dec(part) / dec(whole) * 100
-    return float(ratio.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """part / whole × 100, half-up to 2 decimals."""
+    return round_half_up(float(part) / float(whole) * 100.0, 2)
 
 
 def change(previous: float | None, current: float | None) -> Change:

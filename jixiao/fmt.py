@@ -18,6 +18,9 @@ def is_missing(x: object) -> bool:
         return False
 
 
+NUDGE_ULPS = 8  # x * 100 is off a tie by at most ~2 ulps; 8 leaves room and moves nothing else
+
+
 def round_half_up(x: float | None, digits: int = 2) -> float | None:
     if x is None:
         return None
@@ -27,9 +30,9 @@ def round_half_up(x: float | None, digits: int = 2) -> float | None:
     scale = _SCALES[digits] if 0 <= digits < len(_SCALES) else 10.0**digits
     scaled = x * scale if x >= 0 else -x * scale
     if scaled < 1e15:
-        # The tiny nudge makes 2.675 (stored as 2.67499…) round to 2.68 as a person expects;
-        # it is far below the 4+ decimals any budget figure carries.
-        r = math.floor(scaled + 0.5 + 1e-9 * (scaled if scaled > 1.0 else 1.0)) / scale
+        # The nudge (a few ulps) makes 2.675, stored as 2.67499999999999982, round
+        # to 2.68 as a person expects, and never moves a value that is not a tie on paper.
+        r = math.floor(scaled + 0.5 + NUDGE_ULPS * math.ulp(scaled if scaled > 1.0 else 1.0)) / scale
         return (r if x >= 0 else -r) if r else 0.0
     return x  # beyond 2**53 / 100 a double has no fractional digits left to round
 
@@ -44,7 +47,7 @@ def round_array(values, digits: int = 2):
     a = np.asarray(values, dtype=float)
     scale = 10.0**digits
     scaled = np.abs(a) * scale
-    r = np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, scaled)) / scale
+    r = np.floor(scaled + 0.5 + NUDGE_ULPS * np.spacing(np.maximum(1.0, scaled))) / scale
     return np.copysign(r, a)
 
 

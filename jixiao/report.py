@@ -134,7 +134,7 @@ def inspect_bytes(
         settings = settings.with_(scheme="custom", custom_weights=dict(requested.weights))
     ds = read_dataset(data, filename)
     if ds.table is None:
-        return ds.extra_doc or {"kind": ds.kind}
+        return {"kind": ds.kind, **(ds.extra_doc or {})}
     doc = analysis_doc(analyze(ds.table, settings))
     if ds.extra_doc:
         doc.update(ds.extra_doc)

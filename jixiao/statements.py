@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -163,13 +164,22 @@ def normalize_text(text: str) -> str:
 
 
 def _unwrap(text: str) -> str:
-    """Text copied from a PDF breaks lines mid-sentence ("减少3.42万\n元"): a line that does not end a
-    sentence runs on into the next non-empty one. Empty lines still separate paragraphs."""
+    """Text copied from a PDF breaks lines mid-sentence ("减少3.42万\n元"). When most lines have the
+    same length (the page width), a full-width line that does not end a sentence runs on into the next
+    one. Ordinary paragraphs, headings and empty lines are left alone."""
     lines = text.split("\n")
+    lengths = Counter(len(x.strip()) for x in lines if len(x.strip()) >= 10)
+    if not lengths:
+        return text
+    width = lengths.most_common(1)[0][0]
+    near = sum(n for length, n in lengths.items() if width - 3 <= length <= width)
+    if near < max(3, 0.3 * sum(lengths.values())):
+        return text
     out: list[str] = []
     for line in lines:
-        if out and out[-1].strip() and line.strip() and not out[-1].rstrip().endswith(_LINE_ENDS):
-            out[-1] = out[-1].rstrip() + line.strip()
+        prev = out[-1].strip() if out else ""
+        if prev and line.strip() and len(prev) >= width - 3 and not prev.endswith(_LINE_ENDS):
+            out[-1] = prev + line.strip()
         else:
             out.append(line)
     return "\n".join(out)
@@ -476,8 +486,8 @@ def _paragraph_total(para: _Paragraph, m: re.Match[str]) -> tuple[float, float, 
 
     In order: an earlier amount under the name the share gives (…占政府采购支出总额的…); the amount
     just before the nearest "其中" (…874.05万元，其中：…); the first amount of the sentence that is no
-    share itself (…支出874.05万元，主要用于以下方面：…); the sum of the shares around it when their
-    percents add up to 100 (a list without its total).
+    share itself (…支出874.05万元，主要用于以下方面：…); the sum of the shares of its sentence when
+    their percents add up to 100 (a list without its total).
     """
     text, pos = para.text, m.start()
     amount = _amount_for(para, m.start("num"))
@@ -497,12 +507,16 @@ def _paragraph_total(para: _Paragraph, m: re.Match[str]) -> tuple[float, float, 
             return None
         first = next((a for a in para.amounts if lo <= a.start < hi and a.role == ""), None)
         if first is not None:
-            if first.value >= amount.value - amount.half and _compatible(named, first.label):
+            # A share that names its whole ("占本年支出合计的…") takes no amount of another name.
+            fits = _compatible(named, first.label) and (not named or _common(named, _core(first.label)) >= 2)
+            if first.value >= amount.value - amount.half and fits:
                 return first.value, first.half, "总数"
             break
-    # The list around it: the shares from the sentence before to the sentence after.
-    end = _sentence_end(text, _sentence_end(text, m.end()) + 1)
-    group = [(sm, _amount_for(para, sm.start("num"))) for sm in SHARE_RE.finditer(text, window, end)]
+    # The list it is in: the shares of its sentence.
+    group = [
+        (sm, _amount_for(para, sm.start("num")))
+        for sm in SHARE_RE.finditer(text, sent, _sentence_end(text, m.end()))
+    ]
     stated_sum = sum(float(sm.group("pct").replace(",", "")) for sm, _ in group)
     # A list that adds up to 100% is its own whole; a lone share is only when it says 100%.
     if (len(group) > 1 and abs(stated_sum - 100) <= 0.5) or (len(group) == 1 and stated_sum == 100):

@@ -242,7 +242,9 @@ def main() -> None:
     st.title(TEXT["title"])
     st.caption(TEXT["intro"])
     read_findings = _data_block()
-    fa: fam.FinalAccounts | None = st.session_state.get(state.FINAL_ACCOUNTS)
+    fa = st.session_state.get(state.FINAL_ACCOUNTS)
+    if not isinstance(fa, fam.FinalAccounts):  # nothing loaded yet (or something this page cannot show)
+        fa = None
     if fa is None or not fa.years:
         st.info(TEXT["no_data"])
     else:

@@ -90,3 +90,12 @@ def test_inspect_detects_forms_and_reports_each_form():
     # Forms are scored by their own weights, so no weight-scheme mismatch noise.
     assert doc["scheme"]["name"] == "own"
     assert not [f for f in doc["findings"] if f["code"] == "SCORE_MISMATCH"]
+
+
+def test_inspect_detects_final_accounts():
+    r = _run("inspect", "sample_data/liangshan_2023_final_accounts.xlsx", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["kind"] == "final_accounts"
+    assert doc["figures"]["unit"] == "凉山州科学技术协会"
+    assert doc["figures"]["fig1_total_income_expenditure"] == {"2022": 877.47, "2023": 874.05}

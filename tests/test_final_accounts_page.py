@@ -124,3 +124,11 @@ def test_editing_the_figures_updates_sentences_and_findings(page: AppTest) -> No
     messages = " ".join(findings["说明"])
     assert "与本年支出合计874.05万元不符" in messages  # 470 + 405.06 = 875.06
     assert "各功能分类支出之和为875.05万元" in messages
+
+
+def test_something_else_in_the_state_is_not_a_crash() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[state.FINAL_ACCOUNTS] = {"kind": "not figures"}
+    at.run()
+    assert not at.exception
+    assert any("还没有决算数据" in i.value for i in at.info)

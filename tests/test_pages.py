@@ -215,24 +215,20 @@ def test_an_unexpected_parser_crash_is_a_message_not_a_traceback(monkeypatch):
     assert "意外错误" in at.main.error[0].value
 
 
-def test_a_final_accounts_file_goes_to_its_page_and_keeps_the_table(monkeypatch):
-    # read_dataset does not route 决算 workbooks yet: stand in for it at the boundary
-    detail = {"kind": "final accounts stand-in"}
+def test_a_final_accounts_file_goes_to_its_page_and_keeps_the_table():
+    from jixiao.final_accounts import FinalAccounts
 
-    def fake(data_bytes, filename, **overrides):
-        if filename == "决算.xlsx":
-            return Dataset(m.KIND_FINAL_ACCOUNTS, None, detail=detail)
-        return read_dataset(data_bytes, filename, **overrides)
-
-    monkeypatch.setattr(data, "read_dataset", fake)
     at = loaded_app()
-    upload(at, "决算.xlsx", b"final accounts stand-in bytes")
-    assert at.session_state[state.FINAL_ACCOUNTS] == detail
+    upload(at, "决算.xlsx", (SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx").read_bytes())
+    figures = at.session_state[state.FINAL_ACCOUNTS]
+    assert isinstance(figures, FinalAccounts) and figures.unit == "凉山州科学技术协会"
     assert "部门决算图表数据" in at.main.success[0].value
     assert at.main.get("page_link")[0].proto.label == "打开决算图表"
     assert "决算.xlsx" in sidebar_text(at)
+    go(at, "final")
+    assert "874.05" in text(at) + "\n".join(str(c.value) for c in at.main.code)
     go(at, "overview")
-    assert metrics(at)["总体执行率"] == "86.23%"
+    assert metrics(at)["总体执行率"] == "86.23%"  # the project table loaded before is kept
 
 
 def test_a_forms_workbook_rolls_up_and_keeps_its_detail_for_the_forms_page():

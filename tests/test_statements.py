@@ -337,9 +337,11 @@ def accounts(draw: st.DrawFn) -> FinalAccounts:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(accounts())
-def test_generated_sentences_are_judged_consistent(fa: FinalAccounts) -> None:
+@given(accounts(), st.booleans())
+def test_generated_sentences_are_judged_consistent(fa: FinalAccounts, one_paragraph: bool) -> None:
     text = narrative.full_text(fa, 2023)
+    if one_paragraph:  # pasted without its line breaks
+        text = text.replace("\n", "")
     with_figures = stm.check_text(text, fa)
     assert with_figures, text
     assert [(s.text, s.status) for s in with_figures if s.status != stm.CONSISTENT] == []

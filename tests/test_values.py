@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.fmt import pct, round_half_up, wan
+from jixiao.fmt import pct, round_array, round_half_up, wan
 from jixiao.ingest import values as v
 
 
@@ -70,3 +70,15 @@ def test_value_parsers_never_raise(cell):
         v.to_percent(r, style)
         assert 0 <= v.printed_decimals(r, style) <= 4 or r[0] is None
     assert v.parse_yes_no(cell)[1] in (v.OK, v.BLANK, v.BAD)
+
+
+@given(st.integers(min_value=-(10**13), max_value=10**13), st.integers(min_value=0, max_value=4))
+def test_round_half_up_matches_decimal_rounding(units, decimals):
+    """Half-up on the decimal value a person reads, at any magnitude a budget has (2.675 -> 2.68,
+    5,000,000.00 stays 5,000,000.00)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    x = units / 10**decimals
+    expected = float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    assert round_half_up(x, 2) == expected
+    assert float(round_array([x], 2)[0]) == expected

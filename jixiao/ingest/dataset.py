@@ -40,5 +40,10 @@ def read_dataset(
                 forms,
                 {"kind": m.KIND_SELFEVAL_FORMS, "forms": forms_doc(forms)},
             )
+        from jixiao import final_accounts as fam
+
+        if fam.looks_like_final_accounts(sheets):
+            figures, findings = fam.from_sheets(sheets)
+            return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fam.summary_doc(figures, findings))
     table = read_project_table(sheets, filename, **overrides)
     return Dataset(m.KIND_PROJECT_TABLE, table)
