@@ -143,10 +143,6 @@ def _editor(fa: fam.FinalAccounts) -> None:
                 st.rerun()
 
 
-def _number_config(df: pd.DataFrame) -> dict[str, object]:
-    return {c: st.column_config.NumberColumn(c, format="%.2f") for c in df.columns[1:]}
-
-
 def _charts(fa: fam.FinalAccounts, year: int, large: bool) -> None:
     texts = narrative.chart_texts(fa, year)
     for chart in fam.CHARTS:
@@ -157,7 +153,9 @@ def _charts(fa: fam.FinalAccounts, year: int, large: bool) -> None:
                 config={"displaylogo": False},
             )
             table = fc.table(fa, chart, year)
-            st.dataframe(table, hide_index=True, column_config=_number_config(table), key=f"fa_table_{chart}")
+            # A blank (no previous year) reads as "—", not Streamlit's "None"; the tables are small.
+            shown = table.style.format("{:,.2f}", subset=list(table.columns[1:]), na_rep="—")
+            st.dataframe(shown, hide_index=True, key=f"fa_table_{chart}")
             st.caption(TEXT["sentence"])
             if texts[chart]:
                 st.code(texts[chart], language=None, wrap_lines=True)

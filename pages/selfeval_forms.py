@@ -120,11 +120,15 @@ COL = {
 
 
 def _load(content: bytes, name: str) -> None:
+    """Forms loaded here become the app's current dataset (rolled up), like an upload on 数据导入."""
     try:
-        st.session_state[state.FORMS] = read_forms(content, name)
+        read_forms(content, name)  # a file with no form is refused before it replaces the current data
     except IngestError as exc:
-        st.session_state[state.FORMS] = None
         st.error(md(exc.message))
+        return
+    error = data.load(content, name)
+    if error:
+        st.error(md(error))
 
 
 def load_block(ds: FormsDataset | None) -> None:

@@ -92,3 +92,20 @@ def test_an_upload_is_read_and_user_text_is_not_markup(app):
     # The sample button still replaces the uploaded file.
     app.button(key="forms_sample").click().run()
     assert len(app.session_state[state.FORMS].forms) == 5
+
+
+@pytest.mark.usefixtures("apptest_navigation")
+def test_forms_loaded_on_this_page_become_the_current_dataset():
+    from tests.conftest import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    at.switch_page("pages/selfeval_forms.py").run()
+    at.button(key="forms_sample").click().run()
+    assert not at.exception
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    values = {mt.label: mt.value for mt in at.main.metric}
+    assert values["项目数"].startswith("5")
+    sidebar = "\n".join(e.value for e in at.sidebar.markdown)
+    assert "liangshan" in sidebar and "项目支出绩效自评表" in sidebar
