@@ -18,7 +18,9 @@ def is_missing(x: object) -> bool:
         return False
 
 
-NUDGE_ULPS = 8  # x * 100 is off a tie by at most ~2 ulps; 8 leaves room and moves nothing else
+# x * 100 is off a tie by at most ~1.3 ulps; 4 leaves room and moves nothing else. Capped at a
+# quarter: where ulps are that coarse every tie is exact and needs no nudge.
+NUDGE_ULPS = 4
 
 
 def round_half_up(x: float | None, digits: int = 2) -> float | None:
@@ -32,7 +34,7 @@ def round_half_up(x: float | None, digits: int = 2) -> float | None:
     if scaled < 1e15:
         # The nudge (a few ulps) makes 2.675, stored as 2.67499999999999982, round
         # to 2.68 as a person expects, and never moves a value that is not a tie on paper.
-        r = math.floor(scaled + 0.5 + NUDGE_ULPS * math.ulp(scaled if scaled > 1.0 else 1.0)) / scale
+        r = math.floor(scaled + 0.5 + min(NUDGE_ULPS * math.ulp(scaled if scaled > 1.0 else 1.0), 0.25)) / scale
         return (r if x >= 0 else -r) if r else 0.0
     return x  # beyond 2**53 / 100 a double has no fractional digits left to round
 
@@ -47,7 +49,7 @@ def round_array(values, digits: int = 2):
     a = np.asarray(values, dtype=float)
     scale = 10.0**digits
     scaled = np.abs(a) * scale
-    r = np.floor(scaled + 0.5 + NUDGE_ULPS * np.spacing(np.maximum(1.0, scaled))) / scale
+    r = np.floor(scaled + 0.5 + np.minimum(NUDGE_ULPS * np.spacing(np.maximum(1.0, scaled)), 0.25)) / scale
     return np.copysign(r, a)
 
 

@@ -7,6 +7,7 @@ import io
 import struct
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -162,3 +163,37 @@ def test_generated_workbooks_never_traceback(rows):
     assert doc["projects"] >= 1
     for f in doc["findings"]:
         assert f["message"] and f["where"]
+
+
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        # calamine's .xls reader raises a Rust panic (a BaseException) on this one …
+        ("xls_panics.xls", "已损坏"),
+        # … and asks for 8 GB on this one: the capped child process turns both into a message.
+        ("xls_asks_8gb.xls", "内存超出上限"),
+    ],
+)
+def test_damaged_legacy_xls_found_by_fuzzing(name, words):
+    message = _refused((HOSTILE / name).read_bytes(), "damaged.xls")
+    assert words in message
+
+
+def test_merged_ranges_outside_the_grid_are_ignored():
+    # A damaged .xls that still reads, but declares merged cells beyond its data.
+    try:
+        doc = inspect_bytes((HOSTILE / "xls_merges_outside_grid.xls").read_bytes(), "merges.xls")
+    except m.IngestError as exc:
+        assert exc.message
+    else:
+        assert doc["projects"] >= 1
+
+
+def test_isolated_reader_gives_the_same_sheets_as_in_process():
+    from jixiao.ingest import excel
+
+    data = (Path(__file__).resolve().parent / "data" / "henan_units_legacy.xls").read_bytes()
+    assert excel.read_isolated(data) == excel.read_sheets(data)

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from jixiao.ingest import excel
+from jixiao.ingest.excel import MAX_COLS, MAX_ROWS
 from jixiao.model import IngestError
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_SHEETS = 200
-MAX_ROWS = 200_000
-MAX_COLS = 200
 # A real xlsx compresses about 5-10x; more than this is a zip bomb, refused without inflating it.
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
@@ -111,11 +109,23 @@ def decode_text(data: bytes, strict_tail: bool = True) -> str:
     raise IngestError("CSV 文件的编码无法识别（不是 UTF-8 或 GBK）。请在 Excel 中另存为“CSV UTF-8”后再上传。")
 
 
+# What a damaged archive can raise from the standard library's zipfile and zlib.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    struct.error,
+)
+
+
 def check_zip(data: bytes) -> None:
     """Refuse broken archives and zip bombs from the central directory alone, before inflating."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except ZIP_ERRORS as exc:
         raise IngestError(
             "Excel 文件已损坏（压缩包结构不完整），无法打开。请重新保存或导出后再上传。"
         ) from exc
@@ -151,7 +161,7 @@ def _column_number(letters: bytes) -> int:
 def check_extent(data: bytes) -> None:
     try:
         _check_extent(data)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise IngestError(
             "Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。"
         ) from exc
@@ -206,7 +216,9 @@ def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> li
         if kind == "xlsx":
             check_zip(data)
             check_extent(data)
-        sheets = _read_excel(data)
+        # calamine's .xls (OLE) reader can panic or ask for gigabytes on a damaged file: it runs in a
+        # child process with a memory cap, so such a file costs an error message, not the server.
+        sheets = _read_excel(data, isolated=kind == "xls")
     if not any(s.rows for s in sheets):
         raise IngestError("文件里没有任何数据（所有工作表都是空的）。")
     return sheets
@@ -222,92 +234,47 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
         delimiter = ","
     rows: list[list[Any]] = []
     notes: list[str] = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-        if i >= MAX_ROWS:
-            notes.append(f"CSV 超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
-            break
-        rows.append([c.strip() for c in row[:MAX_COLS]])
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            if i >= MAX_ROWS:
+                notes.append(f"CSV 超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
+                break
+            rows.append([c.strip() for c in row[:MAX_COLS]])
+    except csv.Error as exc:
+        raise IngestError(
+            f"CSV 文件格式有误（第 {len(rows) + 1} 行附近），无法读取。请在 Excel 中另存为 .xlsx 后再上传。"
+        ) from exc
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
     return Sheet(name=name, rows=_pad(rows), notes=notes)
 
 
-def _read_excel(data: bytes) -> list[Sheet]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
+def _read_excel(data: bytes, *, isolated: bool = False) -> list[Sheet]:
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except (CalamineError, ValueError, OSError) as exc:
-        raise IngestError(_calamine_message(exc)) from exc
-    sheets: list[Sheet] = []
-    names = list(wb.sheet_names)
-    skipped = (
-        f"工作簿有 {len(names)} 个工作表，只读取了前 {MAX_SHEETS} 个。" if len(names) > MAX_SHEETS else ""
-    )
-    for name in names[:MAX_SHEETS]:
-        try:
-            sh = wb.get_sheet_by_name(name)
-            notes: list[str] = []
-            height, width = sh.total_height, sh.total_width
-            if height > MAX_ROWS or width > MAX_COLS:
-                # A stray cell at XFD1048576 must not make a 16,384-column grid of every row.
-                if height > MAX_ROWS:
-                    notes.append(f"工作表「{name}」有 {height} 行，只读取了前 {MAX_ROWS} 行。")
-                if width > MAX_COLS:
-                    notes.append(f"工作表「{name}」有 {width} 列，只读取了前 {MAX_COLS} 列。")
-                lead = [""] * (sh.start[1] if sh.start else 0)
-                rows = [(lead + list(r))[:MAX_COLS] for r in itertools.islice(sh.iter_rows(), MAX_ROWS)]
-            else:
-                rows = sh.to_python(skip_empty_area=False)
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (getattr(sh, "merged_cell_ranges", None) or [])]
-        except (CalamineError, ValueError, OSError) as exc:  # one bad sheet should not hide the good ones
-            sheets.append(
-                Sheet(name=name, rows=[], notes=[f"工作表「{name}」无法读取：{_calamine_message(exc)}"])
-            )
-            continue
-        sheets.append(
-            Sheet(
-                name=name,
-                rows=_pad(_plain_rows(rows)),
-                merged=merged,
-                notes=notes,
-            )
-        )
-    if skipped and sheets:
-        sheets[0].notes.insert(0, skipped)
+        raw = excel.read_isolated(data) if isolated else excel.read_sheets(data)
+    except excel.ExcelError as exc:
+        raise IngestError(exc.message) from exc
+    sheets = []
+    for name, rows, merged, notes in raw:
+        rows = _pad(rows)
+        sheets.append(Sheet(name=name, rows=rows, merged=_clip_merged(merged, rows), notes=notes))
     return sheets
 
 
-def _calamine_message(exc: Exception) -> str:
-    text = str(exc).lower()
-    if "password" in text or "encrypt" in text:
-        return "工作簿设置了密码（已加密），无法读取。请取消密码后另存再上传。"
-    return "Excel 文件已损坏或格式不受支持，无法打开。请在 Excel/WPS 中另存为 .xlsx 后再上传。"
+MAX_MERGED_CELLS = 100_000
 
 
-_SIMPLE = frozenset({str, float, int})
-
-
-def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """Dates to ISO text, None to "". Rows are scanned with a fast check first: most sheets have
-    no date at all, and converting 650,000 cells one by one costs a tenth of a second."""
+def _clip_merged(merged, rows: list[list[Any]]) -> list[tuple[int, int, int, int]]:
+    """Merged ranges inside the grid only (a damaged file can declare them anywhere), and none so
+    large that filling it would cost more than reading the sheet."""
+    height, width = len(rows), len(rows[0]) if rows else 0
     out = []
-    for r in rows:
-        if all(type(v) in _SIMPLE for v in r):
-            out.append(r)
-        else:
-            out.append([v if type(v) in _SIMPLE else _plain(v) for v in r])
+    for r0, c0, r1, c1 in merged:
+        if not (0 <= r0 < height and 0 <= c0 < width and r1 >= r0 and c1 >= c0):
+            continue
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= MAX_MERGED_CELLS:
+            out.append((r0, c0, r1, c1))
     return out
-
-
-def _plain(v: Any) -> Any:
-    """Dates become ISO text; everything else stays as calamine gives it (str, int, float, bool)."""
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (time, timedelta)):
-        return str(v)
-    return "" if v is None else v
 
 
 def _pad(rows: list[list[Any]]) -> list[list[Any]]:
