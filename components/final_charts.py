@@ -168,6 +168,9 @@ def _center_label(fig: go.Figure, col: int, cols: int, text: str) -> None:
         xref="paper",
         yref="paper",
         showarrow=False,
+        # plotly anchors paper-positioned text by where it sits on the figure unless told
+        xanchor="center",
+        yanchor="middle",
         font={"color": MUTED},
     )
 
