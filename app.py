@@ -17,18 +17,23 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from components import widgets  # noqa: E402
+from components import storage, widgets  # noqa: E402
 
 TITLE = "绩效看板"
 PAGES = [
     # (script, title, icon, default)
     ("pages/overview.py", "总览", ":material/dashboard:", True),
     ("pages/import_data.py", "数据导入", ":material/upload_file:", False),
+    ("pages/data_manage.py", "数据管理", ":material/database:", False),
     ("pages/execution.py", "预算执行", ":material/bar_chart:", False),
     ("pages/deviations.py", "偏差预警", ":material/warning:", False),
     ("pages/scores.py", "得分分析", ":material/grading:", False),
+    ("pages/history.py", "历年对比", ":material/timeline:", False),
+    ("pages/units.py", "单位对比", ":material/leaderboard:", False),
     ("pages/selfeval_forms.py", "项目自评表", ":material/assignment:", False),
     ("pages/final_accounts.py", "决算图表", ":material/pie_chart:", False),
+    ("pages/presentation.py", "汇报模式", ":material/slideshow:", False),
+    ("pages/export.py", "导出报告", ":material/download:", False),
 ]
 
 st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_sidebar_state="auto")
@@ -38,6 +43,7 @@ nav = st.navigation(
 )
 # Every change of data (upload, sample, re-mapping) happens in widget callbacks, which run before this
 # script, so the sidebar drawn here already shows what the page below will use.
-widgets.dataset_sidebar()
+widgets.dataset_sidebar(picker=storage.picker)
+storage.admin_sidebar()
 widgets.settings_sidebar()
 nav.run()

@@ -59,8 +59,18 @@ def parse(data: bytes, filename: str, overrides: dict[str, Any] | None = None) -
     return _parse(digest_of(data), filename, _overrides_key(overrides), settings().target_deviation, data)
 
 
-def load(data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> str | None:
+def load(
+    data: bytes,
+    filename: str,
+    overrides: dict[str, Any] | None = None,
+    *,
+    origin: tuple[int, int] | None = None,
+) -> str | None:
     """Parse ``data`` and make it the current dataset. Returns a Chinese error message, or None.
+
+    ``origin`` is (dataset id, version) when the bytes come from the store (components/storage.py);
+    None means a file of this session (upload, sample, correction), remembered so the sidebar can
+    switch back to it and 数据导入 can save it.
 
     On any error the previously loaded data stays as it was: a bad file must not wipe a good one.
     """
@@ -77,6 +87,7 @@ def load(data: bytes, filename: str, overrides: dict[str, Any] | None = None) ->
         # 决算 data has no project table: it sits beside the current table, which stays.
         ss[state.FINAL_ACCOUNTS] = ds.detail
         ss[state.FINAL_ACCOUNTS_NAME] = filename
+        ss[state.FINAL_FILE] = _file_record(data, filename, overrides, ds.kind, origin)
     elif ds.table is None:
         ss[state.UPLOAD_ERROR] = MSG["no_table"]
         return MSG["no_table"]
@@ -92,9 +103,34 @@ def load(data: bytes, filename: str, overrides: dict[str, Any] | None = None) ->
             # leaves forms read on that page alone
             ss[state.FORMS] = ds.detail
         ss[state.DATASET] = None  # recomputed by analysis() under the current settings
+        ss[state.STORED_ID], ss[state.STORED_VERSION] = origin or (None, None)
+        if origin is None:
+            ss[state.SESSION_FILE] = _file_record(data, filename, overrides, ds.kind, None)
+    if ss.get(state.UPLOAD_SEEN) != digest_of(data):
+        # another file is current now: the uploader's file, handed back again, must be read again
+        ss[state.UPLOAD_SEEN] = None
     ss[state.LAST_KIND] = ds.kind
     ss[state.UPLOAD_ERROR] = None
     return None
+
+
+def _file_record(
+    data: bytes, filename: str, overrides: dict[str, Any] | None, kind: str, origin: tuple[int, int] | None
+) -> dict[str, Any]:
+    return {
+        "name": filename,
+        "data": data,
+        "overrides": dict(overrides or {}),
+        "kind": kind,
+        "origin": origin,
+    }
+
+
+def stored_origin() -> tuple[int, int] | None:
+    """(dataset id, version) of the stored dataset the current table came from, or None."""
+    ss = st.session_state
+    sid = ss.get(state.STORED_ID)
+    return None if sid is None else (int(sid), int(ss.get(state.STORED_VERSION) or 0))
 
 
 def handle_upload(data: bytes, filename: str) -> str | None:
@@ -148,7 +184,7 @@ def set_settings(s: Settings) -> None:
         and ss.get(state.UPLOAD_BYTES) is not None
     ):
         # 自评表 flags depend on the tolerance at read time: read the same file again (cached per value)
-        load(ss[state.UPLOAD_BYTES], ss[state.UPLOAD_NAME], ss.get(state.OVERRIDES))
+        load(ss[state.UPLOAD_BYTES], ss[state.UPLOAD_NAME], ss.get(state.OVERRIDES), origin=stored_origin())
 
 
 def table() -> m.ProjectTable | None:

@@ -27,3 +27,16 @@ FINAL_ACCOUNTS_NAME = "jx_final_accounts_name"  # file the 决算 data came from
 # --- 自评表 (per-project forms) ----------------------------------------------------------------
 FORMS = "jx_forms"  # jixiao.forms.FormsDataset (or None): the detail behind a table rolled up from 自评表
 FORMS_UPLOAD_DIGEST = "jx_forms_upload_digest"  # sha256 of the last forms upload read, so reruns skip it
+
+# --- 汇报模式 ------------------------------------------------------------------------------------
+PRESENT_SLIDE = "jx_present_slide"  # index of the slide shown in 汇报模式
+
+# --- stored datasets (components/storage.py) ---------------------------------------------------
+STORED_ID = "jx_stored_id"  # id of the stored dataset the current table came from; None = this session's file
+STORED_VERSION = "jx_stored_version"  # its version as loaded
+SESSION_FILE = "jx_session_file"  # this session's own table file: {name, data, overrides, kind} (or None)
+FINAL_FILE = "jx_final_file"  # the 决算 file read through read_dataset: {name, data, overrides, kind, origin}
+STORE_NOTICE = "jx_store_notice"  # (level, text) of the last save / rename / delete, shown once
+STORE_ERROR = "jx_store_error"  # why the sidebar picker could not open a stored dataset
+ADMIN = "jx_admin"  # True once the admin password was given (only matters with a password hash set)
+ADMIN_ERROR = "jx_admin_error"  # the last failed login, in Chinese

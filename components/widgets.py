@@ -7,7 +7,7 @@ plotly with escaped labels); no unsafe HTML anywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
@@ -103,11 +103,14 @@ def show_chart(fig: go.Figure, key: str | None = None) -> None:
 
 
 # --- sidebar -----------------------------------------------------------------------------------
-def dataset_sidebar() -> None:
+def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
+    """What is loaded. ``picker`` (components.storage.picker) draws the choice of data under the heading."""
     ss = st.session_state
-    table = data.table()
     with st.sidebar:
         st.subheader(T["dataset"])
+        if picker is not None:
+            picker()
+        table = data.table()
         if table is None:
             st.caption(T["no_data"])
         else:
@@ -133,7 +136,11 @@ def _seed(key: str, value: object) -> None:
 
 def settings_sidebar() -> Settings:
     """The settings every page obeys. An invalid edit is shown in Chinese and not applied: the last
-    valid scheme and thresholds stay in force."""
+    valid scheme and thresholds stay in force.
+
+    The widgets keep their state for the whole session (persist_state): without it, a page link clicked
+    while the first run was still going lost the seeded values and the thresholds fell to their
+    minimum, 0."""
     current = data.settings()
     _seed(K["scheme"], current.scheme)
     _seed(K["low"], float(current.low_threshold))
@@ -143,7 +150,12 @@ def settings_sidebar() -> Settings:
     with st.sidebar:
         st.subheader(T["settings"])
         scheme = st.selectbox(
-            T["scheme"], SCHEME_OPTIONS, format_func=scheme_label, key=K["scheme"], help=T["scheme_help"]
+            T["scheme"],
+            SCHEME_OPTIONS,
+            format_func=scheme_label,
+            key=K["scheme"],
+            help=T["scheme_help"],
+            persist_state="session",
         )
         new_scheme, new_weights = current.scheme, dict(current.custom_weights)
         if scheme == "custom":
@@ -157,10 +169,22 @@ def settings_sidebar() -> Settings:
         else:
             new_scheme = scheme
         low = st.number_input(
-            T["low"], min_value=0.0, max_value=200.0, step=1.0, key=K["low"], help=T["low_help"]
+            T["low"],
+            min_value=0.0,
+            max_value=200.0,
+            step=1.0,
+            key=K["low"],
+            help=T["low_help"],
+            persist_state="session",
         )
         amber = st.number_input(
-            T["amber"], min_value=0.0, max_value=200.0, step=1.0, key=K["amber"], help=T["amber_help"]
+            T["amber"],
+            min_value=0.0,
+            max_value=200.0,
+            step=1.0,
+            key=K["amber"],
+            help=T["amber_help"],
+            persist_state="session",
         )
         new_low, new_amber = current.low_threshold, current.amber_floor
         if amber > low:
@@ -174,7 +198,9 @@ def settings_sidebar() -> Settings:
             )
         else:
             new_low, new_amber = float(low), float(amber)
-        as_of = st.date_input(T["as_of"], key=K["as_of"], help=T["as_of_help"], format="YYYY-MM-DD")
+        as_of = st.date_input(
+            T["as_of"], key=K["as_of"], help=T["as_of_help"], format="YYYY-MM-DD", persist_state="session"
+        )
         with st.expander(T["more"]):
             deviation = st.number_input(
                 T["deviation"],
@@ -182,6 +208,7 @@ def settings_sidebar() -> Settings:
                 max_value=100.0,
                 step=5.0,
                 key=K["deviation"],
+                persist_state="session",
                 help=T["deviation_help"],
             )
         new = Settings(
@@ -226,7 +253,13 @@ def _weight_inputs(current: Settings) -> dict[str, float]:
         _seed(key, float(base.get(comp, 0.0)))
         weights[comp] = float(
             cols[i % 2].number_input(
-                m.COMPONENT_LABELS[comp], min_value=0.0, max_value=100.0, step=5.0, key=key, format="%.1f"
+                m.COMPONENT_LABELS[comp],
+                min_value=0.0,
+                max_value=100.0,
+                step=5.0,
+                key=key,
+                format="%.1f",
+                persist_state="session",
             )
         )
     st.caption(T["weights_total"].format(total=f"{sum(weights.values()):g}"))

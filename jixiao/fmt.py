@@ -34,7 +34,10 @@ def round_half_up(x: float | None, digits: int = 2) -> float | None:
     if scaled < 1e15:
         # The nudge (a few ulps) makes 2.675, stored as 2.67499999999999982, round
         # to 2.68 as a person expects, and never moves a value that is not a tie on paper.
-        r = math.floor(scaled + 0.5 + min(NUDGE_ULPS * math.ulp(scaled if scaled > 1.0 else 1.0), 0.25)) / scale
+        r = (
+            math.floor(scaled + 0.5 + min(NUDGE_ULPS * math.ulp(scaled if scaled > 1.0 else 1.0), 0.25))
+            / scale
+        )
         return (r if x >= 0 else -r) if r else 0.0
     return x  # beyond 2**53 / 100 a double has no fractional digits left to round
 

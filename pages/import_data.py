@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from components import data, state, widgets
+from components import data, state, storage, widgets
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.ingest.workbook import MAX_BYTES
@@ -58,6 +58,15 @@ T = {
     "findings_intro": "按严重程度分组；每条都指明工作表中的行号，便于回到原表修改。",
     "preview": "数据预览（重新计算后）",
     "none_yet": "还没有导入数据。上传文件，或点“使用示例数据”。",
+    "save": "保存",
+    "save_intro": "保存后，领导和同事以后打开看板即可在侧边栏选到这份数据，历年对比和单位对比也会用到它。",
+    "save_what": "将保存：{name}（{kind}），连同当前的识别和更正设置。",
+    "save_unit": "单位",
+    "save_year": "年度",
+    "save_label": "名称（可不填）",
+    "save_label_placeholder": "如：2023年度终版",
+    "save_button": "保存",
+    "saved_already": "当前数据来自已保存的数据集（第 {version} 版），无需再次保存；在「数据管理」中可改名、查看版本。",
 }
 UPLOAD_KEY = "upload_file"
 TYPES = ["xlsx", "xlsm", "xls", "csv"]
@@ -245,9 +254,72 @@ def correction_form(src: m.Source) -> None:
             st.button(T["reset"], on_click=on_reset, key="remap_reset")
 
 
+SAVE_KEYS = {"unit": "save_unit", "year": "save_year", "label": "save_label", "token": "save_token"}
+
+
+def on_save() -> None:
+    ss = st.session_state
+    year = ss.get(SAVE_KEYS["year"])
+    level, message = storage.save(
+        ss.get(SAVE_KEYS["unit"]) or "", None if year is None else int(year), ss.get(SAVE_KEYS["label"]) or ""
+    )
+    storage.notify(level, message)
+
+
+def save_section() -> None:
+    """保存: 单位 and 年度 guessed from the title and file name (editable), an optional 名称."""
+    st.subheader(T["save"])
+    storage.show_notice()
+    record = storage.savable()
+    origin = data.stored_origin()
+    if record is None:
+        if origin is not None:
+            st.caption(T["saved_already"].format(version=origin[1]))
+        return
+    if not storage.can_edit():
+        storage.edit_hint()
+        return
+    s, err = storage.store()
+    if s is None:
+        st.warning(widgets.md_escape(err))
+        return
+    st.caption(T["save_intro"])
+    # fresh defaults for every new file (or new corrections); an empty field is filled again (the page
+    # was left, or its first run was cut short by a click, and the field lost its state)
+    token = data.digest_of(f"{data.digest_of(record['data'])}|{record['overrides']}".encode())[:12]
+    unit, year = storage.save_defaults(record)
+    if ss.get(SAVE_KEYS["token"]) != token:
+        ss[SAVE_KEYS["unit"]], ss[SAVE_KEYS["year"]], ss[SAVE_KEYS["label"]] = unit, year, ""
+        ss[SAVE_KEYS["token"]] = token
+    else:
+        if not ss.get(SAVE_KEYS["unit"]):
+            ss[SAVE_KEYS["unit"]] = unit
+        if ss.get(SAVE_KEYS["year"]) is None:
+            ss[SAVE_KEYS["year"]] = year
+    with st.form("save_form"):
+        st.markdown(
+            T["save_what"].format(
+                name=widgets.md_escape(record["name"]), kind=m.KIND_LABELS.get(record["kind"], record["kind"])
+            )
+        )
+        c1, c2, c3 = st.columns([3, 1, 3])
+        c1.text_input(T["save_unit"], key=SAVE_KEYS["unit"], max_chars=200)
+        c2.number_input(
+            T["save_year"], value=None, min_value=1990, max_value=2100, step=1, key=SAVE_KEYS["year"]
+        )
+        c3.text_input(
+            T["save_label"], key=SAVE_KEYS["label"], max_chars=300, placeholder=T["save_label_placeholder"]
+        )
+        st.form_submit_button(
+            T["save_button"], on_click=on_save, type="primary", key="save_submit", icon=":material/save:"
+        )
+
+
 a = data.analysis()
 if table is None or a is None:
     st.info(T["none_yet"])
+    if storage.savable() is not None:  # a 决算 file read on its own
+        save_section()
 else:
     st.subheader(T["detected"])
     st.markdown("  \n".join(detected_lines(table)))
@@ -257,6 +329,7 @@ else:
     else:
         mapping_table(table.source)
         correction_form(table.source)
+    save_section()
 
     st.subheader(T["findings"])
     st.caption(T["findings_intro"])

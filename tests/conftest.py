@@ -65,3 +65,20 @@ def apptest_navigation(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
     yield
     PagesManager.uses_pages_directory = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_database(tmp_path_factory):
+    """No test touches the developer's data/jixiao.db: the session gets its own SQLite file (also for the
+    servers and CLI processes the tests start). A test that needs a database of its own sets
+    JIXIAO_DB_URL again with monkeypatch."""
+    import os
+
+    from jixiao.store import ENV_URL
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'jixiao.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV_URL, url)
+        mp.delenv("JIXIAO_ADMIN_PASSWORD_HASH", raising=False)
+        assert os.environ[ENV_URL] == url
+        yield url

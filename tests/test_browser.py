@@ -8,6 +8,8 @@ that message instead of being skipped, so a CI without a browser cannot pass sil
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -52,10 +54,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+@contextlib.contextmanager
+def serve(log_path: Path, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on a free port until the block ends; yields its URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
@@ -74,6 +76,7 @@ def app_url(tmp_path_factory):
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -101,6 +104,12 @@ def app_url(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -230,5 +239,179 @@ def test_phone_width(app_url, browser):
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1
         screenshot(page, "phone_execution", PHONE)
+    finally:
+        context.close()
+
+
+def test_a_saved_dataset_survives_a_restart(browser, tmp_path):
+    """Upload and 保存 through the UI, stop the server, start it again: a new visitor picks the stored
+    dataset in the sidebar and sees its figures; then 数据管理, 历年对比 and 单位对比 on that database."""
+    from jixiao.auth import ENV_HASH
+    from jixiao.store import ENV_URL
+    from tests.test_storage_pages import seed, variant
+
+    db = f"sqlite:///{tmp_path / 'office.db'}"
+    env = {k: v for k, v in os.environ.items() if k != ENV_HASH}
+    env[ENV_URL] = db
+    stored = "河南省科学技术协会 · 2023 · 项目单位自评汇总表（第1版）"
+
+    with serve(tmp_path / "first.log", env) as url:
+        context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = context.new_page()
+        try:
+            page.goto(url + "/")
+            sidebar_link(page, "数据导入").click()
+            page.get_by_role("heading", name="数据导入").wait_for(timeout=30_000)
+            page.locator('input[type="file"]').set_input_files(str(HENAN_XLSX))
+            page.get_by_text("识别结果").wait_for(timeout=30_000)
+            wait_idle(page)
+            form = page.get_by_test_id("stForm").filter(has_text="将保存")
+            assert form.get_by_label("单位").input_value() == "河南省科学技术协会"
+            assert form.get_by_label("年度").input_value() == "2023"
+            form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+            page.get_by_text("已保存为 河南省科学技术协会 2023年 第 1 版").wait_for(timeout=30_000)
+            assert_no_exception(page, "保存")
+        finally:
+            context.close()
+
+    # last year's table and a second unit, stored while the app is down (as another office would)
+    henan = HENAN_XLSX.read_bytes()
+    seed(
+        db,
+        variant(henan, scale=0.9, rename={"知识产权事业发展": "老旧设备报废处置"}),
+        "河南省科学技术协会",
+        2022,
+    )
+    seed(db, variant(henan, title="河南省科技馆", scale=0.5), "河南省科技馆", 2023)
+
+    with serve(tmp_path / "second.log", env) as url:
+        context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = context.new_page()
+        try:
+            page.goto(url + "/")
+            page.get_by_text("还没有数据").wait_for(timeout=30_000)
+            wait_idle(page)
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="选择数据").click()
+            page.get_by_role("option", name=stored).click()
+            page.get_by_text("86.23%").first.wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "总览 (stored)")
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            assert "96.39 分" in body and "7,863.66" in body
+
+            for title, name, texts in (
+                ("数据管理", "data_manage", ["这是当前打开的数据", "下载原文件", "选择版本"]),
+                (
+                    "历年对比",
+                    "history",
+                    ["2023年与2022年相比", "延续 14 个", "新增 1 个，取消 1 个", "-13.77 个百分点"],
+                ),
+                ("单位对比", "units", ["执行率最高的是「河南省科技馆」", "排名"]),
+            ):
+                sidebar_link(page, title).click()
+                page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+                wait_idle(page)
+                assert_no_exception(page, title)
+                body = page.locator('[data-testid="stMain"]').inner_text()
+                for t in texts:
+                    assert t in body, f"{title}: {t!r} not shown"
+                screenshot(page, name, LAPTOP)
+            # the charts drew, with their labels
+            svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
+            assert "河南省科技馆" in svg_text and "预警线 90.00%" in svg_text
+        finally:
+            context.close()
+
+
+def _font_sizes(page, selector: str) -> list[float]:
+    return page.eval_on_selector_all(
+        selector, "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+
+
+def test_presentation_mode(app_url, browser):
+    """汇报模式 on a 1366×768 projector: no sidebar, one chart filling the screen in large type, 下一张
+    and the → key turn the slides, 退出汇报 brings the dashboard back."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = context.new_page()
+    main = page.get_by_test_id("stMain")
+    try:
+        page.goto(app_url + "/")
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("86.23%").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        sidebar_link(page, "汇报模式").click()
+        main.get_by_text("1 / 6", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert not page.get_by_test_id("stSidebar").is_visible()
+        assert page.get_by_role("heading", name="主要指标").count() == 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1.png"))
+
+        for n in (2, 3):
+            page.get_by_role("button", name="下一张").click()
+            main.get_by_text(f"{n} / 6", exact=True).wait_for(timeout=30_000)
+            wait_idle(page)
+        assert_no_exception(page, "汇报模式 3")
+        assert page.get_by_role("heading", name="执行率红绿灯").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "presentation_3.png"))
+        # one chart, the width of the screen, its bottom on the screen
+        charts = page.locator(".js-plotly-plot")
+        assert charts.count() == 1
+        box = charts.first.bounding_box()
+        assert box["width"] > 1100 and box["height"] > 550
+        assert box["y"] + box["height"] <= LAPTOP["height"]
+        assert min(_font_sizes(page, ".js-plotly-plot .legendtext")) >= 20
+
+        page.keyboard.press("ArrowRight")
+        main.get_by_text("4 / 6", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "汇报模式 4")
+        assert page.get_by_role("heading", name="执行率最低的 8 个项目").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "presentation_4.png"))
+        ticks = _font_sizes(page, ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text")
+        assert len(ticks) >= 8 + 5 and min(ticks) >= 20
+        svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
+        assert "知识产权事业发展" in svg_text and "预警线 90.00%" in svg_text
+
+        page.get_by_role("button", name="目录").click()
+        page.get_by_role("link", name="退出汇报").click()
+        page.get_by_role("heading", name="总览").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_test_id("stSidebar").is_visible()
+    finally:
+        context.close()
+
+
+def test_export_downloads_through_the_server(app_url, browser, tmp_path):
+    """导出报告 builds a file when its button is clicked (a callable run by the server): the download
+    arrives, with the report heading as its name, and opens."""
+    import openpyxl
+    from pptx import Presentation
+
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/")
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("86.23%").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        sidebar_link(page, "导出报告").click()
+        page.get_by_role("heading", name="导出报告").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "导出报告")
+        screenshot(page, "export", LAPTOP)
+        for label, ext in (("Excel 工作簿（XLSX）", "xlsx"), ("演示文稿（PPTX）", "pptx")):
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name=label).click()
+            download = info.value
+            assert download.suggested_filename == f"河南省科学技术协会2023年度预算绩效分析报告.{ext}"
+            path = tmp_path / download.suggested_filename
+            download.save_as(path)
+            if ext == "xlsx":
+                assert "项目明细" in openpyxl.load_workbook(path).sheetnames
+            else:
+                assert len(Presentation(str(path)).slides) >= 5
+        assert_no_exception(page, "导出报告 after downloads")
     finally:
         context.close()

@@ -1,0 +1,220 @@
+"""导出报告: the current analysis as an editable PPTX, an Excel workbook, a printable HTML report, or
+all three in a zip.
+
+Thin: the files are built by jixiao.export. A file is built only when its button is clicked (the
+button gets a callable), through ``export_bytes``, which st.cache_data keys by a short digest of the
+data, the settings, the unit, the year and the 决算 figures: a rerun or a second click builds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import re
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from components import data, state, widgets
+from components.widgets import md_escape
+from jixiao import final_accounts as fam
+from jixiao.export import build_html, build_pptx, build_xlsx, build_zip, bundle
+
+if TYPE_CHECKING:
+    from jixiao.analysis import Analysis
+    from jixiao.final_accounts import FinalAccounts
+
+T = {
+    "title": "导出报告",
+    "intro": "把当前数据的分析结果导出为评审会用的演示文稿、可继续加工的 Excel 工作簿和可打印的报告。"
+    "文件按侧栏当前的设置（权重方案、预警线、截至日期）生成，点按钮时才生成。",
+    "unit": "单位名称",
+    "unit_help": "写在报告标题和每页页脚；默认取自表格标题或文件名，可修改，留空则不写单位。",
+    "unit_placeholder": "如：某某市科学技术协会",
+    "year": "年度",
+    "year_help": "写在报告标题中，如 2023；留空则不写年度。",
+    "year_placeholder": "如：2023",
+    "year_bad": "年度应为四位数字，例如 2023。导出的文件暂不写年度。",
+    "heading": "报告标题：{heading}",
+    "final": "包含部门决算图表（图1—图7）",
+    "final_help": "决算数据来自「决算图表」或「数据导入」页。",
+    "final_year": "决算数据：{unit}，使用 {year} 年度的数字。",
+    "no_final": "尚未导入部门决算数据；如需在报告中加入图1—图7，请先在「决算图表」页导入。",
+    "files": "下载文件",
+    "empty_final_only": "已导入部门决算数据，但导出报告还需要项目表（项目单位自评汇总表或项目自评表）。",
+}
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# kind -> (button label, one line on what is inside, extension, mime)
+FILES = {
+    "pptx": (
+        "演示文稿（PPTX）",
+        "16:9 可编辑幻灯片：封面、主要指标、主要情况、执行率和得分图表、偏差项目、审核发现{final}；"
+        "图表是 PowerPoint/WPS 原生图表，双击即可改数据。",
+        "pptx",
+        PPTX_MIME,
+    ),
+    "xlsx": (
+        "Excel 工作簿（XLSX）",
+        "四张工作表：项目明细（含重新计算的执行率、得分和偏差原因）、单位汇总、审核发现、说明（口径与公式）。",
+        "xlsx",
+        XLSX_MIME,
+    ),
+    "html": (
+        "打印版报告（HTML）",
+        "单个网页文件，浏览器打开即可阅读、打印或另存为 PDF：主要指标、图表、项目表、偏差项目{final}、审核发现。",
+        "html",
+        "text/html",
+    ),
+    "zip": (
+        "全部打包（ZIP）",
+        "以上三个文件打包为一个 zip（report.pptx、report.xlsx、report.html），便于发送和存档。",
+        "zip",
+        "application/zip",
+    ),
+}
+FINAL_PARTS = {"pptx": "、决算图1—图7", "html": "、决算图1—图7及说明文字"}
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?)?\s*$")
+_BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+# --- pure helpers ----------------------------------------------------------------------------------
+def parse_year(text: str | None) -> tuple[int, bool]:
+    """(year, ok). Blank is 0, "no year" (None would make the builders guess it again); '2023',
+    '2023年' and '2023年度' are 2023; anything else is (0, False)."""
+    if text is None or not text.strip():
+        return 0, True
+    found = _YEAR.match(text)
+    return (int(found.group(1)), True) if found else (0, False)
+
+
+def file_stem(unit: str, year: int) -> str:
+    """The download name without extension: the report heading, safe on Windows."""
+    return _BAD_FILE_CHARS.sub("", bundle.heading(unit.strip(), year or None)) or bundle.REPORT_TITLE
+
+
+def final_key(fa: FinalAccounts | None) -> str:
+    if fa is None:
+        return ""
+    doc = json.dumps(fam.to_dict(fa), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(doc.encode("utf-8")).hexdigest()[:16]
+
+
+def data_key(analysis: Analysis) -> str:
+    """A short digest naming the analysed data: the uploaded file's sha256 with its name and the
+    corrections (cheap), else the pickled table; plus the settings."""
+    ss = st.session_state
+    digest = ss.get(state.UPLOAD_DIGEST)
+    if digest and analysis.table is ss.get(state.TABLE):
+        # the table's own outline too, so a table set without its file can never pass for the file's
+        src, totals = analysis.table.source, analysis.totals
+        outline = [src.file, src.sheet, len(analysis.projects), totals.get("budget"), totals.get("executed")]
+        basis = [digest, ss.get(state.UPLOAD_NAME), ss.get(state.OVERRIDES), outline]
+    else:
+        basis = [hashlib.sha256(pickle.dumps(analysis.table)).hexdigest()]
+    doc = json.dumps([*basis, repr(analysis.settings)], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(doc.encode("utf-8")).hexdigest()[:16]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def export_bytes(
+    kind: str,
+    key: str,
+    fa_key: str,
+    unit: str,
+    year: int,
+    today: str,
+    _analysis: Analysis,
+    _fa: FinalAccounts | None,
+) -> bytes:
+    """One export file. The underscored arguments are not hashed: ``key`` and ``fa_key`` name them."""
+    when = date.fromisoformat(today)
+    if kind == "pptx":
+        return build_pptx(_analysis, unit=unit, year=year, final_accounts=_fa, today=when)
+    if kind == "xlsx":
+        return build_xlsx(_analysis)
+    if kind == "html":
+        return build_html(_analysis, final_accounts=_fa, unit=unit, year=year, today=when).encode("utf-8")
+    if kind == "zip":
+        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when)
+    raise ValueError(f"unknown export kind: {kind}")
+
+
+# --- page ------------------------------------------------------------------------------------------
+def _final_block(fa: FinalAccounts | None, year: int) -> FinalAccounts | None:
+    if fa is None or not fa.years:
+        st.caption(T["no_final"])
+        return None
+    use = st.toggle(T["final"], value=True, key="export_with_final", help=T["final_help"])
+    if not use:
+        return None
+    shown = bundle.final_accounts_year(fa, year or None)
+    st.caption(md_escape(T["final_year"].format(unit=fa.unit or "—", year=shown)))
+    return fa
+
+
+def main() -> None:
+    st.title(T["title"])
+    st.caption(T["intro"])
+    a = data.analysis()
+    fa_loaded: FinalAccounts | None = st.session_state.get(state.FINAL_ACCOUNTS)
+    if a is None:
+        if fa_loaded is not None:
+            st.caption(T["empty_final_only"])
+        widgets.empty_state("sample_export")
+        return
+
+    key = data_key(a)
+    c1, c2 = st.columns([3, 1])
+    # keyed by the data, so another file starts from its own guesses; kept across page switches
+    unit = c1.text_input(
+        T["unit"],
+        value=bundle.guess_unit(a, fa_loaded),
+        key=f"export_unit_{key}",
+        help=T["unit_help"],
+        placeholder=T["unit_placeholder"],
+        persist_state="session",
+    )
+    guessed = bundle.guess_year(a, fa_loaded)
+    year_text = c2.text_input(
+        T["year"],
+        value=str(guessed) if guessed else "",
+        key=f"export_year_{key}",
+        help=T["year_help"],
+        placeholder=T["year_placeholder"],
+        persist_state="session",
+    )
+    unit = (unit or "").strip()
+    year, ok = parse_year(year_text)
+    if not ok:
+        st.warning(T["year_bad"])
+    st.caption(md_escape(T["heading"].format(heading=bundle.heading(unit, year or None))))
+    fa = _final_block(fa_loaded, year)
+
+    st.subheader(T["files"])
+    stem = file_stem(unit, year)
+    today = date.today().isoformat()
+    fkey = final_key(fa)
+    with st.container(border=True):
+        for kind, (label, what, ext, mime) in FILES.items():
+            left, right = st.columns([1, 3], vertical_alignment="center")
+            left.download_button(
+                label,
+                # built on click (and cached): opening this page costs nothing
+                data=partial(export_bytes, kind, key, fkey, unit, year, today, a, fa),
+                file_name=f"{stem}.{ext}",
+                mime=mime,
+                key=f"export_{kind}",
+                icon=":material/download:",
+                on_click="ignore",
+                type="primary" if kind == "pptx" else "secondary",
+                width="stretch",
+            )
+            right.caption(what.format(final=FINAL_PARTS.get(kind, "") if fa is not None else ""))
+
+
+if __name__ == "__main__":  # streamlit runs a page as __main__; tests import the helpers
+    main()
