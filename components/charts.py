@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from components.theme import AMBER, BAND_COLORS, BAND_LABELS, GREEN, GREY, MUTED, PALETTE, RED, apply_theme
 from jixiao import model as m
 from jixiao.analysis import BAND
-from jixiao.fmt import is_missing, num, pct, wan
+from jixiao.fmt import is_missing, num, pct, to_float, wan
 from jixiao.metrics import agrees, band_of
 from jixiao.schemes import WeightScheme
 from jixiao.settings import Settings
@@ -171,16 +171,6 @@ def band_legend(band: str, settings: Settings) -> str:
     return text[band]
 
 
-def _f(x: object) -> float | None:
-    if is_missing(x):
-        return None
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
-
-
 def _title(title: str | None, default: str) -> str | None:
     """None → the default Chinese title; "" → no title (the page already has a heading)."""
     if title is None:
@@ -247,7 +237,7 @@ def _rate_bars(
                 text=[pct(r) for r in part["rate"]],
                 # inside a long bar (in a contrasting colour), outside a short one: nothing runs off the
                 # right edge on a phone, and a 0% bar still shows its number
-                textposition=["inside" if _f(r) and r >= 45 else "outside" for r in part["rate"]],
+                textposition=["inside" if to_float(r) and r >= 45 else "outside" for r in part["rate"]],
                 insidetextanchor="end",
                 constraintext="none",
                 cliponaxis=False,
@@ -306,9 +296,9 @@ def execution_bars(
         {
             "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW]),
             "name": [full_name(n) for n in df[m.PROJECT]],
-            "rate": [_f(r) if _f(r) is not None else float("nan") for r in df["_rate"]],
-            "budget": [_f(b) for b in df[m.BUDGET]],
-            "executed": [_f(e) for e in df[m.EXECUTED]],
+            "rate": [to_float(r) if to_float(r) is not None else float("nan") for r in df["_rate"]],
+            "budget": [to_float(b) for b in df[m.BUDGET]],
+            "executed": [to_float(e) for e in df[m.EXECUTED]],
             "band": df[BAND].tolist(),
         }
     )
@@ -326,10 +316,10 @@ def unit_execution_bars(
         {
             "label": unique_labels(df["unit"], [None] * len(df)),
             "name": [full_name(u) for u in df["unit"]],
-            "rate": [_f(r) if _f(r) is not None else float("nan") for r in df["_rate"]],
-            "budget": [_f(b) for b in df["budget"]],
-            "executed": [_f(e) for e in df["executed"]],
-            "band": [band_of(_f(r), settings.low_threshold, settings.amber_floor) for r in df["_rate"]],
+            "rate": [to_float(r) if to_float(r) is not None else float("nan") for r in df["_rate"]],
+            "budget": [to_float(b) for b in df["budget"]],
+            "executed": [to_float(e) for e in df["executed"]],
+            "band": [band_of(to_float(r), settings.low_threshold, settings.amber_floor) for r in df["_rate"]],
         }
     )
     return _rate_bars(frame, settings, time_progress, _title(title, T["unit_bars"]))
@@ -372,7 +362,7 @@ def execution_treemap(projects: pd.DataFrame, settings: Settings, title: str | N
     shown = df[df["_rank"] <= per_group]
     for i, rec in zip(shown.index.tolist(), shown.to_dict("records")):
         parent = f"u:{rec['_unit']}" if has_units else root
-        rate = _f(rec[m.EXECUTION_RATE])
+        rate = to_float(rec[m.EXECUTION_RATE])
         add(
             f"p:{i}",
             short_label(rec[m.PROJECT], 16, 2),
@@ -425,7 +415,7 @@ def budget_vs_executed(projects: pd.DataFrame, title: str | None = None) -> go.F
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for key, col, color in (("budget", m.BUDGET, PALETTE[0]), ("executed", m.EXECUTED, PALETTE[1])):
-        amounts = [_f(x) for x in df[col]]
+        amounts = [to_float(x) for x in df[col]]
         fig.add_trace(
             go.Bar(
                 name=T[key],
@@ -443,7 +433,9 @@ def budget_vs_executed(projects: pd.DataFrame, title: str | None = None) -> go.F
                 + "：%{customdata[1]} 万元<extra></extra>",
             )
         )
-    biggest = max([0.0, *(_f(x) or 0.0 for x in df[m.BUDGET]), *(_f(x) or 0.0 for x in df[m.EXECUTED])])
+    biggest = max(
+        [0.0, *(to_float(x) or 0.0 for x in df[m.BUDGET]), *(to_float(x) or 0.0 for x in df[m.EXECUTED])]
+    )
     fig.update_xaxes(
         title_text=T["wan_axis"], tickformat=",.0f", range=[0, biggest * 1.3 or 1], fixedrange=True
     )
@@ -586,7 +578,7 @@ def score_differences(projects: pd.DataFrame) -> pd.DataFrame:
     """Rows whose reported 自评得分 and recomputed score disagree (at the printed precision)."""
     rows = []
     for rec in projects.to_dict("records"):
-        rep, comp = _f(rec[m.REPORTED_SCORE]), _f(rec[m.COMPUTED_SCORE])
+        rep, comp = to_float(rec[m.REPORTED_SCORE]), to_float(rec[m.COMPUTED_SCORE])
         if rep is None or comp is None or agrees(rep, comp):
             continue
         rows.append(

@@ -125,13 +125,7 @@ def structure_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = 
         )
         if total is not None:
             _center_label(fig, col, len(years), f"{fam.year_label(y)}<br>{wan(total)}万元")
-        prefix = fam.year_label(y) if len(years) > 1 else ""
-        zero = [k for k, v in items.items() if v == 0]
-        negative = [k for k, v in items.items() if v < 0]
-        if zero:
-            notes.append(f"{prefix}金额为0、未在图中显示：" + "、".join(zero))
-        if negative:
-            notes.append(f"{prefix}金额为负数、无法在饼图中显示：" + "、".join(negative))
+        notes.extend(_undrawn(items, fam.year_label(y) if len(years) > 1 else ""))
         if not items:
             notes.append(f"{fam.year_label(y)}没有数据")
     apply_theme(fig, CHART_TITLES[chart], large=large, height=760 if large else 500)
@@ -173,6 +167,26 @@ def _center_label(fig: go.Figure, col: int, cols: int, text: str) -> None:
         yanchor="middle",
         font={"color": MUTED},
     )
+
+
+def _undrawn(items: dict[str, float], prefix: str) -> list[str]:
+    """What a donut cannot draw, in words: zero items (listed, as the reports do) and negative ones."""
+    notes = []
+    zero = [k for k, v in items.items() if v == 0]
+    negative = [k for k, v in items.items() if v < 0]
+    if zero:
+        notes.append(f"{prefix}金额为0、未在图中显示：" + "、".join(zero))
+    if negative:
+        notes.append(f"{prefix}金额为负数、无法在饼图中显示：" + "、".join(negative))
+    return notes
+
+
+def undrawn_note(fa: FinalAccounts, chart: str, years: list[int]) -> str:
+    """The zero / negative items of a structure chart over ``years``, as one sentence (for captions)."""
+    notes: list[str] = []
+    for y in years:
+        notes.extend(_undrawn(fam.structure_items(fa, chart, y), fam.year_label(y) if len(years) > 1 else ""))
+    return "；".join(notes) + ("。" if notes else "")
 
 
 def _wrap(text: str, width: int) -> str:

@@ -374,9 +374,6 @@ def _final_figure(fa: FinalAccounts, chart: str, year: int) -> go.Figure:
     fig = fc.figure(fa, chart, year, large=True)
     # The page shows the title; the large builders leave room for a 30 px one.
     fig.update_layout(title_text="", height=HEIGHT, margin={"t": 40})
-    for ann in fig.layout.annotations:
-        if ann.xanchor is None:  # the year/total in a donut's hole: centre it on the hole
-            ann.xanchor = "center"
     if chart in fam.STRUCTURE_CHARTS:
         # The notes on zero slices go under the slide (structure_notes), which leaves the donuts
         # the height of a projector screen.
@@ -389,17 +386,7 @@ def structure_notes(fa: FinalAccounts, chart: str, year: int) -> str:
     """What a donut cannot show (zero and negative items), as the 决算 figure states it."""
     prev = fa.previous_year(year)
     years = [y for y in (prev, year) if y is not None and fam.structure_items(fa, chart, y)] or [year]
-    notes = []
-    for y in years:
-        items = fam.structure_items(fa, chart, y)
-        prefix = fam.year_label(y) if len(years) > 1 else ""
-        zero = [k for k, v in items.items() if v == 0]
-        negative = [k for k, v in items.items() if v < 0]
-        if zero:
-            notes.append(f"{prefix}金额为0、未在图中显示：" + "、".join(zero))
-        if negative:
-            notes.append(f"{prefix}金额为负数、无法在饼图中显示：" + "、".join(negative))
-    return "；".join(notes) + ("。" if notes else "")
+    return fc.undrawn_note(fa, chart, years)
 
 
 def final_slides(fa: FinalAccounts, year: int | None) -> list[Slide]:

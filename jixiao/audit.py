@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.fmt import num, pct, round_array, round_half_up, wan
+from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
 from jixiao.metrics import SchemeChoice, agree_mask, agrees, score_means
 
 SUM_TOLERANCE = 0.01  # 万元
@@ -25,16 +25,6 @@ AUDIT_COLUMNS = (
     m.REPORTED_SCORE,
     m.COMPUTED_SCORE,
 )
-
-
-def _f(x) -> float | None:
-    if x is None:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
 
 
 def _where(sheet: str, row: int, label: str | None, column: str | None = None) -> str:
@@ -85,7 +75,11 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
     score_mismatches: list[m.Finding] = []
     for rec in m.records(projects[_needs_look(projects)], AUDIT_COLUMNS):
         row, name = int(rec[m.SHEET_ROW]), rec[m.PROJECT]
-        budget, executed, rate = _f(rec[m.BUDGET]), _f(rec[m.EXECUTED]), _f(rec[m.EXECUTION_RATE])
+        budget, executed, rate = (
+            to_float(rec[m.BUDGET]),
+            to_float(rec[m.EXECUTED]),
+            to_float(rec[m.EXECUTION_RATE]),
+        )
         if budget is None and m.BUDGET in src.columns:
             out.append(
                 m.Finding(
@@ -131,8 +125,8 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                     m.EXECUTED,
                 )
             )
-        reported_rate = _f(rec[m.REPORTED_RATE])
-        verdict = rate_disagreement(reported_rate, rate, _f(rec.get(m.REPORTED_RATE_DECIMALS)))
+        reported_rate = to_float(rec[m.REPORTED_RATE])
+        verdict = rate_disagreement(reported_rate, rate, to_float(rec.get(m.REPORTED_RATE_DECIMALS)))
         if verdict:
             out.append(
                 m.Finding(
@@ -149,7 +143,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                     m.REPORTED_RATE,
                 )
             )
-        reported_score, computed_score = _f(rec[m.REPORTED_SCORE]), _f(rec[m.COMPUTED_SCORE])
+        reported_score, computed_score = to_float(rec[m.REPORTED_SCORE]), to_float(rec[m.COMPUTED_SCORE])
         if agrees(reported_score, computed_score) is False:
             score_mismatches.append(
                 m.Finding(
@@ -225,7 +219,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
         covered = by_row[(by_row[m.SHEET_ROW] >= first) & (by_row[m.SHEET_ROW] <= last)]
         span = f"第{int(first)}–{int(last)}行共 {len(covered)} 个项目"
         for fieldname, word in ((m.BUDGET, "预算数"), (m.EXECUTED, "执行数")):
-            stated = _f(rec.get(fieldname))
+            stated = to_float(rec.get(fieldname))
             if stated is None:
                 continue
             summed = float(pd.to_numeric(covered[fieldname], errors="coerce").sum())
@@ -240,8 +234,8 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                         fieldname,
                     )
                 )
-        stated_budget, stated_exec = _f(rec.get(m.BUDGET)), _f(rec.get(m.EXECUTED))
-        stated_rate = _f(rec.get(m.REPORTED_RATE))
+        stated_budget, stated_exec = to_float(rec.get(m.BUDGET)), to_float(rec.get(m.EXECUTED))
+        stated_rate = to_float(rec.get(m.REPORTED_RATE))
         if stated_rate is not None and stated_budget and stated_budget > 0 and stated_exec is not None:
             computed = stated_exec / stated_budget * 100
             if rate_disagreement(stated_rate, computed, 2) == "mismatch":
@@ -255,7 +249,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                         m.REPORTED_RATE,
                     )
                 )
-        stated_score = _f(rec.get(m.REPORTED_SCORE))
+        stated_score = to_float(rec.get(m.REPORTED_SCORE))
         if stated_score is not None:
             means = score_means(covered)
             if means:

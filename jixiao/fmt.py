@@ -23,6 +23,17 @@ def is_missing(x: object) -> bool:
 NUDGE_ULPS = 4
 
 
+def to_float(x: object) -> float | None:
+    """A number as float, or None for missing, NaN and anything that is not a number."""
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if v != v else v
+
+
 def round_half_up(x: float | None, digits: int = 2) -> float | None:
     if x is None:
         return None

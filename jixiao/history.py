@@ -11,12 +11,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from jixiao import model as m
 from jixiao.analysis import DEVIATES, Analysis
-from jixiao.fmt import is_missing, num, pct, round_half_up, wan
+from jixiao.fmt import is_missing, num, pct, round_half_up, to_float, wan
 
 # --- columns ------------------------------------------------------------------------------------
 YEAR = "year"
@@ -226,8 +225,8 @@ def project_changes(prev: Analysis, cur: Analysis) -> pd.DataFrame:
             m.PROJECT: str(shown[m.PROJECT]),
         }
         for col in COMPARED:
-            x = _num(a[col]) if a is not None else None
-            y = _num(b[col]) if b is not None else None
+            x = to_float(a[col]) if a is not None else None
+            y = to_float(b[col]) if b is not None else None
             row[col + PREV] = x
             row[col + CUR] = y
             row[col + CHANGE] = y - x if x is not None and y is not None else None
@@ -253,14 +252,6 @@ def change_counts(changes: pd.DataFrame) -> dict[str, int]:
 
 
 # --- in words ---------------------------------------------------------------------------------
-def _num(x: object) -> float | None:
-    if is_missing(x):
-        return None
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if np.isnan(v) else v
 
 
 def _more_less(change: float, more: str, less: str, unit: str, digits_fmt) -> str:
@@ -277,18 +268,18 @@ def year_change_sentence(years: pd.DataFrame) -> str | None:
     prev, cur = years.iloc[-2], years.iloc[-1]
     y0, y1 = int(prev[YEAR]), int(cur[YEAR])
     parts = []
-    b0, b1 = _num(prev[BUDGET]), _num(cur[BUDGET])
+    b0, b1 = to_float(prev[BUDGET]), to_float(cur[BUDGET])
     if b0 is not None and b1 is not None:
         change = round_half_up(b1) - round_half_up(b0)
         text = f"预算总额 {wan(b1)} 万元，{_more_less(change, '增加', '减少', '万元', wan)}"
         if b0 > 0 and abs(change) >= 0.005:
             text += f"（{'增长' if change > 0 else '下降'} {pct(abs(change) / round_half_up(b0) * 100)}）"
         parts.append(text)
-    r0, r1 = _num(prev[RATE]), _num(cur[RATE])
+    r0, r1 = to_float(prev[RATE]), to_float(cur[RATE])
     if r0 is not None and r1 is not None:
         change = round_half_up(r1) - round_half_up(r0)
         parts.append(f"执行率 {pct(r1)}，{_more_less(change, '提高', '降低', '个百分点', num)}")
-    w0, w1 = _num(prev[WEIGHTED]), _num(cur[WEIGHTED])
+    w0, w1 = to_float(prev[WEIGHTED]), to_float(cur[WEIGHTED])
     if w0 is not None and w1 is not None:
         change = round_half_up(w1) - round_half_up(w0)
         parts.append(f"金额加权平均分 {num(w1)} 分，{_more_less(change, '提高', '降低', '分', num)}")

@@ -92,17 +92,6 @@ def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str
     return out
 
 
-def f(x: object) -> float | None:
-    """A float, or None for missing / non-numeric."""
-    if is_missing(x):
-        return None
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if v != v else v
-
-
 # --- figures every export states ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Kpi:

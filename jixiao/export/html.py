@@ -25,7 +25,7 @@ from plotly.offline import get_plotlyjs
 from jixiao import model as m
 from jixiao.export import bundle as b
 from jixiao.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
-from jixiao.fmt import is_missing, num, pct, wan
+from jixiao.fmt import is_missing, num, pct, to_float, wan
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -249,17 +249,17 @@ def _projects_table(analysis: Analysis) -> str:
         p, [m.SHEET_ROW, m.UNIT, m.PROJECT, m.BUDGET, m.EXECUTED, m.EXECUTION_RATE, m.SCORE, m.GRADE]
     )
     for rec in recs[:MAX_TABLE_ROWS]:
-        rate = b.f(rec[m.EXECUTION_RATE])
+        rate = to_float(rec[m.EXECUTION_RATE])
         bad = rate is not None and (rate < low - 1e-9 or rate > 100 + 1e-9)
         row = [(esc(int(rec[m.SHEET_ROW])), "num")]
         if units:
             row.append((esc(rec[m.UNIT]), ""))
         row += [
             (esc(b.project_name(rec[m.PROJECT])), ""),
-            (esc(wan(b.f(rec[m.BUDGET]))), "num"),
-            (esc(wan(b.f(rec[m.EXECUTED]))), "num"),
+            (esc(wan(to_float(rec[m.BUDGET]))), "num"),
+            (esc(wan(to_float(rec[m.EXECUTED]))), "num"),
             (esc(pct(rate)), "num bad" if bad else "num"),
-            (esc(num(b.f(rec[m.SCORE]))), "num"),
+            (esc(num(to_float(rec[m.SCORE]))), "num"),
             (esc(rec[m.GRADE]), ""),
         ]
         rows.append(row)
@@ -293,7 +293,7 @@ def _flagged_section(analysis: Analysis, charts: _Charts) -> str:
             row.append((esc(rec[m.UNIT]), ""))
         row += [
             (esc(b.project_name(rec[m.PROJECT])), ""),
-            (esc(pct(b.f(rec["_r"]))), "num bad" if bad else "num"),
+            (esc(pct(to_float(rec["_r"]))), "num bad" if bad else "num"),
             (esc("、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)), ""),
             (esc("\n".join(x.reason for x in flags)), ""),
         ]
@@ -401,9 +401,9 @@ def _final_table(df: pd.DataFrame) -> str:
             if c == df.columns[0]:
                 row.append((esc(v), ""))
             elif "%" in str(c):
-                row.append((esc(pct(b.f(v))), "num"))
+                row.append((esc(pct(to_float(v))), "num"))
             else:
-                row.append((esc(wan(b.f(v))), "num"))
+                row.append((esc(wan(to_float(v))), "num"))
         rows.append(row)
     first = 100 - 15 * (len(headers) - 1)
     return _table(headers, rows, [first, *[15] * (len(headers) - 1)])

@@ -27,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from jixiao import model as m
 from jixiao.export import bundle as b
 from jixiao.flags import FLAG_LABELS
-from jixiao.fmt import is_missing, pct, round_half_up, wan
+from jixiao.fmt import is_missing, pct, round_half_up, to_float, wan
 
 if TYPE_CHECKING:
     from jixiao.analysis import Analysis
@@ -292,7 +292,7 @@ def _chart_box():
 
 
 def _r2(x: object) -> float | None:
-    v = b.f(x)
+    v = to_float(x)
     return None if v is None else round_half_up(v, 2)
 
 
@@ -347,7 +347,7 @@ def _execution_slides(deck: _Deck, analysis: Analysis) -> None:
     df = p.assign(_r=pd.to_numeric(p[m.EXECUTION_RATE], errors="coerce"))
     df = df.sort_values("_r", na_position="last", kind="stable")
     labels = b.project_labels(df, LABEL_WIDTH)
-    rates = [b.f(r) for r in df["_r"].tolist()]
+    rates = [to_float(r) for r in df["_r"].tolist()]
     bands = df[BAND].tolist()
     chunks = _chunks(len(df), BARS_PER_SLIDE, MAX_BAR_SLIDES)
     low, floor = analysis.settings.low_threshold, analysis.settings.amber_floor
@@ -369,7 +369,7 @@ def _unit_slide(deck: _Deck, analysis: Analysis) -> None:
     df = u.assign(_r=pd.to_numeric(u["execution_rate"], errors="coerce"))
     total = len(df)
     df = df.sort_values("_r", na_position="last", kind="stable").head(BARS_PER_SLIDE)
-    rates = [b.f(r) for r in df["_r"].tolist()]
+    rates = [to_float(r) for r in df["_r"].tolist()]
     st = analysis.settings
     bands = [band_of(r, st.low_threshold, st.amber_floor) for r in rates]
     sub = "执行率从低到高排列" + (
@@ -515,7 +515,7 @@ def _flagged_slides(deck: _Deck, analysis: Analysis) -> None:
         if units and not is_missing(rec[m.UNIT]):
             name += f"\n（{rec[m.UNIT]}）"
         reasons = "\n".join(f"【{FLAG_LABELS.get(x.code, x.code)}】{x.reason}" for x in rec[m.FLAGS])
-        rows.append([str(int(rec[m.SHEET_ROW])), name, pct(b.f(rec["_r"])), reasons])
+        rows.append([str(int(rec[m.SHEET_ROW])), name, pct(to_float(rec["_r"])), reasons])
         low_rate.append(any(x.code in ("LOW_EXECUTION", "OVER_EXECUTION", "NO_RATE") for x in rec[m.FLAGS]))
     widths = [0.85, 3.2, 1.35, SLIDE_W / 914400 - 2 * MARGIN / 914400 - 0.85 - 3.2 - 1.35]
     size = 14

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from jixiao import model as m
 from jixiao.export import bundle as b
 from jixiao.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
-from jixiao.fmt import is_missing, num, pct, round_half_up
+from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
 
 if TYPE_CHECKING:
     from jixiao.analysis import Analysis
@@ -88,18 +88,18 @@ def write_cell(ws, row: int, column: int, value: Any, number_format: str | None 
 
 def _fraction(percent: Any) -> float | None:
     """86.2273 (percent) → 0.8623: the rate as the dashboard prints it, stored as Excel's fraction."""
-    v = round_half_up(b.f(percent), 2)
+    v = round_half_up(to_float(percent), 2)
     return None if v is None else round(v / 100.0, 6)
 
 
 def _amount(x: Any) -> float | None:
     """万元 as computed, without float noise (6780.620000000001 → 6780.62); 元 tables keep 6 decimals."""
-    v = b.f(x)
+    v = to_float(x)
     return None if v is None else round(v, 6)
 
 
 def _score(x: Any) -> float | None:
-    return round_half_up(b.f(x), 2)
+    return round_half_up(to_float(x), 2)
 
 
 def _seq(x: Any) -> Any:
@@ -219,7 +219,7 @@ def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
                 if comp is not None and comp in na and is_missing(value):
                     value = "/"
                 else:
-                    if comp is not None and (b.f(value) is not None and b.f(value) < 100 - 1e-9):
+                    if comp is not None and (to_float(value) is not None and to_float(value) < 100 - 1e-9):
                         red_cells.add(c.key)
                     value = _fraction(value)
             elif c.key == m.SELF_FLAG:
@@ -312,7 +312,7 @@ def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
         ]
         for j, (v, fmt) in enumerate(zip(values, fmts), start=1):
             write_cell(ws, i, j, v, fmt)
-        rate = b.f(rec["execution_rate"])
+        rate = to_float(rec["execution_rate"])
         if rate is not None and rate < low - 1e-9:
             for j in range(1, len(headers) + 1):
                 ws.cell(row=i, column=j).fill = FLAG_FILL
