@@ -21,6 +21,7 @@ from jixiao.analysis import DEVIATES, Analysis, analyze
 from jixiao.flags import FLAG_LABELS
 from jixiao.fmt import is_missing, round_half_up
 from jixiao.ingest.dataset import Dataset, read_dataset
+from jixiao.perf import gc_paused
 from jixiao.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,8 @@ def _parse(digest: str, filename: str, overrides_key: str, target_deviation: flo
     overrides = json.loads(overrides_key)
     if "columns" in overrides:
         overrides["columns"] = {k: int(v) for k, v in overrides["columns"].items()}
-    return read_dataset(_data, filename, target_deviation=target_deviation, **overrides)
+    with gc_paused():
+        return read_dataset(_data, filename, target_deviation=target_deviation, **overrides)
 
 
 def parse(data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> Dataset:
@@ -200,7 +202,8 @@ def analysis() -> Analysis | None:
     s = settings()
     a = st.session_state.get(state.DATASET)
     if not isinstance(a, Analysis) or a.table is not t or a.settings != s:
-        a = analyze(t, s)
+        with gc_paused():
+            a = analyze(t, s)
         st.session_state[state.DATASET] = a
     return a
 

@@ -12,11 +12,11 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import _f, _legend_below, _title, full_name, unique_labels
+from components.charts import _legend_below, _title, full_name, unique_labels
 from components.theme import BAND_COLORS, GREY, INK, MUTED, PALETTE, RED, apply_theme
 from jixiao import history as h
 from jixiao import model as m
-from jixiao.fmt import num, pct, wan
+from jixiao.fmt import num, pct, to_float, wan
 from jixiao.metrics import band_of
 from jixiao.settings import Settings
 
@@ -44,7 +44,7 @@ def year_label(year: object) -> str:
 
 
 def _clean(values) -> list[float | None]:
-    return [_f(v) for v in values]
+    return [to_float(v) for v in values]
 
 
 def year_rates(years: pd.DataFrame, settings: Settings, title: str | None = None) -> go.Figure:

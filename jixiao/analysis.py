@@ -12,13 +12,13 @@ from jixiao.audit import audit
 from jixiao.flags import DEVIATION_CODES, flag_projects
 from jixiao.metrics import (
     SchemeChoice,
-    band_of,
+    bands,
     choose_scheme,
     component_scores,
     computed_scores,
     count_reproduced,
     execution_rates,
-    grade_of,
+    grades,
     score_means,
     time_progress,
     totals,
@@ -81,14 +81,11 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     projects[m.COMPUTED_SCORE] = computed.astype(float)
     reported = pd.to_numeric(projects[m.REPORTED_SCORE], errors="coerce").astype(float)
     projects[m.SCORE] = reported.where(reported.notna(), projects[m.COMPUTED_SCORE])
-    projects[m.GRADE] = [grade_of(s) for s in projects[m.SCORE].tolist()]
+    projects[m.GRADE] = grades(projects[m.SCORE].to_numpy(dtype=float))
     flags = flag_projects(projects, rates, settings)
     projects[m.FLAGS] = pd.Series(flags, index=projects.index, dtype=object)
     projects[DEVIATES] = [any(f.code in DEVIATION_CODES for f in fl) for fl in flags]
-    projects[BAND] = [
-        band_of(r, settings.low_threshold, settings.amber_floor)
-        for r in np.asarray(rates, dtype=float).tolist()
-    ]
+    projects[BAND] = bands(np.asarray(rates, dtype=float), settings.low_threshold, settings.amber_floor)
     findings = list(table.findings) + audit(table, projects, choice)
     order = {s: i for i, s in enumerate(m.SEVERITIES)}
     findings.sort(key=lambda f: (order.get(f.severity, 9), f.sheet_row or 0))

@@ -20,7 +20,11 @@ EXIT_BAD_INPUT = 2
 
 
 def _print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    from jixiao.report import dumps
+
+    sys.stdout.write(
+        (dumps(doc) if isinstance(doc, dict) else json.dumps(doc, ensure_ascii=False, indent=1)) + "\n"
+    )
 
 
 def _read_bytes(path: str) -> bytes:

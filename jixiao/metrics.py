@@ -47,8 +47,8 @@ def component_scores(projects: pd.DataFrame, rates: pd.Series, scheme: WeightSch
     applicable = np.ones((n, len(weights)), dtype=bool)
     if m.NA_COMPONENTS in projects and n:
         # Few distinct '/' patterns exist in a table: decide each pattern once, then index.
-        codes, patterns = pd.factorize(projects[m.NA_COMPONENTS].map(lambda t: "|".join(t) if t else ""))
-        table = np.array([[comp not in p.split("|") for comp in comps] for p in patterns], dtype=bool)
+        codes, patterns = pd.factorize(projects[m.NA_COMPONENTS])
+        table = np.array([[comp not in (p or ()) for comp in comps] for p in patterns], dtype=bool)
         if len(table):
             applicable = table[codes]
     w = np.array([weights[c] for c in comps], dtype=float)
@@ -143,6 +143,28 @@ def grade_of(score: float | None) -> str | None:
         if score >= floor - 1e-9:
             return name
     return "差"
+
+
+def grades(scores: np.ndarray) -> list[str | None]:
+    """``grade_of`` for a whole column at once."""
+    with np.errstate(invalid="ignore"):
+        picked = np.select(
+            [scores >= 90 - 1e-9, scores >= 80 - 1e-9, scores >= 60 - 1e-9, ~np.isnan(scores)],
+            ["优", "良", "中", "差"],
+            default="",
+        )
+    return [g or None for g in picked.tolist()]
+
+
+def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[str]:
+    """``band_of`` for a whole column at once."""
+    with np.errstate(invalid="ignore"):
+        picked = np.select(
+            [np.isnan(rates), rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
+            ["none", "green", "amber"],
+            default="red",
+        )
+    return picked.tolist()
 
 
 def band_of(rate: float | None, low_threshold: float, amber_floor: float) -> str:

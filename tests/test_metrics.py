@@ -105,3 +105,33 @@ def test_blank_weighted_component_makes_score_not_computable():
     a = run(Settings(scheme="mof"))
     assert pd.isna(a.projects[m.COMPUTED_SCORE].iloc[0])
     assert a.scores is None
+
+
+def test_column_grades_and_bands_match_the_single_value_rules():
+    import numpy as np
+
+    from jixiao.metrics import bands, grades
+
+    values = [100.0, 90.0, 89.99, 80.0, 79.99, 60.0, 59.99, 0.0, float("nan"), -5.0, 130.0]
+    assert grades(np.array(values)) == [grade_of(x) for x in values]
+    assert bands(np.array(values), 90, 60) == [band_of(x, 90, 60) for x in values]
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from jixiao.perf import gc_paused
+
+    assert gc.isenabled()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            raise ValueError("inside")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()  # a collector the caller had paused stays paused
+    gc.enable()

@@ -26,13 +26,12 @@ def test_rate_shapes():
 
 
 def test_column_style_decides_bare_numbers():
-    fraction_col = [v.parse_rate(x) for x in (1, 0.9875, 0.7699, 80.34, 0.1422)]
-    assert v.rate_column_style(fraction_col) == "fraction"
-    assert v.to_percent(fraction_col[1], "fraction") == (98.75, False)
-    assert v.to_percent(fraction_col[3], "fraction") == (80.34, True)  # the forgotten % sign
-    percent_col = [v.parse_rate(x) for x in (100, 98.75, 76.99, 0.5)]
-    assert v.rate_column_style(percent_col) == "percent"
-    assert v.to_percent(percent_col[3], "percent") == (0.5, False)
+    assert v.rate_style([1, 0.9875, 0.7699, 80.34, 0.1422], signed=0) == "fraction"
+    assert v.to_percent(v.parse_rate(0.9875), "fraction") == (98.75, False)
+    assert v.to_percent(v.parse_rate(80.34), "fraction") == (80.34, True)  # the forgotten % sign
+    assert v.rate_style([100, 98.75, 76.99, 0.5], signed=0) == "percent"
+    assert v.rate_style([100, 98.75], signed=5) == "fraction"  # most cells carry the sign
+    assert v.to_percent(v.parse_rate(0.5), "percent") == (0.5, False)
 
 
 def test_yes_no():
@@ -67,8 +66,8 @@ def test_value_parsers_never_raise(cell):
     r = v.parse_rate(cell)
     assert r[1] in (v.OK, v.BLANK, v.NA, v.BAD)
     for style in ("fraction", "percent"):
-        v.to_percent(r, style)
-        assert 0 <= v.printed_decimals(r, style) <= 4 or r[0] is None
+        pct_value, _ = v.to_percent(r, style)
+        assert pct_value is None or isinstance(pct_value, float)
     assert v.parse_yes_no(cell)[1] in (v.OK, v.BLANK, v.BAD)
 
 

@@ -314,7 +314,7 @@ def looks_like_forms(sheets: list[Sheet]) -> bool:
     budget header (调整后预算数 … 预算执行数): what a self-evaluation form has and a summary table has not."""
     for sheet in sheets:
         has_name = has_header = False
-        for row in sheet.rows[:20_000]:
+        for row in sheet.rows[:500]:  # a form opens with its header; a 50,000-row table is not one
             if not has_name and (_row_has(row, PROJECT_LABELS) is not None or _is_budget_header(row)):
                 has_name = True
             if not has_header and _is_indicator_header(row):

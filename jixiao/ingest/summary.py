@@ -28,7 +28,7 @@ from jixiao.ingest.header import (
 )
 from jixiao.ingest.workbook import Sheet
 
-_TOTAL_CHARS = frozenset("小合总共汇")  # cheap pre-check before the _TOTAL regex
+_TOTAL_CHARS = "小合总共汇"  # cheap pre-check before the _TOTAL regex
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
@@ -198,7 +198,7 @@ class _Reader:
                 has_amount
                 and type(project_raw) is str
                 and project_raw
-                and not _TOTAL_CHARS.intersection(project_raw)
+                and not any(ch in project_raw for ch in _TOTAL_CHARS)
             ):
                 # The common case on a large sheet: a plain project row.
                 project = project_raw.strip()
@@ -384,22 +384,11 @@ class _Reader:
         na: list[list[str]] = [[] for _ in range(n)]
         for f in RATE_FIELDS:
             c = self.cols.get(f)
-            if c is None:
-                cols[f] = [None] * n
-                continue
-            parsed_list = []
-            for i, row in enumerate(cells):
-                x = row[c]
-                if type(x) is float or type(x) is int:
-                    parsed_list.append((float(x), v.OK, False, None))
-                    continue
-                parsed = v.parse_rate(x)
-                if parsed[1] == v.BAD:
-                    self.bad_value(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f, x, "不是百分比或数字")
-                elif parsed[1] == v.NA and f in COMPONENT_BY_COLUMN:
-                    na[i].append(COMPONENT_BY_COLUMN[f])
-                parsed_list.append(parsed)
-            cols[f] = self.rate_column(recs, f, parsed_list, totals, cols)
+            cols[f] = (
+                [None] * n
+                if c is None
+                else self.rate_column(recs, f, [row[c] for row in cells], na, totals, cols)
+            )
         cols.setdefault(m.REPORTED_RATE_DECIMALS, [None] * n)
         cols[m.NA_COMPONENTS] = [tuple(x) for x in na]
         c = self.cols.get(m.SELF_FLAG)
@@ -420,49 +409,62 @@ class _Reader:
         cols[m.SELF_FLAG] = flags if c is not None else [None] * n
         return cols
 
-    def rate_column(self, recs, f: str, parsed_list, totals, cols) -> list[float | None]:
-        """Bare numbers become percents by the column's style; the forgotten % sign is a finding."""
-        style = v.rate_column_style(parsed_list)
+    def rate_column(self, recs, f: str, col: list[Any], na, totals, cols) -> list[float | None]:
+        """One rate column to percent. Number cells are handled as one array (a 50,000-row sheet is
+        mostly numbers); text cells ('86.23%', '80.34', '/') one by one. Whether a bare number is a
+        fraction or a percent is decided for the whole column; a forgotten % sign is a finding."""
+        nan = float("nan")
+        # numbers typed or written as text without a % sign; text with a % sign
+        bare_list = [x if (type(x) is float or type(x) is int) else nan for x in col]
+        signed_list = [nan] * len(col)
+        text_decimals: dict[int, int] = {}
+        for i, x in enumerate(col):
+            if type(x) is float or type(x) is int or x == "":
+                continue
+            value, status, has_pct, decimals = v.parse_rate(x)
+            if status == v.OK:
+                (signed_list if has_pct else bare_list)[i] = value
+                text_decimals[i] = decimals
+            elif status == v.BAD:
+                self.bad_value(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f, x, "不是百分比或数字")
+            elif status == v.NA and f in COMPONENT_BY_COLUMN:
+                na[i].append(COMPONENT_BY_COLUMN[f])
+        bare, signed = np.array(bare_list, dtype=float), np.array(signed_list, dtype=float)
+        style = v.rate_style(bare, int((~np.isnan(signed)).sum()))
+        out = np.where(~np.isnan(signed), signed, bare)
+        if style == "fraction":
+            fraction = np.abs(bare) <= v.FRACTION_MAX
+            out = np.where(fraction, bare * 100.0, out)
+            for i in np.nonzero(~np.isnan(bare) & ~fraction)[0].tolist():
+                raw = v.text_of(col[i]) if isinstance(col[i], str) else v.text_of(bare[i])
+                self.add(
+                    "warning",
+                    "RATE_WITHOUT_PERCENT",
+                    self.where(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f),
+                    f"“{raw}”缺少百分号（同列其他单元格是百分比），已按 {raw}% 理解。",
+                    recs[i][m.SHEET_ROW],
+                    f,
+                )
         if f == m.REPORTED_RATE:
             for t in totals:
                 parsed = t.pop("_rate", None)
                 t[m.REPORTED_RATE] = v.to_percent(parsed, style)[0] if parsed else None
-        out: list[float | None] = []
-        decimals: list[int | None] = []
-        col_decimals = 0
-        for i, parsed in enumerate(parsed_list):
-            x, status, has_pct, _ = parsed
-            if status == v.OK and not has_pct and style == "fraction" and abs(x) <= v.FRACTION_MAX:
-                out.append(x * 100.0)  # the common case: Excel's % format stored as a fraction
-            else:
-                pct, forgot = v.to_percent(parsed, style)
-                out.append(pct)
-                if forgot:
-                    self.add(
-                        "warning",
-                        "RATE_WITHOUT_PERCENT",
-                        self.where(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f),
-                        f"“{v.text_of(x)}”缺少百分号（同列其他单元格是百分比），已按 {v.text_of(x)}% 理解。",
-                        recs[i][m.SHEET_ROW],
-                        f,
+            # A number cell has no printed precision of its own: it shows what the column shows;
+            # a text cell shows its own ('96.3%' has one decimal).
+            typed = ~np.isnan(out)
+            for i in text_decimals:
+                typed[i] = False
+            column = _column_decimals(out[typed].tolist())
+            decimals = np.where(np.isnan(out), np.nan, float(column))
+            for i, d in text_decimals.items():
+                if d is not None:
+                    # a text fraction '0.9875' shows 98.75: two decimals fewer in percent
+                    as_fraction = (
+                        style == "fraction" and np.isnan(signed[i]) and abs(bare[i]) <= v.FRACTION_MAX
                     )
-            if f == m.REPORTED_RATE:
-                if status == v.OK and parsed[3] is not None:
-                    d = v.printed_decimals(parsed, style)
-                    decimals.append(d)
-                    col_decimals = max(col_decimals, min(d, 2))
-                else:
-                    decimals.append(None)
-        if f == m.REPORTED_RATE:
-            col_decimals = max(
-                col_decimals, _column_decimals([x for x, d in zip(out, decimals) if d is None])
-            )
-            # A number cell has no printed precision of its own: it shows what the column shows.
-            cols[m.REPORTED_RATE_DECIMALS] = [
-                (col_decimals if d is None else d) if out[i] is not None else None
-                for i, d in enumerate(decimals)
-            ]
-        return out
+                    decimals[i] = min(max(d - 2, 0) if as_fraction else d, 4)
+            cols[m.REPORTED_RATE_DECIMALS] = [None if d != d else int(d) for d in decimals.tolist()]
+        return [None if x != x else x for x in out.tolist()]
 
     def total_record(self, row, sheet_row, label, factor, unit) -> dict[str, Any]:
         kind = "小计" if "小计" in label else "总计" if "总" in label else "合计"

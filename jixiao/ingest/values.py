@@ -90,23 +90,16 @@ def parse_rate(v: Any) -> tuple[float | None, str, bool, int | None]:
 FRACTION_MAX = 1.5  # a fraction column holds 0..~1.2; 1.5 leaves room for over-execution
 
 
-def rate_column_style(values: list[tuple[float | None, str, bool, int | None]]) -> str:
-    """'fraction' when the column's bare numbers are fractions (Excel % format, or 0.8623 typed),
-    'percent' when they are percents with the sign left off throughout (a '(%)' header)."""
-    signed = small = big = 0
-    for x, status, has_pct, _ in values:
-        if status != OK:
-            continue
-        if has_pct:
-            signed += 1
-        elif x is not None and x != 0:
-            if abs(x) <= FRACTION_MAX:
-                small += 1
-            else:
-                big += 1
-    if big > small + signed:
-        return "percent"
-    return "fraction"
+def rate_style(bare_numbers, signed: int) -> str:
+    """'fraction' when a column's bare numbers are fractions (Excel's % format, or 0.8623 typed),
+    'percent' when they are percents with the sign left off throughout (a '(%)' header).
+    ``signed`` counts the cells written with a % sign."""
+    import numpy as np
+
+    x = np.asarray(bare_numbers, dtype=float)
+    x = x[~np.isnan(x) & (x != 0)]
+    small = int((np.abs(x) <= FRACTION_MAX).sum())
+    return "percent" if len(x) - small > small + signed else "fraction"
 
 
 def to_percent(parsed: tuple[float | None, str, bool, int | None], style: str) -> tuple[float | None, bool]:
@@ -121,23 +114,16 @@ def to_percent(parsed: tuple[float | None, str, bool, int | None], style: str) -
     return x, True
 
 
-def printed_decimals(parsed: tuple[float | None, str, bool, int | None], style: str) -> int:
-    """How many decimals the cell shows in percent terms (a fraction 0.9875 shows 98.75 -> 2)."""
-    x, status, has_pct, decimals = parsed
-    if decimals is not None and (has_pct or style == "percent" or (x is not None and abs(x) > FRACTION_MAX)):
-        return min(decimals, 4)
-    if x is None:
-        return 2
-    value = x * 100.0 if (not has_pct and style == "fraction" and abs(x) <= FRACTION_MAX) else x
-    text = f"{round(value, 6):.6f}".rstrip("0")
-    return min(len(text.split(".", 1)[1]) if "." in text else 0, 4)
-
-
 _YES = frozenset({"是", "有", "y", "yes", "√", "✓", "存在", "较大偏差", "true", "1"})
 _NO = frozenset({"否", "无", "n", "no", "×", "不存在", "没有", "false", "0", "无偏差"})
 
 
+_YES_NO_FAST = {"是": (True, OK), "否": (False, OK), "": (None, BLANK)}
+
+
 def parse_yes_no(v: Any) -> tuple[bool | None, str]:
+    if type(v) is str and v in _YES_NO_FAST:  # what nearly every cell says
+        return _YES_NO_FAST[v]
     if v is None or v == "":
         return None, BLANK
     text = str(v).strip().lower()
