@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from jixiao import model as m
@@ -208,30 +209,29 @@ def project_changes(prev: Analysis, cur: Analysis) -> pd.DataFrame:
     the largest fall in 执行率."""
     pp, cp = prev.projects, cur.projects
     pairs = match_projects(pp, cp)
-    rows = []
-    for ip, ic, how in pairs.itertuples(index=False, name=None):
-        a = pp.loc[ip] if ip is not None else None
-        b = cp.loc[ic] if ic is not None else None
-        shown = b if b is not None else a
-        if a is not None and b is not None:
-            status = STATUS_KEPT
-        else:
-            status = STATUS_NEW if b is not None else STATUS_DROPPED
-        row: dict[str, object] = {
-            STATUS: status,
-            MATCHED_BY: how,
-            UNIT: None if is_missing(shown[m.UNIT]) else str(shown[m.UNIT]),
-            m.CODE: None if is_missing(shown[m.CODE]) else str(shown[m.CODE]),
-            m.PROJECT: str(shown[m.PROJECT]),
-        }
-        for col in COMPARED:
-            x = to_float(a[col]) if a is not None else None
-            y = to_float(b[col]) if b is not None else None
-            row[col + PREV] = x
-            row[col + CUR] = y
-            row[col + CHANGE] = y - x if x is not None and y is not None else None
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    # Whole columns at once: a province has tens of thousands of projects a year.
+    a = pp.reindex(pd.Index(pairs["prev_index"].tolist(), dtype=object))
+    b = cp.reindex(pd.Index(pairs["cur_index"].tolist(), dtype=object))
+    has_a = pairs["prev_index"].notna().to_numpy()
+    has_b = pairs["cur_index"].notna().to_numpy()
+    status = np.where(has_a & has_b, STATUS_KEPT, np.where(has_b, STATUS_NEW, STATUS_DROPPED))
+
+    def shown(col: str) -> list[str | None]:
+        values = np.where(has_b, b[col].to_numpy(dtype=object), a[col].to_numpy(dtype=object))
+        return [None if is_missing(x) else str(x) for x in values]
+
+    columns: dict[str, object] = {
+        STATUS: status,
+        MATCHED_BY: pairs[MATCHED_BY].tolist(),
+        UNIT: shown(m.UNIT),
+        m.CODE: shown(m.CODE),
+        m.PROJECT: shown(m.PROJECT),
+    }
+    for col in COMPARED:
+        x = pd.to_numeric(a[col], errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(b[col], errors="coerce").to_numpy(dtype=float)
+        columns[col + PREV], columns[col + CUR], columns[col + CHANGE] = x, y, y - x
+    df = pd.DataFrame(columns, columns=CHANGE_COLUMNS)
     for col in CHANGE_COLUMNS[5:]:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     order = {STATUS_NEW: 0, STATUS_DROPPED: 1, STATUS_KEPT: 2}

@@ -295,8 +295,20 @@ class Store:
                 .with_for_update()
             )
             if ds is not None:
-                same = s.scalar(
-                    select(VersionRow).where(VersionRow.dataset_id == ds.id, VersionRow.file_hash == digest)
+                # The same bytes read the same way are the same dataset; read with other corrections
+                # (sheet, header rows, columns, 金额单位) they are a new version.
+                options = _jsonable(parse_options or {})
+                same = next(
+                    (
+                        v
+                        for v in s.scalars(
+                            select(VersionRow).where(
+                                VersionRow.dataset_id == ds.id, VersionRow.file_hash == digest
+                            )
+                        )
+                        if (v.parse_options or {}) == options
+                    ),
+                    None,
                 )
                 if same is not None:
                     if ds.deleted_at is not None:

@@ -197,3 +197,20 @@ def test_isolated_reader_gives_the_same_sheets_as_in_process():
 
     data = (Path(__file__).resolve().parent / "data" / "henan_units_legacy.xls").read_bytes()
     assert excel.read_isolated(data) == excel.read_sheets(data)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.iterdir()))
+def test_cli_on_the_hostile_corpus_never_prints_a_traceback(name):
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "jixiao", "inspect", str(HOSTILE / name), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert "Traceback" not in r.stderr and "panicked" not in r.stderr
+    assert r.returncode in (0, 2)
+    if r.returncode == 2:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.stderr)

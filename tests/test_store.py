@@ -249,3 +249,11 @@ def test_twenty_concurrent_writers_and_readers(store_url):
     assert all(d.versions == 5 for d in infos)  # 5 writers per unit, each a new version
     assert all(0 <= n <= 20 for n in seen_counts)
     store.dispose()
+
+
+def test_same_bytes_read_with_other_corrections_is_a_new_version(store):
+    first = _import(store)
+    again = _import(store, parse_options={"amount_unit": "元"})
+    assert (again.duplicate, again.version) == (False, 2)
+    assert store.load(first.dataset_id).parse_options == {"amount_unit": "元"}
+    assert _import(store, parse_options={"amount_unit": "元"}).duplicate
