@@ -250,10 +250,10 @@ def test_any_layout_reads_to_the_same_figures(projects, layout):
         short = min(p.funds, p.output, p.benefit, p.satisfaction) < 1
         assert ("INDICATOR_SHORTFALL" in codes) == short
     if layout.unit_column or layout.subtotals:
+        # a 单位 column, or (without one) the "XX小计" rows name each project's unit
         units = list(dict.fromkeys(p.unit for p in projects))
-        if layout.unit_column:
-            assert a.units["unit"].tolist() == units
-            assert a.units["projects"].tolist() == [sum(1 for p in projects if p.unit == u) for u in units]
+        assert a.units["unit"].tolist() == units
+        assert a.units["projects"].tolist() == [sum(1 for p in projects if p.unit == u) for u in units]
     codes = {f.code for f in a.findings}
     assert not codes & {
         "TOTAL_MISMATCH",
@@ -263,3 +263,45 @@ def test_any_layout_reads_to_the_same_figures(projects, layout):
         "SCORE_MISMATCH",
     }, [f for f in a.findings if f.severity != "info"]
     assert a.table.source.amount_unit == layout.amount_unit
+
+
+def test_unit_heading_rows_in_the_first_column_and_yuan_with_two_row_header():
+    """唐山-style: the table on a second sheet, 金额单位：元 above a two-row header, units as heading
+    rows written in the 序号 column, 小计 per unit, 支出进度 as text, notes and signatures below."""
+    wb = Workbook()
+    wb.active["A1"] = "封面"
+    ws = wb.create_sheet("项目明细")
+    for r in [
+        ["2023年度某市科学技术协会部门预算项目执行情况表"],
+        ["", "", "", "", "", "金额单位：元"],
+        ["序号", "项目", "预算执行情况", None, None, "是否有较大偏差"],
+        [None, None, "调整预算数", "实际执行数", "支出进度", None],
+        ["一、科协本级"],
+        [1, "科技工作者之家建设活动", 100000, 60000, "60%", "是"],
+        [2, "唐山市总工会房屋租金", 8325200, 8025100, "96.3%", "否"],
+        ["", "科协本级小计", 8425200, 8085100, "", ""],
+        ["二、科工中心"],
+        [1, "其他交通费", 12800, 6400, "50%", "否"],
+        ["", "科工中心小计", 12800, 6400, "", ""],
+        ["", "合计", 8438000, 8091500, "95.89%", ""],
+        [],
+        ["注：支出进度=实际执行数/调整预算数。"],
+        ["填报人：李四", "", "审核人：王五"],
+    ]:
+        ws.append(r)
+    for rng in ("A3:A4", "B3:B4", "C3:E3", "F3:F4"):
+        ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "tangshan.xlsx")
+    assert doc["source"]["sheet"] == "项目明细" and doc["source"]["amount_unit"] == "元"
+    assert doc["source"]["header_rows"] == [3, 4]
+    assert [(u["unit"], u["projects"]) for u in doc["units"]] == [("科协本级", 2), ("科工中心", 1)]
+    assert doc["totals"] == {"budget": 843.8, "executed": 809.15, "execution_rate": 95.89}
+    by_name = {r["project"]: r for r in doc["rows"]}
+    assert [f["code"] for f in by_name["其他交通费"]["flags"]] == ["LOW_EXECUTION", "SELF_FLAG_MISMATCH"]
+    codes = [f["code"] for f in doc["findings"]]
+    assert "TOTAL_MISMATCH" not in codes
+    # 96.3% printed for 802.51 / 832.52 = 96.395…%: one decimal printed, off by truncation
+    rounding = [f for f in doc["findings"] if f["code"] == "RATE_MISMATCH"]
+    assert len(rounding) == 1 and rounding[0]["severity"] == "info" and "96.40%" in rounding[0]["message"]

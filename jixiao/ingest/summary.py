@@ -234,13 +234,15 @@ class _Reader:
                     continue
                 if not has_amount and self.looks_like_header(row, header_fields):
                     continue  # the header repeated on a printed page break
+                # A unit heading row ("一、科协本级"), in the project column or the first filled cell.
+                heading = project or first_text
                 if (
                     not has_amount
-                    and project
+                    and heading
                     and unit_col is None
-                    and (_SECTION.match(project) or project.endswith(("：", ":")))
+                    and (_SECTION.match(heading) or heading.endswith(("：", ":")))
                 ):
-                    section_unit = _SECTION_PREFIX.sub("", project).rstrip("：:") or None
+                    section_unit = _SECTION_PREFIX.sub("", heading).rstrip("：:") or None
                     current_unit = None
                     continue
                 if not project:
@@ -267,6 +269,8 @@ class _Reader:
 
         for p in pending:
             self.cover(p, recs, p.pop("_covers", []))
+        if unit_col is None:
+            _units_from_subtotals(recs, totals)
         if not recs:
             raise m.IngestError(
                 f"在工作表「{self.sheet.name}」找到了表头（第{self.guess.header_rows[0] + 1}行），但表头下面没有项目数据。"
@@ -494,6 +498,17 @@ class _Reader:
                 f"按“万元”理解时，项目预算的中位数达 {statistics.median(budgets):,.2f} 万元，金额可能是以“元”为单位。"
                 "如是，请在导入页把金额单位改为“元”。",
             )
+
+
+def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:
+    """With no 单位 column and no heading rows, "科协本级小计" still names the unit of the rows it sums."""
+    for t in totals:
+        first, last, unit = t.get(m.TOTAL_FIRST_ROW), t.get(m.TOTAL_LAST_ROW), t.get(m.UNIT)
+        if t[m.TOTAL_KIND] != "小计" or unit is None or first is None:
+            continue
+        for rec in recs:
+            if first <= rec[m.SHEET_ROW] <= last and rec[m.UNIT] is None:
+                rec[m.UNIT] = unit
 
 
 def _column_decimals(percents: list[float | None]) -> int:
