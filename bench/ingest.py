@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from jixiao.model import SUMMARY_HEADERS  # noqa: E402
 from jixiao.report import dumps, inspect_bytes  # noqa: E402
 
 UNITS = ["科协本级", "科工中心", "进修学院", "科技馆", "学会服务中心", "科普中心"]
@@ -35,23 +36,9 @@ def build_workbook(rows: int, seed: int = 7) -> bytes:
     ws = wb.create_sheet("项目单位自评汇总表")
     ws.append(["某省科学技术协会"])
     ws.append(["2023年度项目单位自评汇总表"])
-    ws.append(
-        [
-            "序号",
-            "单位",
-            "项目名称",
-            "全年预算数（万元）",
-            "全年执行数（万元）",
-            "预算执行率",
-            "资金管理情况得分率",
-            "成本指标得分率",
-            "产出指标得分率",
-            "效益指标得分率",
-            "满意度指标得分率",
-            "自评得分",
-            "是否有较大偏差",
-        ]
-    )
+    header = list(SUMMARY_HEADERS)
+    header.insert(1, "单位")
+    ws.append(header)
     total_b = total_e = 0.0
     for i in range(rows):
         budget = rnd.randint(100, 500_000) / 100

@@ -126,6 +126,21 @@ def one_per_unit_year(infos: list[DatasetInfo]) -> list[DatasetInfo]:
     return list(best.values())
 
 
+def comparable_datasets_or_stop(none_text: str, import_label: str) -> list[DatasetInfo]:
+    """What 历年对比 and 单位对比 compare: one stored table per unit and year. With none (or no
+    database) the page says so, links to 数据导入, and stops."""
+    infos, error = table_datasets()
+    if error:
+        st.error(widgets.md_escape(error))
+        st.stop()
+    infos = one_per_unit_year(infos)
+    if not infos:
+        st.info(none_text)
+        st.page_link("pages/import_data.py", label=import_label, icon=":material/upload_file:")
+        st.stop()
+    return infos
+
+
 def display_label(info: DatasetInfo) -> str:
     """The dataset's name; the store's default name ("单位 2023年 类型", e.g. from the CLI) repeats the
     unit and year every listing shows anyway, so only its kind is left."""

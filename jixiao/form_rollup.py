@@ -30,6 +30,7 @@ from jixiao.model import (
     SELF_FLAG,
     SEQ,
     SHEET_ROW,
+    SUMMARY_HEADERS,
     UNIT,
     ProjectTable,
     Source,
@@ -39,20 +40,6 @@ from jixiao.model import (
 LOW_RATE = 90.0
 
 SUMMARY_TITLE = "项目单位自评汇总表"
-SUMMARY_HEADERS = (
-    "序号",
-    "项目名称",
-    "全年预算数（万元）",
-    "全年执行数（万元）",
-    "预算执行率",
-    "资金管理情况得分率",
-    "成本指标得分率",
-    "产出指标得分率",
-    "效益指标得分率",
-    "满意度指标得分率",
-    "自评得分",
-    "是否有较大偏差",
-)
 SUMMARY_RATE_COMPONENTS = ("cost", "output", "benefit", "satisfaction")  # column order of the 得分率 columns
 
 

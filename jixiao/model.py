@@ -99,6 +99,22 @@ TOTAL_COLUMNS: tuple[str, ...] = (
     TOTAL_LAST_ROW,
 )
 
+# The 项目单位自评汇总表 header as the standard form prints it (the Henan table, the generated 汇总表).
+SUMMARY_HEADERS: tuple[str, ...] = (
+    "序号",
+    "项目名称",
+    "全年预算数（万元）",
+    "全年执行数（万元）",
+    "预算执行率",
+    "资金管理情况得分率",
+    "成本指标得分率",
+    "产出指标得分率",
+    "效益指标得分率",
+    "满意度指标得分率",
+    "自评得分",
+    "是否有较大偏差",
+)
+
 # Fields a header column can be mapped to (the mapping the import page lets users correct).
 FIELD_LABELS: dict[str, str] = {
     SEQ: "序号",

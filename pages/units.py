@@ -78,15 +78,7 @@ def ranking_table(units: pd.DataFrame, low: float, amber: float) -> pd.DataFrame
 st.title(T["title"])
 st.caption(T["intro"])
 
-infos, error = storage.table_datasets()
-if error:
-    st.error(widgets.md_escape(error))
-    st.stop()
-infos = storage.one_per_unit_year(infos)
-if not infos:
-    st.info(T["none"])
-    st.page_link("pages/import_data.py", label=T["to_import"], icon=":material/upload_file:")
-    st.stop()
+infos = storage.comparable_datasets_or_stop(T["none"], T["to_import"])
 
 years = sorted({i.year for i in infos}, reverse=True)
 if st.session_state.get("units_year") not in years:
