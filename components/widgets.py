@@ -18,7 +18,7 @@ from components import data, state
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.analysis import BAND
-from jixiao.fmt import round_half_up
+from jixiao.fmt import round_half_up, to_float
 from jixiao.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 from jixiao.settings import Settings
 
@@ -267,6 +267,19 @@ def _weight_inputs(current: Settings) -> dict[str, float]:
 
 
 # --- page pieces -------------------------------------------------------------------------------
+def numbers_as_text(frame: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+    """A small table with its numbers as right-aligned text, so a blank reads "—": st.dataframe shows
+    a missing number as "None" whatever a Styler says. ``formats`` maps column -> Python format."""
+    out = frame.copy()
+    config = {}
+    for col, spec in formats.items():
+        out[col] = [
+            ("—" if to_float(x) is None else spec.format(round_half_up(to_float(x), 2))) for x in frame[col]
+        ]
+        config[col] = st.column_config.TextColumn(alignment="right")
+    return out, config
+
+
 def kpi_row():
     """A row of KPI cards that wraps: four across on a laptop, two across on a phone (st.columns
     would stack them one per screen line)."""

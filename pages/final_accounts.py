@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import final_charts as fc
-from components import state
+from components import state, widgets
 from jixiao import final_accounts as fam
 from jixiao import narrative
 from jixiao import statements as stm
@@ -154,8 +154,8 @@ def _charts(fa: fam.FinalAccounts, year: int, large: bool) -> None:
             )
             table = fc.table(fa, chart, year)
             # A blank (no previous year) reads as "—", not Streamlit's "None"; the tables are small.
-            shown = table.style.format("{:,.2f}", subset=list(table.columns[1:]), na_rep="—")
-            st.dataframe(shown, hide_index=True, key=f"fa_table_{chart}")
+            shown, config = widgets.numbers_as_text(table, {c: "{:,.2f}" for c in table.columns[1:]})
+            st.dataframe(shown, hide_index=True, column_config=config, key=f"fa_table_{chart}")
             st.caption(TEXT["sentence"])
             if texts[chart]:
                 st.code(texts[chart], language=None, wrap_lines=True)

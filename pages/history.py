@@ -69,6 +69,15 @@ FIGURE = {
     m.EXECUTED: "执行数（万元）",
 }
 MONEY = "%,.2f"
+STYLE_LIMIT = 500  # rows shown as text with "—" for blanks; longer tables keep numbers (sortable)
+# column_config's printf formats and the same formats in Python
+PY_FORMAT = {
+    "%,.2f": "{:,.2f}",
+    "%.2f": "{:.2f}",
+    "%.2f%%": "{:.2f}%",
+    "%+,.2f": "{:+,.2f}",
+    "%+.2f": "{:+.2f}",
+}
 
 
 def year_table(years: pd.DataFrame) -> pd.DataFrame:
@@ -238,4 +247,10 @@ else:
 
 shown = changes if shown_status == T["all"] else changes[changes[h.STATUS] == shown_status]
 table, config = change_table(shown, prev_year, cur_year)
-st.dataframe(table, hide_index=True, column_config=config)
+if len(table) <= STYLE_LIMIT:
+    # A project new or dropped this year has no figures for the other year: "—", not "None".
+    formats = {name: PY_FORMAT[c["type_config"]["format"]] for name, c in config.items()}
+    text_table, text_config = widgets.numbers_as_text(table, formats)
+    st.dataframe(text_table, hide_index=True, column_config=text_config)
+else:
+    st.dataframe(table, hide_index=True, column_config=config)

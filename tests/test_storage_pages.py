@@ -503,12 +503,13 @@ def test_history_compares_two_years(db, henan):
     changes = at.main.dataframe[1].value
     assert list(changes["状态"].head(2)) == ["新增", "取消"]
     assert list(changes["项目名称"].head(2)) == ["知识产权事业发展", "老旧设备报废处置"]
-    assert changes.iloc[0]["预算数（万元）·2023年"] == 20.0
+    assert changes.iloc[0]["预算数（万元）·2023年"] == "20.00"
+    assert changes.iloc[0]["预算数（万元）·2022年"] == "—"  # a new project has no last year
     at.segmented_control(key="hist_status").set_value("取消").run()
     assert_clean(at)
     only = at.main.dataframe[1].value
     assert list(only["项目名称"]) == ["老旧设备报废处置"]
-    assert only.iloc[0]["预算数（万元）·2022年"] == 18.0
+    assert only.iloc[0]["预算数（万元）·2022年"] == "18.00"
 
 
 def test_history_with_one_year_says_what_is_missing(db, henan):
