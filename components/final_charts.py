@@ -70,18 +70,7 @@ def bar_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = False)
     if not any(series[n].get(year) is not None for n in names):
         notes.append(f"{fam.year_label(year)}没有数据")
     if notes:
-        fig.add_annotation(
-            text="<br>".join(notes),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.12,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"color": MUTED},
-        )
+        _notes_below(fig, notes, -0.12)
         fig.update_layout(margin={"b": 40 + 28 * len(notes) * (2 if large else 1)})
     return fig
 
@@ -131,20 +120,25 @@ def structure_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = 
     apply_theme(fig, CHART_TITLES[chart], large=large, height=760 if large else 500)
     fig.update_layout(legend={"orientation": "h", "y": -0.05, "yanchor": "top", "x": 0})
     if notes:
-        fig.add_annotation(
-            text="<br>".join(_wrap(n, 44 if not large else 30) for n in notes),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.22,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"color": MUTED},
-        )
+        _notes_below(fig, [_wrap(n, 44 if not large else 30) for n in notes], -0.22)
     fig.update_layout(margin={"b": 90 + 26 * len(notes) * (2 if large else 1)})
     return fig
+
+
+def _notes_below(fig: go.Figure, lines: list[str], y: float) -> None:
+    """Muted notes under the plot (what the chart cannot draw), left-aligned."""
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=y,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"color": MUTED},
+    )
 
 
 def _column(col: int, cols: int) -> list[float]:

@@ -17,7 +17,7 @@ import streamlit as st
 from components import data, state
 from components.theme import BAND_LABELS
 from jixiao import model as m
-from jixiao.analysis import BAND
+from jixiao.analysis import BAND, Analysis
 from jixiao.fmt import round_half_up, to_float
 from jixiao.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 from jixiao.settings import Settings
@@ -292,6 +292,16 @@ def empty_state(key: str) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         st.button(T["sample"], key=key, type="primary", on_click=data.load_sample)
         st.page_link("pages/import_data.py", label=T["to_import"], icon=":material/upload_file:")
+
+
+def analysis_or_stop(key: str) -> Analysis:
+    """The current analysis; with no data yet, the empty state (its sample button keyed ``key``) and
+    the page stops there."""
+    a = data.analysis()
+    if a is None:
+        empty_state(key)
+        st.stop()
+    return a
 
 
 def findings_panel(findings: Sequence[m.Finding], limit: int = 200) -> None:

@@ -48,10 +48,7 @@ MISMATCH_BG = "background-color: #fde4e4"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title(T["title"])
-a = data.analysis()
-if a is None:
-    widgets.empty_state("sample_deviations")
-    st.stop()
+a = widgets.analysis_or_stop("sample_deviations")
 
 s, p = a.settings, a.projects
 st.caption(T["intro"].format(low=f"{s.low_threshold:g}%"))

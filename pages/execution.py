@@ -40,10 +40,7 @@ LARGE = 60
 DEFAULT_TOP = 30
 
 st.title(T["title"])
-a = data.analysis()
-if a is None:
-    widgets.empty_state("sample_execution")
-    st.stop()
+a = widgets.analysis_or_stop("sample_execution")
 
 s, p, tp = a.settings, a.projects, a.time_progress
 has_units = a.table.has_units

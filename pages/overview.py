@@ -47,10 +47,7 @@ T = {
 SLOWEST_N = 8
 
 st.title(T["title"])
-a = data.analysis()
-if a is None:
-    widgets.empty_state("sample_overview")
-    st.stop()
+a = widgets.analysis_or_stop("sample_overview")
 
 s, p = a.settings, a.projects
 tot = a.totals

@@ -51,10 +51,7 @@ LARGE = 60
 TOP = 30
 
 st.title(T["title"])
-a = data.analysis()
-if a is None:
-    widgets.empty_state("sample_scores")
-    st.stop()
+a = widgets.analysis_or_stop("sample_scores")
 
 p, sc, choice = a.projects, a.scores, a.choice
 if sc is None:
