@@ -68,8 +68,8 @@ def main(rows: int) -> None:
     # Two stored years of the same size, so 历年对比 and 单位对比 compare 2 x `rows` projects.
     db = Path(tempfile.mkdtemp()) / "bench.db"
     os.environ["JIXIAO_DB_URL"] = f"sqlite:///{db}"
-    from jixiao.ingest.dataset import read_dataset
-    from jixiao.store import Store, summary_of
+    from jixiao.read import read_dataset
+    from jixiao.store.db import Store, summary_of
 
     store = Store()
     for year, seed in ((2022, 3), (2023, 7)):

@@ -22,11 +22,11 @@ import plotly.graph_objects as go
 
 from components.theme import AMBER, BAND_COLORS, BAND_LABELS, GREEN, GREY, MUTED, PALETTE, RED, apply_theme
 from jixiao import model as m
-from jixiao.analysis import BAND
 from jixiao.fmt import is_missing, num, pct, to_float, wan
-from jixiao.metrics import agrees, band_of
-from jixiao.schemes import WeightScheme
 from jixiao.settings import Settings
+from jixiao.summary.analysis import BAND
+from jixiao.summary.compute import agrees, band_of
+from jixiao.summary.schemes import WeightScheme
 
 T = {
     "execution_bars": "各项目预算执行率",
@@ -479,7 +479,7 @@ def traffic_light(projects: pd.DataFrame, settings: Settings, title: str | None 
 def component_frame(projects: pd.DataFrame, components: pd.DataFrame, scheme: WeightScheme) -> pd.DataFrame:
     """Per project and weighted component: points earned and points lost (full marks of the component
     on that row − earned). '/' components carry no full marks; their weight is spread over the rest,
-    the way jixiao.metrics scores them.
+    the way jixiao.summary.compute scores them.
 
     A scheme without weights (自评表 scored by each form's own weights) only knows the total lost:
     it goes to ``lost_other``."""

@@ -17,12 +17,12 @@ import streamlit as st
 
 from components import state
 from jixiao import model as m
-from jixiao.analysis import DEVIATES, Analysis, analyze
-from jixiao.flags import FLAG_LABELS
 from jixiao.fmt import is_missing, round_half_up
-from jixiao.ingest.dataset import Dataset, read_dataset
 from jixiao.perf import gc_paused
+from jixiao.read import Dataset, read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import DEVIATES, Analysis, analyze
+from jixiao.summary.flags import FLAG_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PATH = ROOT / "sample_data" / "henan_2023_summary.xlsx"

@@ -11,8 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.theme import GREY, MUTED, PALETTE, apply_theme
-from jixiao import final_accounts as fam
-from jixiao.final_accounts import BAR_CHARTS, CHART_TITLES, STRUCTURE_CHARTS, FinalAccounts
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import read as fa_read
+from jixiao.final_accounts.figures import BAR_CHARTS, CHART_TITLES, STRUCTURE_CHARTS, FinalAccounts
 from jixiao.fmt import pct, round_half_up, signed_pct, signed_wan, wan
 
 COL_ITEM = "项目"
@@ -51,14 +52,14 @@ def bar_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = False)
         values = [series[n].get(y) for n in names]
         fig.add_trace(
             go.Bar(
-                name=fam.year_label(y),
+                name=fa_read.year_label(y),
                 x=names,
                 y=[_r(v) for v in values],
                 text=[wan(v, unit=True) if v is not None else "" for v in values],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=PALETTE[0] if y == year else GREY,
-                hovertemplate=f"%{{x}}<br>{fam.year_label(y)}：%{{y:,.2f}}万元<extra></extra>",
+                hovertemplate=f"%{{x}}<br>{fa_read.year_label(y)}：%{{y:,.2f}}万元<extra></extra>",
             )
         )
     fig.update_layout(barmode="group", bargap=0.35, yaxis_title="万元", yaxis_tickformat=",.2f")
@@ -68,7 +69,7 @@ def bar_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = False)
     )
     notes = [n for n in notes if n]
     if not any(series[n].get(year) is not None for n in names):
-        notes.append(f"{fam.year_label(year)}没有数据")
+        notes.append(f"{fa_read.year_label(year)}没有数据")
     if notes:
         _notes_below(fig, notes, -0.12)
         fig.update_layout(margin={"b": 40 + 28 * len(notes) * (2 if large else 1)})
@@ -95,12 +96,12 @@ def structure_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = 
         drawn = {k: v for k, v in items.items() if v > 0}
         fig.add_trace(
             go.Pie(
-                name=fam.year_label(y),
+                name=fa_read.year_label(y),
                 labels=list(drawn),
                 values=[_r(v) for v in drawn.values()],
                 customdata=[[wan(v), pct(fam.share(v, total))] for v in drawn.values()],
                 texttemplate="%{customdata[0]}万元<br>%{customdata[1]}",
-                hovertemplate=f"{fam.year_label(y)}<br>%{{label}}<br>%{{customdata[0]}}万元<br>"
+                hovertemplate=f"{fa_read.year_label(y)}<br>%{{label}}<br>%{{customdata[0]}}万元<br>"
                 "占%{customdata[1]}<extra></extra>",
                 hole=0.55,
                 sort=False,
@@ -113,10 +114,10 @@ def structure_figure(fa: FinalAccounts, chart: str, year: int, *, large: bool = 
             )
         )
         if total is not None:
-            _center_label(fig, col, len(years), f"{fam.year_label(y)}<br>{wan(total)}万元")
-        notes.extend(_undrawn(items, fam.year_label(y) if len(years) > 1 else ""))
+            _center_label(fig, col, len(years), f"{fa_read.year_label(y)}<br>{wan(total)}万元")
+        notes.extend(_undrawn(items, fa_read.year_label(y) if len(years) > 1 else ""))
         if not items:
-            notes.append(f"{fam.year_label(y)}没有数据")
+            notes.append(f"{fa_read.year_label(y)}没有数据")
     apply_theme(fig, CHART_TITLES[chart], large=large, height=760 if large else 500)
     fig.update_layout(legend={"orientation": "h", "y": -0.05, "yanchor": "top", "x": 0})
     if notes:
@@ -179,7 +180,9 @@ def undrawn_note(fa: FinalAccounts, chart: str, years: list[int]) -> str:
     """The zero / negative items of a structure chart over ``years``, as one sentence (for captions)."""
     notes: list[str] = []
     for y in years:
-        notes.extend(_undrawn(fam.structure_items(fa, chart, y), fam.year_label(y) if len(years) > 1 else ""))
+        notes.extend(
+            _undrawn(fam.structure_items(fa, chart, y), fa_read.year_label(y) if len(years) > 1 else "")
+        )
     return "；".join(notes) + ("。" if notes else "")
 
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from components.theme import AMBER, GREEN, GREY, PALETTE, RED, apply_theme
 from jixiao.fmt import pct, round_half_up
-from jixiao.forms import COMPONENT_LEVEL1, FORM_COMPONENTS, Form
+from jixiao.forms.compute import COMPONENT_LEVEL1, FORM_COMPONENTS, Form
 
 BUDGET_LABEL = "预算执行"
 RATE_TITLE = "各一级指标得分率"

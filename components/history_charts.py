@@ -17,8 +17,8 @@ from components.theme import BAND_COLORS, GREY, INK, MUTED, PALETTE, RED, apply_
 from jixiao import history as h
 from jixiao import model as m
 from jixiao.fmt import num, pct, to_float, wan
-from jixiao.metrics import band_of
 from jixiao.settings import Settings
+from jixiao.summary.compute import band_of
 
 T = {
     "rates": "历年预算执行率",

@@ -21,16 +21,16 @@ from components import charts
 from components import final_charts as fc
 from components.form_charts import level1_rate_bar, level1_rates
 from components.theme import BAND_COLORS, FONT_FAMILY, INK, MUTED, RED, apply_theme
-from jixiao import final_accounts as fam
 from jixiao import model as m
-from jixiao.export import bundle
+from jixiao.export import common as bundle
+from jixiao.final_accounts import figures as fam
 from jixiao.fmt import num, pct, wan
-from jixiao.metrics import band_of
+from jixiao.summary.compute import band_of
 
 if TYPE_CHECKING:
-    from jixiao.analysis import Analysis
-    from jixiao.final_accounts import FinalAccounts
-    from jixiao.forms import FormsDataset
+    from jixiao.final_accounts.figures import FinalAccounts
+    from jixiao.forms.compute import FormsDataset
+    from jixiao.summary.analysis import Analysis
 
 HEIGHT = 590  # a 1366×768 projector: browser bar, the slide title row and this figure fill one screen
 FONT = 22  # axis labels, legends, bar labels

@@ -7,7 +7,7 @@ not under widget keys. components/data.py is the only module that writes the dat
 from __future__ import annotations
 
 # --- the current dataset --------------------------------------------------------------------
-DATASET = "jx_dataset"  # jixiao.analysis.Analysis of the current project table (or None)
+DATASET = "jx_dataset"  # jixiao.summary.analysis.Analysis of the current project table (or None)
 TABLE = "jx_table"  # jixiao.model.ProjectTable the analysis is computed from (or None)
 KIND = "jx_kind"  # jixiao.model.KIND_* of the loaded file
 UPLOAD_NAME = "jx_upload_name"

@@ -21,10 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import data, state, widgets
 from jixiao import auth
 from jixiao import model as m
-from jixiao.analysis import Analysis, analyze
 from jixiao.naming import guess_unit_year
 from jixiao.settings import Settings
-from jixiao.store import DatasetInfo, Store, StoredFile, StoreError, default_url, summary_of
+from jixiao.store.db import DatasetInfo, Store, StoredFile, StoreError, default_url, summary_of
+from jixiao.summary.analysis import Analysis, analyze
+from jixiao.summary.schemes import requested_scheme
 
 T = {
     "picker": "选择数据",
@@ -197,7 +198,7 @@ def settings_from_dict(d: dict[str, Any] | None) -> Settings | None:
             target_deviation=float(d.get("target_deviation", Settings.target_deviation)),
             as_of=date.fromisoformat(d["as_of"]) if d.get("as_of") else None,
         )
-        s.requested_scheme()  # custom weights that do not add up: not usable
+        requested_scheme(s)  # custom weights that do not add up: not usable
     except (TypeError, ValueError, AttributeError):  # SchemeError is a ValueError
         return None
     return s

@@ -17,10 +17,10 @@ import streamlit as st
 from components import data, state
 from components.theme import BAND_LABELS
 from jixiao import model as m
-from jixiao.analysis import BAND, Analysis
 from jixiao.fmt import round_half_up, to_float
-from jixiao.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 from jixiao.settings import Settings
+from jixiao.summary.analysis import BAND, Analysis
+from jixiao.summary.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 
 T = {
     "dataset": "当前数据",

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.model import IngestError
-from jixiao.schemes import SchemeError
-from jixiao.store import StoreError
+from jixiao.store.db import StoreError
+from jixiao.summary.schemes import SchemeError
 
 EXIT_BAD_INPUT = 2
 
@@ -49,8 +49,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 def cmd_check_text(args: argparse.Namespace) -> int:
     """Recompute every change / share / completion statement of a report's text."""
-    from jixiao.final_accounts import load_figures
-    from jixiao.statements import check_bytes, summary
+    from jixiao.final_accounts.statements import check_bytes, summary
+    from jixiao.final_accounts.template import load_figures
 
     figures = None
     if args.figures:
@@ -67,9 +67,9 @@ def cmd_check_text(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from jixiao.ingest.dataset import read_dataset
     from jixiao.naming import guess_unit_year
-    from jixiao.store import Store, summary_of
+    from jixiao.read import read_dataset
+    from jixiao.store.db import Store, summary_of
 
     data = _read_bytes(args.file)
     name = Path(args.file).name
@@ -93,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
-    from jixiao.store import Store
+    from jixiao.store.db import Store
 
     infos = Store(args.db).list_datasets(include_deleted=args.all)
     if args.json:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.analysis import DEVIATES, Analysis
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float, wan
+from jixiao.summary.analysis import DEVIATES, Analysis
 
 # --- columns ------------------------------------------------------------------------------------
 YEAR = "year"
@@ -58,7 +58,7 @@ NO_UNIT = "（未注明单位）"
 def summary_row(a: Analysis, projects: pd.DataFrame | None = None) -> dict[str, float | int | None]:
     """Totals, the two mean scores and the counts a comparison shows, for one dataset (or a part of
     its projects)."""
-    from jixiao.metrics import score_means, totals
+    from jixiao.summary.compute import score_means, totals
 
     p = a.projects if projects is None else projects
     t = totals(p)

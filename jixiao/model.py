@@ -39,7 +39,7 @@ NA_COMPONENTS = "na_components"  # tuple of component names marked '/' (not appl
 OWN_SCORE = "own_score"
 OWN_POINTS = "own_points"  # dict component -> points
 
-# Computed by jixiao.metrics
+# Computed by jixiao.summary.compute
 EXECUTION_RATE = "execution_rate"
 COMPUTED_SCORE = "computed_score"
 SCORE = "score"  # the score the roll-ups use: reported where given, else computed

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.analysis import Analysis, analyze
 from jixiao.fmt import pct, round_array, round_half_up, wan
-from jixiao.ingest.dataset import read_dataset
 from jixiao.perf import gc_paused
-from jixiao.schemes import parse_scheme_arg
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import Analysis, analyze
+from jixiao.summary.schemes import parse_scheme_arg
 
 
 def _r(x: Any) -> float | None:

@@ -5,24 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from jixiao.schemes import AUTO, PRESETS, WeightScheme, custom_scheme
-
 
 @dataclass(frozen=True)
 class Settings:
-    scheme: str = AUTO  # "auto", a preset key, or "custom"
+    scheme: str = "auto"  # "auto", a preset key, or "custom" (jixiao.summary.schemes.requested_scheme)
     custom_weights: dict[str, float] = field(default_factory=dict)
     low_threshold: float = 90.0  # 执行率 below this is LOW_EXECUTION (the forms say 90%)
     amber_floor: float = 60.0  # traffic light: >= low_threshold green, >= amber_floor amber, else red
     target_deviation: float = 20.0  # 完成值 further than this many percent from 指标值 is a deviation
     as_of: date | None = None  # 截至日期 for 序时进度; None = year-end data
-
-    def requested_scheme(self) -> str | WeightScheme:
-        if self.scheme == "custom":
-            return custom_scheme(self.custom_weights)
-        if self.scheme == AUTO or self.scheme in PRESETS:
-            return self.scheme
-        return AUTO
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)

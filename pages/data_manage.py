@@ -9,7 +9,7 @@ import streamlit as st
 from components import state, storage, widgets
 from jixiao import model as m
 from jixiao.fmt import round_half_up
-from jixiao.store import DatasetInfo
+from jixiao.store.db import DatasetInfo
 
 T = {
     "title": "数据管理",

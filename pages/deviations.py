@@ -10,9 +10,9 @@ import streamlit as st
 
 from components import charts, data, state, widgets
 from jixiao import model as m
-from jixiao.analysis import DEVIATES
-from jixiao.export import flagged_xlsx
-from jixiao.flags import FLAG_LABELS
+from jixiao.export.xlsx import flagged_xlsx
+from jixiao.summary.analysis import DEVIATES
+from jixiao.summary.flags import FLAG_LABELS
 
 T = {
     "title": "偏差预警",

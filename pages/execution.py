@@ -11,7 +11,7 @@ import streamlit as st
 from components import charts, data, widgets
 from jixiao import model as m
 from jixiao.fmt import pct, wan
-from jixiao.metrics import totals
+from jixiao.summary.compute import totals
 
 T = {
     "title": "预算执行",

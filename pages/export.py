@@ -20,12 +20,16 @@ import streamlit as st
 
 from components import data, state, widgets
 from components.widgets import md_escape
-from jixiao import final_accounts as fam
-from jixiao.export import build_html, build_pptx, build_xlsx, build_zip, bundle
+from jixiao.export import common as bundle
+from jixiao.export.bundle import build_zip
+from jixiao.export.html import build_html
+from jixiao.export.pptx import build_pptx
+from jixiao.export.xlsx import build_xlsx
+from jixiao.final_accounts import template as fam
 
 if TYPE_CHECKING:
-    from jixiao.analysis import Analysis
-    from jixiao.final_accounts import FinalAccounts
+    from jixiao.final_accounts.figures import FinalAccounts
+    from jixiao.summary.analysis import Analysis
 
 T = {
     "title": "导出报告",

@@ -15,12 +15,16 @@ import streamlit as st
 
 from components import final_charts as fc
 from components import state, widgets
-from jixiao import final_accounts as fam
-from jixiao import narrative
-from jixiao import statements as stm
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import narrative
+from jixiao.final_accounts import read as fa_read
+from jixiao.final_accounts import statement_text as fa_statement_text
+from jixiao.final_accounts import statements as stm
+from jixiao.final_accounts import template as fa_template
+from jixiao.final_accounts import validate as fa_validate
 from jixiao.model import SEVERITY_LABELS, Finding, IngestError
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "sample_data" / fam.SAMPLE_FILE
+SAMPLE_PATH = Path(__file__).resolve().parent.parent / "sample_data" / fa_template.SAMPLE_FILE
 
 TEXT = {
     "title": "决算图表",
@@ -63,14 +67,14 @@ FINDING_COLUMNS = {"severity": "级别", "where": "位置", "message": "说明"}
 
 def _digest(fa: fam.FinalAccounts) -> str:
     """Changes whenever the figures change, so the editor starts afresh from the stored figures."""
-    doc = json.dumps(fam.to_dict(fa), sort_keys=True, ensure_ascii=False)
+    doc = json.dumps(fa_template.to_dict(fa), sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(doc.encode("utf-8")).hexdigest()[:12]
 
 
 @st.cache_data(show_spinner=False)
 def _read_upload(data: bytes, name: str) -> tuple[fam.FinalAccounts | None, list[Finding], str]:
     try:
-        fa, findings = fam.read_template(data, name)
+        fa, findings = fa_template.read_template(data, name)
     except IngestError as exc:
         return None, [], exc.message
     return fa, findings, ""
@@ -78,11 +82,11 @@ def _read_upload(data: bytes, name: str) -> tuple[fam.FinalAccounts | None, list
 
 @st.cache_data(show_spinner=False)
 def _blank_template() -> bytes:
-    return fam.write_template()
+    return fa_template.write_template()
 
 
 def _load_sample() -> fam.FinalAccounts:
-    fa, _ = fam.read_template(SAMPLE_PATH.read_bytes(), SAMPLE_PATH.name)
+    fa, _ = fa_template.read_template(SAMPLE_PATH.read_bytes(), SAMPLE_PATH.name)
     return fa
 
 
@@ -127,14 +131,14 @@ def _editor(fa: fam.FinalAccounts) -> None:
     with st.expander(TEXT["edit"]), st.form(f"fa_form_{key}"):
         st.caption(TEXT["edit_help"])
         unit = st.text_input(TEXT["unit_name"], value=fa.unit, key=f"fa_unit_{key}")
-        frame = fam.to_frame(fa)
+        frame = fa_read.to_frame(fa)
         config = {c: st.column_config.NumberColumn(c, format="%.2f") for c in frame.columns[2:]}
         edited = st.data_editor(
             frame, key=f"fa_editor_{key}", num_rows="dynamic", hide_index=True, column_config=config
         )
         if st.form_submit_button(TEXT["apply"]):
             try:
-                new_fa, _ = fam.from_frame(edited, unit)
+                new_fa, _ = fa_read.from_frame(edited, unit)
             except IngestError as exc:
                 st.error(TEXT["edit_failed"].format(message=exc.message))
                 return
@@ -207,7 +211,7 @@ def _checker(fa: fam.FinalAccounts | None) -> None:
     only_problems = st.toggle(TEXT["check_only_problems"], key="fa_only_problems")
     if upload is not None:
         try:
-            text = stm.read_text(upload.getvalue(), upload.name)
+            text = fa_statement_text.read_text(upload.getvalue(), upload.name)
         except IngestError as exc:
             st.error(TEXT["check_failed"].format(message=exc.message))
             return
@@ -221,13 +225,17 @@ def _checker(fa: fam.FinalAccounts | None) -> None:
     st.markdown(
         TEXT["check_summary"].format(
             total=len(found),
-            ok=counts[stm.CONSISTENT],
-            rounding=counts[stm.ROUNDING],
-            bad=counts[stm.INCONSISTENT],
-            unchecked=counts[stm.UNCHECKED],
+            ok=counts[fa_statement_text.CONSISTENT],
+            rounding=counts[fa_statement_text.ROUNDING],
+            bad=counts[fa_statement_text.INCONSISTENT],
+            unchecked=counts[fa_statement_text.UNCHECKED],
         )
     )
-    shown = [s for s in found if s.status in (stm.INCONSISTENT, stm.ROUNDING)] if only_problems else found
+    shown = (
+        [s for s in found if s.status in (fa_statement_text.INCONSISTENT, fa_statement_text.ROUNDING)]
+        if only_problems
+        else found
+    )
     st.dataframe(
         pd.DataFrame(stm.to_rows(shown)),
         hide_index=True,
@@ -250,7 +258,7 @@ def main() -> None:
         _editor(fa)
         st.download_button(
             TEXT["download_filled"],
-            fam.write_template(fa),
+            fa_template.write_template(fa),
             file_name=f"{fa.unit or '部门'}决算图表数据.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="fa_download_filled",
@@ -258,11 +266,11 @@ def main() -> None:
         cols = st.columns([1, 1])
         years = list(reversed(fa.years))
         year = cols[0].selectbox(
-            TEXT["year"], years, format_func=fam.year_label, key=f"fa_year_{'-'.join(map(str, years))}"
+            TEXT["year"], years, format_func=fa_read.year_label, key=f"fa_year_{'-'.join(map(str, years))}"
         )
         large = cols[1].toggle(TEXT["large"], key="fa_large")
         _charts(fa, year, large)
-        _findings(read_findings + fam.validate(fa))
+        _findings(read_findings + fa_validate.validate(fa))
     st.divider()
     _checker(fa)
 

@@ -7,8 +7,8 @@ import streamlit as st
 from components import charts, data, widgets
 from components.theme import BAND_LABELS
 from jixiao import model as m
-from jixiao.analysis import DEVIATES
 from jixiao.fmt import num, pct, round_half_up, wan
+from jixiao.summary.analysis import DEVIATES
 
 T = {
     "title": "总览",

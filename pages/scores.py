@@ -9,7 +9,7 @@ import streamlit as st
 from components import charts, data, widgets
 from jixiao import model as m
 from jixiao.fmt import num, pct, wan
-from jixiao.schemes import AUTO, PRESETS
+from jixiao.summary.schemes import AUTO, PRESETS
 
 T = {
     "title": "得分分析",

@@ -23,10 +23,10 @@ from components.form_charts import indicator_scores_bar, level1_rate_bar  # noqa
 from components.widgets import md_escape as md  # noqa: E402
 from components.widgets import show_chart  # noqa: E402
 from jixiao.fmt import num, pct, wan  # noqa: E402
-from jixiao.form_audit import audit_dataset  # noqa: E402
-from jixiao.form_rollup import forms_summary_xlsx  # noqa: E402
-from jixiao.forms import Form, FormsDataset, money_owners  # noqa: E402
-from jixiao.ingest.forms import read_forms  # noqa: E402
+from jixiao.forms.audit import audit_dataset  # noqa: E402
+from jixiao.forms.compute import Form, FormsDataset, money_owners  # noqa: E402
+from jixiao.forms.read import read_forms  # noqa: E402
+from jixiao.forms.rollup import forms_summary_xlsx  # noqa: E402
 from jixiao.model import SEVERITY_LABELS, IngestError  # noqa: E402
 
 SAMPLE = _ROOT / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"

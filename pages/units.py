@@ -14,7 +14,7 @@ from components import charts, data, storage, widgets
 from components.theme import BAND_LABELS
 from jixiao import history as h
 from jixiao.fmt import pct, round_half_up, wan
-from jixiao.metrics import band_of
+from jixiao.summary.compute import band_of
 
 T = {
     "title": "单位对比",

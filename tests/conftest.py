@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.analysis import Analysis, analyze
-from jixiao.ingest.dataset import read_dataset
 from jixiao.model import ProjectTable
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import Analysis, analyze
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"
@@ -74,7 +74,7 @@ def _own_database(tmp_path_factory):
     JIXIAO_DB_URL again with monkeypatch."""
     import os
 
-    from jixiao.store import ENV_URL
+    from jixiao.store.db import ENV_URL
 
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'jixiao.db'}"
     with pytest.MonkeyPatch.context() as mp:

@@ -247,7 +247,7 @@ def test_a_saved_dataset_survives_a_restart(browser, tmp_path):
     """Upload and 保存 through the UI, stop the server, start it again: a new visitor picks the stored
     dataset in the sidebar and sees its figures; then 数据管理, 历年对比 and 单位对比 on that database."""
     from jixiao.auth import ENV_HASH
-    from jixiao.store import ENV_URL
+    from jixiao.store.db import ENV_URL
     from tests.test_storage_pages import seed, variant
 
     db = f"sqlite:///{tmp_path / 'office.db'}"

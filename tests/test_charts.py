@@ -10,9 +10,9 @@ import pytest
 from components import charts
 from components.theme import AMBER, BAND_COLORS, FONT_FAMILY, GREEN, RED
 from jixiao import model as m
-from jixiao.analysis import analyze
-from jixiao.flags import FLAG_LABELS
 from jixiao.settings import Settings
+from jixiao.summary.analysis import analyze
+from jixiao.summary.flags import FLAG_LABELS
 
 DISTINCT_NAME = "中国工程科技发展战略河南研究院共建项目"
 DUPLICATE_NAME = "科普与学会服务能力提升专项-省级"
@@ -244,7 +244,7 @@ def test_component_frame_spreads_not_applicable_weight(henan_analysis):
 
 def test_score_components_for_forms_scored_by_their_own_weights(henan_analysis):
     """自评表 carry their own weights: the chart shows the points and one undivided 失分."""
-    from jixiao.schemes import WeightScheme
+    from jixiao.summary.schemes import WeightScheme
 
     a = henan_analysis
     own = WeightScheme("own", "各自评表自身权重", {})

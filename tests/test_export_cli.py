@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from jixiao.export import build_zip
+from jixiao.export.bundle import build_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 HENAN = ROOT / "sample_data" / "henan_2023_summary.xlsx"

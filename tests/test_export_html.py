@@ -14,15 +14,16 @@ from openpyxl import Workbook
 from plotly.offline import get_plotlyjs
 
 from components import charts as ch
-from jixiao import final_accounts as fam
-from jixiao import narrative
-from jixiao.analysis import analyze
 from jixiao.export.html import build_html
-from jixiao.ingest.dataset import read_dataset
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import narrative
+from jixiao.final_accounts import template as fa_template
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import analyze
 
 ROOT = Path(__file__).resolve().parent.parent
-FA_XLSX = ROOT / "sample_data" / fam.SAMPLE_FILE
+FA_XLSX = ROOT / "sample_data" / fa_template.SAMPLE_FILE
 TODAY = date(2024, 5, 20)
 PROJECT_CHART_TITLES = [
     ch.T["execution_bars"],
@@ -37,7 +38,7 @@ PROJECT_CHART_TITLES = [
 
 @pytest.fixture(scope="module")
 def final_accounts() -> fam.FinalAccounts:
-    fa, _ = fam.load_figures(FA_XLSX.read_bytes(), FA_XLSX.name)
+    fa, _ = fa_template.load_figures(FA_XLSX.read_bytes(), FA_XLSX.name)
     return fa
 
 

@@ -18,13 +18,14 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from jixiao import final_accounts as fam
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import template as fa_template
 from tests.conftest import APP, ROOT, SAMPLE_DATA
 
 PAGE = "pages/export.py"
 LABELS = ["演示文稿（PPTX）", "Excel 工作簿（XLSX）", "打印版报告（HTML）", "全部打包（ZIP）"]
 HEADING = "河南省科学技术协会2023年度预算绩效分析报告"
-FINAL_SAMPLE = SAMPLE_DATA / fam.SAMPLE_FILE
+FINAL_SAMPLE = SAMPLE_DATA / fa_template.SAMPLE_FILE
 
 
 def page_module():
@@ -38,7 +39,7 @@ def page_module():
 
 @pytest.fixture(scope="module")
 def final_accounts() -> fam.FinalAccounts:
-    fa, _ = fam.read_template(FINAL_SAMPLE.read_bytes(), FINAL_SAMPLE.name)
+    fa, _ = fa_template.read_template(FINAL_SAMPLE.read_bytes(), FINAL_SAMPLE.name)
     return fa
 
 

@@ -14,17 +14,20 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from jixiao import final_accounts as fam
 from jixiao import model as m
-from jixiao.analysis import analyze
-from jixiao.export.bundle import project_labels
-from jixiao.export.pptx import FONT, PCT_FORMAT, WAN_FORMAT, build_pptx
+from jixiao.export.common import project_labels
+from jixiao.export.pptx import build_pptx
+from jixiao.export.pptx_blocks import FONT, PCT_FORMAT, WAN_FORMAT
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import read as fa_read
+from jixiao.final_accounts import template as fa_template
 from jixiao.fmt import round_half_up
-from jixiao.ingest.dataset import read_dataset
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import analyze
 
 ROOT = Path(__file__).resolve().parent.parent
-FA_XLSX = ROOT / "sample_data" / fam.SAMPLE_FILE
+FA_XLSX = ROOT / "sample_data" / fa_template.SAMPLE_FILE
 TODAY = date(2024, 5, 20)
 
 
@@ -79,7 +82,7 @@ def _workbook(rows: list[list[object]], header: list[str]) -> bytes:
 
 @pytest.fixture(scope="module")
 def final_accounts() -> fam.FinalAccounts:
-    fa, findings = fam.load_figures(FA_XLSX.read_bytes(), FA_XLSX.name)
+    fa, findings = fa_template.load_figures(FA_XLSX.read_bytes(), FA_XLSX.name)
     assert fa.years == [2022, 2023]
     return fa
 
@@ -262,7 +265,7 @@ def test_final_accounts_charts(full_prs, final_accounts):
     assert len(columns) == 3  # 图1, 图4, 图5
     fig1 = columns[0][1].plots[0]
     assert list(fig1.categories) == ["收入总计", "支出总计"]
-    assert [s.name for s in fig1.series] == [fam.year_label(2022), fam.year_label(2023)]
+    assert [s.name for s in fig1.series] == [fa_read.year_label(2022), fa_read.year_label(2023)]
     assert list(fig1.series[0].values) == [877.47, 877.47]
     assert list(fig1.series[1].values) == [874.05, 874.05]
     assert WAN_FORMAT in _format_codes(columns[0][1])

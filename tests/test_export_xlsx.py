@@ -10,7 +10,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from jixiao import model as m
-from jixiao.analysis import analyze
 from jixiao.export.xlsx import (
     AMOUNT_FORMAT,
     FLAG_FILL,
@@ -24,8 +23,9 @@ from jixiao.export.xlsx import (
     flagged_xlsx,
 )
 from jixiao.fmt import round_half_up
-from jixiao.ingest.dataset import read_dataset
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.summary.analysis import analyze
 
 INJECTION = ["=1+1", "+SUM(A1)", "-2", "@cmd"]
 

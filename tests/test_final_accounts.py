@@ -1,4 +1,4 @@
-"""部门决算 figures: changes, shares, checks, the template workbook and the JSON form (jixiao.final_accounts)."""
+"""部门决算 figures: changes, shares, checks, the template workbook and the JSON form (jixiao.final_accounts.figures)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from jixiao import final_accounts as fam
-from jixiao.final_accounts import FIG1, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import read as fa_read
+from jixiao.final_accounts import template as fa_template
+from jixiao.final_accounts import validate as fa_validate
+from jixiao.final_accounts.figures import FIG1, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
 from jixiao.ingest.workbook import load_sheets
 from jixiao.model import IngestError
 
 DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent.parent / "sample_data" / fam.SAMPLE_FILE
+SAMPLE = Path(__file__).parent.parent / "sample_data" / fa_template.SAMPLE_FILE
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def reference() -> dict:
 
 @pytest.fixture(scope="module")
 def fa(reference: dict) -> FinalAccounts:
-    return fam.from_dict(reference)
+    return fa_template.from_dict(reference)
 
 
 def _xlsx(rows: list[list[object]], title: str = "Sheet1") -> bytes:
@@ -41,13 +44,13 @@ def _xlsx(rows: list[list[object]], title: str = "Sheet1") -> bytes:
 
 # --- the reference figures and what they must give ---------------------------------------------
 def test_json_round_trip_is_exact(reference: dict, fa: FinalAccounts) -> None:
-    assert fam.to_dict(fa) == reference["figures"]
+    assert fa_template.to_dict(fa) == reference["figures"]
     assert fa.unit == "凉山州科学技术协会"
     assert fa.years == [2022, 2023]
 
 
 def test_from_dict_accepts_the_whole_document_or_the_figures(reference: dict) -> None:
-    assert fam.from_dict(reference) == fam.from_dict(reference["figures"])
+    assert fa_template.from_dict(reference) == fa_template.from_dict(reference["figures"])
 
 
 def test_fig1_change(reference: dict, fa: FinalAccounts) -> None:
@@ -121,7 +124,7 @@ def test_completion_of_the_initial_budget(reference: dict, fa: FinalAccounts) ->
 
 
 def test_reference_figures_are_consistent(fa: FinalAccounts) -> None:
-    codes = [f.code for f in fam.validate(fa)]
+    codes = [f.code for f in fa_validate.validate(fa)]
     assert codes == ["FA_OVER_INITIAL_BUDGET"]  # 142.24% of the 年初预算 is worth a note, not an error
 
 
@@ -166,7 +169,7 @@ def _inconsistent() -> FinalAccounts:
 
 
 def test_validation_finds_every_inconsistency() -> None:
-    findings = {f.code: f for f in fam.validate(_inconsistent())}
+    findings = {f.code: f for f in fa_validate.validate(_inconsistent())}
     assert set(findings) == {
         "FA_INCOME_SUM_MISMATCH",
         "FA_EXPENDITURE_SUM_MISMATCH",
@@ -188,9 +191,9 @@ def test_validation_finds_every_inconsistency() -> None:
 
 def test_validation_tolerates_one_cent() -> None:
     yf = YearFigures(expenditure_current=100, expenditure={"基本支出": 60, "项目支出": 40.01})
-    assert fam.validate(FinalAccounts(years=[2023], data={2023: yf})) == []
+    assert fa_validate.validate(FinalAccounts(years=[2023], data={2023: yf})) == []
     yf.expenditure["项目支出"] = 40.02
-    assert [f.code for f in fam.validate(FinalAccounts(years=[2023], data={2023: yf}))] == [
+    assert [f.code for f in fa_validate.validate(FinalAccounts(years=[2023], data={2023: yf}))] == [
         "FA_EXPENDITURE_SUM_MISMATCH"
     ]
 
@@ -199,50 +202,50 @@ def test_income_sources_may_fall_short_of_the_total_by_the_carry_over() -> None:
     # 收入总计 includes 年初结转和结余: sources below it are fine, above it are not.
     fine = YearFigures(income_total=100, income={"事业收入": 80})
     bad = YearFigures(income_total=100, income={"事业收入": 120})
-    assert fam.validate(FinalAccounts(years=[2023], data={2023: fine})) == []
-    assert [f.code for f in fam.validate(FinalAccounts(years=[2023], data={2023: bad}))] == [
+    assert fa_validate.validate(FinalAccounts(years=[2023], data={2023: fine})) == []
+    assert [f.code for f in fa_validate.validate(FinalAccounts(years=[2023], data={2023: bad}))] == [
         "FA_INCOME_SUM_MISMATCH"
     ]
 
 
 # --- template workbook -------------------------------------------------------------------------
 def test_template_round_trip(fa: FinalAccounts) -> None:
-    back, findings = fam.read_template(fam.write_template(fa), "决算.xlsx")
+    back, findings = fa_template.read_template(fa_template.write_template(fa), "决算.xlsx")
     assert back == fa
     assert findings == []
 
 
 def test_template_round_trip_of_the_inconsistent_set() -> None:
     fa = _inconsistent()
-    back, _ = fam.read_template(fam.write_template(fa), "x.xlsx")
+    back, _ = fa_template.read_template(fa_template.write_template(fa), "x.xlsx")
     assert back == fa
 
 
 def test_template_layout_is_one_sheet_of_items_by_years_and_notes(fa: FinalAccounts) -> None:
-    wb = load_workbook(io.BytesIO(fam.write_template(fa)))
-    assert wb.sheetnames == [fam.TEMPLATE_SHEET, fam.NOTES_SHEET]
-    ws = wb[fam.TEMPLATE_SHEET]
+    wb = load_workbook(io.BytesIO(fa_template.write_template(fa)))
+    assert wb.sheetnames == [fa_template.TEMPLATE_SHEET, fa_read.NOTES_SHEET]
+    ws = wb[fa_template.TEMPLATE_SHEET]
     assert [c.value for c in ws[5]] == ["分组", "项目", "2022年", "2023年"]
     assert ws["B3"].value == "万元"
     items = [ws.cell(r, 2).value for r in range(6, ws.max_row + 1)]
     assert items[:2] == ["收入总计", "支出总计"]
     assert {"科学技术支出", fam.CAR_COMBINED, fam.CAR_PURCHASE, "一般公共预算财政拨款年初预算"} <= set(items)
-    notes = " ".join(str(c.value) for c in wb[fam.NOTES_SHEET]["A"])
+    notes = " ".join(str(c.value) for c in wb[fa_read.NOTES_SHEET]["A"])
     assert "万元" in notes and "公务用车购置及运行维护费" in notes
 
 
 def test_blank_template_offers_years_and_is_refused_until_filled() -> None:
-    data = fam.write_template(years=[2023, 2024])
-    ws = load_workbook(io.BytesIO(data))[fam.TEMPLATE_SHEET]
+    data = fa_template.write_template(years=[2023, 2024])
+    ws = load_workbook(io.BytesIO(data))[fa_template.TEMPLATE_SHEET]
     assert [c.value for c in ws[5]][2:] == ["2023年", "2024年"]
     with pytest.raises(IngestError, match="没有填写任何金额"):
-        fam.read_template(data, "空白.xlsx")
+        fa_template.read_template(data, "空白.xlsx")
 
 
 def test_sample_workbook_is_the_regenerated_one(reference: dict) -> None:
-    committed, findings = fam.read_template(SAMPLE.read_bytes(), SAMPLE.name)
-    regenerated, _ = fam.read_template(fam.make_sample(reference), "x.xlsx")
-    assert committed == regenerated == fam.liangshan_sample(reference)
+    committed, findings = fa_template.read_template(SAMPLE.read_bytes(), SAMPLE.name)
+    regenerated, _ = fa_template.read_template(fa_template.make_sample(reference), "x.xlsx")
+    assert committed == regenerated == fa_template.liangshan_sample(reference)
     assert findings == []
     assert committed.year(2023).admin_operating == 51.17
 
@@ -262,7 +265,7 @@ def test_reader_tolerates_blanks_text_numbers_units_and_other_spellings() -> Non
         ["", "教育支出", 1000, 2000],
         ["注：本表由财务科填报"],
     ]
-    fa, findings = fam.read_template(_xlsx(rows), "别人做的表.xlsx")
+    fa, findings = fa_template.read_template(_xlsx(rows), "别人做的表.xlsx")
     assert fa.unit == "某某局"
     assert fa.year(2022).income_total == fa.year(2022).expenditure_total == 877.47
     assert fa.year(2023).income_total == 874.05
@@ -282,7 +285,7 @@ def test_reader_reports_bad_numbers_and_unknown_items_in_chinese() -> None:
         ["图6 功能分类", "援藏支出", 3, 4],
         ["", "收入总计", 1, 1],
     ]
-    fa, findings = fam.read_template(_xlsx(rows), "x.xlsx")
+    fa, findings = fa_template.read_template(_xlsx(rows), "x.xlsx")
     codes = {f.code: f for f in findings}
     assert codes["FA_BAD_NUMBER"].message == "「八百」不是数字，已按空白处理。"
     assert "第2行「收入总计」" in codes["FA_BAD_NUMBER"].where
@@ -306,44 +309,44 @@ def test_reader_reports_bad_numbers_and_unknown_items_in_chinese() -> None:
 )
 def test_bad_template_inputs_raise_ingest_error_in_chinese(data: bytes, name: str, message: str) -> None:
     with pytest.raises(IngestError) as info:
-        fam.read_template(data, name)
+        fa_template.read_template(data, name)
     assert message in info.value.message
 
 
 def test_looks_like_final_accounts(fa: FinalAccounts) -> None:
-    assert fam.looks_like_final_accounts(load_sheets(fam.write_template(fa), "x.xlsx"))
-    assert fam.looks_like_final_accounts(load_sheets(fam.write_template(), "blank.xlsx"))
+    assert fa_read.looks_like_final_accounts(load_sheets(fa_template.write_template(fa), "x.xlsx"))
+    assert fa_read.looks_like_final_accounts(load_sheets(fa_template.write_template(), "blank.xlsx"))
     summary = _xlsx(
         [
             ["序号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "预算执行率"],
             [1, "科普宣传活动业务经费", 12, 12, "100%"],
         ]
     )
-    assert not fam.looks_like_final_accounts(load_sheets(summary, "summary.xlsx"))
+    assert not fa_read.looks_like_final_accounts(load_sheets(summary, "summary.xlsx"))
     for other in ("henan_2023_summary.xlsx", "liangshan_2023_selfeval_forms.xlsx"):
         path = SAMPLE.parent / other
-        assert not fam.looks_like_final_accounts(load_sheets(path.read_bytes(), path.name)), other
+        assert not fa_read.looks_like_final_accounts(load_sheets(path.read_bytes(), path.name)), other
     # Items without a year header are a 财决 table of another shape, not the template.
     no_years = _xlsx([["项目", "决算数"], *[[k, 1] for k in fam.EXPENDITURE_ITEMS]])
-    assert not fam.looks_like_final_accounts(load_sheets(no_years, "x.xlsx"))
+    assert not fa_read.looks_like_final_accounts(load_sheets(no_years, "x.xlsx"))
 
 
 def test_csv_template_in_gbk_is_read() -> None:
     text = "项目,2022年,2023年\n收入总计,877.47,874.05\n支出总计,877.47,874.05\n基本支出,,468.99\n"
-    fa, _ = fam.read_template(text.encode("gbk"), "决算.csv")
+    fa, _ = fa_template.read_template(text.encode("gbk"), "决算.csv")
     assert fa.year(2023).expenditure == {"基本支出": 468.99}
     assert fam.chart_change(fa, FIG1, 2023).percent == -0.39
 
 
 def test_editor_frame_round_trip(fa: FinalAccounts) -> None:
-    df = fam.to_frame(fa)
+    df = fa_read.to_frame(fa)
     assert list(df.columns) == ["分组", "项目", "2022年", "2023年"]
-    back, findings = fam.from_frame(df, fa.unit)
+    back, findings = fa_read.from_frame(df, fa.unit)
     assert back == fa and findings == []
     df.loc[df["项目"] == "基本支出", "2023年"] = 470.0
-    edited, _ = fam.from_frame(df, fa.unit)
+    edited, _ = fa_read.from_frame(df, fa.unit)
     assert edited.year(2023).expenditure["基本支出"] == 470.0
-    assert [f.code for f in fam.validate(edited) if f.code == "FA_BASIC_SPLIT_MISMATCH"]
+    assert [f.code for f in fa_validate.validate(edited) if f.code == "FA_BASIC_SPLIT_MISMATCH"]
 
 
 # --- JSON errors ---------------------------------------------------------------------------------
@@ -359,25 +362,25 @@ def test_editor_frame_round_trip(fa: FinalAccounts) -> None:
 )
 def test_malformed_json_raises_ingest_error(doc: object, message: str) -> None:
     with pytest.raises(IngestError) as info:
-        fam.from_dict(doc)  # type: ignore[arg-type]
+        fa_template.from_dict(doc)  # type: ignore[arg-type]
     assert message in info.value.message
 
 
 def test_json_in_yuan_is_converted() -> None:
-    fa = fam.from_dict({"currency_unit": "元", "fig5_general_budget_expenditure": {"2023": 8740500}})
+    fa = fa_template.from_dict({"currency_unit": "元", "fig5_general_budget_expenditure": {"2023": 8740500}})
     assert fa.year(2023).general_budget_expenditure == 874.05
 
 
 def test_load_figures_takes_json_or_workbook(reference: dict, fa: FinalAccounts) -> None:
-    from_json, _ = fam.load_figures(json.dumps(reference).encode(), "ref.json")
-    from_xlsx, _ = fam.load_figures(fam.write_template(fa), "ref.xlsx")
+    from_json, _ = fa_template.load_figures(json.dumps(reference).encode(), "ref.json")
+    from_xlsx, _ = fa_template.load_figures(fa_template.write_template(fa), "ref.xlsx")
     assert from_json == from_xlsx == fa
     with pytest.raises(IngestError, match="不是有效的 JSON"):
-        fam.load_figures(b"{not json", "x.json")
+        fa_template.load_figures(b"{not json", "x.json")
 
 
 def test_summary_doc_is_json_ready(fa: FinalAccounts) -> None:
-    doc = fam.summary_doc(fa)
+    doc = fa_template.summary_doc(fa)
     json.dumps(doc, ensure_ascii=False)
     assert doc["charts"][FIG1]["收入总计"]["percent"] == -0.39
     assert doc["charts"][FIG6]["shares"]["科学技术支出"] == 80.22

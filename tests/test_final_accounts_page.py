@@ -11,11 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from jixiao import final_accounts as fam
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import template as fa_template
 
 ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "pages" / "final_accounts.py")
-SAMPLE = ROOT / "sample_data" / fam.SAMPLE_FILE
+SAMPLE = ROOT / "sample_data" / fa_template.SAMPLE_FILE
 SEED = Path(__file__).parent / "data" / "seed_004.txt"
 WRONG = "2023年度收、支总计均为874.05万元。与2022年度相比，收、支总计各减少3.42万元，下降4%。"
 

@@ -10,8 +10,9 @@ import pytest
 
 from components import final_charts as fc
 from components.theme import FONT_FAMILY
-from jixiao import final_accounts as fam
-from jixiao.final_accounts import FIG1, FIG2, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import template as fa_template
+from jixiao.final_accounts.figures import FIG1, FIG2, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,7 +30,7 @@ TITLES = {
 @pytest.fixture(scope="module")
 def fa() -> FinalAccounts:
     reference = json.loads((DATA / "liangshan_2023_final_accounts.json").read_text(encoding="utf-8"))
-    return fam.liangshan_sample(reference)
+    return fa_template.liangshan_sample(reference)
 
 
 @pytest.mark.parametrize("chart", list(TITLES))

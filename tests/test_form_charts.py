@@ -16,7 +16,7 @@ from components.form_charts import (
     level1_rate_bar,
 )
 from components.theme import AMBER, FONT_FAMILY, GREEN, RED
-from jixiao.ingest.forms import read_forms
+from jixiao.forms.read import read_forms
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"
 

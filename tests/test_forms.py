@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from jixiao import model as m
-from jixiao.form_audit import audit_dataset, is_no_reason
-from jixiao.form_rollup import SUMMARY_HEADERS, forms_doc, forms_summary_xlsx, forms_to_project_table
-from jixiao.forms import NATURE_EQ, NATURE_GE, NATURE_LE, NATURE_QUAL, formula_score
-from jixiao.ingest.forms import looks_like_forms, parse_nature, read_forms
+from jixiao.forms.audit import audit_dataset, is_no_reason
+from jixiao.forms.compute import NATURE_EQ, NATURE_GE, NATURE_LE, NATURE_QUAL, formula_score
+from jixiao.forms.labels import parse_nature
+from jixiao.forms.read import looks_like_forms, read_forms
+from jixiao.forms.rollup import SUMMARY_HEADERS, forms_doc, forms_summary_xlsx, forms_to_project_table
 from jixiao.ingest.workbook import load_sheets
 from jixiao.model import IngestError
 
@@ -633,7 +634,7 @@ def test_summary_workbook_rereads_with_the_right_numbers(reference):
 
 
 def test_summary_workbook_is_read_back_by_the_summary_reader(reference):
-    from jixiao.ingest.summary import read_project_table
+    from jixiao.summary.read import read_project_table
 
     table = read_project_table(load_sheets(forms_summary_xlsx(reference), "汇总表.xlsx"), "汇总表.xlsx")
     p = table.projects

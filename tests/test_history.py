@@ -9,8 +9,8 @@ import pytest
 
 from jixiao import history as h
 from jixiao import model as m
-from jixiao.analysis import Analysis, analyze
 from jixiao.settings import Settings
+from jixiao.summary.analysis import Analysis, analyze
 
 
 def _with_projects(a: Analysis, projects: pd.DataFrame) -> Analysis:

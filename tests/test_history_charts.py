@@ -11,8 +11,8 @@ from components import history_charts as hc
 from components.theme import BAND_COLORS, FONT_FAMILY, GREEN, RED
 from jixiao import history as h
 from jixiao import model as m
-from jixiao.analysis import analyze
 from jixiao.settings import Settings
+from jixiao.summary.analysis import analyze
 
 
 @pytest.fixture(scope="module")

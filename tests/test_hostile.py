@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from jixiao import model as m
-from jixiao.ingest.dataset import read_dataset
+from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
 
 

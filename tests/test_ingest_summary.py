@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from jixiao import model as m
-from jixiao.analysis import analyze
-from jixiao.ingest.dataset import read_dataset
+from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
+from jixiao.summary.analysis import analyze
 from tests.layouts import Layout, Project, henan_score, render
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from jixiao import model as m
-from jixiao.metrics import band_of, grade_of, time_progress
-from jixiao.schemes import PRESETS, SchemeError, custom_scheme, parse_scheme_arg
 from jixiao.settings import Settings
+from jixiao.summary.compute import band_of, grade_of, time_progress
+from jixiao.summary.schemes import PRESETS, SchemeError, custom_scheme, parse_scheme_arg
 
 
 def test_presets_sum_to_100_and_are_named():
@@ -56,7 +56,7 @@ def test_time_progress_and_bands():
 
 
 def _table(rows):
-    from jixiao.analysis import analyze
+    from jixiao.summary.analysis import analyze
 
     projects = pd.DataFrame([{c: r.get(c) for c in m.PROJECT_COLUMNS} for r in rows])
     projects[m.NA_COMPONENTS] = [r.get(m.NA_COMPONENTS, ()) for r in rows]
@@ -110,7 +110,7 @@ def test_blank_weighted_component_makes_score_not_computable():
 def test_column_grades_and_bands_match_the_single_value_rules():
     import numpy as np
 
-    from jixiao.metrics import bands, grades
+    from jixiao.summary.compute import bands, grades
 
     values = [100.0, 90.0, 89.99, 80.0, 79.99, 60.0, 59.99, 0.0, float("nan"), -5.0, 130.0]
     assert grades(np.array(values)) == [grade_of(x) for x in values]

@@ -1,4 +1,4 @@
-"""The standard chart sentences (jixiao.narrative), worded as seed 004 words them."""
+"""The standard chart sentences (jixiao.final_accounts.narrative), worded as seed 004 words them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jixiao import final_accounts as fam
-from jixiao import narrative
-from jixiao.final_accounts import FIG1, FIG2, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
+from jixiao.final_accounts import narrative
+from jixiao.final_accounts import template as fam
+from jixiao.final_accounts.figures import FIG1, FIG2, FIG3, FIG4, FIG5, FIG6, FIG7, FinalAccounts, YearFigures
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 from components import data, state
 from components.template import COLUMNS, build_template
 from jixiao import model as m
-from jixiao.export import flagged_xlsx
-from jixiao.forms import FormsDataset
-from jixiao.ingest.dataset import Dataset, read_dataset
+from jixiao.export.xlsx import flagged_xlsx
+from jixiao.forms.compute import FormsDataset
+from jixiao.read import Dataset, read_dataset
 from tests.conftest import APP, HENAN_XLSX, SAMPLE_DATA
 
 # app.py (with its sidebar) must run on every rerun, as in the server: see the fixture's docstring.
@@ -216,7 +216,7 @@ def test_an_unexpected_parser_crash_is_a_message_not_a_traceback(monkeypatch):
 
 
 def test_a_final_accounts_file_goes_to_its_page_and_keeps_the_table():
-    from jixiao.final_accounts import FinalAccounts
+    from jixiao.final_accounts.figures import FinalAccounts
 
     at = loaded_app()
     upload(at, "决算.xlsx", (SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx").read_bytes())

@@ -14,8 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import present, state
-from jixiao import final_accounts as fam
-from jixiao.ingest.forms import read_forms
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import template as fa_template
+from jixiao.forms.read import read_forms
 from tests.conftest import APP, SAMPLE_DATA
 
 PAGE = "pages/presentation.py"
@@ -27,13 +28,13 @@ HENAN_TITLES = [
     "得分最低的 8 个项目：得分构成与失分",
     "评价等级分布",
 ]
-FINAL_SAMPLE = SAMPLE_DATA / fam.SAMPLE_FILE
+FINAL_SAMPLE = SAMPLE_DATA / fa_template.SAMPLE_FILE
 FORMS_SAMPLE = SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx"
 
 
 @pytest.fixture(scope="module")
 def final_accounts() -> fam.FinalAccounts:
-    fa, _ = fam.read_template(FINAL_SAMPLE.read_bytes(), FINAL_SAMPLE.name)
+    fa, _ = fa_template.read_template(FINAL_SAMPLE.read_bytes(), FINAL_SAMPLE.name)
     return fa
 
 

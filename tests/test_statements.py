@@ -1,4 +1,4 @@
-"""The statement checker (jixiao.statements) and its CLI, ``python -m jixiao check-text``."""
+"""The statement checker (jixiao.final_accounts.statements) and its CLI, ``python -m jixiao check-text``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao import final_accounts as fam
-from jixiao import narrative
-from jixiao import statements as stm
-from jixiao.final_accounts import FinalAccounts, YearFigures
+from jixiao.final_accounts import figures as fam
+from jixiao.final_accounts import narrative
+from jixiao.final_accounts import statement_text as fa_statement_text
+from jixiao.final_accounts import statements as stm
+from jixiao.final_accounts import template as fa_template
+from jixiao.final_accounts.figures import FinalAccounts, YearFigures
 from jixiao.model import IngestError
 
 DATA = Path(__file__).parent / "data"
@@ -31,16 +33,16 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="module")
 def figures() -> FinalAccounts:
-    return fam.liangshan_sample(json.loads(REFERENCE.read_text(encoding="utf-8")))
+    return fa_template.liangshan_sample(json.loads(REFERENCE.read_text(encoding="utf-8")))
 
 
-def _one(text: str, figures: FinalAccounts | None = None) -> stm.Statement:
+def _one(text: str, figures: FinalAccounts | None = None) -> fa_statement_text.Statement:
     found = stm.check_text(text, figures)
     assert len(found) == 1, [s.text for s in found]
     return found[0]
 
 
-def _find(found: list[stm.Statement], fragment: str) -> stm.Statement:
+def _find(found: list[fa_statement_text.Statement], fragment: str) -> fa_statement_text.Statement:
     hits = [s for s in found if fragment in s.text]
     assert len(hits) == 1, (fragment, [s.text for s in hits])
     return hits[0]
@@ -51,16 +53,18 @@ def _find(found: list[stm.Statement], fragment: str) -> stm.Statement:
 def test_seed_wrong_statements_are_found(seed_text: str, figures: FinalAccounts, with_figures: bool) -> None:
     found = stm.check_text(seed_text, figures if with_figures else None)
     totals = _find(found, "收、支总计各减少3.42万元，下降4%")
-    assert (totals.status, totals.stated, totals.computed) == (stm.INCONSISTENT, -4.0, -0.39)
+    assert (totals.status, totals.stated, totals.computed) == (fa_statement_text.INCONSISTENT, -4.0, -0.39)
     assert totals.correct_text == "减少3.42万元，下降0.39%"
     three = _find(found, "下降647.24%")
-    assert (three.status, three.computed) == (stm.INCONSISTENT, -86.62)
+    assert (three.status, three.computed) == (fa_statement_text.INCONSISTENT, -86.62)
     admin = _find(found, "机关运行经费支出51.17万元，比2022年度增加1.84万元，增长37.3%")
-    assert (admin.status, admin.computed) == (stm.INCONSISTENT, 3.73)
+    assert (admin.status, admin.computed) == (fa_statement_text.INCONSISTENT, 3.73)
     # 图4 (its 减少 is missing, the 下降 still says which way) and 图5 repeat the wrong 4%.
-    assert _find(found, "财政拨款收、支总计各3.42万元，下降4%").status == stm.INCONSISTENT
-    assert _find(found, "一般公共预算财政拨款支出减少3.42万元，下降4%").status == stm.INCONSISTENT
-    assert [s.status for s in found].count(stm.INCONSISTENT) == 5
+    assert _find(found, "财政拨款收、支总计各3.42万元，下降4%").status == fa_statement_text.INCONSISTENT
+    assert (
+        _find(found, "一般公共预算财政拨款支出减少3.42万元，下降4%").status == fa_statement_text.INCONSISTENT
+    )
+    assert [s.status for s in found].count(fa_statement_text.INCONSISTENT) == 5
 
 
 @pytest.mark.parametrize("with_figures", [False, True])
@@ -69,32 +73,32 @@ def test_seed_correct_statements_are_left_alone(
 ) -> None:
     found = stm.check_text(seed_text, figures if with_figures else None)
     science = _find(found, "科学技术支出701.17万元，占80.22%")
-    assert (science.status, science.computed) == (stm.CONSISTENT, 80.22)
+    assert (science.status, science.computed) == (fa_statement_text.CONSISTENT, 80.22)
     car = _find(found, "较上年度减少49.23万元，下降86.92%")
-    assert (car.status, car.computed) == (stm.CONSISTENT, -86.92)
+    assert (car.status, car.computed) == (fa_statement_text.CONSISTENT, -86.92)
     reception = _find(found, "增加0.04万元，增长27%")  # 26.67% printed as a whole percent
-    assert (reception.status, reception.computed) == (stm.CONSISTENT, 26.67)
+    assert (reception.status, reception.computed) == (fa_statement_text.CONSISTENT, 26.67)
     completion = _find(found, "完成预算142.24%")
     if with_figures:
         assert (completion.status, completion.computed, completion.basis) == (
-            stm.CONSISTENT,
+            fa_statement_text.CONSISTENT,
             142.24,
             "决算数据",
         )
     else:  # the sentence has no 预算数: nothing to recompute it from
-        assert (completion.status, completion.ok) == (stm.UNCHECKED, None)
+        assert (completion.status, completion.ok) == (fa_statement_text.UNCHECKED, None)
 
 
 def test_seed_rounding_differences_are_not_errors(seed_text: str) -> None:
     found = stm.check_text(seed_text)
     basic = _find(found, "基本支出468.99万元，占53.65%")  # 53.657 cut off, not rounded
-    assert (basic.status, basic.computed) == (stm.ROUNDING, 53.66)
+    assert (basic.status, basic.computed) == (fa_statement_text.ROUNDING, 53.66)
     housing = _find(found, "住房保障支出25.74万元，占2.95%")  # 2.94, nudged so the list adds to 100
-    assert housing.status == stm.ROUNDING
+    assert housing.status == fa_statement_text.ROUNDING
     # 7.41/7.6 is 97.50%; the report divided unrounded 元 figures (7.4124/7.5982 = 97.55%).
     car = _find(found, "公务用车购置及运行维护费支出决算7.41万元，占97.55%")
-    assert (car.status, car.computed) == (stm.ROUNDING, 97.5)
-    assert _find(found, "公务接待费支出决算0.19万元，占2.44%").status == stm.ROUNDING
+    assert (car.status, car.computed) == (fa_statement_text.ROUNDING, 97.5)
+    assert _find(found, "公务接待费支出决算0.19万元，占2.44%").status == fa_statement_text.ROUNDING
 
 
 def test_every_seed_verdict(seed_text: str, figures: FinalAccounts) -> None:
@@ -102,23 +106,25 @@ def test_every_seed_verdict(seed_text: str, figures: FinalAccounts) -> None:
     for with_figures in (False, True):
         found = stm.check_text(seed_text, figures if with_figures else None)
         counts = stm.summary(found)
-        assert counts[stm.INCONSISTENT] == 5
-        assert counts[stm.ROUNDING] == 4
-        shares = [s for s in found if s.kind == stm.KIND_SHARE]
+        assert counts[fa_statement_text.INCONSISTENT] == 5
+        assert counts[fa_statement_text.ROUNDING] == 4
+        shares = [s for s in found if s.kind == fa_statement_text.KIND_SHARE]
         # 图2 8, 图3 5, 图5 1, 图6 7, 图7 3, 政府采购 2, and 12 in the 附件
         assert len(shares) == 38
-        assert all(s.status in (stm.CONSISTENT, stm.ROUNDING) for s in shares)
+        assert all(s.status in (fa_statement_text.CONSISTENT, fa_statement_text.ROUNDING) for s in shares)
         # 65.18% is of 614.51, the 年初预算 named before its own 其中, not of 874.05
         assert _find(found, "占当年拨入总额的65.18%").computed == 65.18
         placeholder = _find(found, "增加/减少0万元，增长/下降0%")
-        assert placeholder.status == stm.UNCHECKED and "占位" in placeholder.note
+        assert placeholder.status == fa_statement_text.UNCHECKED and "占位" in placeholder.note
         # no amount, and no 2022 项目支出 in the figures (the 附件 says it twice)
-        assert [s.status for s in found if "减幅8%" in s.text] == [stm.UNCHECKED] * 2
-        completions = [s for s in found if s.kind == stm.KIND_COMPLETION]
+        assert [s.status for s in found if "减幅8%" in s.text] == [fa_statement_text.UNCHECKED] * 2
+        completions = [s for s in found if s.kind == fa_statement_text.KIND_COMPLETION]
         # 142.24% once; the 14 功能分类 items 19 times (five say it twice); 三公 and its three items 4
         assert len(completions) == 24
         assert {s.status for s in completions} == (
-            {stm.CONSISTENT, stm.UNCHECKED} if with_figures else {stm.UNCHECKED}
+            {fa_statement_text.CONSISTENT, fa_statement_text.UNCHECKED}
+            if with_figures
+            else {fa_statement_text.UNCHECKED}
         )
 
 
@@ -138,48 +144,56 @@ def test_seed_verdicts_do_not_depend_on_line_breaks(seed_text: str, layout: str)
 @pytest.mark.parametrize(
     ("text", "status", "computed"),
     [
-        ("2023年度本年收入合计1,250.00万元，比上年增加250.00万元，增长25%。", stm.CONSISTENT, 25.0),
-        ("项目支出1,020万元，较上年度减少120万元，下降10.53%。", stm.CONSISTENT, -10.53),
-        ("项目支出1,020万元，较上年度减少120万元，下降10.5%。", stm.CONSISTENT, -10.53),
-        ("项目支出1,020万元，较上年度减少120万元，下降12%。", stm.INCONSISTENT, -10.53),
-        ("公用经费80万元，同比增加5万元，增长6.67%。", stm.CONSISTENT, 6.67),
-        ("公用经费80万元，同比增加5万元，增长6.66%。", stm.ROUNDING, 6.67),
-        ("公用经费80万元，同比增加5万元，增长了6.7%。", stm.CONSISTENT, 6.67),
-        ("公用经费80万元，同比增加5万元，增幅为66.7%。", stm.INCONSISTENT, 6.67),
-        ("2023年度支出2,000万元。与2022年度相比，支出减少500万元，下降20%。", stm.CONSISTENT, -20.0),
-        ("会议费支出12.5万元，比2022年多2.5万元，增长25%。", stm.CONSISTENT, 25.0),
-        ("培训费支出１２万元，比上年增加２万元，增长２０％。", stm.CONSISTENT, 20.0),
+        (
+            "2023年度本年收入合计1,250.00万元，比上年增加250.00万元，增长25%。",
+            fa_statement_text.CONSISTENT,
+            25.0,
+        ),
+        ("项目支出1,020万元，较上年度减少120万元，下降10.53%。", fa_statement_text.CONSISTENT, -10.53),
+        ("项目支出1,020万元，较上年度减少120万元，下降10.5%。", fa_statement_text.CONSISTENT, -10.53),
+        ("项目支出1,020万元，较上年度减少120万元，下降12%。", fa_statement_text.INCONSISTENT, -10.53),
+        ("公用经费80万元，同比增加5万元，增长6.67%。", fa_statement_text.CONSISTENT, 6.67),
+        ("公用经费80万元，同比增加5万元，增长6.66%。", fa_statement_text.ROUNDING, 6.67),
+        ("公用经费80万元，同比增加5万元，增长了6.7%。", fa_statement_text.CONSISTENT, 6.67),
+        ("公用经费80万元，同比增加5万元，增幅为66.7%。", fa_statement_text.INCONSISTENT, 6.67),
+        (
+            "2023年度支出2,000万元。与2022年度相比，支出减少500万元，下降20%。",
+            fa_statement_text.CONSISTENT,
+            -20.0,
+        ),
+        ("会议费支出12.5万元，比2022年多2.5万元，增长25%。", fa_statement_text.CONSISTENT, 25.0),
+        ("培训费支出１２万元，比上年增加２万元，增长２０％。", fa_statement_text.CONSISTENT, 20.0),
     ],
 )
 def test_change_statements(text: str, status: str, computed: float) -> None:
     s = _one(text)
-    assert s.kind == stm.KIND_CHANGE
+    assert s.kind == fa_statement_text.KIND_CHANGE
     assert (s.status, s.computed) == (status, computed)
-    assert s.ok is (status != stm.INCONSISTENT)
+    assert s.ok is (status != fa_statement_text.INCONSISTENT)
 
 
 def test_direction_words_that_contradict_each_other() -> None:
     s = _one("支出100万元，比上年增加10万元，下降11.11%。")
-    assert s.status == stm.INCONSISTENT
+    assert s.status == fa_statement_text.INCONSISTENT
     assert "矛盾" in s.note
 
 
 def test_change_from_zero_cannot_be_rated() -> None:
     s = _one("设备购置费30万元，比上年增加30万元，增长100%。")
-    assert (s.status, s.ok, s.computed) == (stm.UNCHECKED, None, None)
+    assert (s.status, s.ok, s.computed) == (fa_statement_text.UNCHECKED, None, None)
     assert "上年为0" in s.note
 
 
 def test_rate_without_amount_needs_the_figures() -> None:
-    assert _one("机关运行经费比上年增长5%。").status == stm.UNCHECKED
+    assert _one("机关运行经费比上年增长5%。").status == fa_statement_text.UNCHECKED
     fa = FinalAccounts(
         years=[2022, 2023],
         data={2022: YearFigures(admin_operating=40), 2023: YearFigures(admin_operating=42)},
     )
     s = _one("2023年度机关运行经费支出42万元，同比增长5%。", fa)
-    assert (s.status, s.basis) == (stm.CONSISTENT, stm.BASIS_FIGURES)
+    assert (s.status, s.basis) == (fa_statement_text.CONSISTENT, fa_statement_text.BASIS_FIGURES)
     s = _one("2023年度机关运行经费支出42万元，同比增长6%。", fa)
-    assert (s.status, s.correct_text) == (stm.INCONSISTENT, "增加2.00万元，增长5.00%")
+    assert (s.status, s.correct_text) == (fa_statement_text.INCONSISTENT, "增加2.00万元，增长5.00%")
 
 
 def test_a_change_of_counted_things_is_not_tied_to_an_amount() -> None:
@@ -188,14 +202,14 @@ def test_a_change_of_counted_things_is_not_tied_to_an_amount() -> None:
         data={2022: YearFigures(admin_operating=40), 2023: YearFigures(admin_operating=42)},
     )
     s = _one("2023年度机关运行经费支出42万元。在职人员较上年增加3人，增长10%。", fa)
-    assert s.status == stm.UNCHECKED  # not 不一致 against the 5% of 机关运行经费
+    assert s.status == fa_statement_text.UNCHECKED  # not 不一致 against the 5% of 机关运行经费
     s = _one("机关运行经费支出42万元，在职人员较上年增加3人，增长10%。", fa)
-    assert s.status == stm.UNCHECKED
+    assert s.status == fa_statement_text.UNCHECKED
     s = _one("机关运行经费支出42万元，在职人员与上年持平。", fa)
-    assert s.status == stm.UNCHECKED
+    assert s.status == fa_statement_text.UNCHECKED
     # Counted things beside a change of money do not stop the check.
     s = _one("公务接待费支出决算为42万元，国内公务接待5批次、50人次，比上年增加2万元，增长5%。", fa)
-    assert s.status == stm.CONSISTENT
+    assert s.status == fa_statement_text.CONSISTENT
 
 
 def test_flat_statements_against_the_figures() -> None:
@@ -208,10 +222,12 @@ def test_flat_statements_against_the_figures() -> None:
         data={2022: YearFigures(admin_operating=45), 2023: YearFigures(admin_operating=50)},
     )
     text = "2023年度机关运行经费支出50万元，与上年持平。"
-    assert _one(text, same).status == stm.CONSISTENT
+    assert _one(text, same).status == fa_statement_text.CONSISTENT
     wrong = _one(text, up)
-    assert (wrong.status, wrong.correct_text) == (stm.INCONSISTENT, "增加5.00万元，增长11.11%")
-    assert _one(text).status == stm.UNCHECKED  # without figures "持平" has nothing to check against
+    assert (wrong.status, wrong.correct_text) == (fa_statement_text.INCONSISTENT, "增加5.00万元，增长11.11%")
+    assert (
+        _one(text).status == fa_statement_text.UNCHECKED
+    )  # without figures "持平" has nothing to check against
     # 决算与预算数持平 compares with the budget, not with last year: not a change statement.
     assert stm.check_text("支出决算为基本支出12万元，决算与预算数持平。") == []
 
@@ -220,7 +236,7 @@ def test_stated_change_amount_is_checked_against_the_figures(figures: FinalAccou
     s = _one(
         "2023年度收、支总计均为874.05万元。与2022年度相比，收、支总计各减少3.5万元，下降0.39%。", figures
     )
-    assert s.status == stm.INCONSISTENT
+    assert s.status == fa_statement_text.INCONSISTENT
     assert "增减额应为-3.42万元" in s.note
 
 
@@ -229,26 +245,30 @@ def test_stated_change_amount_is_checked_against_the_figures(figures: FinalAccou
     [
         (
             "本年支出合计2,000万元，其中：基本支出1,500万元，占75%；项目支出500万元，占25%。",
-            [(stm.CONSISTENT, 75.0), (stm.CONSISTENT, 25.0)],
+            [(fa_statement_text.CONSISTENT, 75.0), (fa_statement_text.CONSISTENT, 25.0)],
         ),
         (
             "本年支出合计2,000万元，其中：基本支出1,500万元，占70%；项目支出500万元，占25%。",
-            [(stm.INCONSISTENT, 75.0), (stm.CONSISTENT, 25.0)],
+            [(fa_statement_text.INCONSISTENT, 75.0), (fa_statement_text.CONSISTENT, 25.0)],
         ),
         (
             "本年支出合计8,740,500.00元，其中：基本支出4,689,900.00元，占53.66%；项目支出4,050,600.00元，占46.34%。",
-            [(stm.CONSISTENT, 53.66), (stm.CONSISTENT, 46.34)],
+            [(fa_statement_text.CONSISTENT, 53.66), (fa_statement_text.CONSISTENT, 46.34)],
         ),
         (
             "差旅费18万元，占比30%；会议费12万元，占比20%；培训费30万元，占比50%。",
-            [(stm.CONSISTENT, 30.0), (stm.CONSISTENT, 20.0), (stm.CONSISTENT, 50.0)],
+            [
+                (fa_statement_text.CONSISTENT, 30.0),
+                (fa_statement_text.CONSISTENT, 20.0),
+                (fa_statement_text.CONSISTENT, 50.0),
+            ],
         ),
-        ("差旅费18万元，占30%。", [(stm.UNCHECKED, None)]),
+        ("差旅费18万元，占30%。", [(fa_statement_text.UNCHECKED, None)]),
         (
             # a share of a share: each is taken of the whole it names
             "政府采购支出总额120万元，其中：货物支出20万元、服务支出100万元。授予中小企业合同金额100万元，"
             "占政府采购支出总额的83.33%，其中：授予小微企业合同金额60万元，占授予中小企业合同金额的60%。",
-            [(stm.CONSISTENT, 83.33), (stm.CONSISTENT, 60.0)],
+            [(fa_statement_text.CONSISTENT, 83.33), (fa_statement_text.CONSISTENT, 60.0)],
         ),
     ],
 )
@@ -257,9 +277,12 @@ def test_share_statements(text: str, expected: list[tuple[str, float | None]]) -
 
 
 def test_completion_with_the_budget_in_the_sentence() -> None:
-    assert _one("年初预算500万元，全年支出决算450万元，完成年初预算的90%。").status == stm.CONSISTENT
+    assert (
+        _one("年初预算500万元，全年支出决算450万元，完成年初预算的90%。").status
+        == fa_statement_text.CONSISTENT
+    )
     wrong = _one("年初预算500万元，全年支出决算450万元，完成年初预算的95%。")
-    assert (wrong.status, wrong.correct_text) == (stm.INCONSISTENT, "90.00%")
+    assert (wrong.status, wrong.correct_text) == (fa_statement_text.INCONSISTENT, "90.00%")
 
 
 def test_statement_dicts_have_the_cli_fields() -> None:
@@ -273,7 +296,7 @@ def test_txt_in_gbk_and_docx_are_read() -> None:
     from docx import Document
 
     text = "2023年度收、支总计均为874.05万元。与2022年度相比，收、支总计各减少3.42万元，下降4%。"
-    assert stm.check_bytes(text.encode("gbk"), "说明.txt")[0].status == stm.INCONSISTENT
+    assert stm.check_bytes(text.encode("gbk"), "说明.txt")[0].status == fa_statement_text.INCONSISTENT
     doc = Document()
     doc.add_paragraph("2023年度收、支总计均为874.05万元。")
     doc.add_paragraph("与2022年度相比，收、支总计各减少3.42万元，下降4%。")
@@ -282,7 +305,11 @@ def test_txt_in_gbk_and_docx_are_read() -> None:
     buf = io.BytesIO()
     doc.save(buf)
     found = stm.check_bytes(buf.getvalue(), "说明.docx")
-    assert [s.status for s in found] == [stm.INCONSISTENT, stm.CONSISTENT, stm.CONSISTENT]
+    assert [s.status for s in found] == [
+        fa_statement_text.INCONSISTENT,
+        fa_statement_text.CONSISTENT,
+        fa_statement_text.CONSISTENT,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -296,7 +323,7 @@ def test_txt_in_gbk_and_docx_are_read() -> None:
 )
 def test_unreadable_files_give_chinese_errors(data: bytes, name: str, message: str) -> None:
     with pytest.raises(IngestError) as info:
-        stm.read_text(data, name)
+        fa_statement_text.read_text(data, name)
     assert message in info.value.message
 
 
@@ -344,9 +371,11 @@ def test_generated_sentences_are_judged_consistent(fa: FinalAccounts, one_paragr
         text = text.replace("\n", "")
     with_figures = stm.check_text(text, fa)
     assert with_figures, text
-    assert [(s.text, s.status) for s in with_figures if s.status != stm.CONSISTENT] == []
+    assert [(s.text, s.status) for s in with_figures if s.status != fa_statement_text.CONSISTENT] == []
     # From the text alone, nothing the report generator wrote may look wrong.
-    assert [(s.text, s.status) for s in stm.check_text(text) if s.status == stm.INCONSISTENT] == []
+    assert [
+        (s.text, s.status) for s in stm.check_text(text) if s.status == fa_statement_text.INCONSISTENT
+    ] == []
 
 
 # --- CLI -----------------------------------------------------------------------------------------

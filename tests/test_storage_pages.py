@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from components import state, storage
 from jixiao import model as m
 from jixiao.auth import ENV_HASH, hash_password
-from jixiao.store import ENV_URL, Store
+from jixiao.store.db import ENV_URL, Store
 from tests.conftest import APP, HENAN_XLSX, SAMPLE_DATA
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation")
@@ -139,8 +139,8 @@ def stored(url: str) -> list:
 
 def seed(url: str, content: bytes, unit: str, year: int, name: str = "汇总表.xlsx") -> int:
     """Store a file the way the 保存 step does (used to prepare a database for another session)."""
-    from jixiao.ingest.dataset import read_dataset
-    from jixiao.store import summary_of
+    from jixiao.read import read_dataset
+    from jixiao.store.db import summary_of
 
     table = read_dataset(content, name).table
     s = Store(url)
@@ -545,7 +545,7 @@ def test_units_side_by_side(db, henan):
 
 def test_units_opens_a_dataset_with_its_own_unit_column(db, monkeypatch, unit_analysis, henan):
     from components import data
-    from jixiao.ingest.dataset import Dataset, read_dataset
+    from jixiao.read import Dataset, read_dataset
 
     def fake(data_bytes, filename, **overrides):
         if filename == "units.xlsx":

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from jixiao import model as m
-from jixiao.ingest.dataset import read_dataset
 from jixiao.naming import guess_unit_year
-from jixiao.store import Store, StoreError, summary_of
+from jixiao.read import read_dataset
+from jixiao.store.db import Store, StoreError, summary_of
 from tests.pg import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent

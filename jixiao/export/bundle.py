@@ -1,199 +1,24 @@
-"""What the three exports share (unit and year, KPI figures, plain sentences), and all three at once.
-
-The builders import from here; ``build_all`` / ``export_file`` import the builders lazily, so there is
-no import cycle.
-"""
+"""All exports at once: the files of one analysis, as a dict, a zip, or written by the CLI."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from jixiao import model as m
-from jixiao.fmt import is_missing, num, pct, wan
-from jixiao.naming import unit_in, year_in
+from jixiao.export.common import FILES
+from jixiao.export.html import build_html
+from jixiao.export.pptx import build_pptx
+from jixiao.export.xlsx import build_xlsx
 
 if TYPE_CHECKING:
-    from jixiao.analysis import Analysis
-    from jixiao.final_accounts import FinalAccounts
-
-REPORT_TITLE = "预算绩效分析报告"
-UNNAMED = "（未命名项目）"
-FILES = {"pptx": "report.pptx", "xlsx": "report.xlsx", "html": "report.html"}
+    from jixiao.final_accounts.figures import FinalAccounts
+    from jixiao.summary.analysis import Analysis
 
 
-# --- unit and year -------------------------------------------------------------------------------
-def guess_unit(analysis: Analysis | None, final_accounts: FinalAccounts | None = None) -> str:
-    """The unit named in the table's title ("河南省科学技术协会 项目单位自评汇总表" → the first part),
-    else the 决算 unit, else a Chinese file name stem; '' when nothing names it."""
-    title = analysis.table.source.title if analysis is not None else ""
-    found = unit_in(title or "")
-    if found:
-        return found
-    if final_accounts is not None and final_accounts.unit.strip():
-        return final_accounts.unit.strip()
-    return unit_in(Path(analysis.table.source.file or "").stem) if analysis is not None else ""
-
-
-def guess_year(analysis: Analysis | None, final_accounts: FinalAccounts | None = None) -> int | None:
-    """The budget year from the title or the file name, else the latest 决算 year, else the 截至日期."""
-    if analysis is not None:
-        src = analysis.table.source
-        for text in (src.title, src.file, src.sheet):
-            found = year_in(text)
-            if found:
-                return found
-        if analysis.settings.as_of is not None:
-            return analysis.settings.as_of.year
-    if final_accounts is not None and final_accounts.latest_year:
-        return final_accounts.latest_year
-    return None
-
-
-def final_accounts_year(final_accounts: FinalAccounts, year: int | None) -> int | None:
-    """The 决算 year to show: ``year`` when the figures have it, else their latest year."""
-    if year is not None and year in final_accounts.years:
-        return year
-    return final_accounts.latest_year
-
-
-def heading(unit: str, year: int | None) -> str:
-    parts = [unit] if unit else []
-    if year:
-        parts.append(f"{year}年度")
-    return "".join(parts) + REPORT_TITLE
-
-
-# --- labels ----------------------------------------------------------------------------------------
-def project_name(x: object) -> str:
-    return UNNAMED if is_missing(x) or not str(x).strip() else " ".join(str(x).split())
-
-
-def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str]:
-    """One label per project: the name (cut to ``width`` characters with '…'); a name that occurs
-    twice gets its sheet row, so two bars never look like one project."""
-    names = [project_name(x) for x in projects[m.PROJECT].tolist()]
-    rows = projects[m.SHEET_ROW].tolist()
-    counts: dict[str, int] = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
-    out = []
-    for name, row in zip(names, rows):
-        suffix = f"（第{int(row)}行）" if counts[name] > 1 and not is_missing(row) else ""
-        if width and len(name) + len(suffix) > width:
-            name = name[: max(1, width - len(suffix) - 1)] + "…"
-        out.append(name + suffix)
-    return out
-
-
-# --- figures every export states ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class Kpi:
-    label: str
-    value: str  # the number as shown ('7,863.66', '86.23%', '—')
-    unit: str = ""  # '万元', '分', '个' ('' for a rate or a missing value)
-    note: str = ""
-
-    @property
-    def text(self) -> str:
-        return f"{self.value} {self.unit}".strip()
-
-
-def problem_findings(analysis: Analysis) -> list[m.Finding]:
-    """审核问题: the errors and warnings (an info finding explains, it is not a problem)."""
-    return [x for x in analysis.findings if x.severity in ("error", "warning")]
-
-
-def _kpi(label: str, value: float | None, unit: str, note: str = "", *, money: bool = False) -> Kpi:
-    if value is None:
-        return Kpi(label, "—", "", note)
-    return Kpi(label, wan(value) if money else num(value), unit, note)
-
-
-def kpis(analysis: Analysis) -> list[Kpi]:
-    t = analysis.totals
-    s = analysis.scores or {}
-    low = analysis.settings.low_threshold
-    infos = sum(1 for x in analysis.findings if x.severity == "info")
-    return [
-        _kpi("预算总额", t.get("budget"), "万元", money=True),
-        _kpi("执行总额", t.get("executed"), "万元", money=True),
-        Kpi("总体执行率", pct(t.get("execution_rate")), "", f"预警线 {pct(low)}"),
-        Kpi("项目数", str(len(analysis.projects)), "个"),
-        _kpi("金额加权平均分", s.get("mean_budget_weighted"), "分", "按预算数加权"),
-        _kpi("简单平均分", s.get("mean_simple"), "分", "各项目得分的算术平均"),
-        Kpi("偏差项目数", str(len(analysis.flagged)), "个", "触发任一偏差规则"),
-        Kpi("审核问题数", str(len(problem_findings(analysis))), "个", f"错误和警告；另有提示 {infos} 条"),
-    ]
-
-
-def project_sentences(analysis: Analysis) -> list[str]:
-    """The project table in plain sentences, numbers as the KPI cards show them."""
-    p = analysis.projects
-    t = analysis.totals
-    low = analysis.settings.low_threshold
-    out = []
-    first = f"共 {len(p)} 个项目，预算 {wan(t.get('budget'))} 万元，执行 {wan(t.get('executed'))} 万元"
-    rate = t.get("execution_rate")
-    if rate is not None:
-        first += f"，执行率 {pct(rate)}"
-        first += "，低于" if rate < low - 1e-9 else "，达到"
-        first += f" {pct(low)} 的预警线"
-        tp = analysis.time_progress
-        if tp is not None:
-            gap = rate - tp
-            word = "快于" if gap >= 0 else "慢于"
-            first += f"，{word}序时进度（{pct(tp)}）{num(abs(gap))} 个百分点"
-    out.append(first + "。")
-    rates = pd.to_numeric(p[m.EXECUTION_RATE], errors="coerce")
-    slow = p[rates < low - 1e-9].assign(_r=rates).sort_values("_r", kind="stable")
-    if len(slow):
-        names = project_labels(slow)
-        listed = "、".join(f"{n}（{pct(r)}）" for n, r in zip(names[:8], slow["_r"].tolist()[:8]))
-        more = f"等 {len(slow)} 个项目" if len(slow) > 8 else f"共 {len(slow)} 个项目"
-        out.append(f"执行率低于 {pct(low)} 的有：{listed}，{more}。")
-    over = p[rates > 100 + 1e-9]
-    if len(over):
-        out.append(f"执行数超过预算的项目 {len(over)} 个。")
-    s = analysis.scores
-    if s:
-        text = f"自评得分按预算金额加权平均 {num(s.get('mean_budget_weighted'))} 分"
-        text += f"，简单平均 {num(s.get('mean_simple'))} 分"
-        if s.get("share_90_plus") is not None:
-            text += f"，90 分以上的项目占 {pct(s.get('share_90_plus'))}"
-        out.append(text + "。")
-        grades = p[m.GRADE].value_counts()
-        parts = [f"{g} {int(grades.get(g, 0))} 个" for g in ("优", "良", "中", "差") if grades.get(g, 0)]
-        if parts:
-            out.append("评价等级：" + "，".join(parts) + "。")
-    flagged = analysis.flagged
-    if len(flagged):
-        out.append(f"触发偏差规则的项目 {len(flagged)} 个，清单及原因见“偏差项目”。")
-    else:
-        out.append("没有项目触发偏差规则。")
-    problems = problem_findings(analysis)
-    if problems:
-        errors = sum(1 for x in problems if x.severity == "error")
-        out.append(
-            f"审核发现 {len(problems)} 个问题（错误 {errors} 个，警告 {len(problems) - errors} 个），详见“审核发现”。"
-        )
-    else:
-        out.append("审核未发现错误或警告。")
-    c = analysis.choice
-    out.append(
-        f"得分按“{c.scheme.label}”（{c.scheme.describe()}）重新计算，"
-        f"{c.comparable} 个可比项目中有 {c.reproduced} 个与填报得分一致。"
-    )
-    return out
-
-
-# --- all three -------------------------------------------------------------------------------------
 def build_all(
     analysis: Analysis,
     *,
@@ -203,10 +28,6 @@ def build_all(
     today: date | None = None,
 ) -> dict[str, bytes]:
     """{"report.pptx": …, "report.xlsx": …, "report.html": …} (the HTML UTF-8 encoded)."""
-    from jixiao.export.html import build_html
-    from jixiao.export.pptx import build_pptx
-    from jixiao.export.xlsx import build_xlsx
-
     return {
         FILES["pptx"]: build_pptx(analysis, unit=unit, year=year, final_accounts=final_accounts, today=today),
         FILES["xlsx"]: build_xlsx(analysis),
@@ -239,11 +60,11 @@ def export_file(
 
     Raises IngestError / SchemeError for input that cannot be used (the CLI turns them into exit 2).
     """
-    from jixiao.analysis import analyze
-    from jixiao.final_accounts import load_figures
-    from jixiao.ingest.dataset import read_dataset
-    from jixiao.schemes import parse_scheme_arg
+    from jixiao.final_accounts.template import load_figures
+    from jixiao.read import read_dataset
     from jixiao.settings import Settings
+    from jixiao.summary.analysis import analyze
+    from jixiao.summary.schemes import parse_scheme_arg
 
     p = Path(path)
     if not p.is_file():

@@ -23,15 +23,15 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from jixiao import model as m
-from jixiao.export import bundle as b
-from jixiao.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
+from jixiao.export import common as b
 from jixiao.fmt import is_missing, num, pct, to_float, wan
+from jixiao.summary.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from jixiao.analysis import Analysis
-    from jixiao.final_accounts import FinalAccounts
+    from jixiao.final_accounts.figures import FinalAccounts
+    from jixiao.summary.analysis import Analysis
 
 
 from components import charts as ch
@@ -367,14 +367,15 @@ def _notes_section(analysis: Analysis) -> str:
 
 
 def _final_section(fa: FinalAccounts, year: int, charts: _Charts) -> str:
-    from jixiao import final_accounts as fam
-    from jixiao import narrative
+    from jixiao.final_accounts import figures as fam
+    from jixiao.final_accounts import narrative
+    from jixiao.final_accounts import read as fa_read
 
     texts = narrative.chart_texts(fa, year)
     unit = f"{fa.unit} " if fa.unit else ""
     out = [
         f"<section><h2>{H['final']}</h2>",
-        f'<p class="note">{esc(unit)}{esc(fam.year_label(year))}，单位：万元。</p>',
+        f'<p class="note">{esc(unit)}{esc(fa_read.year_label(year))}，单位：万元。</p>',
     ]
     for chart in fam.CHARTS:
         out.append(charts.figure(fch.figure(fa, chart, year), fam.CHART_TITLES[chart]))

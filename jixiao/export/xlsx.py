@@ -24,12 +24,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from jixiao import model as m
-from jixiao.export import bundle as b
-from jixiao.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
+from jixiao.export import common as b
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
+from jixiao.summary.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
 
 if TYPE_CHECKING:
-    from jixiao.analysis import Analysis
+    from jixiao.summary.analysis import Analysis
 
 AMOUNT_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"  # the cell holds a fraction (0.8623)
@@ -473,7 +473,7 @@ _FLAGGED_WIDTHS = {"项目名称": 36, "原因说明": 70, "偏差类型": 18, "
 
 def flagged_rows(analysis: Analysis, projects: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The 偏差预警 list, one dict per flagged project (of ``projects`` when given, e.g. a filtered view)."""
-    from jixiao.analysis import DEVIATES
+    from jixiao.summary.analysis import DEVIATES
 
     frame = analysis.flagged if projects is None else projects[projects[m.FLAGS].map(bool)]
     rows = []

@@ -15,7 +15,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import round_array, round_half_up
-from jixiao.schemes import AUTO, DEFAULT_PRESET, PRESETS, WeightScheme
+from jixiao.summary.schemes import AUTO, DEFAULT_PRESET, PRESETS, WeightScheme
 
 SCORE_TOLERANCE = 0.01
 

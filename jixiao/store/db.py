@@ -516,7 +516,7 @@ def summary_of(table: m.ProjectTable | None) -> dict[str, Any]:
     """The few numbers a listing shows without re-reading the file."""
     if table is None:
         return {}
-    from jixiao.metrics import totals
+    from jixiao.summary.compute import totals
 
     t = totals(table.projects)
     return {"projects": len(table.projects), **{k: t[k] for k in ("budget", "executed", "execution_rate")}}

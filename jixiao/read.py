@@ -1,4 +1,7 @@
-"""Which kind of file is this? Route bytes to the right reader and return one Dataset."""
+"""The one router: bytes → a Dataset of the right kind (project table, forms, 决算 figures).
+
+The only module that knows every kind of document; each kind's package knows only itself.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from jixiao import model as m
-from jixiao.ingest.summary import read_project_table
 from jixiao.ingest.workbook import load_sheets
+from jixiao.summary.read import read_project_table
 
 DEFAULT_DEVIATION = 20.0  # percent: 完成值 further than this from 指标值 is a deviation
 
@@ -27,11 +30,11 @@ def read_dataset(
     project tables: they are what a user corrected on the import page."""
     sheets = load_sheets(data, filename)
     if not overrides:
-        from jixiao.ingest.forms import looks_like_forms
+        from jixiao.forms.read import looks_like_forms
 
         if looks_like_forms(sheets):
-            from jixiao.form_rollup import forms_doc, forms_to_project_table
-            from jixiao.ingest.forms import parse_sheets
+            from jixiao.forms.read import parse_sheets
+            from jixiao.forms.rollup import forms_doc, forms_to_project_table
 
             forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
             return Dataset(
@@ -40,10 +43,11 @@ def read_dataset(
                 forms,
                 {"kind": m.KIND_SELFEVAL_FORMS, "forms": forms_doc(forms)},
             )
-        from jixiao import final_accounts as fam
+        from jixiao.final_accounts import read as fa_read
+        from jixiao.final_accounts import template as fa_template
 
-        if fam.looks_like_final_accounts(sheets):
-            figures, findings = fam.from_sheets(sheets)
-            return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fam.summary_doc(figures, findings))
+        if fa_read.looks_like_final_accounts(sheets):
+            figures, findings = fa_read.from_sheets(sheets)
+            return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
     table = read_project_table(sheets, filename, **overrides)
     return Dataset(m.KIND_PROJECT_TABLE, table)

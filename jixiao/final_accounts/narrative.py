@@ -2,13 +2,13 @@
 
 Amounts print as the reports print them: 万元 rounded half-up to 2 decimals with trailing zeros
 dropped ("7.6万元", "0万元", "占100%"), no thousands separators. Every change, share and completion
-the sentences state is one that ``jixiao.statements`` judges 一致 against the same figures.
+the sentences state is one that ``jixiao.final_accounts.statements`` judges 一致 against the same figures.
 """
 
 from __future__ import annotations
 
-from jixiao import final_accounts as fa_mod
-from jixiao.final_accounts import (
+from jixiao.final_accounts import figures as fa_mod
+from jixiao.final_accounts.figures import (
     FIG1,
     FIG2,
     FIG3,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
-from jixiao.metrics import SchemeChoice, agree_mask, agrees, score_means
+from jixiao.summary.compute import SchemeChoice, agree_mask, agrees, score_means
 
 SUM_TOLERANCE = 0.01  # 万元
 RATE_TOLERANCE = 0.01  # percentage points after rounding to 2 decimals
@@ -157,7 +157,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 )
             )
     if choice.requested == "own":
-        score_mismatches = []  # forms are checked against their own formula by jixiao.form_audit
+        score_mismatches = []  # forms are checked against their own formula by jixiao.forms.audit
     if score_mismatches and choice.reproduced == 0:
         out.append(
             m.Finding(

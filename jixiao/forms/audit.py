@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from jixiao.fmt import pct, round_half_up, wan
-from jixiao.forms import (
+from jixiao.forms.compute import (
     MONEY_TOLERANCE,
     NATURE_EQ,
     NATURE_GE,

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.audit import audit
-from jixiao.flags import DEVIATION_CODES, flag_projects
-from jixiao.metrics import (
+from jixiao.settings import Settings
+from jixiao.summary.audit import audit
+from jixiao.summary.compute import (
     SchemeChoice,
     bands,
     choose_scheme,
@@ -24,8 +24,8 @@ from jixiao.metrics import (
     totals,
     unit_rollup,
 )
-from jixiao.schemes import WeightScheme
-from jixiao.settings import Settings
+from jixiao.summary.flags import DEVIATION_CODES, flag_projects
+from jixiao.summary.schemes import WeightScheme, requested_scheme
 
 OWN_WEIGHTS = WeightScheme(
     "own", "各自评表自身权重", {}, "每张自评表按其自身的指标权重计分（预算执行得分 + 各指标得分）"
@@ -74,7 +74,7 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
         choice = SchemeChoice(OWN_WEIGHTS, "own", reproduced, comparable, {})
         parts = pd.DataFrame([p or {} for p in projects[m.OWN_POINTS]], index=projects.index).fillna(0.0)
     else:
-        choice = choose_scheme(projects, rates, settings.requested_scheme())
+        choice = choose_scheme(projects, rates, requested_scheme(settings))
         computed = computed_scores(projects, rates, choice.scheme)
         parts = component_scores(projects, rates, choice.scheme)
     projects[m.EXECUTION_RATE] = rates.astype(float)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao import model as m
+from jixiao.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,12 @@ def parse_scheme_arg(text: str) -> str | WeightScheme:
                 raise SchemeError(f"权重“{value}”不是数字。") from exc
         return custom_scheme(weights)
     raise SchemeError(f"未知的权重方案“{text}”。可用：auto、{'、'.join(PRESETS)}，或 custom:产出=50,…")
+
+
+def requested_scheme(settings: Settings) -> str | WeightScheme:
+    """The scheme the settings ask for: a preset key, AUTO, or the custom weights as a scheme."""
+    if settings.scheme == "custom":
+        return custom_scheme(settings.custom_weights)
+    if settings.scheme == AUTO or settings.scheme in PRESETS:
+        return settings.scheme
+    return AUTO

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao.fmt import round_half_up
-from jixiao.forms import FORM_COMPONENTS, SCORE_TOLERANCE, Form, FormsDataset, money_owners
+from jixiao.forms.compute import FORM_COMPONENTS, SCORE_TOLERANCE, Form, FormsDataset, money_owners
 from jixiao.model import (
     BUDGET,
     CODE,

@@ -1,7 +1,7 @@
 """项目支出绩效自评表 (one form per project): the parsed forms and the scores recomputed from them.
 
-``jixiao.ingest.forms`` fills these dataclasses from a workbook, ``jixiao.form_audit`` checks them and
-``jixiao.form_rollup`` turns them into a project table, a summary workbook and JSON. The reported
+``jixiao.forms.read`` fills these dataclasses from a workbook, ``jixiao.forms.audit`` checks them and
+``jixiao.forms.rollup`` turns them into a project table, a summary workbook and JSON. The reported
 numbers are never overwritten: every recomputed value sits beside the one the unit printed.
 
 Money is in 万元, rates in percent, scores in points.

@@ -1,0 +1,293 @@
+"""How a 自评表 names things: the label tables of the budget and indicator blocks, cell normalisation,
+value parsing (完成值 such as "89%", "≥3项"), and the scanning helpers the form reader uses."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao.forms.compute import (
+    COMPONENT_LEVEL1,
+    NATURE_EQ,
+    NATURE_GE,
+    NATURE_LE,
+    NATURE_QUAL,
+    component_of,
+    component_of_level2,
+    squash,
+)
+from jixiao.ingest import values
+from jixiao.ingest.workbook import Sheet
+
+# --- labels -----------------------------------------------------------------------------------
+# Each field lists the label texts (after normalisation: NFKC, no whitespace) that name it; the
+# first match in a header row wins, so more specific texts come first.
+BUDGET_FIELDS: dict[str, tuple[str, ...]] = {
+    "initial": ("年初预算",),
+    "adjusted": ("调整后预算", "全年预算数", "调整预算数", "预算调整数", "预算数"),
+    "executed": ("预算执行数", "全年执行数", "实际执行数", "执行数", "实际支出"),
+    "rate": ("预算执行率", "执行率"),
+    "weight": ("权重", "分值"),
+    "score": ("得分",),
+    "reason": ("原因", "偏差原因", "说明"),
+}
+INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称", "绩效指标名称"),
+    "nature": ("指标性质", "指标方向", "计算符号", "指标类型"),
+    "target": ("指标值", "年度指标值", "目标值", "预期值", "计划值", "年度目标值"),
+    "unit": ("度量单位", "计量单位", "单位"),
+    "actual": ("完成值", "实际完成值", "实际值", "全年实际值", "实际完成"),
+    "weight": ("权重", "分值"),
+    "score": ("得分",),
+    "reason": ("未完成原因", "偏差原因", "原因分析", "原因"),
+}
+TOTAL_LABELS = ("合计", "总计", "总分", "合计得分")
+TEXT_LABELS = {
+    "conclusion": ("评价结论", "总体评价结论", "自评结论"),
+    "problems": ("存在问题",),
+    "measures": ("改进措施", "整改措施"),
+}
+STOP_LABELS = (
+    "评价结论",
+    "总体评价结论",
+    "自评结论",
+    "存在问题",
+    "改进措施",
+    "整改措施",
+    "项目负责人",
+    "财务负责人",
+    "填报人",
+    "填表人",
+    "项目名称",
+)
+
+PROJECT_LABELS = ("项目名称",)
+CODE_LABELS = ("项目编码", "项目代码", "项目编号")
+DEPARTMENT_LABELS = ("主管部门", "主管单位")
+UNIT_LABELS = ("实施单位", "项目实施单位", "预算单位")
+
+# 51340022T000000278908-凉山州级科普专项经费: a code of letters and digits (with a run of digits), a dash or space, the name
+CODE_NAME_RE = re.compile(r"^\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})(?:\s*[-－—–_:：]\s*|\s+)(.+?)\s*$")
+WEIGHT_IN_LABEL_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+YUAN_RE = re.compile(r"[（(]\s*元\s*[)）]|单位[:：]\s*元(?!\w)|金额单位[:：]?\s*元")
+
+# 指标性质 words and signs, normalised (NFKC turns ＝＞＜ into = > <). Checked in order, so the
+# negated words (不高于) come before the words they contain (高于), and >= before > and =.
+NATURE_WORDS: tuple[tuple[str, str], ...] = (
+    ("不低于", NATURE_GE),
+    ("不少于", NATURE_GE),
+    ("不小于", NATURE_GE),
+    ("不高于", NATURE_LE),
+    ("不超过", NATURE_LE),
+    ("不大于", NATURE_LE),
+    ("不多于", NATURE_LE),
+    (">=", NATURE_GE),
+    ("<=", NATURE_LE),
+    ("≥", NATURE_GE),
+    ("≧", NATURE_GE),
+    ("≤", NATURE_LE),
+    ("≦", NATURE_LE),
+    (">", NATURE_GE),
+    ("<", NATURE_LE),
+    ("=", NATURE_EQ),
+    ("正向", NATURE_GE),
+    ("反向", NATURE_LE),
+    ("定性", NATURE_QUAL),
+    ("大于", NATURE_GE),
+    ("高于", NATURE_GE),
+    ("以上", NATURE_GE),
+    ("小于", NATURE_LE),
+    ("低于", NATURE_LE),
+    ("以内", NATURE_LE),
+    ("以下", NATURE_LE),
+    ("等于", NATURE_EQ),
+)
+OPERATOR_PREFIX_RE = re.compile(r"^(>=|<=|≥|≧|≤|≦|>|<|=)")
+# No form holds a number beyond 万亿; bigger cells are typos or garbage, and would overflow the formats.
+MAX_MAGNITUDE = 1e12
+MIN_MAGNITUDE = 1e-9
+VALUE_SUFFIX_RE = re.compile(r"(以上|以下|以内|左右)$")
+
+
+# --- cell helpers ---------------------------------------------------------------------------
+def norm(v: Any) -> str:
+    """Label form of a cell: NFKC (full-width to half-width), no whitespace at all (incl. U+3000)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, str):
+        return _norm_text(v)
+    return squash(_raw(v))
+
+
+@functools.lru_cache(maxsize=8192)
+def _norm_text(text: str) -> str:
+    return squash(text.replace("\u3000", " ").strip())
+
+
+def _label_keys(row: list[Any]) -> list[str]:
+    """norm() of the text cells of a row, "" for numbers and blanks: labels are never numbers."""
+    return [_norm_text(v) if isinstance(v, str) and v else "" for v in row]
+
+
+def _raw(v: Any) -> str:
+    """A cell as the user typed it: numbers without a trailing .0, text stripped of padding."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, int):
+        return str(v)
+    return str(v).replace("\u3000", " ").strip()
+
+
+def is_label(v: Any, labels: tuple[str, ...], slack: int = 6) -> bool:
+    """A short cell that starts with one of ``labels`` (so 实施单位（盖章） is 实施单位, 存在问 题 is 存在问题)."""
+    return isinstance(v, str) and _is_label_key(norm(v), labels, slack)
+
+
+def _is_label_key(k: str, labels: tuple[str, ...], slack: int) -> bool:
+    return bool(k) and any(k.startswith(lab) and len(k) <= len(lab) + slack for lab in labels)
+
+
+def parse_number(v: Any) -> tuple[float | None, bool, bool]:
+    """(value, ok, had_percent_sign). Blank and '/' are (None, True, False); text is (None, False, False)."""
+    x, status, has_pct, _ = values.parse_rate(v)
+    if status in (values.BLANK, values.NA):
+        return None, True, False
+    if status != values.OK:
+        x, status = values.parse_number(v)  # '12万元', '(3.50)'
+    if status != values.OK or x is None or not math.isfinite(x) or abs(x) > MAX_MAGNITUDE:
+        return None, False, False
+    # Float dust (1e-300) would turn ratios into numbers no report can print; it is zero.
+    return (0.0 if abs(x) < MIN_MAGNITUDE else x), True, has_pct
+
+
+def parse_nature(raw: Any, target_raw: Any = "") -> str | None:
+    """指标性质 from its cell, or from the 指标值 itself when it says so (≥95%, 95%以上)."""
+    for text in (norm(raw), norm(target_raw) if isinstance(target_raw, str) else ""):
+        for word, nature in NATURE_WORDS:
+            if word in text:
+                return nature
+    return None
+
+
+def parse_value(v: Any, unit: str = "") -> tuple[float | None, bool, bool]:
+    """指标值/完成值: like parse_number, also reading '≥95%', '95%以上', '220名' and '16.2万人次' (the row's unit)."""
+    if not isinstance(v, str):
+        return parse_number(v)
+    text = VALUE_SUFFIX_RE.sub("", OPERATOR_PREFIX_RE.sub("", norm(v)))
+    value, ok, pct = parse_number(text)
+    if ok:
+        return value, ok, pct
+    u = norm(unit)
+    if u and text.endswith(u):
+        value, ok, pct = parse_number(text[: -len(u)])
+        if ok:
+            return value, ok, pct or u == "%"
+    return None, False, False
+
+
+def _levels(own1: str, own2: str, level1: str, level2: str) -> tuple[str, str]:
+    """一级/二级 of a row from its own cells, carrying the rows above down where a cell is blank."""
+    if own1:
+        if own1 != level1:
+            level2 = ""  # a new 一级 does not inherit the previous 一级's 二级
+        level1 = own1
+    else:
+        inferred = component_of_level2(own2) if own2 else None
+        if inferred and inferred != component_of(level1):
+            # A blank 一级 cell next to 可持续影响指标 belongs to 效益指标, not to the 产出指标 above it.
+            level1, level2 = COMPONENT_LEVEL1[inferred], ""
+    return level1, own2 or level2
+
+
+def _short(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+# --- sheet scanning ---------------------------------------------------------------------------
+@dataclass
+class _Grid:
+    sheet: Sheet
+    filled: list[list[Any]]  # merged ranges filled with their top-left value
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        return self.sheet.rows
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
+
+
+def _fill_merged(sheet: Sheet) -> list[list[Any]]:
+    filled = [list(r) for r in sheet.rows]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= len(filled) or c0 >= sheet.width:
+            continue
+        value = filled[r0][c0]
+        for r in range(r0, min(r1, len(filled) - 1) + 1):
+            for c in range(c0, min(c1, sheet.width - 1) + 1):
+                if filled[r][c] == "":
+                    filled[r][c] = value
+    return filled
+
+
+def _row_has(row: list[Any], labels: tuple[str, ...], slack: int = 6) -> int | None:
+    for c, v in enumerate(row):
+        if isinstance(v, str) and v and _is_label_key(_norm_text(v), labels, slack):
+            return c
+    return None
+
+
+def _mentions(row: list[Any], chars: str) -> bool:
+    """Cheap pre-check before normalising a row: does any text cell contain one of these characters?"""
+    return any(isinstance(v, str) and any(ch in v for ch in chars) for v in row)
+
+
+def _has(keys: list[str], names: tuple[str, ...]) -> bool:
+    return any(k.startswith(n) for k in keys if k for n in names)
+
+
+def _is_indicator_header(row: list[Any]) -> bool:
+    if not _mentions(row, "级"):
+        return False
+    keys = _label_keys(row)
+    return (
+        _has(keys, ("一级指标",))
+        and _has(keys, INDICATOR_FIELDS["score"])
+        and _has(keys, ("完成值", "实际完成", "实际值", "指标值"))
+    )
+
+
+def _is_budget_header(row: list[Any]) -> bool:
+    if not _mentions(row, "执支"):  # 执行数, 实际支出
+        return False
+    keys = _label_keys(row)
+    executed = any(k.startswith(n) for k in keys for n in BUDGET_FIELDS["executed"])
+    budget = any(k.startswith(n) for k in keys for n in (*BUDGET_FIELDS["adjusted"], "年初预算"))
+    return executed and budget and not any(k.startswith("一级指标") for k in keys)
+
+
+def _map_columns(rows: list[list[Any]], fields: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field -> column, from one header row or two (a merged group label over its sub-labels)."""
+    cols: dict[str, int] = {}
+    for row in rows:
+        for c, v in enumerate(row):
+            k = norm(v)
+            if not k or len(k) > 14:
+                continue
+            for name, labels in fields.items():
+                if name in cols or c in cols.values():
+                    continue
+                if any(k.startswith(lab) for lab in labels):
+                    cols[name] = c
+                    break
+    return cols
