@@ -15,6 +15,7 @@ cannot move a total or a mean unnoticed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -107,6 +108,7 @@ class _Column:
         obj[:] = cells
         types = np.fromiter(map(type, cells), dtype=object, count=n)
         self.number = (types == float) | (types == int)  # noqa: E721 -- exact types: a bool is not a number
+        self.text = types == str  # noqa: E721
         self.blank = obj == ""
         self.other = np.flatnonzero(~self.number & ~self.blank)
         self.obj = obj
@@ -123,8 +125,7 @@ class _Column:
         if not len(self.other):
             return np.empty(0, dtype=np.intp), []
         sub = self.obj[self.other]
-        texts = np.fromiter((type(x) is str for x in sub), dtype=bool, count=len(sub))
-        if texts.all():
+        if self.text[self.other].all():
             codes, uniques = pd.factorize(sub)
             return codes, list(uniques)
         uniques: list[Any] = []
@@ -307,8 +308,20 @@ def yes_no_column(cells: list[Any], issues: list[Issue]) -> list[bool | None]:
 
 
 def text_column(cells: list[Any]) -> list[str | None]:
-    """序号 / 项目编码 as printed ('12', not '12.0'); None where blank."""
-    return [v.text_of(x) if x != "" else None for x in cells]
+    """序号 / 项目编码 as printed ('12', not '12.0'); None where blank. Each distinct cell is
+    written once (a 序号 column is 50,000 whole numbers)."""
+    col = _Column(cells)
+    out = np.full(col.n, None, dtype=object)
+    numbers = col.numbers()
+    whole = col.number & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+    if whole.any():
+        out[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+    for i in np.flatnonzero(col.number & ~whole).tolist():
+        out[i] = v.text_of(cells[i])
+    codes, uniques = col.distinct()
+    if uniques:
+        out[col.other] = np.array([v.text_of(u) for u in uniques], dtype=object)[codes]
+    return out.tolist()
 
 
 def _float_column(a: np.ndarray) -> Any:
@@ -327,7 +340,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: float) -> Parsed
 
     def column(fieldname: str) -> list[Any] | None:
         c = cols.get(fieldname)
-        return None if c is None else [row[c] for row in cells]
+        return None if c is None else list(map(itemgetter(c), cells))
 
     for fieldname in (m.SEQ, m.CODE):
         raw = column(fieldname)
