@@ -97,8 +97,14 @@ def _bad_mask(fieldname: str, x: np.ndarray) -> np.ndarray:
     return bad
 
 
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
+
+
 class _Column:
-    """One column's cells split by type: number cells as an array, the rest to parse by distinct text."""
+    """One column's cells split by type: number cells as an array, the rest to parse by distinct text.
+
+    Most columns are all numbers or all text; ``infer_dtype`` (one pass in C) finds those, and only
+    a mixed column pays for telling its cells apart one by one."""
 
     def __init__(self, cells: list[Any]):
         n = len(cells)
@@ -106,14 +112,28 @@ class _Column:
         self.cells = cells
         obj = np.empty(n, dtype=object)
         obj[:] = cells
-        types = np.fromiter(map(type, cells), dtype=object, count=n)
-        self.number = (types == float) | (types == int)  # noqa: E721 -- exact types: a bool is not a number
-        self.text = types == str  # noqa: E721
-        self.blank = obj == ""
-        self.other = np.flatnonzero(~self.number & ~self.blank)
         self.obj = obj
+        self._codes: np.ndarray | None = None
+        self._uniques: list[Any] = []
+        kind = pd.api.types.infer_dtype(obj, skipna=False)
+        if kind in _NUMBER_KINDS:
+            self.number = np.ones(n, dtype=bool)
+            self.other = np.empty(0, dtype=np.intp)
+        elif kind == "string":
+            self.number = np.zeros(n, dtype=bool)
+            codes, uniques = pd.factorize(obj)
+            filled = np.array([u != "" for u in uniques], dtype=bool)
+            self.other = np.flatnonzero(filled[codes])
+            self._codes, self._uniques = codes[self.other], list(uniques)
+        else:
+            types = np.fromiter(map(type, cells), dtype=object, count=n)
+            self.number = (types == float) | (types == int)  # noqa: E721 -- exact types: a bool is not a number
+            self.other = np.flatnonzero(~self.number & ~(obj == ""))
+            self.text = types == str  # noqa: E721
 
     def numbers(self) -> np.ndarray:
+        if self.number.all():
+            return self.obj.astype(float)
         out = np.full(self.n, np.nan)
         if self.number.any():
             out[self.number] = self.obj[self.number].astype(float)
@@ -122,6 +142,8 @@ class _Column:
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """(code per cell of ``other``, the distinct cells). Only text is pooled: 1, 1.0 and True are
         equal to a hash table but not to a reader."""
+        if self._codes is not None:
+            return self._codes, self._uniques
         if not len(self.other):
             return np.empty(0, dtype=np.intp), []
         sub = self.obj[self.other]
@@ -157,6 +179,14 @@ def nonfinite_text(x: Any) -> bool:
     return bool(v._NUMBER.match(t)) and float(t) - float(t) != 0.0
 
 
+def _nonfinite(uniques: list[Any], bad: np.ndarray) -> np.ndarray:
+    """Which distinct cells are non-finite numbers; only cells that did not parse are looked at."""
+    out = np.zeros(len(uniques), dtype=bool)
+    for k in np.flatnonzero(bad).tolist():
+        out[k] = nonfinite_text(uniques[k])
+    return out
+
+
 def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
     """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible."""
     col = _Column(cells)
@@ -166,8 +196,9 @@ def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[
         parsed = [v.parse_number(u) for u in uniques]
         values = np.array([np.nan if x is None else x for x, _ in parsed], dtype=float)
         out[col.other] = values[codes] * factor
-        bad = np.array([s == v.BAD for _, s in parsed], dtype=bool)[codes]
-        nonfinite = np.array([nonfinite_text(u) for u in uniques], dtype=bool)[codes]
+        bad_u = np.array([s == v.BAD for _, s in parsed], dtype=bool)
+        bad = bad_u[codes]
+        nonfinite = _nonfinite(uniques, bad_u)[codes]
         for k in np.flatnonzero(bad & ~nonfinite).tolist():
             raw = col.cells[col.other[k]]
             issues.append(Issue(int(col.other[k]), fieldname, UNPARSEABLE, v.text_of(raw), "不是数字"))
@@ -225,7 +256,7 @@ def rate_column(cells: list[Any], fieldname: str, issues: list[Issue]) -> RateCo
         bare[idx[ok & ~has_pct]] = value[ok & ~has_pct]
         text[idx[ok]] = True
         text_dec[idx[ok]] = dec[ok]
-        nonfinite = np.array([nonfinite_text(u) for u in uniques], dtype=bool)[codes]
+        nonfinite = _nonfinite(uniques, np.array([p[1] == v.BAD for p in parsed], dtype=bool))[codes]
         for k in np.flatnonzero((status == v.BAD) & ~nonfinite).tolist():
             raw = col.cells[idx[k]]
             issues.append(Issue(int(idx[k]), fieldname, UNPARSEABLE, v.text_of(raw), "不是百分比或数字"))

@@ -151,10 +151,13 @@ class _Reader:
         for r0, c0, r1, c1 in self.sheet.merged:
             if r1 > r0:
                 value = self.sheet.rows[r0][c0] if r0 < len(self.sheet.rows) else ""
+                cells = dict.fromkeys(range(c0, c1 + 1), value)
                 for r in range(r0 + 1, min(r1 + 1, len(self.sheet.rows))):
-                    at = fill.setdefault(r, {})
-                    for c in range(c0, c1 + 1):
-                        at[c] = value
+                    at = fill.get(r)
+                    if at is None:
+                        fill[r] = cells  # shared: rows only read it
+                    else:
+                        fill[r] = {**at, **cells}
         return fill
 
     def read(self) -> m.ProjectTable:
