@@ -106,12 +106,15 @@ class _Column:
     Most columns are all numbers or all text; ``infer_dtype`` (one pass in C) finds those, and only
     a mixed column pays for telling its cells apart one by one."""
 
-    def __init__(self, cells: list[Any]):
+    def __init__(self, cells: np.ndarray | list[Any]):
         n = len(cells)
         self.n = n
-        self.cells = cells
-        obj = np.empty(n, dtype=object)
-        obj[:] = cells
+        if isinstance(cells, np.ndarray):
+            obj = np.ascontiguousarray(cells)
+        else:
+            obj = np.empty(n, dtype=object)
+            obj[:] = cells
+        self.cells = obj
         self.obj = obj
         self._codes: np.ndarray | None = None
         self._uniques: list[Any] = []
@@ -187,7 +190,7 @@ def _nonfinite(uniques: list[Any], bad: np.ndarray) -> np.ndarray:
     return out
 
 
-def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
+def amount_column(cells, fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
     """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible."""
     col = _Column(cells)
     out = col.numbers() * factor
@@ -209,7 +212,7 @@ def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[
     return out
 
 
-def _exclude(out: np.ndarray, fieldname: str, cells: list[Any], issues: list[Issue]) -> None:
+def _exclude(out: np.ndarray, fieldname: str, cells, issues: list[Issue]) -> None:
     bad = _bad_mask(fieldname, out)
     if bad.any():
         for i in np.flatnonzero(bad).tolist():
@@ -233,7 +236,7 @@ class RateColumn:
     decimals: np.ndarray | None = None  # printed decimals of the reported rate, NaN where none
 
 
-def rate_column(cells: list[Any], fieldname: str, issues: list[Issue]) -> RateColumn:
+def rate_column(cells, fieldname: str, issues: list[Issue]) -> RateColumn:
     """One rate column to percent. Whether a bare number is a fraction or a percent is decided for
     the whole column; a forgotten % sign is a finding."""
     col = _Column(cells)
@@ -317,7 +320,7 @@ def column_decimals(percents: np.ndarray) -> int:
     return 2
 
 
-def yes_no_column(cells: list[Any], issues: list[Issue]) -> list[bool | None]:
+def yes_no_column(cells, issues: list[Issue]) -> list[bool | None]:
     col = _Column(cells)
     out: list[bool | None] = [None] * col.n
     numbers = np.flatnonzero(col.number).tolist()
@@ -338,7 +341,7 @@ def yes_no_column(cells: list[Any], issues: list[Issue]) -> list[bool | None]:
     return out
 
 
-def text_column(cells: list[Any]) -> list[str | None]:
+def text_column(cells) -> list[str | None]:
     """序号 / 项目编码 as printed ('12', not '12.0'); None where blank. Each distinct cell is
     written once (a 序号 column is 50,000 whole numbers)."""
     col = _Column(cells)
@@ -346,7 +349,7 @@ def text_column(cells: list[Any]) -> list[str | None]:
     numbers = col.numbers()
     whole = col.number & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
     if whole.any():
-        out[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+        out[whole] = list(map(str, numbers[whole].astype(np.int64).tolist()))
     for i in np.flatnonzero(col.number & ~whole).tolist():
         out[i] = v.text_of(cells[i])
     codes, uniques = col.distinct()
@@ -369,9 +372,15 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: float) -> Parsed
     issues: list[Issue] = []
     out: dict[str, Any] = {}
 
-    def column(fieldname: str) -> list[Any] | None:
+    grid = np.array(cells, dtype=object) if n else np.empty((0, 0), dtype=object)
+    if grid.ndim != 2:  # rows of unequal width: take each column on its own
+        grid = None
+
+    def column(fieldname: str) -> np.ndarray | list[Any] | None:
         c = cols.get(fieldname)
-        return None if c is None else list(map(itemgetter(c), cells))
+        if c is None:
+            return None
+        return grid[:, c] if grid is not None else list(map(itemgetter(c), cells))
 
     for fieldname in (m.SEQ, m.CODE):
         raw = column(fieldname)
