@@ -17,16 +17,19 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import (
+    PROJECT_COUNT,
     HeaderGuess,
+    ReadOptions,
     amount_unit_of_label,
     assign_columns,
     combine_two_rows,
     find_amount_unit_line,
-    guess_best,
+    guess_for_labels,
     guess_header,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
+from jixiao.summary import blocks, layout
 
 _TOTAL_CHARS = "小合总共汇"  # cheap pre-check before the _TOTAL regex
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
@@ -55,10 +58,14 @@ def read_project_table(
     header_rows: list[int] | None = None,
     columns: dict[str, int] | None = None,
     amount_unit: str | None = None,
+    report_year: int | None = None,
+    include_hidden: bool = False,
 ) -> m.ProjectTable:
-    """Find the table and read it. Overrides (1-based header rows, field -> column) come from the
-    import page when a user corrects what was detected."""
-    guess = _choose(sheets, sheet, header_rows)
+    """Find the table and read it. Overrides (1-based header rows, field -> column, the report year,
+    whether hidden rows and columns count) come from the import page when a user corrects what was
+    detected."""
+    opts = ReadOptions(report_year=report_year, include_hidden=include_hidden, filename=filename)
+    guess, alternatives = _choose(sheets, sheet, header_rows, opts)
     if guess is None:
         if not any(s.rows for s in sheets):
             raise m.IngestError("工作表是空的，没有任何数据。")
@@ -69,15 +76,43 @@ def read_project_table(
         if bad:
             raise m.IngestError("列对应关系有误：所选的列不在表格范围内。")
         guess.columns = dict(columns)
+        guess.choices = [ch for ch in guess.choices if ch.field not in columns]
         if m.PROJECT not in guess.columns:
             raise m.IngestError("请为“项目名称”指定一列。")
-    return _Reader(sheets, guess, filename, amount_unit).read()
+        if guess.span and not (guess.span[0] <= guess.columns[m.PROJECT] <= guess.span[1]):
+            guess.span = None
+    guess.columns.pop(PROJECT_COUNT, None)
+    if m.PROJECT not in guess.columns:
+        raise m.IngestError("请为“项目名称”指定一列。")
+    layout.with_initial_fallback(guess)
+    prepared = layout.prepare(sheets[guess.sheet_index], guess, opts)
+    reader = _Reader(sheets, prepared.guess, filename, amount_unit)
+    reader.sheet = prepared.sheet
+    reader.prepared = prepared
+    reader.alternatives = alternatives
+    reader.opts = opts
+    table = reader.read()
+    _to_absolute(table.source, guess, prepared, opts)
+    return table
 
 
-def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None) -> HeaderGuess | None:
+def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, opts: ReadOptions) -> None:
+    """Columns as the user sees them in the sheet (a block beside another starts further right)."""
+    src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
+    src.headers = list(guess.labels)
+    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices}
+    src.report_year = guess.report_year
+    src.include_hidden = opts.include_hidden
+    src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
+
+
+def _choose(
+    sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None, opts: ReadOptions
+) -> tuple[HeaderGuess | None, list[HeaderGuess]]:
     if sheet is None:
         if header_rows is None:
-            return guess_best(sheets)
+            ranked = blocks.rank_tables(sheets, opts)
+            return (ranked[0] if ranked else None), ranked[1:]
         index = 0
     else:
         names = [s.name for s in sheets]
@@ -86,7 +121,7 @@ def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | Non
         index = names.index(sheet)
     target = sheets[index]
     if header_rows is None:
-        return guess_header(target, index)
+        return guess_header(target, index, opts=opts), []
     rows0 = [r - 1 for r in header_rows]
     if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
         raise m.IngestError("表头行号超出了工作表的范围。")
@@ -94,8 +129,7 @@ def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | Non
         labels = combine_two_rows(target, rows0[0])
     else:
         labels = [normalize_label(x) if isinstance(x, str) else "" for x in target.rows[rows0[0]]]
-    cols, prios = assign_columns(labels)
-    return HeaderGuess(index, rows0[:2], labels, cols, prios)
+    return guess_for_labels(target, index, rows0[:2], labels, opts), []
 
 
 class _Reader:
@@ -159,6 +193,7 @@ class _Reader:
 
     def read(self) -> m.ProjectTable:
         factor, unit_text = self.amount_factor()
+        self.findings.extend(layout.reading_findings(self))
         rows = self.sheet.rows
         first = self.guess.header_rows[-1] + 1
         fill = self.merged_fill()
@@ -271,11 +306,13 @@ class _Reader:
             self.cover(p, recs, p.pop("_covers", []))
         if unit_col is None:
             _units_from_subtotals(recs, totals)
+        recs, cells = layout.split_parents(self, recs, cells, totals, factor)
         if not recs:
             raise m.IngestError(
                 f"在工作表「{self.sheet.name}」找到了表头（第{self.guess.header_rows[0] + 1}行），但表头下面没有项目数据。"
             )
         columns = self.parse_columns(recs, cells, factor, totals)
+        self.findings.extend(layout.check_blocks(self, recs, columns, factor))
         self.check_unit_plausible(columns[m.BUDGET], unit_text)
         projects = pd.DataFrame({c: columns[c] for c in m.PROJECT_COLUMNS})
         totals_df = (
@@ -383,6 +420,7 @@ class _Reader:
                 [None] * n if c is None else [v.text_of(row[c]) if row[c] != "" else None for row in cells]
             )
         cols[m.BUDGET] = self.amount_column(recs, cells, m.BUDGET, factor)
+        cols[m.INITIAL_BUDGET] = self.amount_column(recs, cells, m.INITIAL_BUDGET, factor)
         cols[m.EXECUTED] = self.amount_column(recs, cells, m.EXECUTED, factor)
         cols[m.REPORTED_SCORE] = self.amount_column(recs, cells, m.REPORTED_SCORE, 1.0)
         na: list[list[str]] = [[] for _ in range(n)]
@@ -391,7 +429,8 @@ class _Reader:
             cols[f] = (
                 [None] * n
                 if c is None
-                else self.rate_column(recs, f, [row[c] for row in cells], na, totals, cols)
+                else layout.points_column(self, recs, f, [row[c] for row in cells], totals)
+                or self.rate_column(recs, f, [row[c] for row in cells], na, totals, cols)
             )
         cols.setdefault(m.REPORTED_RATE_DECIMALS, [None] * n)
         cols[m.NA_COMPONENTS] = [tuple(x) for x in na]
