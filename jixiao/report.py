@@ -38,6 +38,21 @@ def _s(x: Any) -> str | None:
     return str(x)
 
 
+def _choices_doc(src: m.Source) -> dict[str, Any]:
+    """The columns passed over when several fitted a field, the report year, hidden rows left out."""
+    out: dict[str, Any] = {}
+    if src.candidates:
+        out["passed_over"] = {
+            f: [src.headers[c] if c < len(src.headers) else "" for c in cols]
+            for f, cols in src.candidates.items()
+        }
+        out["report_year"] = src.report_year
+    if src.hidden_left_out or src.include_hidden:
+        out["hidden_left_out"] = src.hidden_left_out
+        out["include_hidden"] = src.include_hidden
+    return out
+
+
 def analysis_doc(a: Analysis) -> dict[str, Any]:
     src = a.table.source
     p = a.projects
@@ -69,6 +84,10 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
         row.update(zip(keys, rest[:6]))
         row["grade"], row["self_flag"], row["flags"] = rest[6], rest[7], rest[8]
         rows.append(row)
+    if m.INITIAL_BUDGET in p and p[m.INITIAL_BUDGET].notna().any():
+        # 年初预算数 beside the budget the rate uses, only for tables that print it
+        for row, x in zip(rows, _rounded_list(p[m.INITIAL_BUDGET])):
+            row["initial_budget"] = x
     units = [
         {
             "unit": u["unit"],
@@ -104,6 +123,7 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
             "header_rows": list(src.header_rows),
             "amount_unit": src.amount_unit,
             "columns": {f: src.mapping.get(f) for f in src.columns},
+            **_choices_doc(src),
         },
         "scheme": {
             "name": a.choice.scheme.key,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from jixiao import model as m
-from jixiao.fmt import num
 from jixiao.ingest.workbook import Sheet
 
 _ERROR_TEXT = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"})
@@ -114,8 +113,8 @@ def points_finding(sheet: str, label: str, fieldname: str, weight: float, assume
             "warning",
             "POINTS_AS_RATE",
             f"工作表「{sheet}」，列「{label}」",
-            f"列「{label}」填的是分值而不是得分率，表头没有注明满分，按常见口径的满分 {num(weight)} 分换算："
-            f"{name} = 得分 ÷ {num(weight)}。如满分不同，请在数据导入页改选或更正表头。",
+            f"列「{label}」填的是分值而不是得分率，表头没有注明满分，按常见口径的满分 {weight:g} 分换算："
+            f"{name} = 得分 ÷ {weight:g}。如满分不同，请在数据导入页改选或更正表头。",
             None,
             fieldname,
         )
@@ -123,7 +122,7 @@ def points_finding(sheet: str, label: str, fieldname: str, weight: float, assume
         "info",
         "POINTS_AS_RATE",
         f"工作表「{sheet}」，列「{label}」",
-        f"列「{label}」填的是分值（满分 {num(weight)} 分），已换算为得分率：{name} = 得分 ÷ {num(weight)}。",
+        f"列「{label}」填的是分值（满分 {weight:g} 分），已换算为得分率：{name} = 得分 ÷ {weight:g}。",
         None,
         fieldname,
     )

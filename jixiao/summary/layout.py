@@ -46,8 +46,9 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
         where = f"工作表「{sheet}」，列「{_label(guess, ch.chosen)}」"
         if ch.reason == "period":
             year = f"{guess.report_year}年" if guess.report_year else "本年"
-            why = f"报告年度为{year}（{guess.year_source or '表头'}），取本年度的列"
-            severity = "info"
+            why = f"报告年度为{year}（来自{guess.year_source or '表头'}），取本年度的列"
+            # a year read from the header alone is a guess: said louder
+            severity = "info" if guess.year_source in ("导入页设置", "表格标题", "文件名") else "warning"
         elif ch.reason == "priority":
             why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
             severity = "info"
@@ -128,6 +129,10 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
     if drop or guess.span:
         blank = [""] * (c1 - c0 + 1)
         new_rows = [blank if r in drop else row[c0 : c1 + 1] for r, row in enumerate(rows)]
+        for r in range(guess.header_rows[0]):
+            # the title and "单位：万元" lines above the table stay readable, whatever column they are in
+            text = " ".join(str(x).strip() for x in rows[r] if isinstance(x, str) and x.strip())
+            new_rows[r] = [text, *blank[1:]] if guess.span else new_rows[r]
     merged = sheet.merged
     if guess.span:
         merged = [

@@ -100,10 +100,19 @@ def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, o
     """Columns as the user sees them in the sheet (a block beside another starts further right)."""
     src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
     src.headers = list(guess.labels)
-    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices}
+    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices if ch.field in m.FIELD_LABELS}
     src.report_year = guess.report_year
     src.include_hidden = opts.include_hidden
     src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
+    above = [
+        b.first_row
+        for b in prepared.unit_blocks
+        if b.sheet == src.sheet and b.first_row <= guess.header_rows[0]
+    ]
+    if above:
+        # the title is what stands above the first block, not the unit totals under it
+        rows = prepared.sheet.rows[: min(above) - 1]
+        src.title = " ".join(str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip())
 
 
 def _choose(
@@ -168,12 +177,13 @@ class _Reader:
             unit = unit or find_amount_unit_line(self.sheet.rows, top)
             if unit is None:
                 unit = "万元"
-                self.add(
-                    "info",
-                    "AMOUNT_UNIT_ASSUMED",
-                    f"工作表「{self.sheet.name}」",
-                    "表中没有注明金额单位，已按“万元”处理。",
-                )
+                if m.BUDGET in self.cols or m.EXECUTED in self.cols:  # scores alone have no unit to assume
+                    self.add(
+                        "info",
+                        "AMOUNT_UNIT_ASSUMED",
+                        f"工作表「{self.sheet.name}」",
+                        "表中没有注明金额单位，已按“万元”处理。",
+                    )
         return (0.0001 if unit == "元" else 1.0), unit
 
     # --- rows ---------------------------------------------------------------------------------
