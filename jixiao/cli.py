@@ -20,11 +20,19 @@ EXIT_BAD_INPUT = 2
 
 
 def _print_json(doc: Any) -> None:
-    from jixiao.report import dumps
+    from jixiao.report import dump_bytes
 
-    sys.stdout.write(
-        (dumps(doc) if isinstance(doc, dict) else json.dumps(doc, ensure_ascii=False, indent=1)) + "\n"
-    )
+    if not isinstance(doc, dict):
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        return
+    data = dump_bytes(doc) + b"\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO)
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _read_bytes(path: str) -> bytes:

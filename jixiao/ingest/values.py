@@ -1,4 +1,5 @@
-"""Cell values as finance staff type them: '1,234.50', '86.23%', 0.8623, '80.34', '/', '', '是'.
+"""Cell values as finance staff type them: '1,234.50', '86.23%', 0.8623, '80.34', '/', '', '是',
+'96.32分', '９６.３２', '98.75 %'.
 
 Each parser returns the value and a status, never raises: a cell that cannot be read becomes a
 finding that quotes it, not a traceback.
@@ -6,7 +7,6 @@ finding that quotes it, not a traceback.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -20,7 +20,8 @@ _NA_TEXT = frozenset(
 )
 _STRIP = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "¥": "", "￥": ""})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
-_UNIT_SUFFIX = re.compile(r"(万元|元|万)$")
+_UNIT_SUFFIX = re.compile(r"(万元|元|万|分)$")
+_SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with its unit
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -31,15 +32,18 @@ def _clean(text: str) -> str:
 def parse_number(v: Any) -> tuple[float | None, str]:
     """An amount or a score. Returns (value, status)."""
     if type(v) is float:  # the common case on a 50,000-row sheet: keep it fast
-        return (v, OK) if not math.isnan(v) else (None, BLANK)
-    if type(v) is int:
-        return float(v), OK
+        if v - v == 0.0:
+            return v, OK
+        return (None, BLANK) if v != v else (None, BAD)  # inf is no amount anyone typed
     if v is None or v == "":
         return None, BLANK
     if isinstance(v, bool):
         return None, BAD
     if isinstance(v, (int, float)):
-        return float(v), OK
+        x = _to_float(v)
+        if x is None:
+            return None, BAD
+        return (x, OK) if x == x else (None, BLANK)
     text = str(v).strip()
     if not text:
         return None, BLANK
@@ -51,8 +55,20 @@ def parse_number(v: Any) -> tuple[float | None, str]:
         t = t[1:-1]
     if _NUMBER.match(t):
         x = float(t)
+        if x - x != 0.0:  # '1e400' overflows to inf
+            return None, BAD
         return (-x if negative else x), OK
     return None, BAD
+
+
+def _to_float(v: int | float) -> float | None:
+    """A number cell as float; None for what no one typed (inf, an int beyond a double). NaN stays
+    NaN: it is how an empty numeric cell comes out of some writers."""
+    try:
+        x = float(v)
+    except OverflowError:
+        return None
+    return x if x - x == 0.0 or x != x else None
 
 
 def parse_rate(v: Any) -> tuple[float | None, str, bool, int | None]:
@@ -63,25 +79,28 @@ def parse_rate(v: Any) -> tuple[float | None, str, bool, int | None]:
     (``normalize_rate_column``), because one cell alone cannot tell.
     """
     if type(v) is float:
-        return (v, OK, False, None) if not math.isnan(v) else (None, BLANK, False, None)
-    if type(v) is int:
-        return float(v), OK, False, None
+        if v - v == 0.0:
+            return v, OK, False, None
+        return (None, BLANK, False, None) if v != v else (None, BAD, False, None)
     if v is None or v == "":
         return None, BLANK, False, None
     if isinstance(v, bool):
         return None, BAD, False, None
     if isinstance(v, (int, float)):
-        return float(v), OK, False, None
+        x = _to_float(v)
+        if x is None:
+            return None, BAD, False, None
+        return (x, OK, False, None) if x == x else (None, BLANK, False, None)
     text = str(v).strip()
     if not text:
         return None, BLANK, False, None
     if text in _NA_TEXT:
         return None, NA, False, None
-    t = _clean(text)
+    t = _SCORE_SUFFIX.sub("", _clean(text))
     has_pct = t.endswith("%")
     if has_pct:
         t = t.rstrip("%")
-    if _NUMBER.match(t):
+    if _NUMBER.match(t) and float(t) - float(t) == 0.0:
         decimals = len(t.split(".", 1)[1]) if "." in t else 0
         return float(t), OK, has_pct, decimals
     return None, BAD, False, None

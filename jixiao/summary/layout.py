@@ -318,14 +318,29 @@ def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: floa
     return check_unit_blocks(blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name)
 
 
-def points_column(reader: Any, recs: list, fieldname: str, col: list[Any], totals: list) -> list | None:
-    """A component column holding points: 得分率 = points ÷ full marks, said as a finding."""
-    if fieldname == m.REPORTED_RATE:
-        return None
-    label = reader.headers.get(fieldname, "")
-    numbers = [v.parse_number(x)[0] if x != "" else None for x in col]
-    weight, assumed = points_weight(fieldname, label, numbers)
-    if weight is None:
-        return None
-    reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
-    return [None if x is None else x / weight * 100.0 for x in numbers]
+def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: float) -> None:
+    """What the value parser does not know of: 年初预算数 as its own amount, and component columns
+    that hold points (得分率 = points ÷ full marks, said as a finding; the rate parse's complaints
+    about such a column no longer apply)."""
+    from jixiao.summary import columns as value_columns
+
+    n = len(cells)
+    c = reader.cols.get(m.INITIAL_BUDGET)
+    if c is None:
+        parsed.columns[m.INITIAL_BUDGET] = [None] * n
+    else:
+        raw = [row[c] for row in cells]
+        values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor, parsed.issues)
+        parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
+    for fieldname in m.COMPONENT_COLUMNS.values():
+        c = reader.cols.get(fieldname)
+        if c is None:
+            continue
+        label = reader.headers.get(fieldname, "")
+        numbers = [v.parse_number(row[c])[0] if row[c] != "" else None for row in cells]
+        weight, assumed = points_weight(fieldname, label, numbers)
+        if weight is None:
+            continue
+        reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
+        parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
+        parsed.issues = [i for i in parsed.issues if i.field != fieldname]

@@ -11,7 +11,6 @@ import re
 import statistics
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from jixiao import model as m
@@ -26,10 +25,12 @@ from jixiao.ingest.header import (
     find_amount_unit_line,
     guess_for_labels,
     guess_header,
+    label_period,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, layout
+from jixiao.summary import columns as value_columns
 
 _TOTAL_CHARS = "小合总共汇"  # cheap pre-check before the _TOTAL regex
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
@@ -45,9 +46,6 @@ NO_HEADER_MESSAGE = (
     "没有找到可识别的表头。表格中需要有“项目名称”一列，以及“预算数”“执行数”或“自评得分”中的至少一列"
     "（列名可以是“全年预算数”“调整后预算数”“实际执行数”“支出数”等常见写法）。"
 )
-
-RATE_FIELDS = (m.REPORTED_RATE, *m.COMPONENT_COLUMNS.values())
-COMPONENT_BY_COLUMN = {col: comp for comp, col in m.COMPONENT_COLUMNS.items()}
 
 
 def read_project_table(
@@ -101,7 +99,8 @@ def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, o
     src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
     src.headers = list(guess.labels)
     src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices if ch.field in m.FIELD_LABELS}
-    src.report_year = guess.report_year
+    # the year matters (and is shown) only when the header names years or 上年/本年
+    src.report_year = guess.report_year if any(label_period(x, None) != 1 for x in guess.labels) else None
     src.include_hidden = opts.include_hidden
     src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
     above = [
@@ -387,137 +386,76 @@ class _Reader:
     def amount(
         self, row: list[Any], fieldname: str, sheet_row: int, label: str, factor: float
     ) -> float | None:
-        """One amount cell (total rows); project rows go through ``amount_column``."""
+        """One amount cell (total rows); project rows go through ``value_columns.parse``."""
         if fieldname not in self.cols:
             return None
         raw = row[self.cols[fieldname]]
         x, status = v.parse_number(raw)
         if status == v.BAD:
-            self.bad_value(sheet_row, label, fieldname, raw, "不是数字")
-            return None
-        return x * factor if x is not None else None
-
-    def amount_column(self, recs, cells, fieldname: str, factor: float) -> list[float | None]:
-        n = len(recs)
-        if fieldname not in self.cols:
-            return [None] * n
-        c = self.cols[fieldname]
-        out: list[float | None] = []
-        for i, row in enumerate(cells):
-            x = row[c]
-            t = type(x)
-            if t is float or t is int:
-                out.append(x * factor)
-            elif x == "":
-                out.append(None)
+            if value_columns.nonfinite_text(raw):
+                self.report(
+                    value_columns.Issue(
+                        0, fieldname, value_columns.IMPLAUSIBLE, v.text_of(raw), "不是有限的数值"
+                    ),
+                    sheet_row,
+                    label,
+                )
             else:
-                value, status = v.parse_number(x)
-                if status == v.BAD:
-                    self.bad_value(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], fieldname, x, "不是数字")
-                out.append(value * factor if value is not None else None)
+                self.bad_value(sheet_row, label, fieldname, raw, "不是数字")
+            return None
+        if x is None:
+            return None
+        why = value_columns.implausible(fieldname, x * factor)
+        if why:
+            self.report(
+                value_columns.Issue(0, fieldname, value_columns.IMPLAUSIBLE, v.text_of(raw), why),
+                sheet_row,
+                label,
+            )
+            return None
+        return x * factor
+
+    def report(self, issue: value_columns.Issue, sheet_row: int, project: str) -> None:
+        """A cell ``columns`` could not take as it stands, as a finding that quotes it."""
+        where = self.where(sheet_row, project, issue.field)
+        if issue.code == value_columns.IMPLAUSIBLE:
+            message = f"单元格内容“{issue.raw}”{issue.what}，已剔除，不计入合计和平均数。"
+        elif issue.code == value_columns.WITHOUT_PERCENT:
+            message = f"“{issue.raw}”{issue.what}。"
+        elif issue.field == m.SELF_FLAG:
+            message = f"“{issue.raw}”无法识别为“是/否”，已按未填写处理。"
+        else:
+            message = f"单元格内容“{issue.raw}”{issue.what}，已按缺失处理。"
+        self.add("warning", issue.code, where, message, sheet_row, issue.field)
+
+    def parse_columns(self, recs, cells, factor: float, totals: list[dict[str, Any]]) -> dict[str, Any]:
+        parsed = value_columns.parse(cells, self.cols, factor)
+        layout.extra_columns(self, cells, parsed, factor)
+        for issue in parsed.issues:
+            rec = recs[issue.index]
+            self.report(issue, rec[m.SHEET_ROW], rec[m.PROJECT])
+        for t in totals:
+            rate = t.pop("_rate", None)
+            if m.REPORTED_RATE in self.cols:
+                t[m.REPORTED_RATE] = self.total_rate(rate, parsed.rate_style, t)
+        out = parsed.columns
+        out[m.SHEET_ROW] = [r[m.SHEET_ROW] for r in recs]
+        out[m.PROJECT] = [r[m.PROJECT] for r in recs]
+        out[m.UNIT] = [r[m.UNIT] for r in recs]
         return out
 
-    def parse_columns(self, recs, cells, factor: float, totals: list[dict[str, Any]]) -> dict[str, list[Any]]:
-        n = len(recs)
-        cols: dict[str, list[Any]] = {
-            m.SHEET_ROW: [r[m.SHEET_ROW] for r in recs],
-            m.PROJECT: [r[m.PROJECT] for r in recs],
-            m.UNIT: [r[m.UNIT] for r in recs],
-        }
-        for fieldname in (m.SEQ, m.CODE):
-            c = self.cols.get(fieldname)
-            cols[fieldname] = (
-                [None] * n if c is None else [v.text_of(row[c]) if row[c] != "" else None for row in cells]
+    def total_rate(self, parsed, style: str, total: dict[str, Any]) -> float | None:
+        x = v.to_percent(parsed, style)[0] if parsed else None
+        if x is not None and value_columns.implausible(m.REPORTED_RATE, x):
+            raw = v.text_of(self.cell(self.sheet.rows[total[m.SHEET_ROW] - 1], m.REPORTED_RATE))
+            why = value_columns.implausible(m.REPORTED_RATE, x) or ""
+            self.report(
+                value_columns.Issue(0, m.REPORTED_RATE, value_columns.IMPLAUSIBLE, raw, why),
+                total[m.SHEET_ROW],
+                total[m.TOTAL_LABEL],
             )
-        cols[m.BUDGET] = self.amount_column(recs, cells, m.BUDGET, factor)
-        cols[m.INITIAL_BUDGET] = self.amount_column(recs, cells, m.INITIAL_BUDGET, factor)
-        cols[m.EXECUTED] = self.amount_column(recs, cells, m.EXECUTED, factor)
-        cols[m.REPORTED_SCORE] = self.amount_column(recs, cells, m.REPORTED_SCORE, 1.0)
-        na: list[list[str]] = [[] for _ in range(n)]
-        for f in RATE_FIELDS:
-            c = self.cols.get(f)
-            cols[f] = (
-                [None] * n
-                if c is None
-                else layout.points_column(self, recs, f, [row[c] for row in cells], totals)
-                or self.rate_column(recs, f, [row[c] for row in cells], na, totals, cols)
-            )
-        cols.setdefault(m.REPORTED_RATE_DECIMALS, [None] * n)
-        cols[m.NA_COMPONENTS] = [tuple(x) for x in na]
-        c = self.cols.get(m.SELF_FLAG)
-        flags: list[bool | None] = []
-        for i, row in enumerate(cells if c is not None else []):
-            raw = row[c]
-            flag, status = v.parse_yes_no(raw)
-            if status == v.BAD:
-                self.add(
-                    "warning",
-                    "UNPARSEABLE_VALUE",
-                    self.where(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], m.SELF_FLAG),
-                    f"“{v.text_of(raw)}”无法识别为“是/否”，已按未填写处理。",
-                    recs[i][m.SHEET_ROW],
-                    m.SELF_FLAG,
-                )
-            flags.append(flag)
-        cols[m.SELF_FLAG] = flags if c is not None else [None] * n
-        return cols
-
-    def rate_column(self, recs, f: str, col: list[Any], na, totals, cols) -> list[float | None]:
-        """One rate column to percent. Number cells are handled as one array (a 50,000-row sheet is
-        mostly numbers); text cells ('86.23%', '80.34', '/') one by one. Whether a bare number is a
-        fraction or a percent is decided for the whole column; a forgotten % sign is a finding."""
-        nan = float("nan")
-        # numbers typed or written as text without a % sign; text with a % sign
-        bare_list = [x if (type(x) is float or type(x) is int) else nan for x in col]
-        signed_list = [nan] * len(col)
-        text_decimals: dict[int, int] = {}
-        for i, x in enumerate(col):
-            if type(x) is float or type(x) is int or x == "":
-                continue
-            value, status, has_pct, decimals = v.parse_rate(x)
-            if status == v.OK:
-                (signed_list if has_pct else bare_list)[i] = value
-                text_decimals[i] = decimals
-            elif status == v.BAD:
-                self.bad_value(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f, x, "不是百分比或数字")
-            elif status == v.NA and f in COMPONENT_BY_COLUMN:
-                na[i].append(COMPONENT_BY_COLUMN[f])
-        bare, signed = np.array(bare_list, dtype=float), np.array(signed_list, dtype=float)
-        style = v.rate_style(bare, int((~np.isnan(signed)).sum()))
-        out = np.where(~np.isnan(signed), signed, bare)
-        if style == "fraction":
-            fraction = np.abs(bare) <= v.FRACTION_MAX
-            out = np.where(fraction, bare * 100.0, out)
-            for i in np.nonzero(~np.isnan(bare) & ~fraction)[0].tolist():
-                raw = v.text_of(col[i]) if isinstance(col[i], str) else v.text_of(bare[i])
-                self.add(
-                    "warning",
-                    "RATE_WITHOUT_PERCENT",
-                    self.where(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], f),
-                    f"“{raw}”缺少百分号（同列其他单元格是百分比），已按 {raw}% 理解。",
-                    recs[i][m.SHEET_ROW],
-                    f,
-                )
-        if f == m.REPORTED_RATE:
-            for t in totals:
-                parsed = t.pop("_rate", None)
-                t[m.REPORTED_RATE] = v.to_percent(parsed, style)[0] if parsed else None
-            # A number cell has no printed precision of its own: it shows what the column shows;
-            # a text cell shows its own ('96.3%' has one decimal).
-            typed = ~np.isnan(out)
-            for i in text_decimals:
-                typed[i] = False
-            column = _column_decimals(out[typed].tolist())
-            decimals = np.where(np.isnan(out), np.nan, float(column))
-            for i, d in text_decimals.items():
-                if d is not None:
-                    # a text fraction '0.9875' shows 98.75: two decimals fewer in percent
-                    as_fraction = (
-                        style == "fraction" and np.isnan(signed[i]) and abs(bare[i]) <= v.FRACTION_MAX
-                    )
-                    decimals[i] = min(max(d - 2, 0) if as_fraction else d, 4)
-            cols[m.REPORTED_RATE_DECIMALS] = [None if d != d else int(d) for d in decimals.tolist()]
-        return [None if x != x else x for x in out.tolist()]
+            return None
+        return x
 
     def total_record(self, row, sheet_row, label, factor, unit) -> dict[str, Any]:
         kind = "小计" if "小计" in label else "总计" if "总" in label else "合计"
@@ -538,7 +476,7 @@ class _Reader:
         return rec
 
     def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
-        budgets = [b for b in budget_column if b]
+        budgets = [b for b in budget_column if b and b == b]  # NaN: missing
         if unit_text == "万元" and budgets and statistics.median(budgets) > 100_000:
             self.add(
                 "warning",
@@ -558,17 +496,6 @@ def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any
         for rec in recs:
             if first <= rec[m.SHEET_ROW] <= last and rec[m.UNIT] is None:
                 rec[m.UNIT] = unit
-
-
-def _column_decimals(percents: list[float | None]) -> int:
-    """How many decimals (0–2) number cells of a rate column show, judged from their values."""
-    a = np.array([x for x in percents if x is not None], dtype=float)
-    if not len(a):
-        return 0
-    for d in (0, 1):
-        if np.all(np.abs(a * 10**d - np.round(a * 10**d)) <= 1e-6):
-            return d
-    return 2
 
 
 def _has_prefix(label: str) -> bool:

@@ -1,0 +1,149 @@
+"""Cell values as finance staff type them: '1,234.50', '86.23%', 0.8623, '80.34', '/', '', '是'.
+
+Each parser returns the value and a status, never raises: a cell that cannot be read becomes a
+finding that quotes it, not a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+OK = "ok"
+BLANK = "blank"
+NA = "na"  # '/', '—', '不适用': not applicable, distinct from missing
+BAD = "bad"
+
+_NA_TEXT = frozenset(
+    {"/", "／", "\\", "—", "——", "-", "--", "－", "无", "不适用", "n/a", "N/A", "NA", "×", "不涉及"}
+)
+_STRIP = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "¥": "", "￥": ""})
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
+_UNIT_SUFFIX = re.compile(r"(万元|元|万)$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _clean(text: str) -> str:
+    return text.translate(_FULLWIDTH).translate(_STRIP).strip()
+
+
+def parse_number(v: Any) -> tuple[float | None, str]:
+    """An amount or a score. Returns (value, status)."""
+    if type(v) is float:  # the common case on a 50,000-row sheet: keep it fast
+        return (v, OK) if not math.isnan(v) else (None, BLANK)
+    if type(v) is int:
+        return float(v), OK
+    if v is None or v == "":
+        return None, BLANK
+    if isinstance(v, bool):
+        return None, BAD
+    if isinstance(v, (int, float)):
+        return float(v), OK
+    text = str(v).strip()
+    if not text:
+        return None, BLANK
+    if text in _NA_TEXT:
+        return None, NA
+    t = _UNIT_SUFFIX.sub("", _clean(text))
+    negative = t.startswith(("(", "（")) and t.endswith((")", "）"))
+    if negative:
+        t = t[1:-1]
+    if _NUMBER.match(t):
+        x = float(t)
+        return (-x if negative else x), OK
+    return None, BAD
+
+
+def parse_rate(v: Any) -> tuple[float | None, str, bool, int | None]:
+    """A rate cell: (number, status, had_percent_sign, printed_decimals).
+
+    The number is what the cell says: 86.23 for '86.23%', 0.8623 for a fraction, 80.34 for a bare
+    '80.34'. Whether a bare number is a fraction or a percent is decided per column
+    (``normalize_rate_column``), because one cell alone cannot tell.
+    """
+    if type(v) is float:
+        return (v, OK, False, None) if not math.isnan(v) else (None, BLANK, False, None)
+    if type(v) is int:
+        return float(v), OK, False, None
+    if v is None or v == "":
+        return None, BLANK, False, None
+    if isinstance(v, bool):
+        return None, BAD, False, None
+    if isinstance(v, (int, float)):
+        return float(v), OK, False, None
+    text = str(v).strip()
+    if not text:
+        return None, BLANK, False, None
+    if text in _NA_TEXT:
+        return None, NA, False, None
+    t = _clean(text)
+    has_pct = t.endswith("%")
+    if has_pct:
+        t = t.rstrip("%")
+    if _NUMBER.match(t):
+        decimals = len(t.split(".", 1)[1]) if "." in t else 0
+        return float(t), OK, has_pct, decimals
+    return None, BAD, False, None
+
+
+FRACTION_MAX = 1.5  # a fraction column holds 0..~1.2; 1.5 leaves room for over-execution
+
+
+def rate_style(bare_numbers, signed: int) -> str:
+    """'fraction' when a column's bare numbers are fractions (Excel's % format, or 0.8623 typed),
+    'percent' when they are percents with the sign left off throughout (a '(%)' header).
+    ``signed`` counts the cells written with a % sign."""
+    import numpy as np
+
+    x = np.asarray(bare_numbers, dtype=float)
+    x = x[~np.isnan(x) & (x != 0)]
+    small = int((np.abs(x) <= FRACTION_MAX).sum())
+    return "percent" if len(x) - small > small + signed else "fraction"
+
+
+def to_percent(parsed: tuple[float | None, str, bool, int | None], style: str) -> tuple[float | None, bool]:
+    """(percent, sign_forgotten): sign_forgotten is True for a bare '80.34' in a fraction column."""
+    x, status, has_pct, _ = parsed
+    if status != OK or x is None:
+        return None, False
+    if has_pct or style == "percent":
+        return x, False
+    if abs(x) <= FRACTION_MAX:
+        return x * 100.0, False
+    return x, True
+
+
+_YES = frozenset({"是", "有", "y", "yes", "√", "✓", "存在", "较大偏差", "true", "1"})
+_NO = frozenset({"否", "无", "n", "no", "×", "不存在", "没有", "false", "0", "无偏差"})
+
+
+_YES_NO_FAST = {"是": (True, OK), "否": (False, OK), "": (None, BLANK)}
+
+
+def parse_yes_no(v: Any) -> tuple[bool | None, str]:
+    if type(v) is str and v in _YES_NO_FAST:  # what nearly every cell says
+        return _YES_NO_FAST[v]
+    if v is None or v == "":
+        return None, BLANK
+    text = str(v).strip().lower()
+    if not text:
+        return None, BLANK
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        text = "1" if v == 1 else "0" if v == 0 else text
+    if text in _YES:
+        return True, OK
+    if text in _NO:
+        return False, OK
+    if text.startswith(("是", "有")):
+        return True, OK
+    if text.startswith(("否", "无")):
+        return False, OK
+    return None, BAD
+
+
+def text_of(v: Any) -> str:
+    """A cell as the user typed it, for messages ('12' not '12.0')."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
