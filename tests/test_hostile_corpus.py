@@ -14,6 +14,7 @@ import pytest
 
 from jixiao import cli
 from jixiao.ingest.workbook import load_sheets
+from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
 from tests import hostile_corpus as hc
 from tests.conftest import APP
@@ -110,10 +111,13 @@ def test_sheet_facts_for_the_readers(corpus):
     assert sheet.hidden_rows == {2} and sheet.hidden_cols == {2}
     assert sheet.errors == {(4, 1): "#DIV/0!"} and sheet.rows[4][1] == "#DIV/0!"
     assert sheet.uncached_formulas == {(4, 2)} and sheet.rows[4][2] == ""
-    # The summary reader still counts the error cell as an unreadable amount, with a finding quoting it.
+    # The summary reader still counts the error cell as an unreadable amount, with a finding quoting it;
+    # the hidden row is left out (said by HIDDEN_LEFT_OUT) unless the user takes hidden rows in.
     doc = inspect_bytes(hc.facts_workbook(), "facts.xlsx")
-    assert doc["projects"] == 4
+    assert doc["projects"] == 3
     assert any("#DIV/0!" in f["message"] for f in doc["findings"])
+    assert [f["code"] for f in doc["findings"]].count("HIDDEN_LEFT_OUT") == 1
+    assert len(read_dataset(hc.facts_workbook(), "facts.xlsx", include_hidden=True).table.projects) == 4
 
 
 def test_facts_survive_prefixes_and_attribute_order():

@@ -220,6 +220,7 @@ _ROW = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])([^>]*)>")
 _COL = re.compile(rb"<(?:[\w.-]+:)?col(?=[\s/>])([^>]*)>")
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
 _ERROR_TYPE = re.compile(rb"t\s*=\s*" + _Q + rb"e" + _Q)
+_STRING_TYPE = re.compile(rb"t\s*=\s*" + _Q + rb"str" + _Q)
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])([^>]*)>")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)<")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
@@ -331,5 +332,7 @@ def _cell_at(xml: bytes, hit: int, out: SheetScan) -> None:
     if _ERROR_TYPE.search(b" " + head):
         if value:
             out.errors[where] = value.group(1).decode("utf-8", "replace").strip()
-    elif _FORMULA.search(body) and not value:
+    elif _FORMULA.search(body) and not (value and (value.group(1) or _STRING_TYPE.search(b" " + head))):
+        # openpyxl and other writers that never calculate store <v></v>: as uncached as no <v> at all
+        # (an empty *string* result is t="str" with an empty <v>)
         out.uncached_formulas.add(where)
