@@ -15,7 +15,7 @@ from typing import Any
 
 from jixiao import model as m
 from jixiao.ingest import values as v
-from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions
+from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary.blocks import (
     UnitBlock,
@@ -48,7 +48,12 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
             year = f"{guess.report_year}年" if guess.report_year else "本年"
             why = f"报告年度为{year}（来自{guess.year_source or '表头'}），取本年度的列"
             # a year read from the header alone is a guess: said louder
-            severity = "info" if guess.year_source in ("导入页设置", "表格标题", "文件名") else "warning"
+            severity = (
+                "info"
+                if guess.year_source in ("导入页设置", "表格标题", "文件名")
+                or label_period(_label(guess, ch.chosen), None) == 2  # 本年/本期 need no year
+                else "warning"
+            )
         elif ch.reason == "priority":
             why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
             severity = "info"
