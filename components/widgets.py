@@ -336,6 +336,7 @@ PCOL = {
     "row": "行号",
     "unit": "单位",
     "project": "项目名称",
+    "initial": "年初预算数（万元）",
     "budget": "预算数（万元）",
     "executed": "执行数（万元）",
     "unexecuted": "未执行（万元）",
@@ -360,6 +361,7 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
             PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
             PCOL["unit"]: projects[m.UNIT].fillna(""),
             PCOL["project"]: projects[m.PROJECT].astype(str),
+            PCOL["initial"]: r2(projects[m.INITIAL_BUDGET]) if m.INITIAL_BUDGET in projects else None,
             PCOL["budget"]: r2(budget),
             PCOL["executed"]: r2(executed),
             PCOL["unexecuted"]: r2(budget - executed),
@@ -372,10 +374,13 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
     drop = [] if unexecuted else [PCOL["unexecuted"]]
     if not projects[m.UNIT].notna().any():
         drop.append(PCOL["unit"])
+    if m.INITIAL_BUDGET not in projects or not projects[m.INITIAL_BUDGET].notna().any():
+        drop.append(PCOL["initial"])  # shown beside the budget only when the table has 年初预算数
     return out.drop(columns=drop)
 
 
 PROJECT_COLUMN_CONFIG = {
+    PCOL["initial"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),

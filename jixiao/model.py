@@ -19,6 +19,7 @@ UNIT = "unit"
 CODE = "code"
 PROJECT = "project"
 BUDGET = "budget"  # 万元 (调整后预算数 where the table has it)
+INITIAL_BUDGET = "initial_budget"  # 万元: 年初预算数, kept beside the budget the rate uses, never in the rate
 EXECUTED = "executed"  # 万元
 REPORTED_RATE = "reported_execution_rate"  # percent as printed, or None
 REPORTED_RATE_DECIMALS = "reported_rate_decimals"  # decimals the printed rate shows (for comparing)
@@ -72,6 +73,7 @@ PROJECT_COLUMNS: tuple[str, ...] = (
     CODE,
     PROJECT,
     BUDGET,
+    INITIAL_BUDGET,
     EXECUTED,
     REPORTED_RATE,
     REPORTED_RATE_DECIMALS,
@@ -122,6 +124,7 @@ FIELD_LABELS: dict[str, str] = {
     CODE: "项目编码",
     PROJECT: "项目名称",
     BUDGET: "预算数",
+    INITIAL_BUDGET: "年初预算数",
     EXECUTED: "执行数",
     REPORTED_RATE: "预算执行率",
     RATE_FUNDS: "资金管理得分率",
@@ -192,6 +195,11 @@ class Source:
     headers: list[str] = field(default_factory=list)  # every column's header text, for re-mapping
     sheets: list[str] = field(default_factory=list)  # every sheet in the file
     title: str = ""  # title rows above the header, joined (unit and year are guessed from it)
+    # field -> the other columns that also fit it and were passed over (the import page offers them)
+    candidates: dict[str, list[int]] = field(default_factory=dict)
+    report_year: int | None = None  # the year whose columns were taken when 上年/本年 both exist
+    include_hidden: bool = False  # hidden rows and columns were read (a user's choice)
+    hidden_left_out: int = 0  # hidden rows + columns left out of the table
 
 
 @dataclass

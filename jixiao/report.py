@@ -106,6 +106,21 @@ def _texts(series) -> list[str | None]:
     return [x if type(x) is str or x is None else _s(x) for x in series.tolist()]
 
 
+def _choices_doc(src: m.Source) -> dict[str, Any]:
+    """The columns passed over when several fitted a field, the report year, hidden rows left out."""
+    out: dict[str, Any] = {}
+    if src.candidates:
+        out["passed_over"] = {
+            f: [src.headers[c] if c < len(src.headers) else "" for c in cols]
+            for f, cols in src.candidates.items()
+        }
+        out["report_year"] = src.report_year
+    if src.hidden_left_out or src.include_hidden:
+        out["hidden_left_out"] = src.hidden_left_out
+        out["include_hidden"] = src.include_hidden
+    return out
+
+
 def analysis_doc(a: Analysis) -> dict[str, Any]:
     src = a.table.source
     p = a.projects
@@ -165,6 +180,7 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
             "header_rows": list(src.header_rows),
             "amount_unit": src.amount_unit,
             "columns": {f: src.mapping.get(f) for f in src.columns},
+            **_choices_doc(src),
         },
         "scheme": {
             "name": a.choice.scheme.key,

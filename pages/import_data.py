@@ -18,7 +18,7 @@ T = {
     "intro": "上传项目单位自评汇总表（每个项目一行），看板会自动找到表头、识别各列和金额单位，"
     "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
     "upload": "上传 Excel 或 CSV 文件",
-    "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（Excel 另存的 GBK 编码也可以），单个文件不超过 {mb} MB。",
+    "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（GBK 编码也可以），以及系统导出的网页表格、Excel 2003 XML 表格和 Excel“Unicode 文本”（.txt），单个文件不超过 {mb} MB。",
     "sample": "使用示例数据",
     "sample_help": "河南省科学技术协会 2023 年项目单位自评汇总表（15 个项目）",
     "template": "下载空白模板",
@@ -45,6 +45,13 @@ T = {
     "column": "列",
     "header": "表头文字",
     "missing": "未找到",
+    "passed_over": "未采用的候选列",
+    "year_line": "**报告年度**：{year}年（本年/上年的列按此选取）",
+    "hidden_line": "**隐藏的行和列**：{n} 个未计入（可在下方勾选计入）",
+    "hidden_in": "**隐藏的行和列**：已按你的选择计入",
+    "fix_year": "报告年度（上年/本年两组列时按此选取）",
+    "fix_hidden": "包含隐藏的行和列",
+    "fix_hidden_help": "默认不计入 Excel 中隐藏的行和列（常是旧数据或草稿）；勾选后全部计入。",
     "fix": "识别有误？手动更正后重新识别",
     "fix_sheet": "工作表",
     "fix_rows": "表头所在行（如 3，两行表头写 3,4）",
@@ -69,7 +76,7 @@ T = {
     "saved_already": "当前数据来自已保存的数据集（第 {version} 版），无需再次保存；在「数据管理」中可改名、查看版本。",
 }
 UPLOAD_KEY = "upload_file"
-TYPES = ["xlsx", "xlsm", "xls", "csv"]
+TYPES = ["xlsx", "xlsm", "xls", "csv", "txt", "tsv", "xml"]
 UNITS = ["万元", "元"]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -91,7 +98,13 @@ def parse_rows(text: str) -> list[int] | None:
 
 def remap_keys(token: str) -> dict[str, str]:
     # "unit" is also a field name (单位 column), so the form's own inputs get a leading underscore.
-    keys = {"_sheet": f"remap_sheet_{token}", "_rows": f"remap_rows_{token}", "_unit": f"remap_unit_{token}"}
+    keys = {
+        "_sheet": f"remap_sheet_{token}",
+        "_rows": f"remap_rows_{token}",
+        "_unit": f"remap_unit_{token}",
+        "_year": f"remap_year_{token}",
+        "_hidden": f"remap_hidden_{token}",
+    }
     keys.update({f: f"remap_col_{f}_{token}" for f in m.FIELD_LABELS})
     return keys
 
@@ -109,6 +122,13 @@ def on_remap(token: str) -> None:
         return
     sheet = ss.get(keys["_sheet"], src.sheet)
     overrides: dict = {"amount_unit": ss.get(keys["_unit"], src.amount_unit)}
+    year = ss.get(keys["_year"])
+    if year:
+        overrides["report_year"] = int(year)
+    if ss.get(keys["_hidden"]):
+        overrides["include_hidden"] = True
+    # a new year or the hidden switch lets the parser choose the columns again
+    rechoose = (year and year != src.report_year) or bool(ss.get(keys["_hidden"])) != src.include_hidden
     if sheet != src.sheet:
         overrides["sheet"] = sheet
         if rows != src.header_rows:
@@ -116,7 +136,7 @@ def on_remap(token: str) -> None:
     else:
         overrides["sheet"] = sheet
         overrides["header_rows"] = rows
-        if rows == src.header_rows:
+        if rows == src.header_rows and not rechoose:
             overrides["columns"] = {
                 f: int(ss[keys[f]])
                 for f in m.FIELD_LABELS
@@ -193,20 +213,30 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
         f"**{T['header_rows']}**：" + T["rows_value"].format(rows=rows_text),
         f"**{T['unit']}**：{unit}",
         T["counts"].format(projects=len(table.projects), totals=len(table.totals)),
+        *([T["year_line"].format(year=src.report_year)] if src.report_year and src.candidates else []),
+        *([T["hidden_line"].format(n=src.hidden_left_out)] if src.hidden_left_out else []),
+        *([T["hidden_in"]] if src.include_hidden else []),
     ]
 
 
 def mapping_table(src: m.Source) -> None:
+    def passed_over(f: str) -> str:
+        cols = src.candidates.get(f, [])
+        return "；".join(
+            f"{data.col_letter(c)} 列 · {src.headers[c] if c < len(src.headers) else ''}" for c in cols
+        )
+
     mapping = [
         {
             T["field"]: label,
             T["column"]: data.col_letter(src.columns[f]) if f in src.columns else "—",
             T["header"]: src.mapping.get(f, "") if f in src.columns else T["missing"],
+            T["passed_over"]: passed_over(f),
         }
         for f, label in m.FIELD_LABELS.items()
     ]
     st.markdown(f"**{T['mapping']}**")
-    st.dataframe(mapping, hide_index=True, width=560, height="content")
+    st.dataframe(mapping, hide_index=True, width="stretch", height="content")
 
 
 def correction_form(src: m.Source) -> None:
@@ -229,6 +259,18 @@ def correction_form(src: m.Source) -> None:
                 UNITS,
                 index=UNITS.index(src.amount_unit) if src.amount_unit in UNITS else 0,
                 key=keys["_unit"],
+            )
+            c4, c5 = st.columns(2)
+            c4.number_input(
+                T["fix_year"],
+                value=src.report_year,
+                min_value=1990,
+                max_value=2100,
+                step=1,
+                key=keys["_year"],
+            )
+            c5.checkbox(
+                T["fix_hidden"], value=src.include_hidden, key=keys["_hidden"], help=T["fix_hidden_help"]
             )
             options = [-1, *range(len(src.headers))]
 

@@ -150,10 +150,32 @@ def tables(draw) -> tuple[list[Sheet], dict]:
     return [Sheet(name="汇总表", rows=rows)], {"low": draw(st.sampled_from([90.0, 80.0]))}
 
 
+# What the reader says about which rows and columns it took (jixiao/summary/layout.py, blocks.py,
+# cells.py) is beyond the per-row engine frozen here; its own tests are tests/test_reader_choices.py.
+LAYOUT_CODES = frozenset(
+    {
+        "COLUMN_CHOSEN",
+        "DUPLICATE_HEADER",
+        "BUDGET_IS_INITIAL",
+        "HIDDEN_LEFT_OUT",
+        "UNIT_TOTALS_BLOCK",
+        "TABLE_CHOSEN",
+        "PARENT_ROW",
+        "FORMULA_WITHOUT_VALUE",
+        "FORMULA_ERROR",
+        "POINTS_AS_RATE",
+    }
+)
+
+
+def _engine(findings) -> list:
+    return [f for f in findings if (f["code"] if isinstance(f, dict) else f.code) not in LAYOUT_CODES]
+
+
 def _same(new, old) -> None:
     pd.testing.assert_frame_equal(new.projects, old.projects)
     pd.testing.assert_frame_equal(new.totals, old.totals)
-    assert new.findings == old.findings
+    assert _engine(new.findings) == old.findings
     assert new.source == old.source
 
 
@@ -175,7 +197,7 @@ def test_columnar_engine_matches_the_per_row_engine(case):
     config = Settings().with_(low_threshold=opts["low"])
     new, old = analyze(table, config), old_analysis.analyze(old_table, config)
     pd.testing.assert_frame_equal(new.projects, old.projects)
-    assert new.findings == old.findings
+    assert _engine(new.findings) == old.findings
     assert new.totals == old.totals and new.scores == old.scores
     pd.testing.assert_frame_equal(new.units, old.units)
     assert (new.choice.scheme.key, new.choice.reproduced, new.choice.comparable) == (
@@ -185,4 +207,6 @@ def test_columnar_engine_matches_the_per_row_engine(case):
     )
     assert new.choice.candidates == old.choice.candidates
     expected = json.loads(json.dumps(old_report.analysis_doc(old)))
-    assert json.loads(dump_bytes(analysis_doc(new))) == expected
+    got = json.loads(dump_bytes(analysis_doc(new)))
+    got["findings"] = _engine(got["findings"])
+    assert got == expected

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
 
+PROJECT_COUNT = "project_count"  # not a project field: a header naming it is a block of unit totals
+
 # field -> [(pattern, priority)]; a higher priority wins when two columns match the same field.
 SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     (m.SEQ, [(r"^(序号|编号|行次|no\.?|序)$", 1)]),
     (m.CODE, [(r"(项目编码|项目代码|项目编号|项目id)", 1)]),
     (m.SELF_FLAG, [(r"(是否.*偏差|较大偏差|偏差情况|^偏差$|^是否偏差)", 1)]),
+    # 项目个数 counts a unit's projects: it marks a block of unit totals, never a project name
+    (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|个数)", 1)]),
     (
         m.UNIT,
         [
@@ -28,13 +32,16 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             )
         ],
     ),
-    (m.REPORTED_RATE, [(r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度)", 1)]),
+    (m.REPORTED_RATE, [(r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|预算完成率)", 1)]),
     (m.RATE_FUNDS, [(r"资金管理", 1)]),
     (m.RATE_COST, [(r"成本", 1)]),
     (m.RATE_OUTPUT, [(r"产出", 1)]),
     (m.RATE_BENEFIT, [(r"效益", 1)]),
     (m.RATE_SATISFACTION, [(r"满意", 1)]),
-    (m.REPORTED_SCORE, [(r"(自评得分|综合得分|总得分|自评分|总分|评价得分)", 2), (r"(得分|评分|分值)$", 1)]),
+    (
+        m.REPORTED_SCORE,
+        [(r"(自评得分|综合得分|总得分|自评分|总分|评价得分|自评分数)", 2), (r"(得分|评分|分值|分数)$", 1)],
+    ),
     (
         m.EXECUTED,
         [
@@ -42,15 +49,19 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             (r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数)", 2),
         ],
     ),
+    (m.INITIAL_BUDGET, [(r"(年初预算|年初批复|年初安排|年初数)", 1)]),
     (
         m.BUDGET,
         [
             (r"(调整后预算|调整预算|全年预算|变动后预算)", 3),
-            (r"(年度预算|预算数|预算金额|预算额|批复金额|批复数|预算资金|资金总额)", 2),
-            (r"(年初预算|预算)", 1),
+            (r"(年度预算|预算数|预算金额|预算额|批复金额|批复数|预算资金|资金总额|预算安排)", 2),
+            (r"预算", 1),
         ],
     ),
-    (m.PROJECT, [(r"(项目名称|^项目$|项目名|^名称$|二级项目|资金名称)", 2), (r"^项目", 1)]),
+    (
+        m.PROJECT,
+        [(r"(项目名称|^项目$|项目名|^名称$|二级项目|资金名称|项目\(政策\)名称|政策名称)", 2), (r"^项目", 1)],
+    ),
 ]
 _COMPILED = [(f, [(re.compile(p, re.IGNORECASE), pr) for p, pr in pats]) for f, pats in SYNONYMS]
 # Component 得分率 columns must say they are rates or scores; "产出" alone could be anything.
@@ -67,18 +78,103 @@ def normalize_label(text: object) -> str:
 
 def match_field(label: str) -> tuple[str | None, int]:
     """The field a header label names, and how sure (priority)."""
+    fieldname, priority = _match_one(label)
+    if "·" in label:
+        # "预算数·年初", "预算数·调整后", "执行数·上年": a child that names nothing alone qualifies its
+        # parent, so the pair reads as "年初预算数" (it would read as plain 预算数 otherwise).
+        parent, _, child = label.rpartition("·")
+        if child and _match_one(child)[0] is None:
+            qualified = _match_one(child + parent)
+            if qualified[0] is not None:
+                return qualified
+    return fieldname, priority
+
+
+def _match_one(label: str) -> tuple[str | None, int]:
     if not label or label.startswith(("单位:", "单位：", "金额单位")):
         return None, 0
     core = _UNIT_IN_LABEL.sub("", label)
     for fieldname, patterns in _COMPILED:
         for pattern, priority in patterns:
             if pattern.search(core):
-                if fieldname in _COMPONENT_FIELDS and not re.search(r"(率|得分|分值|%)", label):
+                if fieldname in _COMPONENT_FIELDS and not re.search(r"(率|得分|分值|%|\d+分)", label):
                     break
                 if fieldname == m.REPORTED_RATE and re.search(r"(得分|分值)", core) and "得分率" not in core:
                     break
                 return fieldname, priority
     return None, 0
+
+
+_PRIOR = re.compile(r"(上年|上期|去年|上一年|前一年)")
+_CURRENT = re.compile(r"(本年|本期|当年|今年)")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def label_period(label: str, report_year: int | None) -> int:
+    """2 for the report year's column (本年/本期/2023年), 1 for a column that names no year,
+    0 for another year's (上年/上期/2022年)."""
+    if _PRIOR.search(label):
+        return 0
+    if _CURRENT.search(label):
+        return 2
+    years = {int(y) for y in _YEAR.findall(label)}
+    if not years:
+        return 1
+    return 2 if report_year in years else 0
+
+
+def label_years(labels: list[str]) -> set[int]:
+    return {int(y) for label in labels for y in _YEAR.findall(label)}
+
+
+def year_in_text(text: str) -> int | None:
+    """The report year a title or file name states ("2023年度…", "2023年项目…")."""
+    hit = _YEAR.search(text or "") or re.search(r"(?<!\d)(20\d{2})(?!\d)", text or "")
+    return int(hit.group(1)) if hit else None
+
+
+@dataclass
+class Choice:
+    """Which column a field was given when several fit, and why."""
+
+    field: str
+    chosen: int
+    passed_over: list[int]
+    reason: str  # "period" / "priority" / "same_label" / "tie"
+
+
+def choose_columns(
+    labels: list[str], report_year: int | None = None, skip: frozenset[int] | set[int] = frozenset()
+) -> tuple[dict[str, int], dict[str, int], list[Choice]]:
+    """Every field's column: the report year's column before one that names no year before another
+    year's, then the surer wording, then the leftmost. Also what else fitted, for the user to see."""
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    for c, label in enumerate(labels):
+        if c in skip:
+            continue
+        fieldname, priority = match_field(label)
+        if fieldname is None:
+            continue
+        found.setdefault(fieldname, []).append((label_period(label, report_year), priority, c))
+    columns: dict[str, int] = {}
+    priorities: dict[str, int] = {}
+    choices: list[Choice] = []
+    for fieldname, cands in found.items():
+        ranked = sorted(cands, key=lambda t: (-t[0], -t[1], t[2]))
+        period, priority, col = ranked[0]
+        columns[fieldname], priorities[fieldname] = col, priority
+        if len(ranked) > 1:
+            runner = ranked[1]
+            if labels[runner[2]] == labels[col]:
+                reason = "same_label"
+            elif runner[0] != period:
+                reason = "period"
+            elif runner[1] != priority:
+                reason = "priority"
+            else:
+                reason = "tie"
+            choices.append(Choice(fieldname, col, [t[2] for t in ranked[1:]], reason))
+    return columns, priorities, choices
 
 
 def amount_unit_of_label(label: str) -> str | None:
@@ -100,35 +196,48 @@ def find_amount_unit_line(rows: list[list[object]], upto: int) -> str | None:
 
 
 @dataclass
+class ReadOptions:
+    """What the user set on the import page that changes which columns and rows are read."""
+
+    report_year: int | None = None  # the year of the report, when 上年 and 本年 columns both exist
+    include_hidden: bool = False  # read hidden rows and columns too
+    filename: str = ""
+
+
+@dataclass
 class HeaderGuess:
     sheet_index: int
     header_rows: list[int]  # 0-based
     labels: list[str]  # one combined label per column
     columns: dict[str, int]  # field -> column index
     priorities: dict[str, int] = field(default_factory=dict)
+    choices: list[Choice] = field(default_factory=list)  # fields that had more than one column
+    report_year: int | None = None
+    year_source: str = ""  # where the report year came from, in words
+    span: tuple[int, int] | None = None  # first and last column of a block beside another block
+    skipped_cols: frozenset[int] = frozenset()  # hidden columns left out
 
     @property
     def score(self) -> int:
         return len(self.columns)
 
     @property
+    def is_unit_block(self) -> bool:
+        """单位 / 项目个数 / 预算 / 执行: totals per unit, not a table of projects."""
+        return PROJECT_COUNT in self.columns
+
+    @property
     def usable(self) -> bool:
         has_amount = (
             m.BUDGET in self.columns or m.EXECUTED in self.columns or m.REPORTED_SCORE in self.columns
         )
-        return m.PROJECT in self.columns and has_amount
+        return m.PROJECT in self.columns and has_amount and not self.is_unit_block
 
 
-def assign_columns(labels: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-    columns: dict[str, int] = {}
-    priorities: dict[str, int] = {}
-    for c, label in enumerate(labels):
-        fieldname, priority = match_field(label)
-        if fieldname is None:
-            continue
-        if fieldname not in columns or priority > priorities[fieldname]:
-            columns[fieldname] = c
-            priorities[fieldname] = priority
+def assign_columns(
+    labels: list[str], report_year: int | None = None, skip: frozenset[int] | set[int] = frozenset()
+) -> tuple[dict[str, int], dict[str, int]]:
+    columns, priorities, _ = choose_columns(labels, report_year, skip)
     return columns, priorities
 
 
@@ -172,20 +281,74 @@ def combine_two_rows(sheet: Sheet, r: int) -> list[str]:
     return labels
 
 
-def guess_header(sheet: Sheet, sheet_index: int, scan_rows: int = 40) -> HeaderGuess | None:
+def report_year_for(
+    sheet: Sheet, header_row: int, labels: list[str], opts: ReadOptions
+) -> tuple[int | None, str]:
+    """The report year: the user's setting, else the title above the header, else the file name,
+    else the latest year the header names."""
+    if opts.report_year:
+        return opts.report_year, "导入页设置"
+    title = " ".join(str(x) for row in sheet.rows[:header_row] for x in row if isinstance(x, str))
+    year = year_in_text(title)
+    if year:
+        return year, "表格标题"
+    year = year_in_text(opts.filename)
+    if year:
+        return year, "文件名"
+    years = label_years(labels)
+    if years:
+        return max(years), "表头中最近的年份"
+    return None, ""
+
+
+def _spans(labels: list[str]) -> list[tuple[int, int]]:
+    """Runs of labelled columns separated by blank ones: blocks printed side by side."""
+    spans, start = [], None
+    for c, label in enumerate([*labels, ""]):
+        if label and start is None:
+            start = c
+        elif not label and start is not None:
+            spans.append((start, c - 1))
+            start = None
+    return spans
+
+
+def guess_for_labels(
+    sheet: Sheet, sheet_index: int, rows: list[int], labels: list[str], opts: ReadOptions
+) -> HeaderGuess:
+    """The guess for one header: the whole row, or, when the row holds a block of unit totals
+    beside the project table, the block that is the project table."""
+    skip = frozenset() if opts.include_hidden else frozenset(getattr(sheet, "hidden_cols", ()) or ())
+    year, source = report_year_for(sheet, rows[0], labels, opts)
+    columns, priorities, choices = choose_columns(labels, year, skip)
+    guess = HeaderGuess(sheet_index, rows, labels, columns, priorities, choices, year, source, None, skip)
+    if guess.is_unit_block:
+        spans = _spans([x if c not in skip else "" for c, x in enumerate(labels)])
+        for c0, c1 in spans if len(spans) > 1 else []:
+            part = [x if c0 <= c <= c1 else "" for c, x in enumerate(labels)]
+            cols, prios, ch = choose_columns(part, year, skip)
+            cand = HeaderGuess(sheet_index, rows, labels, cols, prios, ch, year, source, (c0, c1), skip)
+            if cand.usable and (not guess.usable or cand.score > guess.score):
+                guess = cand
+    return guess
+
+
+def guess_header(
+    sheet: Sheet, sheet_index: int, scan_rows: int = 40, opts: ReadOptions | None = None
+) -> HeaderGuess | None:
+    opts = opts or ReadOptions()
     best: HeaderGuess | None = None
     limit = min(scan_rows, len(sheet.rows))
     for r in range(limit):
         labels = _row_labels(sheet.rows[r])
         if sum(1 for x in labels if x) < 2:
             continue
-        columns, priorities = assign_columns(labels)
-        guess = HeaderGuess(sheet_index, [r], labels, columns, priorities)
+        guess = guess_for_labels(sheet, sheet_index, [r], labels, opts)
         if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]):
             labels2 = combine_two_rows(sheet, r)
-            columns2, priorities2 = assign_columns(labels2)
-            if len(columns2) > len(columns):
-                guess = HeaderGuess(sheet_index, [r, r + 1], labels2, columns2, priorities2)
+            guess2 = guess_for_labels(sheet, sheet_index, [r, r + 1], labels2, opts)
+            if len(guess2.columns) > len(guess.columns):
+                guess = guess2
         if not guess.usable:
             continue
         if best is None or guess.score > best.score:
@@ -193,13 +356,18 @@ def guess_header(sheet: Sheet, sheet_index: int, scan_rows: int = 40) -> HeaderG
     return best
 
 
-def guess_best(sheets: list[Sheet]) -> HeaderGuess | None:
+def guess_best(sheets: list[Sheet], opts: ReadOptions | None = None) -> HeaderGuess | None:
     """The sheet and header that name the most fields; ties go to the earlier sheet."""
-    best: HeaderGuess | None = None
+    return (ranked_guesses(sheets, opts) or [None])[0]
+
+
+def ranked_guesses(sheets: list[Sheet], opts: ReadOptions | None = None) -> list[HeaderGuess]:
+    """Every sheet's best header, best first (most fields; ties to the earlier sheet)."""
+    found = []
     for i, sheet in enumerate(sheets):
         if not sheet.rows:
             continue
-        guess = guess_header(sheet, i)
-        if guess and (best is None or guess.score > best.score):
-            best = guess
-    return best
+        guess = guess_header(sheet, i, opts=opts)
+        if guess:
+            found.append(guess)
+    return sorted(found, key=lambda g: (-g.score, g.sheet_index))

@@ -16,16 +16,20 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import (
+    PROJECT_COUNT,
     HeaderGuess,
+    ReadOptions,
     amount_unit_of_label,
     assign_columns,
     combine_two_rows,
     find_amount_unit_line,
-    guess_best,
+    guess_for_labels,
     guess_header,
+    label_period,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
+from jixiao.summary import blocks, layout
 from jixiao.summary import columns as value_columns
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
@@ -52,10 +56,14 @@ def read_project_table(
     header_rows: list[int] | None = None,
     columns: dict[str, int] | None = None,
     amount_unit: str | None = None,
+    report_year: int | None = None,
+    include_hidden: bool = False,
 ) -> m.ProjectTable:
-    """Find the table and read it. Overrides (1-based header rows, field -> column) come from the
-    import page when a user corrects what was detected."""
-    guess = _choose(sheets, sheet, header_rows)
+    """Find the table and read it. Overrides (1-based header rows, field -> column, the report year,
+    whether hidden rows and columns count) come from the import page when a user corrects what was
+    detected."""
+    opts = ReadOptions(report_year=report_year, include_hidden=include_hidden, filename=filename)
+    guess, alternatives = _choose(sheets, sheet, header_rows, opts)
     if guess is None:
         if not any(s.rows for s in sheets):
             raise m.IngestError("工作表是空的，没有任何数据。")
@@ -66,15 +74,53 @@ def read_project_table(
         if bad:
             raise m.IngestError("列对应关系有误：所选的列不在表格范围内。")
         guess.columns = dict(columns)
+        guess.choices = [ch for ch in guess.choices if ch.field not in columns]
         if m.PROJECT not in guess.columns:
             raise m.IngestError("请为“项目名称”指定一列。")
-    return _Reader(sheets, guess, filename, amount_unit).read()
+        if guess.span and not (guess.span[0] <= guess.columns[m.PROJECT] <= guess.span[1]):
+            guess.span = None
+    guess.columns.pop(PROJECT_COUNT, None)
+    if m.PROJECT not in guess.columns:
+        raise m.IngestError("请为“项目名称”指定一列。")
+    layout.with_initial_fallback(guess)
+    prepared = layout.prepare(sheets[guess.sheet_index], guess, opts)
+    reader = _Reader(sheets, prepared.guess, filename, amount_unit)
+    reader.sheet = prepared.sheet
+    reader.prepared = prepared
+    reader.alternatives = alternatives
+    reader.opts = opts
+    table = reader.read()
+    _to_absolute(table.source, guess, prepared, opts)
+    return table
 
 
-def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None) -> HeaderGuess | None:
+def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, opts: ReadOptions) -> None:
+    """Columns as the user sees them in the sheet (a block beside another starts further right)."""
+    src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
+    src.headers = list(guess.labels)
+    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices if ch.field in m.FIELD_LABELS}
+    # the year matters (and is shown) only when the header names years or 上年/本年
+    src.report_year = guess.report_year if any(label_period(x, None) != 1 for x in guess.labels) else None
+    src.include_hidden = opts.include_hidden
+    src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
+    above = [
+        b.first_row
+        for b in prepared.unit_blocks
+        if b.sheet == src.sheet and b.first_row <= guess.header_rows[0]
+    ]
+    if above:
+        # the title is what stands above the first block, not the unit totals under it
+        rows = prepared.sheet.rows[: min(above) - 1]
+        src.title = " ".join(str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip())
+
+
+def _choose(
+    sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None, opts: ReadOptions
+) -> tuple[HeaderGuess | None, list[HeaderGuess]]:
     if sheet is None:
         if header_rows is None:
-            return guess_best(sheets)
+            ranked = blocks.rank_tables(sheets, opts)
+            return (ranked[0] if ranked else None), ranked[1:]
         index = 0
     else:
         names = [s.name for s in sheets]
@@ -83,7 +129,7 @@ def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | Non
         index = names.index(sheet)
     target = sheets[index]
     if header_rows is None:
-        return guess_header(target, index)
+        return guess_header(target, index, opts=opts), []
     rows0 = [r - 1 for r in header_rows]
     if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
         raise m.IngestError("表头行号超出了工作表的范围。")
@@ -91,8 +137,7 @@ def _choose(sheets: list[Sheet], sheet: str | None, header_rows: list[int] | Non
         labels = combine_two_rows(target, rows0[0])
     else:
         labels = [normalize_label(x) if isinstance(x, str) else "" for x in target.rows[rows0[0]]]
-    cols, prios = assign_columns(labels)
-    return HeaderGuess(index, rows0[:2], labels, cols, prios)
+    return guess_for_labels(target, index, rows0[:2], labels, opts), []
 
 
 class _Reader:
@@ -131,12 +176,13 @@ class _Reader:
             unit = unit or find_amount_unit_line(self.sheet.rows, top)
             if unit is None:
                 unit = "万元"
-                self.add(
-                    "info",
-                    "AMOUNT_UNIT_ASSUMED",
-                    f"工作表「{self.sheet.name}」",
-                    "表中没有注明金额单位，已按“万元”处理。",
-                )
+                if m.BUDGET in self.cols or m.EXECUTED in self.cols:  # scores alone have no unit to assume
+                    self.add(
+                        "info",
+                        "AMOUNT_UNIT_ASSUMED",
+                        f"工作表「{self.sheet.name}」",
+                        "表中没有注明金额单位，已按“万元”处理。",
+                    )
         return (0.0001 if unit == "元" else 1.0), unit
 
     # --- rows ---------------------------------------------------------------------------------
@@ -162,6 +208,7 @@ class _Reader:
 
     def read(self) -> m.ProjectTable:
         factor, unit_text = self.amount_factor()
+        self.findings.extend(layout.reading_findings(self))
         rows = self.sheet.rows
         first = self.guess.header_rows[-1] + 1
         fill = self.merged_fill()
@@ -278,11 +325,13 @@ class _Reader:
             self.cover(p, recs, p.pop("_covers", []))
         if unit_col is None:
             _units_from_subtotals(recs, totals)
+        recs, cells = layout.split_parents(self, recs, cells, totals, factor)
         if not recs:
             raise m.IngestError(
                 f"在工作表「{self.sheet.name}」找到了表头（第{self.guess.header_rows[0] + 1}行），但表头下面没有项目数据。"
             )
         columns = self.parse_columns(recs, cells, factor, totals)
+        self.findings.extend(layout.check_blocks(self, recs, columns, factor))
         self.check_unit_plausible(columns[m.BUDGET], unit_text)
         projects = pd.DataFrame({c: columns[c] for c in m.PROJECT_COLUMNS})
         totals_df = (
@@ -391,6 +440,7 @@ class _Reader:
 
     def parse_columns(self, recs, cells, factor: float, totals: list[dict[str, Any]]) -> dict[str, Any]:
         parsed = value_columns.parse(cells, self.cols, factor)
+        layout.extra_columns(self, cells, parsed, factor)
         for issue in parsed.issues:
             rec = recs[issue.index]
             self.report(issue, rec[m.SHEET_ROW], rec[m.PROJECT])

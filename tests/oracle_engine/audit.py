@@ -27,6 +27,13 @@ AUDIT_COLUMNS = (
 )
 
 
+_RATE_VERDICT = {
+    "rounding": "（舍入或截断差异）。",
+    "claim": "：填报的 100% 表示资金全部支出，实际未全部支出（按四舍五入显示才是 100%）。",
+    "mismatch": "，两者不一致；本系统采用重新计算的值。",
+}
+
+
 def _where(sheet: str, row: int, label: str | None, column: str | None = None) -> str:
     s = f"工作表「{sheet}」第{row}行"
     if label:
@@ -49,6 +56,7 @@ def _needs_look(projects: pd.DataFrame) -> np.ndarray:
             sel = decimals == d
             ok |= sel & (np.abs(round_array(rate, int(min(max(d, 0), 4))) - reported) <= 1e-6)
         look |= both & ~ok
+        look |= both & (reported >= 100 - 1e-9) & (round_array(rate, 2) < 100 - 1e-9)
         rep_score, comp_score = num(m.REPORTED_SCORE), num(m.COMPUTED_SCORE)
         comparable = ~np.isnan(rep_score) & ~np.isnan(comp_score)
         look |= comparable & ~agree_mask(rep_score, comp_score)
@@ -61,9 +69,18 @@ def rate_disagreement(reported: float | None, computed: float | None, decimals: 
         return None
     d = 2 if decimals is None else max(0, min(int(decimals), 4))
     shown = round_half_up(computed, d)
+    if full_rate_claim(reported, computed):
+        return "claim" if abs(computed - reported) < 10 ** (-d) else "mismatch"
     if abs(shown - reported) <= 1e-6 or abs(round_half_up(computed, 2) - reported) <= RATE_TOLERANCE + 1e-9:
         return None
     return "rounding" if abs(computed - reported) < 10 ** (-d) else "mismatch"
+
+
+def full_rate_claim(reported: float | None, computed: float | None) -> bool:
+    """A printed 100% is a claim that everything was spent: 99.81% is not that, however it rounds."""
+    if reported is None or computed is None:
+        return False
+    return abs(reported - 100) <= 1e-9 and round_half_up(computed, 2) < 100 - 1e-9
 
 
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
@@ -130,15 +147,11 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
         if verdict:
             out.append(
                 m.Finding(
-                    "info" if verdict == "rounding" else "warning",
+                    "warning" if verdict == "mismatch" else "info",
                     "RATE_MISMATCH",
                     _where(src.sheet, row, name, rate_header),
                     f"表中填报执行率 {pct(reported_rate)}，按 执行数 {wan(executed)} ÷ 预算数 {wan(budget)} 重新计算为 {pct(rate)}"
-                    + (
-                        "（舍入或截断差异）。"
-                        if verdict == "rounding"
-                        else "，两者不一致；本系统采用重新计算的值。"
-                    ),
+                    + _RATE_VERDICT[verdict],
                     row,
                     m.REPORTED_RATE,
                 )
@@ -183,15 +196,18 @@ def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
         return out
     for _, g in projects[dup].groupby(key[dup], sort=False):
         rows = "、".join(str(int(r)) for r in g[m.SHEET_ROW])
-        same_money = g[[m.BUDGET, m.EXECUTED]].nunique(dropna=False).max() == 1
+        money = g[[m.BUDGET, m.EXECUTED]]
+        no_money = bool(money.isna().all().all())
+        same_money = money.nunique(dropna=False).max() == 1
         name = g[m.PROJECT].iloc[0]
         first = int(g[m.SHEET_ROW].iloc[0])
         message = f"项目名称“{name}”出现 {len(g)} 次（第{rows}行）。"
-        message += (
-            "金额也完全相同，可能是重复录入，合计中被计算了多次。"
-            if same_money
-            else "金额不同，已按不同项目分别计算；如为同一项目请合并。"
-        )
+        if no_money:
+            message += "表中没有金额，无法据金额判断是否重复录入；已按不同项目分别计算，如为同一项目请合并。"
+        elif same_money:
+            message += "金额也完全相同，可能是重复录入，合计中被计算了多次。"
+        else:
+            message += "金额不同，已按不同项目分别计算；如为同一项目请合并。"
         out.append(
             m.Finding("warning", "DUPLICATE_PROJECT", _where(sheet, first, name), message, first, m.PROJECT)
         )
@@ -260,6 +276,16 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
 def _total_score_finding(sheet, row, label, stated, means, span) -> m.Finding:
     weighted, simple = means.get("mean_budget_weighted"), means["mean_simple"]
     where = _where(sheet, row, label)
+    if weighted is None and not agrees(stated, simple):
+        # A 合计 score is a mean; with no amounts in the table its weights cannot be known.
+        return m.Finding(
+            "info",
+            "TOTAL_SCORE_UNCHECKED",
+            where,
+            f"{label}行得分 {num(stated)} 不是{span}的简单平均分（{num(simple)}）；表中没有金额，"
+            "无法核对它是否为按预算金额加权的平均分。",
+            row,
+        )
     if weighted is not None and agrees(stated, weighted):
         return m.Finding(
             "info",
@@ -273,7 +299,12 @@ def _total_score_finding(sheet, row, label, stated, means, span) -> m.Finding:
             "info",
             "TOTAL_SCORE_IS_SIMPLE_MEAN",
             where,
-            f"{label}行得分 {num(stated)} 是{span}的简单平均分（{num(simple)}）；按预算金额加权平均为 {num(weighted)}。",
+            f"{label}行得分 {num(stated)} 是{span}的简单平均分（{num(simple)}）；"
+            + (
+                f"按预算金额加权平均为 {num(weighted)}。"
+                if weighted is not None
+                else "表中没有金额，无加权平均。"
+            ),
             row,
         )
     return m.Finding(

@@ -134,12 +134,14 @@ class _Reader:
             unit = unit or find_amount_unit_line(self.sheet.rows, top)
             if unit is None:
                 unit = "万元"
-                self.add(
-                    "info",
-                    "AMOUNT_UNIT_ASSUMED",
-                    f"工作表「{self.sheet.name}」",
-                    "表中没有注明金额单位，已按“万元”处理。",
-                )
+                # mirrors the reader (branch reader): a table of scores alone has no unit to assume
+                if m.BUDGET in self.cols or m.EXECUTED in self.cols:
+                    self.add(
+                        "info",
+                        "AMOUNT_UNIT_ASSUMED",
+                        f"工作表「{self.sheet.name}」",
+                        "表中没有注明金额单位，已按“万元”处理。",
+                    )
         return (0.0001 if unit == "元" else 1.0), unit
 
     # --- rows ---------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ class _Reader:
             )
         columns = self.parse_columns(recs, cells, factor, totals)
         self.check_unit_plausible(columns[m.BUDGET], unit_text)
-        projects = pd.DataFrame({c: columns[c] for c in m.PROJECT_COLUMNS})
+        projects = pd.DataFrame({c: columns.get(c, [None] * len(recs)) for c in m.PROJECT_COLUMNS})
         totals_df = (
             pd.DataFrame.from_records(totals, columns=list(m.TOTAL_COLUMNS)) if totals else m.empty_totals()
         )

@@ -1,0 +1,209 @@
+"""Blocks of unit totals (单位 / 项目个数 / 预算 / 执行) above, below or beside the projects, or on a 汇总
+sheet: found, kept as reported totals and checked against the projects, never added to them; and
+which of two sheets is the project table when both could be."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao import model as m
+from jixiao.fmt import num, wan
+from jixiao.ingest import values as v
+from jixiao.ingest.header import (
+    PROJECT_COUNT,
+    HeaderGuess,
+    ReadOptions,
+    choose_columns,
+    combine_two_rows,
+    normalize_label,
+    ranked_guesses,
+)
+from jixiao.ingest.workbook import Sheet
+
+_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
+
+
+@dataclass
+class UnitBlock:
+    """A block of reported totals per unit (单位 / 项目个数 / 预算 / 执行), never added to projects."""
+
+    sheet: str
+    first_row: int  # 1-based, the header
+    last_row: int
+    rows: list[dict[str, Any]]  # sheet_row, unit, count, budget, executed (raw numbers)
+    amount_label: str = ""
+
+
+# --- blocks of unit totals ------------------------------------------------------------------------
+def _unit_header(labels: list[str], opts: ReadOptions) -> dict[str, int] | None:
+    cols, _, _ = choose_columns(labels, opts.report_year)
+    money = m.BUDGET in cols or m.EXECUTED in cols or m.INITIAL_BUDGET in cols
+    if not money:
+        return None
+    if PROJECT_COUNT in cols or (m.UNIT in cols and m.PROJECT not in cols):
+        return cols
+    return None
+
+
+def find_unit_blocks(
+    sheet: Sheet, start: int, stop: int, opts: ReadOptions, span: tuple[int, int] | None = None
+) -> list[UnitBlock]:
+    out: list[UnitBlock] = []
+    r = start
+    while r < min(stop, len(sheet.rows)):
+        labels = [normalize_label(x) if isinstance(x, str) else "" for x in sheet.rows[r]]
+        if span:
+            labels = [x if span[0] <= c <= span[1] else "" for c, x in enumerate(labels)]
+        if sum(1 for x in labels if x) >= 2 and _unit_header(labels, opts):
+            block = read_unit_block(sheet, [r], labels, r + 1, stop, opts)
+            if block:
+                out.append(block)
+                r = block.last_row
+                continue
+        r += 1
+    return out
+
+
+def read_unit_block(
+    sheet: Sheet, header_rows: list[int], labels: list[str], first: int, stop: int, opts: ReadOptions
+) -> UnitBlock | None:
+    cols = _unit_header(labels, opts)
+    if cols is None and len(header_rows) == 1 and header_rows[0] + 1 < len(sheet.rows):
+        labels2 = combine_two_rows(sheet, header_rows[0])
+        cols = _unit_header(labels2, opts)
+    if cols is None:
+        return None
+    name_col = cols.get(m.UNIT, cols.get(m.PROJECT))
+    if name_col is None:
+        name_col = min(c for c, x in enumerate(labels) if x)
+    budget_col = cols.get(m.BUDGET, cols.get(m.INITIAL_BUDGET))
+    rows: list[dict[str, Any]] = []
+    last = first
+    for r in range(first, min(stop, len(sheet.rows))):
+        row = sheet.rows[r]
+        name = row[name_col] if name_col < len(row) else ""
+        if not isinstance(name, str) or not name.strip():
+            if rows:
+                break
+            continue
+        if _unit_header([normalize_label(x) if isinstance(x, str) else "" for x in row], opts):
+            break
+        rec = {"sheet_row": r + 1, "unit": name.strip()}
+        for key, c in (
+            ("count", cols.get(PROJECT_COUNT)),
+            ("budget", budget_col),
+            ("executed", cols.get(m.EXECUTED)),
+        ):
+            rec[key] = v.parse_number(row[c])[0] if c is not None and c < len(row) else None
+        if rec["budget"] is None and rec["executed"] is None and rec["count"] is None:
+            break
+        rows.append(rec)
+        last = r + 1
+    if not rows:
+        return None
+    amount_label = labels[budget_col] if budget_col is not None else ""
+    return UnitBlock(sheet.name, header_rows[0] + 1, last, rows, amount_label)
+
+
+def other_sheet_blocks(sheets: list[Sheet], chosen: int, opts: ReadOptions) -> list[UnitBlock]:
+    """A 汇总 sheet of unit totals beside the 明细 sheet the projects come from."""
+    out = []
+    for i, s in enumerate(sheets):
+        if i == chosen or not s.rows:
+            continue
+        out.extend(find_unit_blocks(s, 0, min(len(s.rows), 200), opts)[:1])
+    return out
+
+
+def check_unit_blocks(
+    blocks: list[UnitBlock], recs: list[dict[str, Any]], budgets, executed, factor: float, sheet: str
+) -> list[m.Finding]:
+    """Each unit's reported totals against the sum of its projects: said where they differ."""
+    out: list[m.Finding] = []
+    by_unit: dict[str, list[int]] = {}
+    for i, rec in enumerate(recs):
+        by_unit.setdefault(rec.get(m.UNIT) or "", []).append(i)
+    all_rows = list(range(len(recs)))
+    for block in blocks:
+        where = f"工作表「{block.sheet}」第{block.first_row}–{block.last_row}行"
+        checked = 0
+        for row in block.rows:
+            name = row["unit"]
+            label = normalize_label(name)
+            if _TOTAL.search(label):
+                covered, who = all_rows, "全部项目"
+            else:
+                covered = by_unit.get(name) or by_unit.get(label)
+                who = f"单位“{name}”的项目"
+                if not covered:
+                    continue
+            checked += 1
+            at = f"工作表「{block.sheet}」第{row['sheet_row']}行「{name}」"
+            for key, word, column in (("budget", "预算数", budgets), ("executed", "执行数", executed)):
+                stated = row[key]
+                if stated is None:
+                    continue
+                stated *= factor
+                summed = sum(column[i] or 0.0 for i in covered)
+                if abs(stated - summed) > 0.01 + 1e-9:
+                    out.append(
+                        m.Finding(
+                            "error",
+                            "TOTAL_MISMATCH",
+                            at,
+                            f"单位汇总中“{name}”的{word}为 {wan(stated)} 万元，{who}（{len(covered)} 个）相加为 "
+                            f"{wan(summed)} 万元，相差 {wan(stated - summed)} 万元。",
+                            row["sheet_row"],
+                        )
+                    )
+            if row["count"] is not None and int(row["count"]) != len(covered):
+                out.append(
+                    m.Finding(
+                        "error",
+                        "TOTAL_MISMATCH",
+                        at,
+                        f"单位汇总中“{name}”的项目个数为 {num(row['count'])}，项目表中{who}有 {len(covered)} 个。",
+                        row["sheet_row"],
+                    )
+                )
+        out.append(
+            m.Finding(
+                "info",
+                "UNIT_TOTALS_BLOCK",
+                where,
+                f"这里是按单位汇总的合计（{len(block.rows)} 行），不是项目：作为填报的合计保留，"
+                f"已与工作表「{sheet}」的项目逐单位核对（核对了 {checked} 行），未计入项目。",
+                block.first_row,
+            )
+        )
+    return out
+
+
+def rank_tables(sheets: list[Sheet], opts: ReadOptions) -> list[HeaderGuess]:
+    """Every sheet's table, best first. A sheet whose "projects" are the units of another sheet's
+    table (a 汇总 sheet listing units) yields to it."""
+    ranked = ranked_guesses(sheets, opts)
+    if len(ranked) >= 2:
+        a, b = ranked[0], ranked[1]
+        if _names_are_units(sheets, a, b):
+            ranked = [b, a, *ranked[2:]]
+    return ranked
+
+
+def _column_texts(sheets: list[Sheet], g: HeaderGuess, fieldname: str, limit: int = 300) -> list[str]:
+    c = g.columns.get(fieldname)
+    if c is None:
+        return []
+    rows = sheets[g.sheet_index].rows[g.header_rows[-1] + 1 : g.header_rows[-1] + 1 + limit]
+    out = [normalize_label(r[c]) for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()]
+    return [x for x in out if not _TOTAL.search(x)]
+
+
+def _names_are_units(sheets: list[Sheet], a: HeaderGuess, b: HeaderGuess) -> bool:
+    names = _column_texts(sheets, a, m.PROJECT)
+    units = set(_column_texts(sheets, b, m.UNIT))
+    if len(names) < 2 or not units:
+        return False
+    return sum(1 for x in names if x in units) >= 0.8 * len(names)

@@ -1,0 +1,351 @@
+"""Which rows and columns of a workbook are the project table, and what the reader says about its
+choices: the column taken when two fit a field, hidden rows and columns left out, a block of unit
+totals (above, below or beside the projects, or on a 汇总 sheet) kept as reported totals and checked,
+a parent row above its "其中：" children, formulas without stored values, and component columns that
+hold points rather than 得分率.
+
+How cell values are parsed lives in ``read.py``; this module only decides what is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from jixiao import model as m
+from jixiao.ingest import values as v
+from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
+from jixiao.ingest.workbook import Sheet
+from jixiao.summary.blocks import (
+    UnitBlock,
+    check_unit_blocks,
+    find_unit_blocks,
+    other_sheet_blocks,
+    read_unit_block,
+)
+from jixiao.summary.cells import cell_problems, col_letter, points_finding, points_weight
+
+_CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
+_MAX_CELLS_NAMED = 8
+
+
+def _label(guess: HeaderGuess, c: int) -> str:
+    return guess.labels[c] if c < len(guess.labels) and guess.labels[c] else "（无表头）"
+
+
+# --- the column taken when several fit ------------------------------------------------------------
+def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
+    out = []
+    for ch in guess.choices:
+        if ch.field == PROJECT_COUNT:
+            continue
+        name = m.FIELD_LABELS.get(ch.field, ch.field)
+        taken = f"{col_letter(ch.chosen)}列「{_label(guess, ch.chosen)}」"
+        others = "、".join(f"{col_letter(c)}列「{_label(guess, c)}」" for c in ch.passed_over)
+        where = f"工作表「{sheet}」，列「{_label(guess, ch.chosen)}」"
+        if ch.reason == "period":
+            year = f"{guess.report_year}年" if guess.report_year else "本年"
+            why = f"报告年度为{year}（来自{guess.year_source or '表头'}），取本年度的列"
+            # a year read from the header alone is a guess: said louder
+            severity = (
+                "info"
+                if guess.year_source in ("导入页设置", "表格标题", "文件名")
+                or label_period(_label(guess, ch.chosen), None) == 2  # 本年/本期 need no year
+                else "warning"
+            )
+        elif ch.reason == "priority":
+            why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
+            severity = "info"
+        elif ch.reason == "same_label":
+            why = "这些列的表头完全相同，无法判断哪一列是正确的，暂取最左边的一列"
+            severity = "warning"
+        else:
+            why = "几列都符合，暂取最左边的一列"
+            severity = "warning"
+        code = "DUPLICATE_HEADER" if ch.reason == "same_label" else "COLUMN_CHOSEN"
+        out.append(
+            m.Finding(
+                severity,
+                code,
+                where,
+                f"“{name}”有多列可用：采用{taken}，未采用{others}。{why}；如不对，请在数据导入页“识别有误？”中改选。",
+                None,
+                ch.field,
+            )
+        )
+    if m.INITIAL_BUDGET in guess.columns and guess.columns.get(m.BUDGET) == guess.columns[m.INITIAL_BUDGET]:
+        c = guess.columns[m.BUDGET]
+        out.append(
+            m.Finding(
+                "warning",
+                "BUDGET_IS_INITIAL",
+                f"工作表「{sheet}」，列「{_label(guess, c)}」",
+                f"表中只有年初预算数（{col_letter(c)}列「{_label(guess, c)}」），没有调整后/全年预算数，"
+                "执行率按年初预算数计算；年中调整过预算的项目，执行率会与按调整后预算计算的不同。",
+                None,
+                m.BUDGET,
+            )
+        )
+    return out
+
+
+def with_initial_fallback(guess: HeaderGuess) -> None:
+    """Only 年初预算数 in the table: it is the budget the rate can use (and a finding says so)."""
+    if m.BUDGET not in guess.columns and m.INITIAL_BUDGET in guess.columns:
+        guess.columns[m.BUDGET] = guess.columns[m.INITIAL_BUDGET]
+
+
+# --- the sheet as the reader should see it ----------------------------------------------------------
+@dataclass
+class Prepared:
+    sheet: Sheet  # what the row reader reads (hidden rows blanked, other blocks cut away)
+    guess: HeaderGuess  # columns relative to ``sheet``
+    offset: int = 0  # first column of the block in the original sheet
+    hidden_rows: list[int] = field(default_factory=list)  # 1-based rows left out
+    hidden_cols: list[int] = field(default_factory=list)  # 0-based columns left out
+    unit_blocks: list[UnitBlock] = field(default_factory=list)
+
+
+def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
+    """Blank the rows the table must not read (hidden ones, a unit block below the projects) and cut
+    the sheet to the project block when another block stands beside it. Row numbers never change."""
+    rows = sheet.rows
+    first = guess.header_rows[-1] + 1
+    hidden = sorted(r for r in (getattr(sheet, "hidden_rows", ()) or ()) if r >= first and r < len(rows))
+    if opts.include_hidden:
+        hidden = []
+    blocks: list[UnitBlock] = []
+    c0, c1 = guess.span if guess.span else (0, max(sheet.width - 1, 0))
+    # a unit block above the header, or printed beside the projects
+    for block in find_unit_blocks(sheet, 0, guess.header_rows[0], opts):
+        blocks.append(block)
+    if guess.span:
+        outside = [x if not (c0 <= c <= c1) else "" for c, x in enumerate(guess.labels)]
+        block = read_unit_block(sheet, guess.header_rows, outside, first, len(rows), opts)
+        if block:
+            blocks.append(block)
+    stop = len(rows)
+    for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1)):
+        blocks.append(block)
+        stop = min(stop, block.first_row - 1)
+    drop = set(hidden) | set(range(stop, len(rows)))
+    new_rows = rows
+    if drop or guess.span:
+        blank = [""] * (c1 - c0 + 1)
+        new_rows = [blank if r in drop else row[c0 : c1 + 1] for r, row in enumerate(rows)]
+        for r in range(guess.header_rows[0]):
+            # the title and "单位：万元" lines above the table stay readable, whatever column they are in
+            text = " ".join(str(x).strip() for x in rows[r] if isinstance(x, str) and x.strip())
+            new_rows[r] = [text, *blank[1:]] if guess.span else new_rows[r]
+    merged = sheet.merged
+    if guess.span:
+        merged = [
+            (r0, a - c0, r1, b - c0)
+            for r0, a, r1, b in sheet.merged
+            if a >= c0 and b <= c1 and r0 not in drop
+        ]
+    cut = Sheet(name=sheet.name, rows=new_rows, merged=merged, notes=sheet.notes)
+    g = guess
+    if c0:
+        g = replace(
+            guess,
+            labels=guess.labels[c0 : c1 + 1],
+            columns={f: c - c0 for f, c in guess.columns.items()},
+        )
+    elif guess.span:
+        g = replace(guess, labels=guess.labels[: c1 + 1])
+    return Prepared(
+        cut,
+        g,
+        c0,
+        [r + 1 for r in hidden],
+        sorted(guess.skipped_cols & set(c for c in range(sheet.width) if _has_data(sheet, c, first))),
+        blocks,
+    )
+
+
+def _has_data(sheet: Sheet, c: int, first: int) -> bool:
+    return any(c < len(row) and row[c] != "" for row in sheet.rows[max(first - 2, 0) :])
+
+
+def hidden_finding(p: Prepared, sheet: str) -> m.Finding | None:
+    if not p.hidden_rows and not p.hidden_cols:
+        return None
+    parts = []
+    if p.hidden_rows:
+        shown = "、".join(str(r) for r in p.hidden_rows[:_MAX_CELLS_NAMED])
+        more = "等" if len(p.hidden_rows) > _MAX_CELLS_NAMED else ""
+        parts.append(f"{len(p.hidden_rows)} 个隐藏行（第{shown}行{more}）")
+    if p.hidden_cols:
+        shown = "、".join(col_letter(c) for c in p.hidden_cols[:_MAX_CELLS_NAMED])
+        parts.append(f"{len(p.hidden_cols)} 个隐藏列（{shown}列）")
+    return m.Finding(
+        "warning",
+        "HIDDEN_LEFT_OUT",
+        f"工作表「{sheet}」",
+        f"表中有{'和'.join(parts)}，已按未隐藏的内容计算，隐藏内容未计入。"
+        "如隐藏的内容也应计入，请在数据导入页“识别有误？”中勾选“包含隐藏的行和列”。",
+    )
+
+
+# --- parent rows with "其中：" children ------------------------------------------------------------
+def child_name(name: str) -> str | None:
+    """The name of a "其中：…" / "（1）…" child row without its marker, or None for other rows."""
+    hit = _CHILD.match(name)
+    if not hit:
+        return None
+    return name[hit.end() :].strip() or None
+
+
+def parent_spans(names: list[str], budgets: list[float | None]) -> list[tuple[int, int, int]]:
+    """(parent, first child, last child) indexes. Children are the marked rows after a parent, and
+    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's."""
+    spans = []
+    i = 0
+    n = len(names)
+    while i < n - 1:
+        if child_name(names[i]) is None and child_name(names[i + 1]) is not None:
+            j = i + 1
+            running = budgets[j] or 0.0
+            while j + 1 < n and child_name(names[j + 1]) is not None:
+                j += 1
+                running += budgets[j] or 0.0
+            parent = budgets[i]
+            if names[i + 1].startswith("其中") and parent is not None:
+                while j + 1 < n and child_name(names[j + 1]) is None and running < parent - 0.01:
+                    nxt = budgets[j + 1] or 0.0
+                    if running + nxt > parent + 0.01:
+                        break
+                    j += 1
+                    running += nxt
+            spans.append((i, i + 1, j))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+# --- hooks the row reader calls -----------------------------------------------------------------------
+def reading_findings(reader: Any) -> list[m.Finding]:
+    """What the reader chose before it read a row: the columns, the sheet, what it left out."""
+    guess: HeaderGuess = reader.guess
+    prepared: Prepared | None = getattr(reader, "prepared", None)
+    name = reader.sheet.name
+    out = choice_findings(_absolute(guess, prepared), name)
+    if prepared is not None:
+        hidden = hidden_finding(prepared, name)
+        if hidden:
+            out.append(hidden)
+        original = reader.sheets[guess.sheet_index]
+        cols = {f: c for f, c in guess.columns.items()}
+        out.extend(cell_problems(original, guess.header_rows[-1] + 1, cols, prepared.offset))
+    others = [g for g in getattr(reader, "alternatives", []) if g.sheet_index != guess.sheet_index]
+    if others:
+        other = others[0]
+        other_name = reader.sheets[other.sheet_index].name
+        tie = other.score == guess.score
+        out.append(
+            m.Finding(
+                "warning" if tie else "info",
+                "TABLE_CHOSEN",
+                f"工作表「{name}」",
+                f"工作表「{name}」和「{other_name}」都可能是项目表，采用了「{name}」"
+                f"（识别出 {guess.score} 个字段，「{other_name}」{other.score} 个）。"
+                "如不对，请在数据导入页“识别有误？”中改选工作表。",
+            )
+        )
+    return out
+
+
+def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
+    """The guess with the columns the user sees (the reader's is relative to a block's first column)."""
+    if prepared is None or not prepared.offset:
+        return guess
+    off = prepared.offset
+    return replace(
+        guess, labels=[""] * off + list(guess.labels), columns={f: c + off for f, c in guess.columns.items()}
+    )
+
+
+def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: float) -> tuple[list, list]:
+    """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
+    subtotal checked against them (TOTAL_MISMATCH where they differ)."""
+    names = [str(r[m.PROJECT]) for r in recs]
+    if not any(_CHILD.match(x) for x in names):
+        return recs, cells
+    c = reader.cols.get(m.BUDGET)
+    budgets = [
+        (v.parse_number(row[c])[0] * factor if v.parse_number(row[c])[0] is not None else None)
+        if c is not None
+        else None
+        for row in cells
+    ]
+    spans = parent_spans(names, budgets)
+    if not spans:
+        return recs, cells
+    parents = set()
+    for p, a, b in spans:
+        rec = recs[p]
+        total = reader.total_record(cells[p], rec[m.SHEET_ROW], rec[m.PROJECT], factor, rec[m.UNIT])
+        total[m.TOTAL_KIND] = "小计"
+        total[m.UNIT] = rec[m.UNIT]
+        total[m.TOTAL_FIRST_ROW] = recs[a][m.SHEET_ROW]
+        total[m.TOTAL_LAST_ROW] = recs[b][m.SHEET_ROW]
+        totals.append(total)
+        parents.add(p)
+        for k in range(a, b + 1):
+            recs[k][m.PROJECT] = child_name(recs[k][m.PROJECT]) or recs[k][m.PROJECT]
+            if recs[k][m.UNIT] is None:
+                recs[k][m.UNIT] = rec[m.UNIT]
+        reader.add(
+            "info",
+            "PARENT_ROW",
+            reader.where(rec[m.SHEET_ROW], rec[m.PROJECT]),
+            f"“{rec[m.PROJECT]}”下有分项（第{recs[a][m.SHEET_ROW]}–{recs[b][m.SHEET_ROW]}行，{b - a + 1} 个），"
+            "分项作为项目计入，这一行作为小计与分项核对，不重复计入。",
+            rec[m.SHEET_ROW],
+        )
+    totals.sort(key=lambda t: t[m.SHEET_ROW])
+    keep = [i for i in range(len(recs)) if i not in parents]
+    return [recs[i] for i in keep], [cells[i] for i in keep]
+
+
+def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: float) -> list[m.Finding]:
+    prepared: Prepared | None = getattr(reader, "prepared", None)
+    if prepared is None:
+        return []
+    blocks = list(prepared.unit_blocks)
+    opts = getattr(reader, "opts", None) or ReadOptions()
+    blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts)
+    if not blocks:
+        return []
+    return check_unit_blocks(blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name)
+
+
+def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: float) -> None:
+    """What the value parser does not know of: 年初预算数 as its own amount, and component columns
+    that hold points (得分率 = points ÷ full marks, said as a finding; the rate parse's complaints
+    about such a column no longer apply)."""
+    from jixiao.summary import columns as value_columns
+
+    n = len(cells)
+    c = reader.cols.get(m.INITIAL_BUDGET)
+    if c is None:
+        parsed.columns[m.INITIAL_BUDGET] = [None] * n
+    else:
+        raw = [row[c] for row in cells]
+        values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor, parsed.issues)
+        parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
+    for fieldname in m.COMPONENT_COLUMNS.values():
+        c = reader.cols.get(fieldname)
+        if c is None:
+            continue
+        label = reader.headers.get(fieldname, "")
+        numbers = [v.parse_number(row[c])[0] if row[c] != "" else None for row in cells]
+        weight, assumed = points_weight(fieldname, label, numbers)
+        if weight is None:
+            continue
+        reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
+        parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
+        parsed.issues = [i for i in parsed.issues if i.field != fieldname]
