@@ -191,6 +191,21 @@ def _nonfinite(uniques: list[Any], bad: np.ndarray) -> np.ndarray:
     return out
 
 
+def numbers_of(cells) -> list[float | None]:
+    """What ``values.parse_number`` makes of each cell (None where it gives no number), a column at
+    a time, with no findings."""
+    col = _Column(cells)
+    out = col.numbers()
+    codes, uniques = col.distinct()
+    if uniques:
+        values = np.array(
+            [np.nan if (x := v.parse_number(u)[0]) is None else x for u in uniques], dtype=float
+        )
+        out[col.other] = values[codes]
+    out[np.isinf(out)] = np.nan
+    return [None if x != x else x for x in out.tolist()]
+
+
 def amount_column(cells, fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
     """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible."""
     col = _Column(cells)
