@@ -4,6 +4,7 @@ ending in an error), and component columns that hold points rather than 得分�
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
@@ -32,10 +33,6 @@ def col_letter(c: int) -> str:
 
 
 # --- error cells and formulas without a stored value ----------------------------------------------
-def _hashable(x):
-    return x if type(x) in (str, float, int, bool) else repr(x)
-
-
 def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 0) -> list[m.Finding]:
     """Cells of the table the file gives no number for although it has one: a formula never
     calculated (no stored value) or a formula that ends in an error. Never silently blank."""
@@ -45,10 +42,18 @@ def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 
     )
     errors = dict(getattr(sheet, "errors", {}) or {})
     rows = sheet.rows[first:]
+    width = min((len(row) for row in rows), default=0)
     for c in wanted:
-        column = [row[c] if c < len(row) else "" for row in rows]
+        if c < width:
+            column = list(map(itemgetter(c), rows))
+        else:
+            column = [row[c] if c < len(row) else "" for row in rows]
         # each distinct cell looked at once: a value column repeats itself and holds no error at all
-        texts = {x for x in set(map(_hashable, column)) if type(x) is str and "#" in x}
+        try:
+            distinct = set(column)
+        except TypeError:  # a cell type that cannot be hashed: look at every cell
+            distinct = set(map(repr, column)) | {x for x in column if type(x) is str}
+        texts = {x for x in distinct if type(x) is str and "#" in x}
         hits = {x for x in texts if x.strip() in _ERROR_TEXT}
         if hits:
             for i, x in enumerate(column):
