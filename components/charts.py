@@ -25,7 +25,7 @@ from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, to_float, wan
 from jixiao.settings import Settings
 from jixiao.summary.analysis import BAND
-from jixiao.summary.compute import agree_mask, agrees, band_of
+from jixiao.summary.compute import agree_mask, band_of
 from jixiao.summary.schemes import WeightScheme
 
 T = {
@@ -576,22 +576,23 @@ def score_components(
 
 def score_differences(projects: pd.DataFrame) -> pd.DataFrame:
     """Rows whose reported 自评得分 and recomputed score disagree (at the printed precision)."""
-    rows = []
-    for rec in projects.to_dict("records"):
-        rep, comp = to_float(rec[m.REPORTED_SCORE]), to_float(rec[m.COMPUTED_SCORE])
-        if rep is None or comp is None or agrees(rep, comp):
-            continue
-        rows.append(
-            {
-                m.SHEET_ROW: rec[m.SHEET_ROW],
-                m.PROJECT: rec[m.PROJECT],
-                m.REPORTED_SCORE: rep,
-                m.COMPUTED_SCORE: comp,
-                "difference": rep - comp,
-            }
-        )
+    rep = pd.to_numeric(projects[m.REPORTED_SCORE], errors="coerce").to_numpy(dtype=float)
+    comp = pd.to_numeric(projects[m.COMPUTED_SCORE], errors="coerce").to_numpy(dtype=float)
+    both = ~np.isnan(rep) & ~np.isnan(comp)
+    keep = both & ~agree_mask(rep, comp)
     cols = [m.SHEET_ROW, m.PROJECT, m.REPORTED_SCORE, m.COMPUTED_SCORE, "difference"]
-    return pd.DataFrame(rows, columns=cols)
+    if not keep.any():
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(
+        {
+            m.SHEET_ROW: projects[m.SHEET_ROW].to_numpy()[keep],
+            m.PROJECT: projects[m.PROJECT].to_numpy()[keep],
+            m.REPORTED_SCORE: rep[keep],
+            m.COMPUTED_SCORE: comp[keep],
+            "difference": rep[keep] - comp[keep],
+        },
+        columns=cols,
+    )
 
 
 SCATTER_MAX_POINTS = 300  # single project markers at most; the rest are grouped into counted markers
