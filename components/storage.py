@@ -15,11 +15,12 @@ from collections.abc import Callable
 from datetime import date, timedelta, timezone
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import data, state, widgets
-from jixiao import auth
+from jixiao import auth, history
 from jixiao import model as m
 from jixiao.naming import guess_unit_year
 from jixiao.settings import Settings
@@ -337,6 +338,21 @@ def _analyze(
     # keyed by the file, its overrides and the settings; the table and settings objects are what
     # those name
     return analyze(_table, _s)
+
+
+_CHANGES = "_hist_changes"  # session key: the last year-to-year matching, with the analyses it is of
+
+
+def project_changes(prev: Analysis, cur: Analysis) -> pd.DataFrame:
+    """``history.project_changes`` kept for the session while the two analyses stay the same objects
+    (they are cached resources): matching 2 × 50,000 projects by code and name takes a second, and
+    every widget on 历年对比 reruns the page."""
+    entry = st.session_state.get(_CHANGES)
+    if entry and entry[0] is prev and entry[1] is cur:
+        return entry[2]
+    changes = history.project_changes(prev, cur)
+    st.session_state[_CHANGES] = (prev, cur, changes)
+    return changes
 
 
 def analysis_of(info: DatasetInfo) -> tuple[Analysis | None, str | None]:
