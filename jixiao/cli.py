@@ -20,18 +20,18 @@ EXIT_BAD_INPUT = 2
 
 
 def _print_json(doc: Any) -> None:
-    from jixiao.report import dump_bytes
+    from jixiao.report import dump_bytes, write_json
 
     if not isinstance(doc, dict):
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return
-    data = dump_bytes(doc) + b"\n"
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (a test's StringIO)
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.write(dump_bytes(doc).decode("utf-8") + "\n")
         return
     sys.stdout.flush()
-    buffer.write(data)
+    write_json(doc, buffer)
+    buffer.write(b"\n")
     buffer.flush()
 
 

@@ -105,12 +105,24 @@ def signed_pct(x: float | None, digits: int = 2) -> str:
     return f"{r:+.{digits}f}%"
 
 
+def _format_column(values, digits: int, pattern: str) -> list[str]:
+    """Round a column once with numpy and format each distinct value once (a column of rates or
+    得分率 repeats a few hundred values over tens of thousands of rows). Distinct by bit pattern, so
+    -0.00 and 0.00 stay what they are."""
+    import numpy as np
+
+    rounded = round_array(values, digits)
+    if rounded.size < 512:
+        return ["—" if r != r else pattern.format(r) for r in rounded.tolist()]
+    distinct, where = np.unique(rounded.view(np.int64), return_inverse=True)
+    texts = ["—" if r != r else pattern.format(r) for r in distinct.view(np.float64).tolist()]
+    return np.array(texts, dtype=object)[where.ravel()].tolist()
+
+
 def wan_list(values, digits: int = 2) -> list[str]:
-    """``wan`` over a whole column at once (round once with numpy, then format)."""
-    rounded = round_array(values, digits).tolist()
-    return ["—" if r != r else f"{r:,.{digits}f}" for r in rounded]
+    """``wan`` over a whole column at once."""
+    return _format_column(values, digits, f"{{:,.{digits}f}}")
 
 
 def pct_list(values, digits: int = 2) -> list[str]:
-    rounded = round_array(values, digits).tolist()
-    return ["—" if r != r else f"{r:.{digits}f}%" for r in rounded]
+    return _format_column(values, digits, f"{{:.{digits}f}}%")

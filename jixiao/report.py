@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from itertools import repeat
+from typing import Any, BinaryIO
 
 import orjson
 import pandas as pd
@@ -61,7 +63,7 @@ ROW_KEYS = (
 class Rows(Sequence):
     """The document's project rows, held as the columns they come from.
 
-    A row is a dict only while someone looks at it; the JSON writer (``dump_bytes``) turns a few
+    A row is a dict only while someone looks at it; the JSON writer (``write_json``) turns a few
     thousand at a time into text, so a province-wide table is never held twice as 50,000 dicts."""
 
     def __init__(self, columns: list[list[Any]]):
@@ -88,8 +90,10 @@ class Rows(Sequence):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     def chunks(self, size: int):
+        """Rows as dicts, ``size`` at a time, flags left as Flag tuples (the writer converts them)."""
         for start in range(0, self._n, size):
-            yield [_row(v) for v in zip(*(c[start : start + size] for c in self._columns))]
+            part = zip(*(c[start : start + size] for c in self._columns))
+            yield list(map(dict, map(zip, repeat(ROW_KEYS), part)))
 
 
 def _row(values: tuple) -> dict[str, Any]:
@@ -214,19 +218,31 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def dump_bytes(doc: dict[str, Any]) -> bytes:
+    buf = io.BytesIO()
+    write_json(doc, buf)
+    return buf.getvalue()
+
+
+def write_json(doc: dict[str, Any], out: BinaryIO) -> None:
     """The CLI's JSON as UTF-8: indented, for a document a person may read; compact for a
-    province-wide table, with the rows written a few thousand at a time (never all as dicts)."""
+    province-wide table, written to ``out`` a few thousand rows at a time, so neither the rows nor
+    the text are ever held whole."""
     if len(doc.get("rows", ())) <= PRETTY_ROWS:
-        return json.dumps(doc, ensure_ascii=False, indent=1, default=_plain).encode("utf-8")
-    parts = []
-    for key, value in doc.items():
+        out.write(json.dumps(doc, ensure_ascii=False, indent=1, default=_plain).encode("utf-8"))
+        return
+    out.write(b"{")
+    for n, (key, value) in enumerate(doc.items()):
+        out.write((b"," if n else b"") + orjson.dumps(key) + b":")
         if isinstance(value, Rows):
-            chunks = [orjson.dumps(c)[1:-1] for c in value.chunks(CHUNK_ROWS)]
-            text = b"[" + b",".join(c for c in chunks if c) + b"]"
+            out.write(b"[")
+            for k, chunk in enumerate(value.chunks(CHUNK_ROWS)):
+                if k:
+                    out.write(b",")
+                out.write(memoryview(orjson.dumps(chunk, default=_plain))[1:-1])
+            out.write(b"]")
         else:
-            text = orjson.dumps(value, default=_plain)
-        parts.append(orjson.dumps(key) + b":" + text)
-    return b"{" + b",".join(parts) + b"}"
+            out.write(orjson.dumps(value, default=_plain))
+    out.write(b"}")
 
 
 def inspect_bytes(

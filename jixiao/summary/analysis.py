@@ -24,7 +24,7 @@ from jixiao.summary.compute import (
     totals,
     unit_rollup,
 )
-from jixiao.summary.flags import DEVIATION_CODES, flag_projects
+from jixiao.summary.flags import flag_table
 from jixiao.summary.schemes import WeightScheme, requested_scheme
 
 OWN_WEIGHTS = WeightScheme(
@@ -82,9 +82,9 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     reported = pd.to_numeric(projects[m.REPORTED_SCORE], errors="coerce").astype(float)
     projects[m.SCORE] = reported.where(reported.notna(), projects[m.COMPUTED_SCORE])
     projects[m.GRADE] = grades(projects[m.SCORE].to_numpy(dtype=float))
-    flags = flag_projects(projects, rates, settings)
+    flags, deviates = flag_table(projects, rates, settings)
     projects[m.FLAGS] = pd.Series(flags, index=projects.index, dtype=object)
-    projects[DEVIATES] = [any(f.code in DEVIATION_CODES for f in fl) for fl in flags]
+    projects[DEVIATES] = deviates
     projects[BAND] = bands(np.asarray(rates, dtype=float), settings.low_threshold, settings.amber_floor)
     findings = list(table.findings) + audit(table, projects, choice)
     order = {s: i for i, s in enumerate(m.SEVERITIES)}

@@ -190,7 +190,10 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
 
 def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
     out = []
-    key = projects[m.UNIT].fillna("").astype(str) + "\x00" + projects[m.PROJECT].astype(str)
+    # (unit, name) as one integer per row: the same pairs as joining the texts, without building them
+    units = pd.factorize(projects[m.UNIT].fillna("").astype(str))[0].astype(np.int64)
+    names, uniques = pd.factorize(projects[m.PROJECT].astype(str))
+    key = pd.Series(units * (len(uniques) + 1) + names, index=projects.index)
     dup = key.duplicated(keep=False)
     if not dup.any():
         return out

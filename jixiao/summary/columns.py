@@ -15,6 +15,7 @@ cannot move a total or a mean unnoticed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -96,22 +97,46 @@ def _bad_mask(fieldname: str, x: np.ndarray) -> np.ndarray:
     return bad
 
 
-class _Column:
-    """One column's cells split by type: number cells as an array, the rest to parse by distinct text."""
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
-    def __init__(self, cells: list[Any]):
+
+class _Column:
+    """One column's cells split by type: number cells as an array, the rest to parse by distinct text.
+
+    Most columns are all numbers or all text; ``infer_dtype`` (one pass in C) finds those, and only
+    a mixed column pays for telling its cells apart one by one."""
+
+    def __init__(self, cells: np.ndarray | list[Any]):
         n = len(cells)
         self.n = n
-        self.cells = cells
-        obj = np.empty(n, dtype=object)
-        obj[:] = cells
-        types = np.fromiter(map(type, cells), dtype=object, count=n)
-        self.number = (types == float) | (types == int)  # noqa: E721 -- exact types: a bool is not a number
-        self.blank = obj == ""
-        self.other = np.flatnonzero(~self.number & ~self.blank)
+        if isinstance(cells, np.ndarray):
+            obj = np.ascontiguousarray(cells)
+        else:
+            obj = np.empty(n, dtype=object)
+            obj[:] = cells
+        self.cells = obj
         self.obj = obj
+        self._codes: np.ndarray | None = None
+        self._uniques: list[Any] = []
+        kind = pd.api.types.infer_dtype(obj, skipna=False)
+        if kind in _NUMBER_KINDS:
+            self.number = np.ones(n, dtype=bool)
+            self.other = np.empty(0, dtype=np.intp)
+        elif kind == "string":
+            self.number = np.zeros(n, dtype=bool)
+            codes, uniques = pd.factorize(obj)
+            filled = np.array([u != "" for u in uniques], dtype=bool)
+            self.other = np.flatnonzero(filled[codes])
+            self._codes, self._uniques = codes[self.other], list(uniques)
+        else:
+            types = np.fromiter(map(type, cells), dtype=object, count=n)
+            self.number = (types == float) | (types == int)  # noqa: E721 -- exact types: a bool is not a number
+            self.other = np.flatnonzero(~self.number & ~(obj == ""))
+            self.text = types == str  # noqa: E721
 
     def numbers(self) -> np.ndarray:
+        if self.number.all():
+            return self.obj.astype(float)
         out = np.full(self.n, np.nan)
         if self.number.any():
             out[self.number] = self.obj[self.number].astype(float)
@@ -120,11 +145,12 @@ class _Column:
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """(code per cell of ``other``, the distinct cells). Only text is pooled: 1, 1.0 and True are
         equal to a hash table but not to a reader."""
+        if self._codes is not None:
+            return self._codes, self._uniques
         if not len(self.other):
             return np.empty(0, dtype=np.intp), []
         sub = self.obj[self.other]
-        texts = np.fromiter((type(x) is str for x in sub), dtype=bool, count=len(sub))
-        if texts.all():
+        if self.text[self.other].all():
             codes, uniques = pd.factorize(sub)
             return codes, list(uniques)
         uniques: list[Any] = []
@@ -156,7 +182,15 @@ def nonfinite_text(x: Any) -> bool:
     return bool(v._NUMBER.match(t)) and float(t) - float(t) != 0.0
 
 
-def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
+def _nonfinite(uniques: list[Any], bad: np.ndarray) -> np.ndarray:
+    """Which distinct cells are non-finite numbers; only cells that did not parse are looked at."""
+    out = np.zeros(len(uniques), dtype=bool)
+    for k in np.flatnonzero(bad).tolist():
+        out[k] = nonfinite_text(uniques[k])
+    return out
+
+
+def amount_column(cells, fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
     """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible."""
     col = _Column(cells)
     out = col.numbers() * factor
@@ -165,8 +199,9 @@ def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[
         parsed = [v.parse_number(u) for u in uniques]
         values = np.array([np.nan if x is None else x for x, _ in parsed], dtype=float)
         out[col.other] = values[codes] * factor
-        bad = np.array([s == v.BAD for _, s in parsed], dtype=bool)[codes]
-        nonfinite = np.array([nonfinite_text(u) for u in uniques], dtype=bool)[codes]
+        bad_u = np.array([s == v.BAD for _, s in parsed], dtype=bool)
+        bad = bad_u[codes]
+        nonfinite = _nonfinite(uniques, bad_u)[codes]
         for k in np.flatnonzero(bad & ~nonfinite).tolist():
             raw = col.cells[col.other[k]]
             issues.append(Issue(int(col.other[k]), fieldname, UNPARSEABLE, v.text_of(raw), "不是数字"))
@@ -177,7 +212,7 @@ def amount_column(cells: list[Any], fieldname: str, factor: float, issues: list[
     return out
 
 
-def _exclude(out: np.ndarray, fieldname: str, cells: list[Any], issues: list[Issue]) -> None:
+def _exclude(out: np.ndarray, fieldname: str, cells, issues: list[Issue]) -> None:
     bad = _bad_mask(fieldname, out)
     if bad.any():
         for i in np.flatnonzero(bad).tolist():
@@ -201,7 +236,7 @@ class RateColumn:
     decimals: np.ndarray | None = None  # printed decimals of the reported rate, NaN where none
 
 
-def rate_column(cells: list[Any], fieldname: str, issues: list[Issue]) -> RateColumn:
+def rate_column(cells, fieldname: str, issues: list[Issue]) -> RateColumn:
     """One rate column to percent. Whether a bare number is a fraction or a percent is decided for
     the whole column; a forgotten % sign is a finding."""
     col = _Column(cells)
@@ -224,7 +259,7 @@ def rate_column(cells: list[Any], fieldname: str, issues: list[Issue]) -> RateCo
         bare[idx[ok & ~has_pct]] = value[ok & ~has_pct]
         text[idx[ok]] = True
         text_dec[idx[ok]] = dec[ok]
-        nonfinite = np.array([nonfinite_text(u) for u in uniques], dtype=bool)[codes]
+        nonfinite = _nonfinite(uniques, np.array([p[1] == v.BAD for p in parsed], dtype=bool))[codes]
         for k in np.flatnonzero((status == v.BAD) & ~nonfinite).tolist():
             raw = col.cells[idx[k]]
             issues.append(Issue(int(idx[k]), fieldname, UNPARSEABLE, v.text_of(raw), "不是百分比或数字"))
@@ -285,7 +320,7 @@ def column_decimals(percents: np.ndarray) -> int:
     return 2
 
 
-def yes_no_column(cells: list[Any], issues: list[Issue]) -> list[bool | None]:
+def yes_no_column(cells, issues: list[Issue]) -> list[bool | None]:
     col = _Column(cells)
     out: list[bool | None] = [None] * col.n
     numbers = np.flatnonzero(col.number).tolist()
@@ -306,9 +341,21 @@ def yes_no_column(cells: list[Any], issues: list[Issue]) -> list[bool | None]:
     return out
 
 
-def text_column(cells: list[Any]) -> list[str | None]:
-    """序号 / 项目编码 as printed ('12', not '12.0'); None where blank."""
-    return [v.text_of(x) if x != "" else None for x in cells]
+def text_column(cells) -> list[str | None]:
+    """序号 / 项目编码 as printed ('12', not '12.0'); None where blank. Each distinct cell is
+    written once (a 序号 column is 50,000 whole numbers)."""
+    col = _Column(cells)
+    out = np.full(col.n, None, dtype=object)
+    numbers = col.numbers()
+    whole = col.number & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+    if whole.any():
+        out[whole] = list(map(str, numbers[whole].astype(np.int64).tolist()))
+    for i in np.flatnonzero(col.number & ~whole).tolist():
+        out[i] = v.text_of(cells[i])
+    codes, uniques = col.distinct()
+    if uniques:
+        out[col.other] = np.array([v.text_of(u) for u in uniques], dtype=object)[codes]
+    return out.tolist()
 
 
 def _float_column(a: np.ndarray) -> Any:
@@ -325,9 +372,15 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: float) -> Parsed
     issues: list[Issue] = []
     out: dict[str, Any] = {}
 
-    def column(fieldname: str) -> list[Any] | None:
+    grid = np.array(cells, dtype=object) if n else np.empty((0, 0), dtype=object)
+    if grid.ndim != 2:  # rows of unequal width: take each column on its own
+        grid = None
+
+    def column(fieldname: str) -> np.ndarray | list[Any] | None:
         c = cols.get(fieldname)
-        return None if c is None else [row[c] for row in cells]
+        if c is None:
+            return None
+        return grid[:, c] if grid is not None else list(map(itemgetter(c), cells))
 
     for fieldname in (m.SEQ, m.CODE):
         raw = column(fieldname)

@@ -7,6 +7,7 @@ beside them so the audit can show both.
 from __future__ import annotations
 
 import calendar
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,7 +48,7 @@ def component_scores(projects: pd.DataFrame, rates: pd.Series, scheme: WeightSch
     applicable = np.ones((n, len(weights)), dtype=bool)
     if m.NA_COMPONENTS in projects and n:
         # Few distinct '/' patterns exist in a table: decide each pattern once, then index.
-        codes, patterns = pd.factorize(projects[m.NA_COMPONENTS])
+        codes, patterns = _na_patterns(projects)
         table = np.array([[comp not in (p or ()) for comp in comps] for p in patterns], dtype=bool)
         if len(table):
             applicable = table[codes]
@@ -61,6 +62,19 @@ def component_scores(projects: pd.DataFrame, rates: pd.Series, scheme: WeightSch
         points = np.where(applicable[:, j], frac * w[j] * scale, 0.0)
         out[comp] = points
     return pd.DataFrame(out, index=projects.index)
+
+
+_LAST_NA: tuple = ()  # (weak ref to the table, codes, patterns): every scheme tried on one table shares it
+
+
+def _na_patterns(projects: pd.DataFrame) -> tuple[np.ndarray, list]:
+    global _LAST_NA
+    last = _LAST_NA
+    if last and last[0]() is projects and len(last[1]) == len(projects):
+        return last[1], last[2]
+    codes, patterns = pd.factorize(projects[m.NA_COMPONENTS])
+    _LAST_NA = (weakref.ref(projects), codes, list(patterns))
+    return codes, list(patterns)
 
 
 def computed_scores(projects: pd.DataFrame, rates: pd.Series, scheme: WeightScheme) -> pd.Series:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import pandas as pd
 
@@ -27,68 +29,153 @@ DEVIATION_CODES = (LOW_EXECUTION, INDICATOR_SHORTFALL)
 
 
 def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) -> list[list[m.Flag]]:
-    """Flags per row. Whole columns are tested and formatted at once: a province-wide table has
-    tens of thousands of rows and most reasons carry four or five numbers."""
+    return flag_table(projects, rates, settings)[0]
+
+
+def _said(x) -> int:
+    """The unit's own 是否有较大偏差: 1 yes, 2 no, 0 not filled in (None or NaN)."""
+    return 0 if x is None or x != x else 1 if x else 2
+
+
+def _text(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _flags(code: str, reasons: np.ndarray) -> np.ndarray:
+    """Flag tuples for one code, built without a Python call per row."""
+    out = np.empty(len(reasons), dtype=object)
+    out[:] = list(map(tuple.__new__, repeat(m.Flag), zip(repeat(code), reasons.tolist())))
+    return out
+
+
+def flag_table(
+    projects: pd.DataFrame, rates: pd.Series, settings: Settings
+) -> tuple[list[list[m.Flag]], np.ndarray]:
+    """Flags per row, and whether each row deviates by the rules (LOW_EXECUTION / INDICATOR_SHORTFALL).
+
+    Whole columns are tested at once; a reason is written only for the rows that carry it, and
+    written a column at a time (each number formatted once, the sentence joined with array
+    arithmetic): a province-wide table has tens of thousands of flagged rows."""
     n = len(projects)
     num = lambda c: pd.to_numeric(projects[c], errors="coerce").to_numpy(dtype=float)  # noqa: E731
     rate, budget, executed = np.asarray(rates, dtype=float), num(m.BUDGET), num(m.EXECUTED)
     comps = {comp: num(col) for comp, col in m.COMPONENT_COLUMNS.items()}
-    self_flag = projects[m.SELF_FLAG].map(lambda x: None if x is None or x != x else bool(x)).tolist()
     with np.errstate(invalid="ignore"):
         no_rate = np.isnan(rate) & (budget <= 0) & (np.nan_to_num(executed) != 0)
         low = rate < settings.low_threshold - 1e-9
         over = rate > 100 + 1e-9
-        short_any = np.zeros(n, dtype=bool)
-        for values in comps.values():
-            short_any |= values < 100 - 1e-9
+        short = {comp: values < 100 - 1e-9 for comp, values in comps.items()}
+    short_any = np.zeros(n, dtype=bool)
+    for mask in short.values():
+        short_any |= mask
     deviates = low | short_any
-    self_arr = np.array([x is True for x in self_flag], dtype=bool)
-    self_no = np.array([x is False for x in self_flag], dtype=bool)
-    mismatch = (self_arr & ~deviates) | (self_no & deviates)
+    said = np.fromiter(map(_said, projects[m.SELF_FLAG].tolist()), dtype=np.int8, count=n)
+    self_yes, self_no = said == 1, said == 2
+    mismatch = (self_yes & ~deviates) | (self_no & deviates)
     out: list[list[m.Flag]] = [[] for _ in range(n)]
-    idx = np.nonzero(no_rate | low | over | short_any | mismatch)[0]
-    if not len(idx):
-        return out
-    b_s, e_s = wan_list(budget[idx]), wan_list(executed[idx])
-    gap_s = wan_list(np.nan_to_num(budget[idx]) - np.nan_to_num(executed[idx]))
-    over_s = wan_list(np.nan_to_num(executed[idx]) - np.nan_to_num(budget[idx]))
-    rate_s = pct_list(rate[idx])
-    comp_s = {comp: pct_list(values[idx]) for comp, values in comps.items()}
-    with np.errstate(invalid="ignore"):
-        comp_short = {comp: (values[idx] < 100 - 1e-9).tolist() for comp, values in comps.items()}
-    threshold = pct(settings.low_threshold)
-    for k, i in enumerate(idx.tolist()):
-        flags: list[m.Flag] = []
-        if no_rate[i]:
-            flags.append(
-                m.Flag(NO_RATE, f"预算为 {b_s[k]} 万元却支出 {e_s[k]} 万元，无法计算执行率，请核实预算数。")
-            )
-        elif low[i]:
-            flags.append(
-                m.Flag(
-                    LOW_EXECUTION,
-                    f"预算执行率 {rate_s[k]}，低于 {threshold}（预算 {b_s[k]} 万元，执行 {e_s[k]} 万元，"
-                    f"未执行 {gap_s[k]} 万元），需说明原因。",
-                )
-            )
-        elif over[i]:
-            flags.append(
-                m.Flag(
-                    OVER_EXECUTION,
-                    f"执行数 {e_s[k]} 万元超过预算 {b_s[k]} 万元，超出 {over_s[k]} 万元，执行率 {rate_s[k]}。",
-                )
-            )
-        if short_any[i]:
-            parts = [
-                f"{m.COMPONENT_LABELS[comp]}得分率 {comp_s[comp][k]}" for comp in comps if comp_short[comp][k]
-            ]
-            flags.append(m.Flag(INDICATOR_SHORTFALL, "、".join(parts) + "，未达 100%。"))
-        if mismatch[i]:
-            if self_arr[i]:
-                reason = "单位填报“有较大偏差：是”，但执行率和各项得分率均未触发偏差规则。"
-            else:
-                names = "、".join(FLAG_LABELS[f.code] for f in flags if f.code in DEVIATION_CODES)
-                reason = f"单位填报“有较大偏差：否”，但按规则存在偏差（{names}）。"
-            flags.append(m.Flag(SELF_FLAG_MISMATCH, reason))
-        out[i] = flags
-    return out
+    if not (no_rate | low | over | short_any | mismatch).any():
+        return out, deviates
+
+    execution = np.full(n, None, dtype=object)  # the first flag of a row: NO_RATE, LOW or OVER
+    money = np.flatnonzero(no_rate | low | over)
+    if len(money):
+        b_s, e_s = _text(wan_list(budget[money])), _text(wan_list(executed[money]))
+        for mask, write in (
+            (
+                no_rate,
+                lambda k: _flags(
+                    NO_RATE,
+                    "预算为 " + b_s[k] + " 万元却支出 " + e_s[k] + " 万元，无法计算执行率，请核实预算数。",
+                ),
+            ),
+            (
+                low & ~no_rate,
+                lambda k: _flags(
+                    LOW_EXECUTION, _low_reason(k, money, rate, budget, executed, b_s, e_s, settings)
+                ),
+            ),
+            (
+                over & ~no_rate & ~low,
+                lambda k: _flags(OVER_EXECUTION, _over_reason(k, money, rate, budget, executed, b_s, e_s)),
+            ),
+        ):
+            k = np.flatnonzero(mask[money])
+            if len(k):
+                execution[money[k]] = write(k)
+
+    shortfall = np.full(n, None, dtype=object)
+    rows = np.flatnonzero(short_any)
+    if len(rows):
+        text = np.full(len(rows), "", dtype=object)
+        for comp, values in comps.items():
+            hit = short[comp][rows]
+            if not hit.any():
+                continue
+            part = np.full(len(rows), "", dtype=object)
+            part[hit] = f"{m.COMPONENT_LABELS[comp]}得分率 " + _text(pct_list(values[rows][hit]))
+            text = np.where(hit & (text != ""), text + "、" + part, np.where(hit, part, text))
+        shortfall[rows] = _flags(INDICATOR_SHORTFALL, text + "，未达 100%。")
+
+    disagree = np.full(n, None, dtype=object)
+    yes_rows = np.flatnonzero(mismatch & self_yes)
+    if len(yes_rows):
+        reason = "单位填报“有较大偏差：是”，但执行率和各项得分率均未触发偏差规则。"
+        disagree[yes_rows] = _flags(SELF_FLAG_MISMATCH, np.full(len(yes_rows), reason, dtype=object))
+    no_rows = np.flatnonzero(mismatch & self_no)
+    if len(no_rows):
+        names = np.select(
+            [low[no_rows] & short_any[no_rows], low[no_rows]],
+            [
+                f"{FLAG_LABELS[LOW_EXECUTION]}、{FLAG_LABELS[INDICATOR_SHORTFALL]}",
+                FLAG_LABELS[LOW_EXECUTION],
+            ],
+            default=FLAG_LABELS[INDICATOR_SHORTFALL],
+        ).astype(object)
+        disagree[no_rows] = _flags(
+            SELF_FLAG_MISMATCH, "单位填报“有较大偏差：否”，但按规则存在偏差（" + names + "）。"
+        )
+
+    # Each row's list in the order the reasons read: execution, indicators, the unit's own verdict.
+    have = np.stack([execution != None, shortfall != None, disagree != None], axis=1)  # noqa: E711
+    pattern = have[:, 0] * 4 + have[:, 1] * 2 + have[:, 2]
+    sources = (execution, shortfall, disagree)
+    for code in np.unique(pattern[pattern > 0]).tolist():
+        where = np.flatnonzero(pattern == code)
+        picked = [src[where].tolist() for j, src in enumerate(sources) if code >> (2 - j) & 1]
+        for i, flags in zip(where.tolist(), map(list, zip(*picked))):
+            out[i] = flags
+    return out, deviates
+
+
+def _low_reason(k, money, rate, budget, executed, b_s, e_s, settings: Settings) -> np.ndarray:
+    rows = money[k]
+    gap = _text(wan_list(np.nan_to_num(budget[rows]) - np.nan_to_num(executed[rows])))
+    return (
+        "预算执行率 "
+        + _text(pct_list(rate[rows]))
+        + f"，低于 {pct(settings.low_threshold)}（预算 "
+        + b_s[k]
+        + " 万元，执行 "
+        + e_s[k]
+        + " 万元，未执行 "
+        + gap
+        + " 万元），需说明原因。"
+    )
+
+
+def _over_reason(k, money, rate, budget, executed, b_s, e_s) -> np.ndarray:
+    rows = money[k]
+    extra = _text(wan_list(np.nan_to_num(executed[rows]) - np.nan_to_num(budget[rows])))
+    return (
+        "执行数 "
+        + e_s[k]
+        + " 万元超过预算 "
+        + b_s[k]
+        + " 万元，超出 "
+        + extra
+        + " 万元，执行率 "
+        + _text(pct_list(rate[rows]))
+        + "。"
+    )

@@ -32,7 +32,7 @@ from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, layout
 from jixiao.summary import columns as value_columns
 
-_TOTAL_CHARS = "小合总共汇"  # cheap pre-check before the _TOTAL regex
+_TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
@@ -190,14 +190,20 @@ class _Reader:
         c = self.cols.get(fieldname)
         return row[c] if c is not None and c < len(row) else ""
 
-    def merged_fill(self) -> dict[tuple[int, int], Any]:
-        fill: dict[tuple[int, int], Any] = {}
+    def merged_fill(self) -> dict[int, dict[int, Any]]:
+        """Row -> {column: value} of the merged cells below a range's first row (by row, so a sheet
+        whose unit column is merged down 50,000 rows touches only that column)."""
+        fill: dict[int, dict[int, Any]] = {}
         for r0, c0, r1, c1 in self.sheet.merged:
             if r1 > r0:
                 value = self.sheet.rows[r0][c0] if r0 < len(self.sheet.rows) else ""
+                cells = dict.fromkeys(range(c0, c1 + 1), value)
                 for r in range(r0 + 1, min(r1 + 1, len(self.sheet.rows))):
-                    for c in range(c0, c1 + 1):
-                        fill[(r, c)] = value
+                    at = fill.get(r)
+                    if at is None:
+                        fill[r] = cells  # shared: rows only read it
+                    else:
+                        fill[r] = {**at, **cells}
         return fill
 
     def read(self) -> m.ProjectTable:
@@ -229,8 +235,12 @@ class _Reader:
 
         for r in range(first, len(rows)):
             row = rows[r]
-            if fill:
-                row = [fill.get((r, c), x) if x == "" else x for c, x in enumerate(row)]
+            filled = fill.get(r)
+            if filled:
+                row = list(row)
+                for c, value in filled.items():
+                    if row[c] == "":
+                        row[c] = value
             has_amount = False
             for c in amount_cols:
                 x = row[c]
@@ -242,7 +252,7 @@ class _Reader:
                 has_amount
                 and type(project_raw) is str
                 and project_raw
-                and not any(ch in project_raw for ch in _TOTAL_CHARS)
+                and not _TOTAL_CHAR.search(project_raw)
             ):
                 # The common case on a large sheet: a plain project row.
                 project = project_raw.strip()
