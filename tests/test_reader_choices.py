@@ -589,3 +589,24 @@ def test_a_table_of_scores_alone():
     assert len(found(doc, "TOTAL_SCORE_UNCHECKED")) == 1
     dup = found(doc, "DUPLICATE_PROJECT")
     assert len(dup) == 1 and "金额也完全相同" not in dup[0]["message"] and "没有金额" in dup[0]["message"]
+
+
+def test_a_table_that_numbers_every_project_has_no_parents():
+    """Seed 002 numbers each unit's projects "（1）…" under a unit heading; the heading's own money
+    (when printed) adds up, so it is the parent; a project that is not their sum is not."""
+    rows = [["项目名称", "调整预算数（万元）", "实际执行数（万元）"]]
+    rows += [["唐山科技馆装修布展工程司法鉴定费", 60, 60]]  # an unnumbered project before numbered ones
+    rows += [[f"（{k}）{name}", b, e] for k, (name, b, e) in enumerate(TANGSHAN["科工中心"], 1)]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["projects"] == 5 and not found(doc, "PARENT_ROW")
+    budget = round(60 + sum(r[1] for r in TANGSHAN["科工中心"]), 2)
+    assert doc["totals"]["budget"] == budget
+    heading = [
+        "二、科工中心",
+        sum(r[1] for r in TANGSHAN["科工中心"]),
+        sum(r[2] for r in TANGSHAN["科工中心"]),
+    ]
+    doc = inspect_bytes(xlsx(("Sheet1", [rows[0], heading, *rows[2:]])), "t.xlsx")
+    assert doc["projects"] == 4 and len(found(doc, "PARENT_ROW")) == 1
+    assert doc["totals"]["budget"] == round(budget - 60, 2)
+    assert unit_rows(doc) == [expected_units()[1]]  # the heading names the unit of its projects

@@ -22,7 +22,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     (m.CODE, [(r"(项目编码|项目代码|项目编号|项目id)", 1)]),
     (m.SELF_FLAG, [(r"(是否.*偏差|较大偏差|偏差情况|^偏差$|^是否偏差)", 1)]),
     # 项目个数 counts a unit's projects: it marks a block of unit totals, never a project name
-    (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|个数)", 1)]),
+    (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|^个数$)", 1)]),
     (
         m.UNIT,
         [

@@ -28,6 +28,7 @@ from jixiao.summary.cells import cell_problems, col_letter, points_finding, poin
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
+_HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
 
 def _label(guess: HeaderGuess, c: int) -> str:
@@ -198,28 +199,38 @@ def child_name(name: str) -> str | None:
     return name[hit.end() :].strip() or None
 
 
-def parent_spans(names: list[str], budgets: list[float | None]) -> list[tuple[int, int, int]]:
+def parent_spans(
+    names: list[str], budgets: list[float | None], executed: list[float | None] | None = None
+) -> list[tuple[int, int, int]]:
     """(parent, first child, last child) indexes. Children are the marked rows after a parent, and
-    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's."""
+    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's.
+    Rows merely numbered "（1）…" are children only when their budgets or amounts spent add up to the
+    row above: a table that numbers every project has no parents."""
+    executed = executed or [None] * len(names)
     spans = []
     i = 0
     n = len(names)
     while i < n - 1:
         if child_name(names[i]) is None and child_name(names[i + 1]) is not None:
             j = i + 1
-            running = budgets[j] or 0.0
             while j + 1 < n and child_name(names[j + 1]) is not None:
                 j += 1
-                running += budgets[j] or 0.0
             parent = budgets[i]
-            if names[i + 1].startswith("其中") and parent is not None:
+            running = sum(budgets[k] or 0.0 for k in range(i + 1, j + 1))
+            explicit = names[i + 1].startswith("其中")
+            if explicit and parent is not None:
                 while j + 1 < n and child_name(names[j + 1]) is None and running < parent - 0.01:
                     nxt = budgets[j + 1] or 0.0
                     if running + nxt > parent + 0.01:
                         break
                     j += 1
                     running += nxt
-            spans.append((i, i + 1, j))
+            spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
+            adds_up = (parent is not None and abs(running - parent) <= 0.01 + 1e-9) or (
+                executed[i] is not None and abs(spent - executed[i]) <= 0.01 + 1e-9
+            )
+            if explicit or adds_up:
+                spans.append((i, i + 1, j))
             i = j + 1
         else:
             i += 1
@@ -268,20 +279,25 @@ def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
     )
 
 
+def _amounts(reader: Any, cells: list, fieldname: str, factor: float) -> list[float | None]:
+    c = reader.cols.get(fieldname)
+    if c is None:
+        return [None] * len(cells)
+    out = []
+    for row in cells:
+        x = v.parse_number(row[c])[0]
+        out.append(None if x is None else x * factor)
+    return out
+
+
 def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: float) -> tuple[list, list]:
     """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
     subtotal checked against them (TOTAL_MISMATCH where they differ)."""
     names = [str(r[m.PROJECT]) for r in recs]
     if not any(_CHILD.match(x) for x in names):
         return recs, cells
-    c = reader.cols.get(m.BUDGET)
-    budgets = [
-        (v.parse_number(row[c])[0] * factor if v.parse_number(row[c])[0] is not None else None)
-        if c is not None
-        else None
-        for row in cells
-    ]
-    spans = parent_spans(names, budgets)
+    budgets, spent = _amounts(reader, cells, m.BUDGET, factor), _amounts(reader, cells, m.EXECUTED, factor)
+    spans = parent_spans(names, budgets, spent)
     if not spans:
         return recs, cells
     parents = set()
@@ -294,10 +310,15 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
         total[m.TOTAL_LAST_ROW] = recs[b][m.SHEET_ROW]
         totals.append(total)
         parents.add(p)
+        heading = _HEADING.match(str(rec[m.PROJECT]))
+        # "二、科工中心" with its money printed: a unit heading whose projects follow
+        unit = rec[m.UNIT] or (str(rec[m.PROJECT])[heading.end() :].strip() if heading else None)
+        if heading and rec[m.UNIT] is None:
+            total[m.UNIT] = unit
         for k in range(a, b + 1):
             recs[k][m.PROJECT] = child_name(recs[k][m.PROJECT]) or recs[k][m.PROJECT]
             if recs[k][m.UNIT] is None:
-                recs[k][m.UNIT] = rec[m.UNIT]
+                recs[k][m.UNIT] = unit
         reader.add(
             "info",
             "PARENT_ROW",
