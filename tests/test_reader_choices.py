@@ -610,3 +610,25 @@ def test_a_table_that_numbers_every_project_has_no_parents():
     assert doc["projects"] == 4 and len(found(doc, "PARENT_ROW")) == 1
     assert doc["totals"]["budget"] == round(budget - 60, 2)
     assert unit_rows(doc) == [expected_units()[1]]  # the heading names the unit of its projects
+
+
+def test_inspect_takes_the_report_year_and_the_hidden_switch(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "唐山.xlsx"
+    path.write_bytes(_two_years("prior_first", "2022年", "2023年", ""))
+    run = [sys.executable, "-m", "jixiao", "inspect", str(path), "--json"]
+    doc = json.loads(subprocess.run(run, capture_output=True, check=True, cwd=ROOT).stdout)
+    assert doc["totals"]["budget"] == BUDGET and doc["source"]["report_year"] == 2023
+    doc = json.loads(
+        subprocess.run([*run, "--report-year", "2022"], capture_output=True, check=True, cwd=ROOT).stdout
+    )
+    assert doc["totals"]["budget"] == round(sum(round(p[2] * 1.1, 2) for p in PROJECTS), 2)
+    data, stale = _with_hidden()
+    path.write_bytes(data)
+    doc = json.loads(
+        subprocess.run([*run, "--include-hidden"], capture_output=True, check=True, cwd=ROOT).stdout
+    )
+    assert doc["projects"] == len(PROJECTS) + stale and doc["source"]["include_hidden"] is True
