@@ -8,7 +8,6 @@ import re
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
 
-_ERROR_TEXT = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"})
 _WEIGHT_IN_LABEL = re.compile(r"[(（]?\s*(\d{1,3}(?:\.\d+)?)\s*分\s*[)）]?")
 # The full marks a component has in the usual schemes (河南口径, 财政部口径, 自评表口径), for a points
 # column whose header does not say its weight.
@@ -40,12 +39,6 @@ def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 
         (r, c) for r, c in (getattr(sheet, "uncached_formulas", ()) or ()) if r >= first and c in wanted
     )
     errors = dict(getattr(sheet, "errors", {}) or {})
-    for r in range(first, len(sheet.rows)):
-        row = sheet.rows[r]
-        for c in wanted:
-            x = row[c] if c < len(row) else ""
-            if isinstance(x, str) and x.strip() in _ERROR_TEXT:
-                errors.setdefault((r, c), x.strip())
     errors = {k: t for k, t in errors.items() if k[0] >= first and k[1] in wanted}
     out = []
     if uncached:
@@ -86,6 +79,11 @@ def weight_in_label(label: str) -> float | None:
     if hit and 0 < float(hit.group(1)) <= 100:
         return float(hit.group(1))
     return None
+
+
+def points_label(label: str) -> bool:
+    """A header that can head a column of points: it names full marks, or says 得分 without 率."""
+    return weight_in_label(label) is not None or ("得分" in label and "得分率" not in label)
 
 
 def points_weight(fieldname: str, label: str, numbers: list[float]) -> tuple[float | None, bool]:

@@ -24,10 +24,11 @@ from jixiao.summary.blocks import (
     other_sheet_blocks,
     read_unit_block,
 )
-from jixiao.summary.cells import cell_problems, col_letter, points_finding, points_weight
+from jixiao.summary.cells import cell_problems, col_letter, points_finding, points_label, points_weight
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
+_ANY_CHILD = re.compile(r"^(其中|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
 
@@ -127,7 +128,8 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         if block:
             blocks.append(block)
     stop = len(rows)
-    for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1)):
+    probe = [guess.columns[f] for f in (m.BUDGET, m.EXECUTED, m.REPORTED_SCORE) if f in guess.columns]
+    for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1), probe=probe):
         blocks.append(block)
         stop = min(stop, block.first_row - 1)
     drop = set(hidden) | set(range(stop, len(rows)))
@@ -161,7 +163,7 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         g,
         c0,
         [r + 1 for r in hidden],
-        sorted(guess.skipped_cols & set(c for c in range(sheet.width) if _has_data(sheet, c, first))),
+        sorted(c for c in guess.skipped_cols if c < sheet.width and _has_data(sheet, c, first)),
         blocks,
     )
 
@@ -294,7 +296,7 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
     """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
     subtotal checked against them (TOTAL_MISMATCH where they differ)."""
     names = [str(r[m.PROJECT]) for r in recs]
-    if not any(_CHILD.match(x) for x in names):
+    if not _ANY_CHILD.search("\n".join(names)):  # one C-level scan of a 50,000-row table
         return recs, cells
     budgets, spent = _amounts(reader, cells, m.BUDGET, factor), _amounts(reader, cells, m.EXECUTED, factor)
     spans = parent_spans(names, budgets, spent)
@@ -363,6 +365,8 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         if c is None:
             continue
         label = reader.headers.get(fieldname, "")
+        if not points_label(label):
+            continue  # "…得分率" and "(%)" columns are rates whatever their values
         numbers = [v.parse_number(row[c])[0] if row[c] != "" else None for row in cells]
         weight, assumed = points_weight(fieldname, label, numbers)
         if weight is None:
