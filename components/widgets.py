@@ -52,6 +52,7 @@ T = {
     "deviation_help": "自评表中完成值偏离指标值超过此比例记为偏差（默认 ±20%）。",
     "more": "更多设置",
     "empty_title": "还没有数据",
+    "excluded": "⚠ 已剔除 {n} 个异常值（超出合理范围的金额、0–100 以外的得分等），未计入以上合计和平均数；详见“数据导入”页的审核问题。",
     "empty_body": "请到「数据导入」上传项目单位自评汇总表（Excel 或 CSV），或先用示例数据看看效果。",
     "sample": "使用示例数据",
     "to_import": "去导入数据",
@@ -284,6 +285,12 @@ def kpi_row():
     """A row of KPI cards that wraps: four across on a laptop, two across on a phone (st.columns
     would stack them one per screen line)."""
     return st.container(horizontal=True, gap="small")
+
+
+def excluded_caveat(a: Analysis) -> None:
+    """Under the KPI cards: how many cells were left out of the figures as impossible values."""
+    if a.excluded_values:
+        st.caption(T["excluded"].format(n=a.excluded_values))
 
 
 def empty_state(key: str) -> None:

@@ -192,6 +192,7 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
             "candidates": a.choice.candidates,
         },
         "projects": len(a.projects),
+        **({"excluded_values": a.excluded_values} if a.excluded_values else {}),
         "totals": {k: _r(v) for k, v in a.totals.items()},
         "scores": scores,
         "units": units,

@@ -120,6 +120,7 @@ row2.metric(
     help=T["issues_help"],
     border=True,
 )
+widgets.excluded_caveat(a)
 if tp is not None and s.as_of is not None:
     st.caption(T["progress_note"].format(date=s.as_of.isoformat(), tp=pct(tp)))
 

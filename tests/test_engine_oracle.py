@@ -210,3 +210,19 @@ def test_columnar_engine_matches_the_per_row_engine(case):
     got = json.loads(dump_bytes(analysis_doc(new)))
     got["findings"] = _engine(got["findings"])
     assert got == expected
+
+
+def test_the_unit_block_prefilter_knows_every_money_synonym():
+    """blocks._may_be_money_header skips rows with no 预算/执行 word; every synonym must have one."""
+    import re
+
+    from jixiao.ingest.header import SYNONYMS
+    from jixiao.summary.blocks import _MONEY_WORD
+
+    money = {m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET}
+    for fieldname, patterns in SYNONYMS:
+        if fieldname not in money:
+            continue
+        for pattern, _ in patterns:
+            for word in re.sub(r"[()^$]", "", pattern).split("|"):
+                assert _MONEY_WORD.search(word), (fieldname, word)

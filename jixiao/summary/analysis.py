@@ -10,6 +10,7 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.settings import Settings
 from jixiao.summary.audit import audit
+from jixiao.summary.columns import IMPLAUSIBLE
 from jixiao.summary.compute import (
     SchemeChoice,
     bands,
@@ -54,6 +55,12 @@ class Analysis:
     @property
     def flagged(self) -> pd.DataFrame:
         return self.projects[self.projects[m.FLAGS].map(bool)]
+
+    @property
+    def excluded_values(self) -> int:
+        """Cells left out of every total and mean because they cannot be real (1e308, a score of
+        1000, a 得分率 of 130%): the pages say so beside the figures."""
+        return sum(1 for f in self.findings if f.code == IMPLAUSIBLE)
 
     def findings_by_severity(self) -> dict[str, list[m.Finding]]:
         out: dict[str, list[m.Finding]] = {s: [] for s in m.SEVERITIES}

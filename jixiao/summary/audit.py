@@ -10,6 +10,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
+from jixiao.summary.columns import IMPLAUSIBLE
 from jixiao.summary.compute import SchemeChoice, agree_mask, agrees, score_means
 
 SUM_TOLERANCE = 0.01  # 万元
@@ -90,6 +91,8 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
     rate_header = header.get(m.REPORTED_RATE, "预算执行率")
     score_header = header.get(m.REPORTED_SCORE, "自评得分")
     score_mismatches: list[m.Finding] = []
+    # a cell left out as implausible already has its finding; "missing" would say it twice
+    excluded = {(f.sheet_row, f.field) for f in table.findings if f.code == IMPLAUSIBLE}
     for rec in m.records(projects[_needs_look(projects)], AUDIT_COLUMNS):
         row, name = int(rec[m.SHEET_ROW]), rec[m.PROJECT]
         budget, executed, rate = (
@@ -97,7 +100,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
             to_float(rec[m.EXECUTED]),
             to_float(rec[m.EXECUTION_RATE]),
         )
-        if budget is None and m.BUDGET in src.columns:
+        if budget is None and m.BUDGET in src.columns and (row, m.BUDGET) not in excluded:
             out.append(
                 m.Finding(
                     "warning",
@@ -120,7 +123,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                     m.BUDGET,
                 )
             )
-        if executed is None and m.EXECUTED in src.columns:
+        if executed is None and m.EXECUTED in src.columns and (row, m.EXECUTED) not in excluded:
             out.append(
                 m.Finding(
                     "warning",

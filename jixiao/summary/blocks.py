@@ -48,6 +48,22 @@ def _unit_header(labels: list[str], opts: ReadOptions) -> dict[str, int] | None:
     return None
 
 
+# Every 预算/执行 synonym of ingest.header contains one of these words. A row none of whose texts does
+# cannot be the header of a block of unit totals: 50,000 project rows are passed over with one regex
+# search each instead of a header match per cell.
+_MONEY_WORD = re.compile(
+    r"执\s*行|支\s*出|决\s*算|拨\s*付|年\s*初|预\s*算|批\s*复|资\s*金\s*总\s*额", re.IGNORECASE
+)
+
+
+def _may_be_money_header(row: list[Any]) -> bool:
+    texts = [x for x in row if type(x) is str and x]
+    if len(texts) < 2:
+        return False
+    joined = "\x00".join(texts)
+    return "·" in joined or _MONEY_WORD.search(joined) is not None
+
+
 def find_unit_blocks(
     sheet: Sheet,
     start: int,
@@ -70,8 +86,8 @@ def find_unit_blocks(
         candidates = list(range(start, stop))
     done = start
     for r in candidates:
-        if r < done:
-            continue  # inside a block already read
+        if r < done or not _may_be_money_header(rows[r]):
+            continue  # inside a block already read, or no 预算/执行 word in it
         labels = [normalize_label(x) if isinstance(x, str) else "" for x in sheet.rows[r]]
         if span:
             labels = [x if span[0] <= c <= span[1] else "" for c, x in enumerate(labels)]

@@ -8,6 +8,7 @@ import re
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
 
+_ERROR_TEXT = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"})
 _WEIGHT_IN_LABEL = re.compile(r"[(（]?\s*(\d{1,3}(?:\.\d+)?)\s*分\s*[)）]?")
 # The full marks a component has in the usual schemes (河南口径, 财政部口径, 自评表口径), for a points
 # column whose header does not say its weight.
@@ -31,6 +32,10 @@ def col_letter(c: int) -> str:
 
 
 # --- error cells and formulas without a stored value ----------------------------------------------
+def _hashable(x):
+    return x if type(x) in (str, float, int, bool) else repr(x)
+
+
 def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 0) -> list[m.Finding]:
     """Cells of the table the file gives no number for although it has one: a formula never
     calculated (no stored value) or a formula that ends in an error. Never silently blank."""
@@ -39,6 +44,16 @@ def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 
         (r, c) for r, c in (getattr(sheet, "uncached_formulas", ()) or ()) if r >= first and c in wanted
     )
     errors = dict(getattr(sheet, "errors", {}) or {})
+    rows = sheet.rows[first:]
+    for c in wanted:
+        column = [row[c] if c < len(row) else "" for row in rows]
+        # each distinct cell looked at once: a value column repeats itself and holds no error at all
+        texts = {x for x in set(map(_hashable, column)) if type(x) is str and "#" in x}
+        hits = {x for x in texts if x.strip() in _ERROR_TEXT}
+        if hits:
+            for i, x in enumerate(column):
+                if x in hits:
+                    errors.setdefault((first + i, c), x.strip())
     errors = {k: t for k, t in errors.items() if k[0] >= first and k[1] in wanted}
     out = []
     if uncached:
@@ -81,8 +96,9 @@ def weight_in_label(label: str) -> float | None:
     return None
 
 
-def points_label(label: str) -> bool:
-    """A header that can head a column of points: it names full marks, or says 得分 without 率."""
+def may_hold_points(label: str) -> bool:
+    """Whether ``points_weight`` could find points under this header at all (it names a weight, or
+    says 得分 without 率): the cells need not be read otherwise."""
     return weight_in_label(label) is not None or ("得分" in label and "得分率" not in label)
 
 

@@ -30,6 +30,7 @@ COMPONENT_BY_COLUMN = {col: comp for comp, col in m.COMPONENT_COLUMNS.items()}
 # Plausibility bounds. A province's whole budget is far below a trillion 万元; a score is out of 100;
 # a 得分率 cannot pass 100%; a printed execution rate above 1,000% is a typo or a unit slip.
 MAX_AMOUNT = 1e12  # 万元
+AMOUNT_FIELDS = (m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED)
 SCORE_RANGE = (0.0, 100.0)
 COMPONENT_RANGE = (0.0, 100.0)  # percent
 MAX_RATE = 1000.0  # percent, either sign
@@ -66,7 +67,7 @@ def implausible(fieldname: str, x: float) -> str | None:
     """Why a parsed value cannot be real, or None. Amounts in 万元, rates and 得分率 in percent."""
     if x - x != 0.0:
         return "不是有限的数值"
-    if fieldname in (m.BUDGET, m.EXECUTED):
+    if fieldname in AMOUNT_FIELDS:
         if abs(x) > MAX_AMOUNT:
             return f"折合 {x:.6g} 万元，超出合理范围（绝对值不超过 1 万亿万元）"
     elif fieldname == m.REPORTED_SCORE:
@@ -86,7 +87,7 @@ def _bad_mask(fieldname: str, x: np.ndarray) -> np.ndarray:
     """``implausible`` for a whole column (NaN is missing, not implausible)."""
     with np.errstate(invalid="ignore"):
         bad = np.isinf(x)
-        if fieldname in (m.BUDGET, m.EXECUTED):
+        if fieldname in AMOUNT_FIELDS:
             bad |= np.abs(x) > MAX_AMOUNT
         elif fieldname == m.REPORTED_SCORE:
             bad |= (x < SCORE_RANGE[0] - _SLACK) | (x > SCORE_RANGE[1] + _SLACK)
@@ -188,6 +189,21 @@ def _nonfinite(uniques: list[Any], bad: np.ndarray) -> np.ndarray:
     for k in np.flatnonzero(bad).tolist():
         out[k] = nonfinite_text(uniques[k])
     return out
+
+
+def numbers_of(cells) -> list[float | None]:
+    """What ``values.parse_number`` makes of each cell (None where it gives no number), a column at
+    a time, with no findings."""
+    col = _Column(cells)
+    out = col.numbers()
+    codes, uniques = col.distinct()
+    if uniques:
+        values = np.array(
+            [np.nan if (x := v.parse_number(u)[0]) is None else x for u in uniques], dtype=float
+        )
+        out[col.other] = values[codes]
+    out[np.isinf(out)] = np.nan
+    return [None if x != x else x for x in out.tolist()]
 
 
 def amount_column(cells, fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:

@@ -24,7 +24,7 @@ from jixiao.summary.blocks import (
     other_sheet_blocks,
     read_unit_block,
 )
-from jixiao.summary.cells import cell_problems, col_letter, points_finding, points_label, points_weight
+from jixiao.summary.cells import cell_problems, col_letter, may_hold_points, points_finding, points_weight
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
@@ -365,9 +365,9 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         if c is None:
             continue
         label = reader.headers.get(fieldname, "")
-        if not points_label(label):
-            continue  # "…得分率" and "(%)" columns are rates whatever their values
-        numbers = [v.parse_number(row[c])[0] if row[c] != "" else None for row in cells]
+        if not may_hold_points(label):
+            continue  # a 得分率 header: nothing to look at in 50,000 cells
+        numbers = value_columns.numbers_of([row[c] for row in cells])
         weight, assumed = points_weight(fieldname, label, numbers)
         if weight is None:
             continue
