@@ -632,3 +632,13 @@ def test_inspect_takes_the_report_year_and_the_hidden_switch(tmp_path):
         subprocess.run([*run, "--include-hidden"], capture_output=True, check=True, cwd=ROOT).stdout
     )
     assert doc["projects"] == len(PROJECTS) + stale and doc["source"]["include_hidden"] is True
+
+
+def test_error_text_in_a_csv_is_named_as_a_formula_error():
+    rows = ["项目名称,调整预算数（万元）,实际执行数（万元）"]
+    rows += [f"{name},{b},{e}" for _, name, b, e in PROJECTS[:3]]
+    rows.append("维修费,40,#N/A")
+    doc = inspect_bytes("\n".join(rows).encode("utf-8"), "t.csv")
+    errors = found(doc, "FORMULA_ERROR")
+    assert len(errors) == 1 and "C5（#N/A）" in errors[0]["message"]
+    assert doc["totals"]["budget"] == round(sum(p[2] for p in PROJECTS[:3]) + 40, 2)

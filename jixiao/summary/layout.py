@@ -250,9 +250,6 @@ def reading_findings(reader: Any) -> list[m.Finding]:
         hidden = hidden_finding(prepared, name)
         if hidden:
             out.append(hidden)
-        original = reader.sheets[guess.sheet_index]
-        cols = {f: c for f, c in guess.columns.items()}
-        out.extend(cell_problems(original, guess.header_rows[-1] + 1, cols, prepared.offset))
     others = [g for g in getattr(reader, "alternatives", []) if g.sheet_index != guess.sheet_index]
     if others:
         other = others[0]
@@ -335,15 +332,28 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
 
 
 def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: float) -> list[m.Finding]:
+    """What can be said once the values are read: cells with no value (formulas), and blocks of unit
+    totals against the projects."""
     prepared: Prepared | None = getattr(reader, "prepared", None)
     if prepared is None:
         return []
+    guess = reader.guess
+    off = prepared.offset
+    suspects = [
+        (f.sheet_row - 1, guess.columns[f.field] + off)
+        for f in reader.findings
+        if f.code == "UNPARSEABLE_VALUE" and f.sheet_row and f.field in guess.columns
+    ]
+    original = reader.sheets[guess.sheet_index]
+    out = cell_problems(original, guess.header_rows[-1] + 1, dict(guess.columns), off, suspects)
     blocks = list(prepared.unit_blocks)
     opts = getattr(reader, "opts", None) or ReadOptions()
     blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts)
-    if not blocks:
-        return []
-    return check_unit_blocks(blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name)
+    if blocks:
+        out += check_unit_blocks(
+            blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name
+        )
+    return out
 
 
 def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: float) -> None:
