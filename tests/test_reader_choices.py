@@ -642,3 +642,12 @@ def test_error_text_in_a_csv_is_named_as_a_formula_error():
     errors = found(doc, "FORMULA_ERROR")
     assert len(errors) == 1 and "C5（#N/A）" in errors[0]["message"]
     assert doc["totals"]["budget"] == round(sum(p[2] for p in PROJECTS[:3]) + 40, 2)
+
+
+def test_a_title_year_the_header_does_not_name_is_not_the_report_year():
+    """A report written in 2024 about 2023, and amounts like "2000万元" in the title, do not make the
+    reader take 2022's columns: the latest year the header names is taken, and said as a 警告."""
+    data = _two_years("prior_first", "2022年", "2023年", "2024年编制：2000万元以上项目执行情况")
+    doc = inspect_bytes(data, "t.xlsx")
+    assert_tangshan(doc)
+    assert {f["severity"] for f in found(doc, "COLUMN_CHOSEN")} == {"warning"}
