@@ -45,7 +45,10 @@ def _read_bytes(path: str) -> bytes:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from jixiao.report import inspect_bytes
 
-    doc = inspect_bytes(_read_bytes(args.file), Path(args.file).name, scheme=args.scheme)
+    overrides = {"report_year": args.report_year} if args.report_year else {}
+    if args.include_hidden:
+        overrides["include_hidden"] = True
+    doc = inspect_bytes(_read_bytes(args.file), Path(args.file).name, scheme=args.scheme, overrides=overrides)
     if args.json:
         _print_json(doc)
     else:
@@ -148,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scheme", default="auto", help="权重方案：auto、henan、mof 或 custom:执行率=10,产出=50,…"
     )
+    p.add_argument("--report-year", type=int, help="报告年度：表中有上年、本年两组列时取该年度的列")
+    p.add_argument("--include-hidden", action="store_true", help="计入 Excel 中隐藏的行和列")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_inspect)
 

@@ -247,9 +247,14 @@ def write_json(doc: dict[str, Any], out: BinaryIO) -> None:
 
 
 def inspect_bytes(
-    data: bytes, filename: str, scheme: str = "auto", settings: Settings | None = None
+    data: bytes,
+    filename: str,
+    scheme: str = "auto",
+    settings: Settings | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Read any supported file, recompute and audit it. Raises IngestError / SchemeError for bad input."""
+    """Read any supported file, recompute and audit it. Raises IngestError / SchemeError for bad input.
+    ``overrides`` are read_dataset's (report_year, include_hidden, sheet, …)."""
     requested = parse_scheme_arg(scheme)
     settings = settings or Settings()
     if isinstance(requested, str):
@@ -257,7 +262,7 @@ def inspect_bytes(
     else:
         settings = settings.with_(scheme="custom", custom_weights=dict(requested.weights))
     with gc_paused():
-        ds = read_dataset(data, filename)
+        ds = read_dataset(data, filename, **(overrides or {}))
         if ds.table is None:
             return {"kind": ds.kind, **(ds.extra_doc or {})}
         doc = analysis_doc(analyze(ds.table, settings))

@@ -38,6 +38,7 @@ GROUP_CHILD = {  # labels under a two-row header's merged group cell
     "satisfaction": "满意度指标",
 }
 COMPONENTS = ("funds", "output", "benefit", "satisfaction")
+WEIGHTS = {"funds": 20, "output": 40, "benefit": 20, "satisfaction": 10}  # 河南 口径, as headers print them
 
 
 @dataclass
@@ -71,6 +72,13 @@ class Layout:
     notes: bool = True
     second_sheet: bool = False
     blank_row: bool = False
+    # habits the reader must see through (issue 11)
+    prior_columns: bool = False  # 上年预算数 / 上年执行数 beside this year's
+    initial_budget: bool = False  # 年初预算数 beside the budget the rate uses
+    hidden_rows: bool = False  # stale draft rows hidden in Excel (xlsx only)
+    unit_block: str = "none"  # none / above / below: a block of unit totals (单位 / 项目个数 / 预算 / 执行)
+    parent_rows: str = "none"  # none / 其中 / numbered: a parent row above its first unit's projects
+    points: bool = False  # component columns hold points out of the 河南 weights ("产出指标得分（40分）")
     extra: dict = field(default_factory=dict)
 
 
@@ -93,6 +101,10 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
     fields = ["seq", "unit", "project", "budget", "executed", "rate", *COMPONENTS, "score", "self_flag"]
     if not layout.unit_column:
         fields.remove("unit")
+    if layout.prior_columns:
+        fields += ["prior_budget", "prior_executed"]
+    if layout.initial_budget:
+        fields.append("initial")
     order = list(fields)
     random.Random(layout.order_seed).shuffle(order)
     if layout.two_row_header:
@@ -101,14 +113,21 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         comps = [f for f in order if f in COMPONENTS]
         rest = [f for f in order if f not in money and f not in comps]
         order = rest[:2] + money + comps + rest[2:]
-    labels = {f: rnd.choice(SYNONYMS[f]) for f in fields}
+    labels = {f: rnd.choice(SYNONYMS[f]) for f in fields if f in SYNONYMS}
+    labels.update({"prior_budget": "上年预算数", "prior_executed": "上年执行数", "initial": "年初预算数"})
     if layout.unit_where == "header":
-        for f in ("budget", "executed"):
-            labels[f] += f"（{layout.amount_unit}）"
+        for f in ("budget", "executed", "prior_budget", "prior_executed", "initial"):
+            if f in labels:
+                labels[f] += f"（{layout.amount_unit}）"
     if layout.rate_style == "number_pct":
         labels["rate"] += "（%）"
+        if not layout.points:
+            for f in COMPONENTS:
+                labels[f] += "(%)"
+    if layout.points:
         for f in COMPONENTS:
-            labels[f] += "(%)"
+            labels[f] = f"{GROUP_CHILD[f]}得分（{WEIGHTS[f]}分）"
+    group_label = "各项指标得分" if layout.points else "各项指标得分率"
 
     rows: list[list[object]] = []
     merges: list[tuple[int, int, int, int]] = []  # 1-based r0, c0, r1, c1
@@ -118,6 +137,9 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         rows.append(["2023年度项目单位自评汇总表"])
     if layout.unit_where == "line":
         rows.append([f"金额单位：{layout.amount_unit}"])
+    if layout.unit_block == "above":
+        rows += unit_block_rows(projects, layout)
+        rows.append([])
     header_top = len(rows) + 1
     if layout.two_row_header:
         top, bottom = [], []
@@ -131,13 +153,16 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
                     child += "（%）"
                 bottom.append(child)
             elif f in COMPONENTS:
-                top.append("各项指标得分率")
-                bottom.append(GROUP_CHILD[f] + ("(%)" if layout.rate_style == "number_pct" else ""))
+                top.append(group_label)
+                if layout.points:
+                    bottom.append(labels[f])
+                else:
+                    bottom.append(GROUP_CHILD[f] + ("(%)" if layout.rate_style == "number_pct" else ""))
             else:
                 top.append(labels[f])
                 bottom.append("")
         # merged cells keep their value in the first cell only
-        for group in ("预算执行情况", "各项指标得分率"):
+        for group in ("预算执行情况", group_label):
             cols = [i + 1 for i, t in enumerate(top) if t == group]
             if cols:
                 merges.append((header_top, cols[0], header_top, cols[-1]))
@@ -160,9 +185,15 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
             "rate": _fmt_rate(p.executed / p.budget, layout.rate_style),
             "score": p.score,
             "self_flag": "是" if p.self_flag else "否",
+            "prior_budget": _money(round(p.budget * 1.1, 2), layout.amount_unit),
+            "prior_executed": _money(round(p.budget * 1.1, 2), layout.amount_unit),
+            "initial": _money(round(p.budget * 0.9, 2), layout.amount_unit),
         }
         for c in COMPONENTS:
-            values[c] = _fmt_rate(getattr(p, c), layout.rate_style)
+            if layout.points:
+                values[c] = WEIGHTS[c] * getattr(p, c)
+            else:
+                values[c] = _fmt_rate(getattr(p, c), layout.rate_style)
         return [values[f] for f in order]
 
     def total_row(label: str, group: list[Project]) -> list[object]:
@@ -182,14 +213,34 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         units.setdefault(p.unit, []).append(p)
     seq = 1
     unit_col = order.index("unit") + 1 if "unit" in order else None
-    for unit, group in units.items():
+    hidden: list[int] = []  # 1-based sheet rows hidden in Excel
+    project_col = order.index("project")
+    for g, (unit, group) in enumerate(units.items()):
         start = len(rows) + 1
+        parent = layout.parent_rows != "none" and g == 0
+        if parent:
+            row = total_row(f"{unit}专项经费", group)  # a parent row: the sum of the projects below it
+            if unit_col:
+                row[unit_col - 1] = unit
+            rows.append(row)
         for i, p in enumerate(group):
             row = data_row(p, seq)
-            if unit_col and layout.merge_units and i > 0:
+            if unit_col and layout.merge_units and (i > 0 or parent):
                 row[unit_col - 1] = ""  # merged (or exported-from-merged) cells are blank below the first
+            if parent:
+                marker = ("其中：" if i == 0 else "") if layout.parent_rows == "其中" else f"（{i + 1}）"
+                row[project_col] = marker + row[project_col]
+                if "seq" in order:
+                    row[order.index("seq")] = ""
             rows.append(row)
             seq += 1
+            if layout.hidden_rows and layout.fmt == "xlsx" and i == 0:
+                stale = data_row(p, "")
+                stale[project_col] = f"{p.name}（旧稿）"
+                if unit_col and layout.merge_units:
+                    stale[unit_col - 1] = ""
+                rows.append(stale)
+                hidden.append(len(rows))
         if unit_col and layout.merge_units and len(group) > 1:
             merges.append((start, unit_col, len(rows), unit_col))
         if layout.subtotals:
@@ -198,6 +249,9 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
             rows.append([])
     if layout.grand_total == "bottom":
         rows.append(total_row("合计", projects))
+    if layout.unit_block == "below":
+        rows.append([])
+        rows += unit_block_rows(projects, layout)
     if layout.notes:
         rows.append([])
         rows.append(["注：预算执行率 = 全年执行数 ÷ 全年预算数。"])
@@ -223,9 +277,24 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         ws.append([None if x == "" else x for x in r])
     for r0, c0, r1, c1 in merges:
         ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+    for r in hidden:
+        ws.row_dimensions[r].hidden = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), "table.xlsx"
+
+
+def unit_block_rows(projects: list[Project], layout: Layout) -> list[list[object]]:
+    """Totals per unit, as some offices print above or below the project table: checked, never added."""
+    rows: list[list[object]] = [["单位", "项目个数", "预算数", "执行数"]]
+    units: dict[str, list[Project]] = {}
+    for p in projects:
+        units.setdefault(p.unit, []).append(p)
+    for unit, group in units.items():
+        b = round(sum(p.budget for p in group), 2)
+        e = round(sum(p.executed for p in group), 2)
+        rows.append([unit, len(group), _money(b, layout.amount_unit), _money(e, layout.amount_unit)])
+    return rows
 
 
 def henan_score(p: Project) -> float:

@@ -215,6 +215,12 @@ def layouts(draw):
         notes=draw(st.booleans()),
         second_sheet=fmt == "xlsx" and draw(st.booleans()),
         blank_row=draw(st.booleans()),
+        prior_columns=draw(st.booleans()),
+        initial_budget=draw(st.booleans()),
+        hidden_rows=fmt == "xlsx" and draw(st.booleans()),
+        unit_block=draw(st.sampled_from(["none", "none", "above", "below"])),
+        parent_rows=draw(st.sampled_from(["none", "none", "其中", "numbered"])),
+        points=draw(st.booleans()),
     )
 
 

@@ -589,3 +589,65 @@ def test_a_table_of_scores_alone():
     assert len(found(doc, "TOTAL_SCORE_UNCHECKED")) == 1
     dup = found(doc, "DUPLICATE_PROJECT")
     assert len(dup) == 1 and "金额也完全相同" not in dup[0]["message"] and "没有金额" in dup[0]["message"]
+
+
+def test_a_table_that_numbers_every_project_has_no_parents():
+    """Seed 002 numbers each unit's projects "（1）…" under a unit heading; the heading's own money
+    (when printed) adds up, so it is the parent; a project that is not their sum is not."""
+    rows = [["项目名称", "调整预算数（万元）", "实际执行数（万元）"]]
+    rows += [["唐山科技馆装修布展工程司法鉴定费", 60, 60]]  # an unnumbered project before numbered ones
+    rows += [[f"（{k}）{name}", b, e] for k, (name, b, e) in enumerate(TANGSHAN["科工中心"], 1)]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["projects"] == 5 and not found(doc, "PARENT_ROW")
+    budget = round(60 + sum(r[1] for r in TANGSHAN["科工中心"]), 2)
+    assert doc["totals"]["budget"] == budget
+    heading = [
+        "二、科工中心",
+        sum(r[1] for r in TANGSHAN["科工中心"]),
+        sum(r[2] for r in TANGSHAN["科工中心"]),
+    ]
+    doc = inspect_bytes(xlsx(("Sheet1", [rows[0], heading, *rows[2:]])), "t.xlsx")
+    assert doc["projects"] == 4 and len(found(doc, "PARENT_ROW")) == 1
+    assert doc["totals"]["budget"] == round(budget - 60, 2)
+    assert unit_rows(doc) == [expected_units()[1]]  # the heading names the unit of its projects
+
+
+def test_inspect_takes_the_report_year_and_the_hidden_switch(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "唐山.xlsx"
+    path.write_bytes(_two_years("prior_first", "2022年", "2023年", ""))
+    run = [sys.executable, "-m", "jixiao", "inspect", str(path), "--json"]
+    doc = json.loads(subprocess.run(run, capture_output=True, check=True, cwd=ROOT).stdout)
+    assert doc["totals"]["budget"] == BUDGET and doc["source"]["report_year"] == 2023
+    doc = json.loads(
+        subprocess.run([*run, "--report-year", "2022"], capture_output=True, check=True, cwd=ROOT).stdout
+    )
+    assert doc["totals"]["budget"] == round(sum(round(p[2] * 1.1, 2) for p in PROJECTS), 2)
+    data, stale = _with_hidden()
+    path.write_bytes(data)
+    doc = json.loads(
+        subprocess.run([*run, "--include-hidden"], capture_output=True, check=True, cwd=ROOT).stdout
+    )
+    assert doc["projects"] == len(PROJECTS) + stale and doc["source"]["include_hidden"] is True
+
+
+def test_error_text_in_a_csv_is_named_as_a_formula_error():
+    rows = ["项目名称,调整预算数（万元）,实际执行数（万元）"]
+    rows += [f"{name},{b},{e}" for _, name, b, e in PROJECTS[:3]]
+    rows.append("维修费,40,#N/A")
+    doc = inspect_bytes("\n".join(rows).encode("utf-8"), "t.csv")
+    errors = found(doc, "FORMULA_ERROR")
+    assert len(errors) == 1 and "C5（#N/A）" in errors[0]["message"]
+    assert doc["totals"]["budget"] == round(sum(p[2] for p in PROJECTS[:3]) + 40, 2)
+
+
+def test_a_title_year_the_header_does_not_name_is_not_the_report_year():
+    """A report written in 2024 about 2023, and amounts like "2000万元" in the title, do not make the
+    reader take 2022's columns: the latest year the header names is taken, and said as a 警告."""
+    data = _two_years("prior_first", "2022年", "2023年", "2024年编制：2000万元以上项目执行情况")
+    doc = inspect_bytes(data, "t.xlsx")
+    assert_tangshan(doc)
+    assert {f["severity"] for f in found(doc, "COLUMN_CHOSEN")} == {"warning"}

@@ -22,7 +22,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     (m.CODE, [(r"(项目编码|项目代码|项目编号|项目id)", 1)]),
     (m.SELF_FLAG, [(r"(是否.*偏差|较大偏差|偏差情况|^偏差$|^是否偏差)", 1)]),
     # 项目个数 counts a unit's projects: it marks a block of unit totals, never a project name
-    (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|个数)", 1)]),
+    (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|^个数$)", 1)]),
     (
         m.UNIT,
         [
@@ -127,9 +127,9 @@ def label_years(labels: list[str]) -> set[int]:
     return {int(y) for label in labels for y in _YEAR.findall(label)}
 
 
-def year_in_text(text: str) -> int | None:
-    """The report year a title or file name states ("2023年度…", "2023年项目…")."""
-    hit = _YEAR.search(text or "") or re.search(r"(?<!\d)(20\d{2})(?!\d)", text or "")
+def year_in_text(text: str, loose: bool = False) -> int | None:
+    """The report year a title states ("2023年度…"); a file name may say it bare ("汇总表2023.xlsx")."""
+    hit = _YEAR.search(text or "") or (re.search(r"(?<!\d)(20\d{2})(?!\d)", text or "") if loose else None)
     return int(hit.group(1)) if hit else None
 
 
@@ -288,14 +288,14 @@ def report_year_for(
     else the latest year the header names."""
     if opts.report_year:
         return opts.report_year, "导入页设置"
-    title = " ".join(str(x) for row in sheet.rows[:header_row] for x in row if isinstance(x, str))
-    year = year_in_text(title)
-    if year:
-        return year, "表格标题"
-    year = year_in_text(opts.filename)
-    if year:
-        return year, "文件名"
     years = label_years(labels)
+    title = " ".join(str(x) for row in sheet.rows[:header_row] for x in row if isinstance(x, str))
+    for year, source in (
+        (year_in_text(title), "表格标题"),
+        (year_in_text(opts.filename, loose=True), "文件名"),
+    ):
+        if year and (not years or year in years):
+            return year, source
     if years:
         return max(years), "表头中最近的年份"
     return None, ""

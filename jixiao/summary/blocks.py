@@ -22,6 +22,7 @@ from jixiao.ingest.header import (
 )
 from jixiao.ingest.workbook import Sheet
 
+_NUMBER_TYPES = (float, int)
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 
 
@@ -64,14 +65,29 @@ def _may_be_money_header(row: list[Any]) -> bool:
 
 
 def find_unit_blocks(
-    sheet: Sheet, start: int, stop: int, opts: ReadOptions, span: tuple[int, int] | None = None
+    sheet: Sheet,
+    start: int,
+    stop: int,
+    opts: ReadOptions,
+    span: tuple[int, int] | None = None,
+    probe: list[int] | None = None,
 ) -> list[UnitBlock]:
+    """Blocks of unit totals between rows ``start`` and ``stop``. Under a project table, ``probe`` are
+    its amount columns: a row with a number there is a project row, not a block's header, and is
+    passed over without reading its labels (a 50,000-row table costs one type check per row)."""
     out: list[UnitBlock] = []
-    r = start
-    while r < min(stop, len(sheet.rows)):
-        if not _may_be_money_header(sheet.rows[r]):
-            r += 1
-            continue
+    rows = sheet.rows
+    stop = min(stop, len(rows))
+    if probe:
+        p = probe[0]
+        candidates = [r for r in range(start, stop) if type(rows[r][p]) not in _NUMBER_TYPES]
+        candidates = [r for r in candidates if not any(type(rows[r][c]) in _NUMBER_TYPES for c in probe)]
+    else:
+        candidates = list(range(start, stop))
+    done = start
+    for r in candidates:
+        if r < done or not _may_be_money_header(rows[r]):
+            continue  # inside a block already read, or no 预算/执行 word in it
         labels = [normalize_label(x) if isinstance(x, str) else "" for x in sheet.rows[r]]
         if span:
             labels = [x if span[0] <= c <= span[1] else "" for c, x in enumerate(labels)]
@@ -79,9 +95,7 @@ def find_unit_blocks(
             block = read_unit_block(sheet, [r], labels, r + 1, stop, opts)
             if block:
                 out.append(block)
-                r = block.last_row
-                continue
-        r += 1
+                done = block.last_row
     return out
 
 

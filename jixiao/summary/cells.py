@@ -4,7 +4,6 @@ ending in an error), and component columns that hold points rather than 得分�
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
@@ -33,32 +32,28 @@ def col_letter(c: int) -> str:
 
 
 # --- error cells and formulas without a stored value ----------------------------------------------
-def cell_problems(sheet: Sheet, first: int, cols: dict[str, int], offset: int = 0) -> list[m.Finding]:
+def cell_problems(
+    sheet: Sheet,
+    first: int,
+    cols: dict[str, int],
+    offset: int = 0,
+    suspects: list[tuple[int, int]] | tuple = (),
+) -> list[m.Finding]:
     """Cells of the table the file gives no number for although it has one: a formula never
-    calculated (no stored value) or a formula that ends in an error. Never silently blank."""
+    calculated (no stored value) or a formula that ends in an error. Never silently blank.
+
+    Error cells come from the workbook's own record (xlsx) and, for formats without one, from the
+    ``suspects``: the (row, column) of cells the value parser could not read, so a 50,000-row table
+    is never scanned a second time."""
     wanted = {c + offset: f for f, c in cols.items() if f not in (m.PROJECT, m.UNIT, m.SEQ, m.CODE)}
     uncached = sorted(
         (r, c) for r, c in (getattr(sheet, "uncached_formulas", ()) or ()) if r >= first and c in wanted
     )
     errors = dict(getattr(sheet, "errors", {}) or {})
-    rows = sheet.rows[first:]
-    width = min((len(row) for row in rows), default=0)
-    for c in wanted:
-        if c < width:
-            column = list(map(itemgetter(c), rows))
-        else:
-            column = [row[c] if c < len(row) else "" for row in rows]
-        # each distinct cell looked at once: a value column repeats itself and holds no error at all
-        try:
-            distinct = set(column)
-        except TypeError:  # a cell type that cannot be hashed: look at every cell
-            distinct = set(map(repr, column)) | {x for x in column if type(x) is str}
-        texts = {x for x in distinct if type(x) is str and "#" in x}
-        hits = {x for x in texts if x.strip() in _ERROR_TEXT}
-        if hits:
-            for i, x in enumerate(column):
-                if x in hits:
-                    errors.setdefault((first + i, c), x.strip())
+    for r, c in suspects:
+        x = sheet.rows[r][c] if r < len(sheet.rows) and c < sheet.width else ""
+        if isinstance(x, str) and x.strip() in _ERROR_TEXT:
+            errors.setdefault((r, c), x.strip())
     errors = {k: t for k, t in errors.items() if k[0] >= first and k[1] in wanted}
     out = []
     if uncached:

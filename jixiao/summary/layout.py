@@ -28,6 +28,8 @@ from jixiao.summary.cells import cell_problems, col_letter, may_hold_points, poi
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
+_ANY_CHILD = re.compile(r"^(其中|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
+_HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
 
 def _label(guess: HeaderGuess, c: int) -> str:
@@ -126,7 +128,8 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         if block:
             blocks.append(block)
     stop = len(rows)
-    for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1)):
+    probe = [guess.columns[f] for f in (m.BUDGET, m.EXECUTED, m.REPORTED_SCORE) if f in guess.columns]
+    for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1), probe=probe):
         blocks.append(block)
         stop = min(stop, block.first_row - 1)
     drop = set(hidden) | set(range(stop, len(rows)))
@@ -160,7 +163,7 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         g,
         c0,
         [r + 1 for r in hidden],
-        sorted(guess.skipped_cols & set(c for c in range(sheet.width) if _has_data(sheet, c, first))),
+        sorted(c for c in guess.skipped_cols if c < sheet.width and _has_data(sheet, c, first)),
         blocks,
     )
 
@@ -198,28 +201,38 @@ def child_name(name: str) -> str | None:
     return name[hit.end() :].strip() or None
 
 
-def parent_spans(names: list[str], budgets: list[float | None]) -> list[tuple[int, int, int]]:
+def parent_spans(
+    names: list[str], budgets: list[float | None], executed: list[float | None] | None = None
+) -> list[tuple[int, int, int]]:
     """(parent, first child, last child) indexes. Children are the marked rows after a parent, and
-    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's."""
+    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's.
+    Rows merely numbered "（1）…" are children only when their budgets or amounts spent add up to the
+    row above: a table that numbers every project has no parents."""
+    executed = executed or [None] * len(names)
     spans = []
     i = 0
     n = len(names)
     while i < n - 1:
         if child_name(names[i]) is None and child_name(names[i + 1]) is not None:
             j = i + 1
-            running = budgets[j] or 0.0
             while j + 1 < n and child_name(names[j + 1]) is not None:
                 j += 1
-                running += budgets[j] or 0.0
             parent = budgets[i]
-            if names[i + 1].startswith("其中") and parent is not None:
+            running = sum(budgets[k] or 0.0 for k in range(i + 1, j + 1))
+            explicit = names[i + 1].startswith("其中")
+            if explicit and parent is not None:
                 while j + 1 < n and child_name(names[j + 1]) is None and running < parent - 0.01:
                     nxt = budgets[j + 1] or 0.0
                     if running + nxt > parent + 0.01:
                         break
                     j += 1
                     running += nxt
-            spans.append((i, i + 1, j))
+            spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
+            adds_up = (parent is not None and abs(running - parent) <= 0.01 + 1e-9) or (
+                executed[i] is not None and abs(spent - executed[i]) <= 0.01 + 1e-9
+            )
+            if explicit or adds_up:
+                spans.append((i, i + 1, j))
             i = j + 1
         else:
             i += 1
@@ -237,9 +250,6 @@ def reading_findings(reader: Any) -> list[m.Finding]:
         hidden = hidden_finding(prepared, name)
         if hidden:
             out.append(hidden)
-        original = reader.sheets[guess.sheet_index]
-        cols = {f: c for f, c in guess.columns.items()}
-        out.extend(cell_problems(original, guess.header_rows[-1] + 1, cols, prepared.offset))
     others = [g for g in getattr(reader, "alternatives", []) if g.sheet_index != guess.sheet_index]
     if others:
         other = others[0]
@@ -268,20 +278,25 @@ def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
     )
 
 
+def _amounts(reader: Any, cells: list, fieldname: str, factor: float) -> list[float | None]:
+    c = reader.cols.get(fieldname)
+    if c is None:
+        return [None] * len(cells)
+    out = []
+    for row in cells:
+        x = v.parse_number(row[c])[0]
+        out.append(None if x is None else x * factor)
+    return out
+
+
 def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: float) -> tuple[list, list]:
     """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
     subtotal checked against them (TOTAL_MISMATCH where they differ)."""
     names = [str(r[m.PROJECT]) for r in recs]
-    if not any(_CHILD.match(x) for x in names):
+    if not _ANY_CHILD.search("\n".join(names)):  # one C-level scan of a 50,000-row table
         return recs, cells
-    c = reader.cols.get(m.BUDGET)
-    budgets = [
-        (v.parse_number(row[c])[0] * factor if v.parse_number(row[c])[0] is not None else None)
-        if c is not None
-        else None
-        for row in cells
-    ]
-    spans = parent_spans(names, budgets)
+    budgets, spent = _amounts(reader, cells, m.BUDGET, factor), _amounts(reader, cells, m.EXECUTED, factor)
+    spans = parent_spans(names, budgets, spent)
     if not spans:
         return recs, cells
     parents = set()
@@ -294,10 +309,15 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
         total[m.TOTAL_LAST_ROW] = recs[b][m.SHEET_ROW]
         totals.append(total)
         parents.add(p)
+        heading = _HEADING.match(str(rec[m.PROJECT]))
+        # "二、科工中心" with its money printed: a unit heading whose projects follow
+        unit = rec[m.UNIT] or (str(rec[m.PROJECT])[heading.end() :].strip() if heading else None)
+        if heading and rec[m.UNIT] is None:
+            total[m.UNIT] = unit
         for k in range(a, b + 1):
             recs[k][m.PROJECT] = child_name(recs[k][m.PROJECT]) or recs[k][m.PROJECT]
             if recs[k][m.UNIT] is None:
-                recs[k][m.UNIT] = rec[m.UNIT]
+                recs[k][m.UNIT] = unit
         reader.add(
             "info",
             "PARENT_ROW",
@@ -312,15 +332,28 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
 
 
 def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: float) -> list[m.Finding]:
+    """What can be said once the values are read: cells with no value (formulas), and blocks of unit
+    totals against the projects."""
     prepared: Prepared | None = getattr(reader, "prepared", None)
     if prepared is None:
         return []
+    guess = reader.guess
+    off = prepared.offset
+    suspects = [
+        (f.sheet_row - 1, guess.columns[f.field] + off)
+        for f in reader.findings
+        if f.code == "UNPARSEABLE_VALUE" and f.sheet_row and f.field in guess.columns
+    ]
+    original = reader.sheets[guess.sheet_index]
+    out = cell_problems(original, guess.header_rows[-1] + 1, dict(guess.columns), off, suspects)
     blocks = list(prepared.unit_blocks)
     opts = getattr(reader, "opts", None) or ReadOptions()
     blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts)
-    if not blocks:
-        return []
-    return check_unit_blocks(blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name)
+    if blocks:
+        out += check_unit_blocks(
+            blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name
+        )
+    return out
 
 
 def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: float) -> None:

@@ -1,0 +1,50 @@
+"""数据导入 shows what the reader chose when two columns fit a field, the report year and the hidden rows
+left out, and lets the user change each (AppTest)."""
+
+from __future__ import annotations
+
+from components import state
+from tests.test_pages import assert_clean, go, metrics, new_app, submit, text, upload
+from tests.test_reader_choices import BUDGET, PROJECTS, _two_years, _with_hidden
+
+
+def _key(at, prefix: str) -> str:
+    widgets = [*at.main.selectbox, *at.main.number_input, *at.main.checkbox]
+    keys = [w.key for w in widgets if w.key and w.key.startswith(prefix)]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+def test_the_panel_names_the_column_passed_over_and_the_year_changes_it():
+    at = upload(new_app(), "唐山.xlsx", _two_years("prior_first", "2022年", "2023年", ""))
+    body = text(at)
+    assert "**报告年度**：2023年" in body
+    mapping = at.main.dataframe[0].value
+    row = mapping[mapping["字段"] == "预算数"].iloc[0]
+    assert row["表头文字"] == "2023年预算数(万元)" and "2022年预算数(万元)" in row["未采用的候选列"]
+    # the header names only years: the choice is a 警告, shown with both columns (md-escaped in the panel)
+    assert "采用F列「2023年预算数(万元)」，未采用D列「2022年预算数(万元)」" in text(at).replace("\\", "")
+    at.number_input(key=_key(at, "remap_year_")).set_value(2022)
+    submit(at)
+    assert_clean(at)
+    assert at.session_state[state.OVERRIDES]["report_year"] == 2022
+    assert "columns" not in at.session_state[state.OVERRIDES]  # a new year lets the reader choose again
+    go(at, "overview")
+    expected = round(sum(round(p[2] * 1.1, 2) for p in PROJECTS), 2)
+    assert metrics(at)["预算总额（万元）"] == f"{expected:,.2f}"
+
+
+def test_the_hidden_switch_takes_hidden_rows_in():
+    data, stale = _with_hidden()
+    at = upload(new_app(), "t.xlsx", data)
+    assert f"**隐藏的行和列**：{stale + 1} 个未计入" in text(at)
+    go(at, "overview")
+    assert metrics(at)["预算总额（万元）"] == f"{BUDGET:,.2f}"
+    go(at, "import")
+    at.checkbox(key=_key(at, "remap_hidden_")).check()
+    submit(at)
+    assert_clean(at)
+    assert at.session_state[state.OVERRIDES]["include_hidden"] is True
+    assert "已按你的选择计入" in text(at)
+    go(at, "overview")
+    assert metrics(at)["预算总额（万元）"] == f"{BUDGET + 100 * stale:,.2f}"
