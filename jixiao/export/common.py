@@ -22,7 +22,21 @@ if TYPE_CHECKING:
 
 REPORT_TITLE = "预算绩效分析报告"
 UNNAMED = "（未命名项目）"
-FILES = {"pptx": "report.pptx", "xlsx": "report.xlsx", "html": "report.html"}
+# kind -> file name; "docx" is the 项目支出绩效自评报告, "final_docx" the 部门决算说明 (with 决算 figures)
+FILES = {
+    "pptx": "report.pptx",
+    "xlsx": "report.xlsx",
+    "html": "report.html",
+    "docx": "report.docx",
+    "final_docx": "final_accounts.docx",
+}
+# what ``--only`` names: "docx" is both Word documents
+ONLY_KINDS: dict[str, tuple[str, ...]] = {
+    "pptx": ("pptx",),
+    "xlsx": ("xlsx",),
+    "html": ("html",),
+    "docx": ("docx", "final_docx"),
+}
 
 
 # --- unit and year -------------------------------------------------------------------------------
