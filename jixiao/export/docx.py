@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from jixiao import model as m
 from jixiao.export import common as b
@@ -104,10 +105,13 @@ def _basic(g: Gongwen, analysis: Analysis) -> None:
     missing_budget = int(pd.to_numeric(p[m.BUDGET], errors="coerce").isna().sum())
     if missing_budget:
         text += f"其中{missing_budget}个项目没有可用的预算数，未计入合计。"
-    src = analysis.table.source
-    text += f"数据来源：{src.file or '上传文件'}"
-    text += f"（工作表“{src.sheet}”）。" if src.sheet else "。"
     g.paragraph(text)
+    src = analysis.table.source
+    where = f"数据来源：{src.file or '上传文件'}"
+    if src.sheet and analysis.table.kind != m.KIND_SELFEVAL_FORMS:  # forms span many sheets
+        where += f"（工作表“{src.sheet}”）"
+    # left-aligned: a file name cannot break, and justifying the line before it would spread it thin
+    g.paragraph(where + "。", align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def _execution(g: Gongwen, analysis: Analysis, source: _ChartSource) -> None:

@@ -91,14 +91,40 @@ def date_text(d: date) -> str:
 
 
 # --- fonts and paragraph properties ------------------------------------------------------------------
+# Child order of w:pPr and w:rPr in the schema: Word refuses a file whose elements are out of order.
+_PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+)
+_RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+)
+
+
+def _child(parent, tag: str, order: str):
+    """The ``w:<tag>`` child of ``parent``, created at its place in the schema order when missing."""
+    el = parent.find(qn(f"w:{tag}"))
+    if el is not None:
+        return el
+    el = OxmlElement(f"w:{tag}")
+    tags = order.split()
+    later = {qn(f"w:{t}") for t in tags[tags.index(tag) + 1 :]}
+    for i, sibling in enumerate(parent):
+        if sibling.tag in later:
+            parent.insert(i, el)
+            return el
+    parent.append(el)
+    return el
+
+
 def set_fonts(rpr_owner, east_asian: str, latin: str = LATIN_FONT) -> None:
     """Latin and East Asian font on a style's or run's ``w:rPr``; theme fonts removed (they win over
     the explicit names in Word)."""
-    rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = _child(rpr_owner.get_or_add_rPr(), "rFonts", _RPR_ORDER)
     for attr in list(fonts.attrib):
         if attr.endswith("Theme"):
             del fonts.attrib[attr]
@@ -110,29 +136,16 @@ def set_fonts(rpr_owner, east_asian: str, latin: str = LATIN_FONT) -> None:
 
 
 def _on_off(ppr, tag: str, on: bool) -> None:
-    el = ppr.find(qn(tag))
-    if el is None:
-        el = OxmlElement(tag)
-        ppr.append(el)
-    el.set(qn("w:val"), "1" if on else "0")
+    _child(ppr, tag, _PPR_ORDER).set(qn("w:val"), "1" if on else "0")
 
 
 def _first_line_chars(ppr, chars: int) -> None:
-    """First-line indent in characters (Word keeps it exact on the character grid)."""
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
-    ind.set(qn("w:firstLineChars"), str(chars * 100))
+    """First-line indent in characters (Word and WPS keep it at two characters whatever the font)."""
+    _child(ppr, "ind", _PPR_ORDER).set(qn("w:firstLineChars"), str(chars * 100))
 
 
 def _char_spacing(style_element, twentieths: int) -> None:
-    rpr = style_element.get_or_add_rPr()
-    el = rpr.find(qn("w:spacing"))
-    if el is None:
-        el = OxmlElement("w:spacing")
-        rpr.append(el)
-    el.set(qn("w:val"), str(twentieths))
+    _child(style_element.get_or_add_rPr(), "spacing", _RPR_ORDER).set(qn("w:val"), str(twentieths))
 
 
 def _shade(cell, fill: str) -> None:
@@ -265,7 +278,7 @@ class Gongwen:
         tp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         tp.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         tp.line_spacing = Pt(35)
-        _on_off(title.element.get_or_add_pPr(), "w:snapToGrid", False)
+        _on_off(title.element.get_or_add_pPr(), "snapToGrid", False)
         for name, size, align in (
             (STYLE_TABLE, TABLE_PT, WD_ALIGN_PARAGRAPH.LEFT),
             (STYLE_CAPTION, CAPTION_PT, WD_ALIGN_PARAGRAPH.CENTER),
@@ -279,7 +292,7 @@ class Gongwen:
             sp.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             sp.line_spacing = Pt(size * 1.45)
             # off the document grid: the 28.95 pt line pitch is for 3号 body text only
-            _on_off(st.element.get_or_add_pPr(), "w:snapToGrid", False)
+            _on_off(st.element.get_or_add_pPr(), "snapToGrid", False)
         styles[STYLE_CAPTION].paragraph_format.keep_with_next = False
 
     def _setup_font_table(self) -> None:
@@ -322,7 +335,7 @@ class Gongwen:
                 pf.right_indent = Pt(PAGE_NUMBER_PT)
             else:
                 pf.left_indent = Pt(PAGE_NUMBER_PT)
-            _on_off(p._p.get_or_add_pPr(), "w:snapToGrid", False)
+            _on_off(p._p.get_or_add_pPr(), "snapToGrid", False)
             self._number_run(p, "— ")
             self._field(p, "PAGE", "1")
             self._number_run(p, " —")
@@ -383,8 +396,14 @@ class Gongwen:
         return p
 
     def signature(self, unit: str, when: date) -> None:
-        """落款: the unit and the date, right-aligned, four characters from the right edge."""
-        self.doc.add_paragraph()
+        """落款: the unit and the date, right-aligned, four characters from the right edge; kept on the
+        page of the last lines of text (a 落款 never stands alone on a page)."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag == qn("w:p"):
+            _on_off(last.get_or_add_pPr(), "keepNext", True)
+        blank = self.doc.add_paragraph()
+        blank.paragraph_format.keep_with_next = True
         for text in (unit, date_text(when)):
             if text:
                 p = self.doc.add_paragraph(text)
@@ -467,7 +486,7 @@ class Gongwen:
         pf = p.paragraph_format
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact line height would clip the chart
         pf.keep_with_next = True
-        _on_off(p._p.get_or_add_pPr(), "w:snapToGrid", False)
+        _on_off(p._p.get_or_add_pPr(), "snapToGrid", False)
         added = []
         for part, (w, h) in zip(chart_parts, sizes_mm):
             added.append(self._embed_chart(p, part, Mm(w), Mm(h), caption))
