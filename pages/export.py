@@ -20,6 +20,7 @@ import streamlit as st
 
 from components import data, state, widgets
 from components.widgets import md_escape
+from jixiao import model as m
 from jixiao.export import common as bundle
 from jixiao.export.bundle import build_zip
 from jixiao.export.docx import build_selfeval_docx, selfeval_heading
@@ -28,6 +29,7 @@ from jixiao.export.html import build_html
 from jixiao.export.pptx import build_pptx
 from jixiao.export.xlsx import build_xlsx
 from jixiao.final_accounts import template as fam
+from jixiao.forms.rollup import stated_reasons
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -128,6 +130,19 @@ def download_name(kind: str, stem: str, unit: str, year: int, fa: FinalAccounts 
     return f"{stem or bundle.REPORT_TITLE}.{ext}"
 
 
+def form_reasons(analysis: Analysis) -> dict[str, str] | None:
+    """The 偏差原因 the 自评表 behind the current table state themselves (None for a 汇总表)."""
+    ss = st.session_state
+    forms = ss.get(state.FORMS)
+    if (
+        forms is None
+        or ss.get(state.KIND) != m.KIND_SELFEVAL_FORMS
+        or analysis.table.kind != m.KIND_SELFEVAL_FORMS
+    ):
+        return None
+    return stated_reasons(forms)
+
+
 def final_key(fa: FinalAccounts | None) -> str:
     if fa is None:
         return ""
@@ -161,9 +176,11 @@ def export_bytes(
     today: str,
     _analysis: Analysis | None,
     _fa: FinalAccounts | None,
+    _reasons: dict[str, str] | None = None,
 ) -> bytes:
     """One export file. The underscored arguments are not hashed: ``key`` and ``fa_key`` name them.
-    Without an analysis only the 部门决算说明 ("final_docx") can be built."""
+    Without an analysis only the 部门决算说明 ("final_docx") can be built. ``_reasons``: the 偏差原因 by
+    project, which come from the same data ``key`` names."""
     when = date.fromisoformat(today)
     if kind == "final_docx" and _fa is not None:
         # the figures name their own unit (editable on 决算图表); the report's unit only when they do not
@@ -171,7 +188,7 @@ def export_bytes(
     if _analysis is None:
         raise ValueError(f"export kind {kind} needs an analysis")
     if kind == "docx":
-        return build_selfeval_docx(_analysis, unit=unit, year=year, today=when)
+        return build_selfeval_docx(_analysis, unit=unit, year=year, today=when, reasons=_reasons)
     if kind == "pptx":
         return build_pptx(_analysis, unit=unit, year=year, final_accounts=_fa, today=when)
     if kind == "xlsx":
@@ -179,7 +196,7 @@ def export_bytes(
     if kind == "html":
         return build_html(_analysis, final_accounts=_fa, unit=unit, year=year, today=when).encode("utf-8")
     if kind == "zip":
-        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when)
+        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons)
     raise ValueError(f"unknown export kind: {kind}")
 
 
@@ -239,6 +256,7 @@ def main() -> None:
     stem = file_stem(unit, year)
     today = date.today().isoformat()
     fkey = final_key(fa)
+    reasons = form_reasons(a)
     with st.container(border=True):
         for kind, (label, what, _ext, mime) in FILES.items():
             if kind == "final_docx" and fa is None:
@@ -247,7 +265,7 @@ def main() -> None:
             left.download_button(
                 label,
                 # built on click (and cached): opening this page costs nothing
-                data=partial(export_bytes, kind, key, fkey, unit, year, today, a, fa),
+                data=partial(export_bytes, kind, key, fkey, unit, year, today, a, fa, reasons),
                 file_name=download_name(kind, stem, unit, year, fa),
                 mime=mime,
                 key=f"export_{kind}",

@@ -549,3 +549,22 @@ def test_first_pages_are_saved_for_a_person(pdfs):
     for name in pdfs:
         shots = sorted(ARTIFACTS.glob(name.replace(".", "_") + "-*.png"))
         assert shots and all(p.stat().st_size > 5000 for p in shots), name
+
+
+def test_forms_state_their_own_reasons(tmp_path):
+    """A forms workbook: the 未完成原因分析 of the deducted indicators is the project's 偏差原因; the
+    printed 填表说明 in a reason cell is not a reason."""
+    from jixiao.export.bundle import export_file
+    from jixiao.forms.rollup import stated_reasons
+
+    ds = read_dataset(FORMS_XLSX.read_bytes(), FORMS_XLSX.name)
+    reasons = stated_reasons(ds.detail)
+    said = reasons["凉山州级科普专项经费"]
+    assert "支付前期较缓慢" in said and "满意度未达设定目标" in said
+    assert "预算执行率=预算执行数" not in said  # the 填表说明 copied into the form's reason cell
+    written = export_file(FORMS_XLSX, tmp_path, only="docx", today=TODAY)
+    assert set(written) == {"docx"}
+    rows = _rows(_table(_open(Path(written["docx"]).read_bytes()), "序号", "偏差原因"))
+    by_name = {r[1]: r[4] for r in rows}
+    assert by_name["凉山州级科普专项经费"] == said
+    assert by_name["科普宣传活动业务经费"] == reasons["51340022T000000278904"]  # by code or by name

@@ -137,7 +137,14 @@ def export_file(
         raise m.IngestError("文件已读取，但其中没有可以导出的项目表。")
     else:
         analysis = analyze(ds.table, settings)
-    files = build_all(analysis, final_accounts=fa, unit=unit, year=year, today=today, only=kinds)
+    reasons = None
+    if ds.kind == m.KIND_SELFEVAL_FORMS and ds.detail is not None:
+        from jixiao.forms.rollup import stated_reasons
+
+        reasons = stated_reasons(ds.detail)  # the 未完成原因分析 the forms give
+    files = build_all(
+        analysis, final_accounts=fa, unit=unit, year=year, today=today, only=kinds, reasons=reasons
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}

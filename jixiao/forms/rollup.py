@@ -70,6 +70,32 @@ def deviation_reasons(form: Form) -> list[str]:
     return reasons
 
 
+def stated_reasons(ds: FormsDataset) -> dict[str, str]:
+    """The 偏差原因 each form states itself, by project code and by name: the 未完成原因分析 of its budget
+    line and of every indicator that lost points, else its 存在问题. Text that explains nothing (blank,
+    "无", the printed 填表说明) is left out, so such a form has no reason."""
+    from jixiao.forms.audit import is_no_reason
+
+    out: dict[str, str] = {}
+    for form in ds.forms:
+        parts = []
+        total = form.budget_total
+        if total is not None and total.reason.strip() and not is_no_reason(total.reason):
+            parts.append("预算执行：" + " ".join(total.reason.split()))
+        for ind in form.indicators:
+            lost = ind.weight is not None and (ind.score or 0.0) < ind.weight - SCORE_TOLERANCE
+            if lost and ind.reason.strip() and not is_no_reason(ind.reason):
+                parts.append(f"「{ind.level3 or ind.level2}」" + " ".join(ind.reason.split()))
+        if not parts and form.problems.strip() and not is_no_reason(form.problems):
+            parts.append("存在问题：" + " ".join(form.problems.split()))
+        if parts:
+            text = "；".join(x.rstrip("。；; ") for x in parts) + "。"
+            for key in (form.code, form.name):
+                if key:
+                    out.setdefault(key, text)
+    return out
+
+
 def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
     counts = money_owners(ds.forms)
     records: list[dict[str, Any]] = []
