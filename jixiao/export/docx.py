@@ -179,7 +179,8 @@ def _execution(g: Gongwen, analysis: Analysis, source: _ChartSource) -> None:
             [_band(analysis, to_float(x)) for x in u["_r"].tolist()[:RATE_CHART_BARS]],
         )
         n = min(len(u), RATE_CHART_BARS)
-        g.charts(source.chart_parts(slide), [(BODY_W_MM, _bar_height(n))], "各单位预算执行率")
+        what = "各单位预算执行率" + (f"（执行率最低的{n}个）" if len(u) > n else "")
+        g.charts(source.chart_parts(slide), [(BODY_W_MM, _bar_height(n))], what)
 
     g.heading(2, "执行较慢的项目")
     df = p.assign(_r=rates).sort_values("_r", na_position="last", kind="stable")

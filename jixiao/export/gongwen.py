@@ -201,6 +201,9 @@ class Gongwen:
         self._setup_styles()
         self._setup_font_table()
         self._page_numbers()
+        package_rels = self.doc.part.package.rels
+        for rid in [k for k, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
+            package_rels.pop(rid)  # the template's preview picture is of another document
         props = self.doc.core_properties
         props.title = title
         props.author = author or "绩效看板"
@@ -425,6 +428,8 @@ class Gongwen:
         """A bordered table, 表头 shaded and repeated on every page, rows never split across pages,
         numbers right-aligned. ``caption`` above it (表1 …), ``unit_note`` (单位：万元) right-aligned."""
         numeric = set(numeric)
+        # the style id set directly: python-docx looks a style up by scanning every style, per cell
+        style_id = self.doc.styles[STYLE_TABLE].style_id
         if caption:
             self._tables += 1
             cap = self.doc.add_paragraph(f"表{self._tables}  {caption}", style=STYLE_CAPTION)
@@ -450,7 +455,7 @@ class Gongwen:
             cell.width = widths[j]
             _shade(cell, HEADER_FILL)
             p = cell.paragraphs[0]
-            p.style = self.doc.styles[STYLE_TABLE]
+            p._p.get_or_add_pPr().style = style_id
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(text)
             run.bold = True
@@ -464,11 +469,12 @@ class Gongwen:
             for j, (cell, text) in enumerate(zip(row.cells, values)):
                 cell.width = widths[j]
                 p = cell.paragraphs[0]
-                p.style = self.doc.styles[STYLE_TABLE]
+                p._p.get_or_add_pPr().style = style_id
                 lines = str(text).split("\n")
                 for k, line in enumerate(lines):
                     if k:
-                        p = cell.add_paragraph(style=self.doc.styles[STYLE_TABLE])
+                        p = cell.add_paragraph()
+                        p._p.get_or_add_pPr().style = style_id
                     if j in numeric:
                         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     run = p.add_run(line)
