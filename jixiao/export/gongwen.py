@@ -71,6 +71,13 @@ STYLE_TITLE = "公文标题"
 STYLE_TABLE = "表格文字"
 STYLE_CAPTION = "图表标题"
 STYLE_NOTE = "附注"
+# ASCII ids (the names stay Chinese in Word's style list), as Word itself gives its own styles
+STYLE_IDS = {
+    STYLE_TITLE: "GongwenTitle",
+    STYLE_TABLE: "TableText",
+    STYLE_CAPTION: "Caption2",
+    STYLE_NOTE: "Note",
+}
 
 HEADER_FILL = "D9D9D9"
 MAX_TABLE_ROWS = 300  # rows of one table; a province-wide table is in the Excel export
@@ -126,7 +133,7 @@ def set_fonts(rpr_owner, east_asian: str, latin: str = LATIN_FONT) -> None:
     the explicit names in Word)."""
     fonts = _child(rpr_owner.get_or_add_rPr(), "rFonts", _RPR_ORDER)
     for attr in list(fonts.attrib):
-        if attr.endswith("Theme"):
+        if attr.lower().endswith("theme"):  # asciiTheme … and cstheme
             del fonts.attrib[attr]
     fonts.set(qn("w:ascii"), latin)
     fonts.set(qn("w:hAnsi"), latin)
@@ -274,6 +281,7 @@ class Gongwen:
             _first_line_chars(st.element.get_or_add_pPr(), 2)
             hp.first_line_indent = Pt(2 * BODY_PT)
         title = styles.add_style(STYLE_TITLE, 1)
+        title.style_id = STYLE_IDS[STYLE_TITLE]
         title.base_style = normal
         set_fonts(title.element, TITLE_FONT)
         title.font.size = Pt(TITLE_PT)
@@ -288,6 +296,7 @@ class Gongwen:
             (STYLE_NOTE, CAPTION_PT, WD_ALIGN_PARAGRAPH.LEFT),
         ):
             st = styles.add_style(name, 1)
+            st.style_id = STYLE_IDS[name]
             st.base_style = normal
             st.font.size = Pt(size)
             sp = st.paragraph_format
