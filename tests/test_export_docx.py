@@ -568,3 +568,17 @@ def test_forms_state_their_own_reasons(tmp_path):
     by_name = {r[1]: r[4] for r in rows}
     assert by_name["凉山州级科普专项经费"] == said
     assert by_name["科普宣传活动业务经费"] == reasons["51340022T000000278904"]  # by code or by name
+
+
+def test_a_code_two_forms_share_finds_each_by_its_name():
+    from jixiao.forms.compute import Form, FormsDataset, Indicator
+    from jixiao.forms.rollup import stated_reasons
+
+    def form(name: str, reason: str) -> Form:
+        lost = Indicator(9, "产出指标", "数量指标", "培训人次", weight=10.0, score=8.0, reason=reason)
+        return Form("表1", 1, 20, code="P-1", project=name, indicators=[lost])
+
+    reasons = stated_reasons(FormsDataset("x.xlsx", forms=[form("甲", "场地未落实"), form("乙", "无")]))
+    assert reasons == {
+        "甲": "「培训人次」场地未落实。"
+    }  # "无" explains nothing; the shared code names no one

@@ -77,6 +77,7 @@ def stated_reasons(ds: FormsDataset) -> dict[str, str]:
     from jixiao.forms.audit import is_no_reason
 
     out: dict[str, str] = {}
+    codes = [f.code for f in ds.forms if f.code]
     for form in ds.forms:
         parts = []
         total = form.budget_total
@@ -90,7 +91,9 @@ def stated_reasons(ds: FormsDataset) -> dict[str, str]:
             parts.append("存在问题：" + " ".join(form.problems.split()))
         if parts:
             text = "；".join(x.rstrip("。；; ") for x in parts) + "。"
-            for key in (form.code, form.name):
+            # a code two forms share names neither of them: each is found by its name
+            unique_code = form.code if form.code and codes.count(form.code) == 1 else None
+            for key in (unique_code, form.name):
                 if key:
                     out.setdefault(key, text)
     return out
