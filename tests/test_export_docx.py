@@ -14,6 +14,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -110,6 +111,26 @@ def pdfs(files, tmp_path_factory) -> dict[str, tuple[int, str]]:
         )
         out[name] = (pages, text)
     return out
+
+
+@pytest.fixture(scope="module")
+def odts(files, tmp_path_factory):
+    """{file: the ODF text LibreOffice makes of it}: one run; there a chart is an embedded chart object."""
+    work = tmp_path_factory.mktemp("odt")
+    names = [n for n in files if n.endswith(".docx")]
+    for name in names:
+        (work / name).write_bytes(files[name])
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless"]
+        + ["--convert-to", "odt", "--outdir", str(work), *(str(work / n) for n in names)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    opened = {n: zipfile.ZipFile(work / (Path(n).stem + ".odt")) for n in names}
+    yield opened
+    for z in opened.values():
+        z.close()
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -543,6 +564,19 @@ def test_libreoffice_converts_the_pptx_with_its_charts(pdfs, files):
     assert "86.23%" in flat
     # chart-only text: 图1's categories and the rate chart's data labels are drawn from the chart parts
     assert "收入总计" in flat and "支出总计" in flat and "14.22%" in flat
+
+
+def test_libreoffice_opens_every_chart_as_an_editable_chart_object(odts, files):
+    for name, odt in odts.items():
+        objects = [n for n in odt.namelist() if re.fullmatch(r"Object \d+/content\.xml", n)]
+        charts = [odt.read(n).decode("utf-8") for n in objects]
+        assert all("<chart:chart" in c for c in charts)
+        assert len(charts) == len(_charts(_open(files[name]))), name
+    values = set()
+    for n in odts["final.docx"].namelist():
+        if n.endswith("content.xml") and n.startswith("Object"):
+            values |= set(re.findall(r'office:value="([0-9.]+)"', odts["final.docx"].read(n).decode("utf-8")))
+    assert {"874.05", "877.47", "701.17", "7.41"} <= values  # the data a user edits in LibreOffice
 
 
 def test_first_pages_are_saved_for_a_person(pdfs):
