@@ -5,7 +5,8 @@ Read back with python-docx: headings, every number against ``inspect`` and the a
 and the line grid; each chart a native chart part with its embedded workbook whose cached values are the
 figures. Then LibreOffice converts the three documents and report.pptx to PDF in one run (module
 fixture): they convert, the page counts are sane and pdftotext finds the key numbers; the first pages go
-to tests/artifacts/docx/ as PNG for a person to look at.
+to tests/artifacts/docx/ as PNG for a person to look at. A second run makes ODF text of the documents,
+in which every chart must be a chart object with its data (what 编辑数据 edits), not a picture.
 """
 
 from __future__ import annotations
@@ -616,3 +617,22 @@ def test_a_code_two_forms_share_finds_each_by_its_name():
     assert reasons == {
         "甲": "「培训人次」场地未落实。"
     }  # "无" explains nothing; the shared code names no one
+
+
+def test_a_statement_with_some_figures_keeps_the_standard_numbers():
+    yf = fam.YearFigures
+    fa = fam.FinalAccounts(
+        unit="某部门",
+        data={
+            2022: yf(income_total=10.0, expenditure_total=10.0, fiscal_total=8.0),
+            2023: yf(income_total=12.5, expenditure_total=12.5, fiscal_total=9.0),
+        },
+    )
+    doc = _open(build_final_docx(fa, today=TODAY))
+    captions = [
+        p.text for p in doc.paragraphs if p.style.name == gw.STYLE_CAPTION and p.text.startswith("图")
+    ]
+    assert captions == ["图1  收、支决算总计变动情况", "图4  财政拨款收、支决算总计变动情况"]
+    assert _headings(doc, 1) == ["一、收入支出决算总体情况说明", "二、财政拨款收入支出决算总体情况说明"]
+    assert "2023年度收、支总计均为12.5万元。与2022年度相比，收、支总计各增加2.5万元，增长25%。" in _text(doc)
+    assert len(_charts(doc)) == 2

@@ -86,7 +86,7 @@ def _final_chart(g: Gongwen, fa: FinalAccounts, chart: str, year: int, source: _
         sizes = [(BODY_W_MM, 80.0)]
     else:
         sizes = [(BODY_W_MM / len(parts) - 1, 95.0 if len(parts) > 1 else 85.0)] * len(parts)
-    g.charts(parts, sizes, title)
+    g.charts(parts, sizes, title, number=fam.CHARTS.index(chart) + 1)  # 图4 stays 图4 when 图3 is missing
     if chart in fam.STRUCTURE_CHARTS:
         prev = fa.previous_year(year)
         note = fc.undrawn_note(fa, chart, [y for y in (prev, year) if y is not None])

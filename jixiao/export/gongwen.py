@@ -493,9 +493,17 @@ class Gongwen:
         return table
 
     # charts -----------------------------------------------------------------------------------------
-    def charts(self, chart_parts: Sequence, sizes_mm: Sequence[tuple[float, float]], caption: str) -> list:
-        """Native charts side by side in one centred paragraph, numbered caption below.
-        Returns the Word chart parts."""
+    def charts(
+        self,
+        chart_parts: Sequence,
+        sizes_mm: Sequence[tuple[float, float]],
+        caption: str,
+        *,
+        number: int | None = None,
+    ) -> list:
+        """Native charts side by side in one centred paragraph, numbered caption below (the next
+        number, or ``number`` where the figure has a fixed one, as 图1–图7 do). Returns the Word chart
+        parts."""
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         pf = p.paragraph_format
@@ -505,7 +513,7 @@ class Gongwen:
         added = []
         for part, (w, h) in zip(chart_parts, sizes_mm):
             added.append(self._embed_chart(p, part, Mm(w), Mm(h), caption))
-        self._figures += 1
+        self._figures = number if number is not None else self._figures + 1
         self.doc.add_paragraph(f"图{self._figures}  {caption}", style=STYLE_CAPTION)
         return added
 
