@@ -636,3 +636,17 @@ def test_a_statement_with_some_figures_keeps_the_standard_numbers():
     assert _headings(doc, 1) == ["一、收入支出决算总体情况说明", "二、财政拨款收入支出决算总体情况说明"]
     assert "2023年度收、支总计均为12.5万元。与2022年度相比，收、支总计各增加2.5万元，增长25%。" in _text(doc)
     assert len(_charts(doc)) == 2
+
+
+def test_control_characters_from_a_csv_do_not_break_the_files():
+    """XML cannot hold \\x01 or \\x0b; a CSV cell can. The name is kept without them, in every export."""
+    csv = "项目名称,全年预算数（万元）,全年执行数（万元）,预算执行率,自评得分\n科普\x0b活动\x01,10,5,50%,80\n"
+    ds = read_dataset(csv.encode("utf-8"), "表\x02.csv")
+    analysis = analyze(ds.table, Settings())
+    doc = _open(build_selfeval_docx(analysis, today=TODAY, reasons={"科普 活动": "延期\x03实施"}))
+    rows = _rows(_table(doc, "序号", "偏差原因"))
+    assert rows[0][1] == "科普 活动" and rows[0][4] == "延期实施"
+    assert "表.csv" in _text(doc)
+    labels = list(_charts(doc)[0][1].plots[0].categories)
+    assert labels == ["科普 活动"]
+    assert build_pptx(analysis, today=TODAY)[:2] == b"PK"

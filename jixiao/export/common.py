@@ -6,6 +6,7 @@ has no import cycle.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,8 +83,19 @@ def heading(unit: str, year: int | None) -> str:
 
 
 # --- labels ----------------------------------------------------------------------------------------
+# Characters XML 1.0 cannot hold (a CSV cell may carry them): every export writes XML.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(x: object) -> str:
+    return NOT_XML.sub("", str(x))
+
+
 def project_name(x: object) -> str:
-    return UNNAMED if is_missing(x) or not str(x).strip() else " ".join(str(x).split())
+    if is_missing(x):
+        return UNNAMED
+    name = xml_text(" ".join(str(x).split()))
+    return name or UNNAMED
 
 
 def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str]:

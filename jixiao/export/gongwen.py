@@ -33,6 +33,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
+from jixiao.export.common import xml_text
+
 # --- 公文 geometry and type ------------------------------------------------------------------------
 PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
@@ -212,8 +214,8 @@ class Gongwen:
         for rid in [k for k, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
             package_rels.pop(rid)  # the template's preview picture is of another document
         props = self.doc.core_properties
-        props.title = title
-        props.author = author or "绩效看板"
+        props.title = xml_text(title)
+        props.author = xml_text(author) or "绩效看板"
         props.last_modified_by = props.author
         props.comments = ""
 
@@ -380,7 +382,7 @@ class Gongwen:
 
     # text -------------------------------------------------------------------------------------------
     def title(self, text: str | None = None) -> None:
-        self.doc.add_paragraph(text or self.title_text, style=STYLE_TITLE)
+        self.doc.add_paragraph(xml_text(text or self.title_text), style=STYLE_TITLE)
         self.doc.add_paragraph()  # 标题 and 正文 are a blank line apart
 
     def heading(self, level: int, text: str) -> str:
@@ -390,11 +392,11 @@ class Gongwen:
             self._h[i] = 0
         n = self._h[level - 1]
         label = {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}."}[level] + text
-        self.doc.add_paragraph(label, style=f"Heading {level}")
+        self.doc.add_paragraph(xml_text(label), style=f"Heading {level}")
         return label
 
     def paragraph(self, text: str, *, indent: bool = True, align=None, style: str | None = None):
-        p = self.doc.add_paragraph(text, style=style)
+        p = self.doc.add_paragraph(xml_text(text), style=style)
         if indent and style is None:
             _first_line_chars(p._p.get_or_add_pPr(), 2)
             p.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
@@ -403,7 +405,7 @@ class Gongwen:
         return p
 
     def note(self, text: str, *, align=WD_ALIGN_PARAGRAPH.LEFT):
-        p = self.doc.add_paragraph(text, style=STYLE_NOTE)
+        p = self.doc.add_paragraph(xml_text(text), style=STYLE_NOTE)
         p.alignment = align
         return p
 
@@ -418,7 +420,7 @@ class Gongwen:
         blank.paragraph_format.keep_with_next = True
         for text in (unit, date_text(when)):
             if text:
-                p = self.doc.add_paragraph(text)
+                p = self.doc.add_paragraph(xml_text(text))
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 p.paragraph_format.right_indent = Pt(4 * BODY_PT)
 
@@ -441,7 +443,7 @@ class Gongwen:
         style_id = self.doc.styles[STYLE_TABLE].style_id
         if caption:
             self._tables += 1
-            cap = self.doc.add_paragraph(f"表{self._tables}  {caption}", style=STYLE_CAPTION)
+            cap = self.doc.add_paragraph(xml_text(f"表{self._tables}  {caption}"), style=STYLE_CAPTION)
             cap.paragraph_format.keep_with_next = True
         if unit_note:
             u = self.doc.add_paragraph(unit_note, style=STYLE_TABLE)
@@ -466,7 +468,7 @@ class Gongwen:
             p = cell.paragraphs[0]
             p._p.get_or_add_pPr().style = style_id
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(text)
+            run = p.add_run(xml_text(text))
             run.bold = True
             set_fonts(run._r, H1_FONT)
         for i, values in enumerate(rows):
@@ -479,7 +481,7 @@ class Gongwen:
                 cell.width = widths[j]
                 p = cell.paragraphs[0]
                 p._p.get_or_add_pPr().style = style_id
-                lines = str(text).split("\n")
+                lines = xml_text(text).split("\n")
                 for k, line in enumerate(lines):
                     if k:
                         p = cell.add_paragraph()
@@ -514,7 +516,7 @@ class Gongwen:
         for part, (w, h) in zip(chart_parts, sizes_mm):
             added.append(self._embed_chart(p, part, Mm(w), Mm(h), caption))
         self._figures = number if number is not None else self._figures + 1
-        self.doc.add_paragraph(f"图{self._figures}  {caption}", style=STYLE_CAPTION)
+        self.doc.add_paragraph(xml_text(f"图{self._figures}  {caption}"), style=STYLE_CAPTION)
         return added
 
     def _embed_chart(self, paragraph, pptx_part, cx: int, cy: int, name: str):
@@ -538,7 +540,7 @@ class Gongwen:
         chart._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
         rid = self.doc.part.relate_to(chart, RT.CHART)
         self._drawing_id += 1
-        safe = name.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+        safe = xml_text(name).replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
         drawing = parse_xml(
             f"<w:drawing {nsdecls('w', 'wp', 'a', 'c', 'r')}>"
             f'<wp:inline distT="0" distB="0" distL="0" distR="0">'
