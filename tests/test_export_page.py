@@ -248,6 +248,26 @@ def test_final_accounts_alone_offer_the_statement(offered, final_accounts):
 
 
 @pytest.mark.usefixtures("apptest_navigation")
+def test_a_forms_workbook_reports_the_reasons_its_forms_give(offered):
+    from jixiao import model as m
+    from jixiao.read import read_dataset
+
+    forms = SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx"
+    ds = read_dataset(forms.read_bytes(), forms.name)
+    at = new_app()
+    at.session_state[state.TABLE] = ds.table
+    at.session_state[state.KIND] = m.KIND_SELFEVAL_FORMS
+    at.session_state[state.FORMS] = ds.detail
+    at.run()
+    assert_clean(at)
+    name = next(n for n, _ in offered if n.endswith("项目支出绩效自评报告.docx"))
+    doc = Document(io.BytesIO(named(offered, name)))
+    table = next(t for t in doc.tables if t.rows[0].cells[-1].text == "偏差原因")
+    reasons = {row.cells[1].text: row.cells[4].text for row in table.rows[1:]}
+    assert "支付前期较缓慢" in reasons["凉山州级科普专项经费"]
+
+
+@pytest.mark.usefixtures("apptest_navigation")
 def test_the_cache_key_follows_the_data_and_settings(offered):
     at = loaded_app()
     key = latest(offered, "xlsx")[1].args[1]
