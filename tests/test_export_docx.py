@@ -260,7 +260,13 @@ def test_every_flagged_project_with_its_reason_or_unexplained(henan_analysis, he
     rates = sorted((r["execution_rate"] for r in flagged), key=lambda x: (x is None, x))
     assert [row[2] for row in rows] == [pct(x) for x in rates]
     assert f"其中{len(flagged) - 1}个项目尚未说明偏差原因" in _text(doc)
-    assert "（六）偏差原因说明不到位" in _headings(doc, 2)
+    # 问题与改进: one problem per rule or finding that fired, each with its measure
+    points = dx.improvement_points(henan_analysis, len(flagged) - 1)
+    assert _headings(doc, 3) == [f"{i}.{head}" for i, (head, _, _) in enumerate(points, start=1)]
+    assert points[0][:2] == ("部分项目预算执行偏慢", "4个项目执行率低于90.00%。")
+    assert points[-1][:2] == ("偏差原因说明不到位", f"{len(flagged) - 1}个存在偏差的项目尚未说明原因。")
+    assert f"{len(points)}.{points[-1][2]}" in [p.text for p in doc.paragraphs]
+    assert _headings(doc, 2)[-2:] == ["（一）存在的问题", "（二）改进措施"]
 
 
 def test_reason_lookup_by_code_unit_and_name():
@@ -525,7 +531,15 @@ def test_heading_numbers():
         "1.丙",
         "2.丁",
     ]
-    assert [g.heading(1, "戊"), g.heading(2, "己")] == ["二、戊", "（一）己"]
+    assert [g.heading(4, "庚"), g.heading(4, "辛"), g.heading(3, "壬"), g.heading(4, "癸")] == [
+        "（1）庚",
+        "（2）辛",
+        "3.壬",
+        "（1）癸",
+    ]
+    assert [g.heading(1, "戊"), g.heading(2, "己"), g.heading(3, "子")] == ["二、戊", "（一）己", "1.子"]
+    styles = g.doc.styles
+    assert _east_asian(styles["Heading 4"]) == "仿宋_GB2312" and not styles["Heading 4"].font.bold
 
 
 # --- LibreOffice ---------------------------------------------------------------------------------------

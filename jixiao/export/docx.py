@@ -428,72 +428,61 @@ def _findings(g: Gongwen, analysis: Analysis) -> None:
 _MISMATCH_CODES = ("RATE_MISMATCH", "SCORE_MISMATCH", "TOTAL_MISMATCH", "FORM_TOTAL_MISMATCH")
 
 
-def improvement_points(analysis: Analysis, missing_reasons: int) -> list[tuple[str, str]]:
-    """(heading, text) per problem the figures and findings imply, for the user to edit."""
-    out: list[tuple[str, str]] = []
-    p = analysis.projects
-    low = analysis.settings.low_threshold
+def improvement_points(analysis: Analysis, missing_reasons: int) -> list[tuple[str, str, str]]:
+    """(problem, what the figures say, a suggested measure) per problem the flags and findings imply;
+    the measures are a starting point for the user to edit."""
     codes: dict[str, int] = {}
-    for flags in p[m.FLAGS]:
+    for flags in analysis.projects[m.FLAGS]:
         for code in dict.fromkeys(f.code for f in flags):
             codes[code] = codes.get(code, 0) + 1
-    if codes.get(LOW_EXECUTION):
-        out.append(
-            (
-                "部分项目预算执行偏慢",
-                f"{codes[LOW_EXECUTION]}个项目执行率低于{pct(low)}。改进措施：加强项目前期准备，"
-                "按进度计划及时支付资金，对执行缓慢的项目逐个分析原因并督促整改。",
-            )
-        )
-    if codes.get(OVER_EXECUTION):
-        out.append(
-            (
-                "个别项目执行数超过预算",
-                f"{codes[OVER_EXECUTION]}个项目执行率超过100%。改进措施：核实超支原因，"
-                "严格按批复预算执行，确需调整的按程序办理预算调整。",
-            )
-        )
-    if codes.get(INDICATOR_SHORTFALL):
-        out.append(
-            (
-                "部分绩效指标未全部完成",
-                f"{codes[INDICATOR_SHORTFALL]}个项目有指标得分率低于100%。改进措施：科学设置绩效目标，"
-                "加强绩效运行监控，对偏离目标的指标及时纠偏。",
-            )
-        )
-    if codes.get(SELF_FLAG_MISMATCH):
-        out.append(
-            (
-                "自评结论与实际偏差情况不一致",
-                f"{codes[SELF_FLAG_MISMATCH]}个项目填报的“是否有较大偏差”与按规则判断的结果不同。"
-                "改进措施：按自评要求如实判断和填报偏差情况。",
-            )
-        )
     mismatches = [f for f in analysis.findings if f.code in _MISMATCH_CODES and f.severity != "info"]
     others = [f for f in b.problem_findings(analysis) if f.code not in _MISMATCH_CODES]
-    if mismatches:
-        out.append(
-            (
-                "填报数据与重新计算的结果不一致",
-                f"执行率、得分或合计与重新计算结果不一致的{len(mismatches)}处（见“审核发现”）。"
-                "改进措施：填报后逐项复核计算，确保报表数字准确。",
-            )
-        )
-    if others:
-        out.append(
-            (
-                "填报内容不完整或不规范",
-                f"其他审核问题{len(others)}个（见“审核发现”）。改进措施：按填报说明完整填写各栏目。",
-            )
-        )
-    if missing_reasons:
-        out.append(
-            (
-                "偏差原因说明不到位",
-                f"{missing_reasons}个存在偏差的项目尚未说明原因。改进措施：逐项分析偏差原因并补充说明。",
-            )
-        )
-    return out
+    low = pct(analysis.settings.low_threshold)
+    candidates = [
+        (
+            codes.get(LOW_EXECUTION, 0),
+            "部分项目预算执行偏慢",
+            f"{{n}}个项目执行率低于{low}。",
+            "加强项目前期准备，按进度计划及时支付资金，对执行缓慢的项目逐个分析原因并督促整改。",
+        ),
+        (
+            codes.get(OVER_EXECUTION, 0),
+            "个别项目执行数超过预算",
+            "{n}个项目执行率超过100%。",
+            "核实超支原因，严格按批复预算执行，确需调整的按程序办理预算调整。",
+        ),
+        (
+            codes.get(INDICATOR_SHORTFALL, 0),
+            "部分绩效指标未全部完成",
+            "{n}个项目有指标得分率低于100%。",
+            "科学设置绩效目标，加强绩效运行监控，对偏离目标的指标及时纠偏。",
+        ),
+        (
+            codes.get(SELF_FLAG_MISMATCH, 0),
+            "自评结论与实际偏差情况不一致",
+            "{n}个项目填报的“是否有较大偏差”与按规则判断的结果不同。",
+            "按自评要求如实判断和填报偏差情况。",
+        ),
+        (
+            len(mismatches),
+            "填报数据与重新计算的结果不一致",
+            "执行率、得分或合计与重新计算结果不一致的{n}处（见“审核发现”）。",
+            "填报后逐项复核计算，确保报表数字准确。",
+        ),
+        (
+            len(others),
+            "填报内容不完整或不规范",
+            "其他审核问题{n}个（见“审核发现”）。",
+            "按填报说明完整填写各栏目。",
+        ),
+        (
+            missing_reasons,
+            "偏差原因说明不到位",
+            "{n}个存在偏差的项目尚未说明原因。",
+            "逐项分析偏差原因并补充说明。",
+        ),
+    ]
+    return [(head, fact.format(n=n), measure) for n, head, fact, measure in candidates if n]
 
 
 def _improvements(g: Gongwen, analysis: Analysis, missing_reasons: int) -> None:
@@ -503,9 +492,13 @@ def _improvements(g: Gongwen, analysis: Analysis, missing_reasons: int) -> None:
     if not points:
         g.paragraph("数据核对未发现需要说明的问题。")
         return
-    for head, text in points:
-        g.heading(2, head)
-        g.paragraph(text)
+    g.heading(2, "存在的问题")
+    for head, fact, _ in points:
+        g.heading(3, head)
+        g.paragraph(fact)
+    g.heading(2, "改进措施")
+    for i, (_, _, measure) in enumerate(points, start=1):
+        g.paragraph(f"{i}.{measure}")
 
 
 def _appendix(g: Gongwen, analysis: Analysis) -> None:

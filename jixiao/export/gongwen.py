@@ -1,7 +1,7 @@
 """The 公文 layout (GB/T 9704) for Word documents, and native charts inside them.
 
 A4, 版心 156 × 225 mm (天头 37 mm, 订口 28 mm), 标题 2号 小标宋, 正文 3号 仿宋 on a 22-line × 28-character
-grid, headings 一、 (黑体) （一） (楷体) 1. (仿宋 bold), page numbers "— 1 —" in 4号 宋体 (odd pages right,
+grid, headings 一、 (黑体) （一） (楷体) 1. (仿宋 bold) （1） (仿宋), page numbers "— 1 —" in 4号 宋体 (odd pages right,
 even pages left, one character in), tables in 五号 with the 表头 repeated on every page. Each East Asian
 font is named in ``w:rFonts/@w:eastAsia`` (the Latin name alone leaves Chinese text to the viewer's
 fallback) and gets a ``w:altName`` in the font table, so a machine without 方正小标宋简体 or 仿宋_GB2312
@@ -201,7 +201,7 @@ class Gongwen:
     def __init__(self, title: str, *, author: str = "") -> None:
         self.doc = Document()
         self.title_text = title
-        self._h = [0, 0, 0]
+        self._h = [0, 0, 0, 0]
         self._figures = 0
         self._tables = 0
         self._drawing_id = 0
@@ -267,7 +267,8 @@ class Gongwen:
         pf.space_before = pf.space_after = Pt(0)
         pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         pf.widow_control = True
-        for level, font, bold in ((1, H1_FONT, False), (2, H2_FONT, False), (3, BODY_FONT, True)):
+        levels = ((1, H1_FONT, False), (2, H2_FONT, False), (3, BODY_FONT, True), (4, BODY_FONT, False))
+        for level, font, bold in levels:
             st = styles[f"Heading {level}"]
             set_fonts(st.element, font)
             st.font.size = Pt(BODY_PT)
@@ -386,12 +387,12 @@ class Gongwen:
         self.doc.add_paragraph()  # 标题 and 正文 are a blank line apart
 
     def heading(self, level: int, text: str) -> str:
-        """一、 / （一） / 1. numbered automatically; a higher level restarts the ones below."""
+        """一、 / （一） / 1. / （1） numbered automatically; a higher level restarts the ones below."""
         self._h[level - 1] += 1
-        for i in range(level, 3):
+        for i in range(level, 4):
             self._h[i] = 0
         n = self._h[level - 1]
-        label = {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}."}[level] + text
+        label = {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level] + text
         self.doc.add_paragraph(xml_text(label), style=f"Heading {level}")
         return label
 
