@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def parse_only(text: str | Iterable[str] | None) -> set[str]:
-    """ "docx" or "pptx,docx" → the FILES kinds to build; None or "" is all of them."""
+    """The FILES kinds to build, from --only ("docx" or "pptx,docx"); None or "" is all of them."""
     if text is None or text == "":
         return set(FILES)
     names = text.split(",") if isinstance(text, str) else list(text)
