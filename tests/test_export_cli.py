@@ -66,16 +66,21 @@ def test_only_docx_writes_the_word_documents_alone(tmp_path):
     assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["report.pptx", "report.xlsx"]
 
 
-def test_a_final_accounts_file_gives_the_statement_alone(tmp_path):
+def test_a_final_accounts_file_gives_figures_1_to_7_and_the_statement(tmp_path):
     r = _run("export", str(FIGURES), "--out", str(tmp_path / "fa"), "--unit", "某部门")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert set(doc) == {"final_docx"}
+    assert set(doc) == {"pptx", "xlsx", "html", "final_docx"}  # no 自评报告 without a project table
     paragraphs = [p.text for p in Document(doc["final_docx"]).paragraphs]
     assert paragraphs[0] == "某部门2023年度部门决算说明"
-    r = _run("export", str(FIGURES), "--out", str(tmp_path / "no"), "--only", "pptx")
-    assert r.returncode == 2 and "部门决算说明" in r.stderr and "Traceback" not in r.stderr
-    assert not (tmp_path / "no").exists()
+    assert "图7" in Path(doc["html"]).read_text("utf-8")
+    r = _run("export", str(FIGURES), "--out", str(tmp_path / "deck"), "--only", "pptx")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "deck").iterdir()) == ["report.pptx"]
+    charts = sum(
+        1 for s in Presentation(tmp_path / "deck" / "report.pptx").slides for sh in s.shapes if sh.has_chart
+    )
+    assert charts >= 7
 
 
 def test_a_bad_only_exits_2(tmp_path):

@@ -50,26 +50,34 @@ def build_all(
     only: Iterable[str] | None = None,
 ) -> dict[str, bytes]:
     """{"report.pptx": …, "report.xlsx": …, "report.html": …, "report.docx": …} for an analysis (the HTML
-    UTF-8 encoded), plus "final_accounts.docx" (部门决算说明) when 决算 figures are given. Without an
-    analysis only the 决算说明 can be built. ``only``: the FILES kinds wanted (default all)."""
+    UTF-8 encoded), plus "final_accounts.docx" (部门决算说明) when 决算 figures are given.
+
+    Without an analysis, 决算 figures alone give 图1–图7: the deck (title and 图1–图7), the report, the
+    figures as a workbook in the template's layout (it reads back as the same figures) and the 决算说明;
+    the 自评报告 needs a project table. ``only``: the FILES kinds wanted (default all)."""
     kinds = set(FILES) if only is None else set(only)
+    has_figures = final_accounts is not None and bool(final_accounts.years)
+    if analysis is None and not has_figures:
+        raise m.IngestError("没有可以导出的数据：需要项目表或部门决算数据。")
     out: dict[str, bytes] = {}
-    if analysis is not None:
-        if "pptx" in kinds:
-            out[FILES["pptx"]] = build_pptx(
-                analysis, unit=unit, year=year, final_accounts=final_accounts, today=today
-            )
-        if "xlsx" in kinds:
+    if "pptx" in kinds:
+        out[FILES["pptx"]] = build_pptx(
+            analysis, unit=unit, year=year, final_accounts=final_accounts, today=today
+        )
+    if "xlsx" in kinds:
+        if analysis is not None:
             out[FILES["xlsx"]] = build_xlsx(analysis)
-        if "html" in kinds:
-            out[FILES["html"]] = build_html(
-                analysis, final_accounts=final_accounts, unit=unit, year=year, today=today
-            ).encode("utf-8")
-        if "docx" in kinds:
-            out[FILES["docx"]] = build_selfeval_docx(
-                analysis, unit=unit, year=year, today=today, reasons=reasons
-            )
-    if "final_docx" in kinds and final_accounts is not None and final_accounts.years:
+        else:
+            from jixiao.final_accounts.template import write_template
+
+            out[FILES["xlsx"]] = write_template(final_accounts)
+    if "html" in kinds:
+        out[FILES["html"]] = build_html(
+            analysis, final_accounts=final_accounts, unit=unit, year=year, today=today
+        ).encode("utf-8")
+    if "docx" in kinds and analysis is not None:
+        out[FILES["docx"]] = build_selfeval_docx(analysis, unit=unit, year=year, today=today, reasons=reasons)
+    if "final_docx" in kinds and has_figures:
         # the figures name their own unit; the report's unit only when they do not
         fa_unit = final_accounts.unit.strip() or unit or None
         out[FILES["final_docx"]] = build_final_docx(final_accounts, year=year, unit=fa_unit, today=today)
@@ -97,10 +105,12 @@ def export_file(
     only: str | Iterable[str] | None = None,
 ) -> dict[str, str]:
     """Read ``path``, analyse it under ``scheme`` and write the files into ``out_dir``; returns
-    {kind: path}. A 决算 file (the template or a 决算 table) gives the 部门决算说明 alone.
+    {kind: path}. A 决算 file (the template or a 决算 table) gives 图1–图7 (deck, report, workbook) and the
+    部门决算说明.
 
     Raises IngestError / SchemeError for input that cannot be used (the CLI turns them into exit 2).
     """
+    from jixiao.final_accounts.figures import FinalAccounts
     from jixiao.final_accounts.template import load_figures
     from jixiao.read import read_dataset
     from jixiao.settings import Settings
@@ -123,20 +133,16 @@ def export_file(
             raise m.IngestError(f"找不到文件：{figures}")
         fa, _ = load_figures(fp.read_bytes(), fp.name)
     ds = read_dataset(p.read_bytes(), p.name)
-    analysis = None
-    if ds.kind == m.KIND_FINAL_ACCOUNTS and ds.detail is not None:
-        fa = ds.detail if not unit else dataclasses.replace(ds.detail, unit=unit)
-        if "final_docx" not in kinds:
-            raise m.IngestError(
-                "这是部门决算数据，只能导出部门决算说明（Word）；请去掉 --only，或使用 --only docx。"
-            )
+    # Any kind whose reading gives a project table exports it; 决算 figures alone export 图1–图7 and the
+    # 决算说明.
+    analysis = analyze(ds.table, settings) if isinstance(ds.table, m.ProjectTable) else None
+    if analysis is None:
+        if isinstance(ds.detail, FinalAccounts):
+            fa = ds.detail if not unit else dataclasses.replace(ds.detail, unit=unit)
+        if fa is None:
+            raise m.IngestError("文件已读取，但其中既没有项目表，也没有部门决算数据，没有可以导出的内容。")
         if not fa.years:
-            raise m.IngestError("部门决算数据中没有任何年度的数字，无法生成决算说明。")
-        kinds = {"final_docx"}
-    elif ds.table is None:
-        raise m.IngestError("文件已读取，但其中没有可以导出的项目表。")
-    else:
-        analysis = analyze(ds.table, settings)
+            raise m.IngestError("部门决算数据中没有任何年度的数字，无法导出。")
     reasons = None
     if ds.kind == m.KIND_SELFEVAL_FORMS and ds.detail is not None:
         from jixiao.forms.rollup import stated_reasons
