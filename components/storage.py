@@ -408,11 +408,11 @@ def picker() -> None:
     ss = st.session_state
     s, err = store()
     if s is None:
-        st.warning(err, icon=":material/cloud_off:")
+        st.warning(widgets.md_escape(err), icon=":material/cloud_off:")
         return
     infos, err = datasets(include_deleted=True)
     if err:
-        st.warning(err, icon=":material/cloud_off:")
+        st.warning(widgets.md_escape(err), icon=":material/cloud_off:")
         return
     current = ss.get(state.STORED_ID)
     listed = [i for i in infos if i.kind in TABLE_KINDS and (not i.deleted or i.id == current)]

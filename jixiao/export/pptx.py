@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
@@ -55,6 +54,7 @@ from jixiao.export.pptx_blocks import (
     WAN_AXIS_FORMAT,
     WAN_FORMAT,
     T,
+    TextChartData,
     _axis_font,
     _chart_box,
     _Deck,
@@ -157,7 +157,7 @@ def _chunks(n: int, per: int, max_slides: int) -> list[tuple[int, int]]:
 
 
 def _rate_chart(slide, labels: list[str], rates: list[float | None], bands: list[str]) -> None:
-    data = CategoryChartData(number_format=PCT_FORMAT)
+    data = TextChartData(number_format=PCT_FORMAT)
     data.categories = labels
     data.add_series(T["rate_series"], [_r2(r) for r in rates])
     x, y, w, h = _chart_box()
@@ -260,7 +260,7 @@ def _score_slides(deck: _Deck, analysis: Analysis) -> None:
         sub += f"；仅列出得分最低的 {chunks[-1][1]} 个"
     for k, (lo, hi) in enumerate(chunks):
         s = deck.slide(T["scores"] + (T["continued"].format(n=k) if k else ""), sub)
-        data = CategoryChartData(number_format=POINTS_FORMAT)
+        data = TextChartData(number_format=POINTS_FORMAT)
         data.categories = labels[lo:hi]
         for c in comps:
             weight = scheme.weights.get(c)
@@ -385,7 +385,7 @@ def _final_bar_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: int, 
     if not years:
         return
     s = deck.slide(fam.CHART_TITLES[chart_key], "单位：万元")
-    data = CategoryChartData(number_format=WAN_FORMAT)
+    data = TextChartData(number_format=WAN_FORMAT)
     data.categories = list(series)
     for y in years:
         data.add_series(fa_read.year_label(y), [_r2(series[name].get(y)) for name in series])
@@ -439,7 +439,7 @@ def _final_doughnut_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: 
             left_out.append(f"{prefix}金额为0、未画入图中：" + "、".join(zero))
         if negative:
             left_out.append(f"{prefix}金额为负数、无法画入图中：" + "、".join(negative))
-        data = CategoryChartData(number_format=WAN_FORMAT)
+        data = TextChartData(number_format=WAN_FORMAT)
         data.categories = list(drawn)
         data.add_series(fa_read.year_label(y), [_r2(v) for v in drawn.values()])
         x = MARGIN + int(width * i)

@@ -36,6 +36,7 @@ from jixiao.model import (
     Source,
     empty_totals,
 )
+from jixiao.safe_text import text_only
 
 LOW_RATE = 90.0
 
@@ -191,7 +192,7 @@ def forms_summary_xlsx(ds: FormsDataset) -> bytes:
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)  # project names and units from the forms stay text
     return buf.getvalue()
 
 
