@@ -469,6 +469,10 @@ class Store:
                 row.settings,
             )
 
+    def is_deleted(self, dataset_id: int) -> bool:
+        with self.sessions() as s:
+            return self._get(s, dataset_id).deleted_at is not None
+
     # --- helpers ----------------------------------------------------------------------------
     def _write(self):
         return _WriteSession(self)
