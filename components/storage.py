@@ -25,7 +25,15 @@ from jixiao import auth
 from jixiao import model as m
 from jixiao.naming import guess_unit_year
 from jixiao.settings import Settings
-from jixiao.store.db import DatasetInfo, Store, StoredFile, StoreError, default_url, summary_of
+from jixiao.store.db import (
+    DatasetInfo,
+    Store,
+    StoredFile,
+    StoreError,
+    default_url,
+    failure_message,
+    summary_of,
+)
 from jixiao.summary.analysis import Analysis, analyze
 from jixiao.summary.schemes import requested_scheme
 
@@ -104,8 +112,8 @@ def call(fn: Callable[..., R], *args: Any, **kwargs: Any) -> tuple[R | None, str
         return fn(*args, **kwargs), None
     except StoreError as exc:
         return None, exc.message
-    except SQLAlchemyError:
-        return None, T["failed"]
+    except SQLAlchemyError as exc:  # told apart: read-only, disk full, server gone …
+        return None, failure_message(url(), exc)
 
 
 def datasets(*, include_deleted: bool = False) -> tuple[list[DatasetInfo], str | None]:

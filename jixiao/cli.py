@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from jixiao.model import IngestError
 from jixiao.store.db import StoreError
 from jixiao.summary.schemes import SchemeError
@@ -205,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (IngestError, SchemeError, StoreError) as exc:
         sys.stderr.write(f"错误：{exc.message}\n")
+        return EXIT_BAD_INPUT
+    except SQLAlchemyError as exc:
+        # a database failure outside Store's own checks (a read, say): its cause, in words
+        from jixiao.store.db import failure_message
+
+        sys.stderr.write(f"错误：{failure_message(getattr(args, 'db', None) or '', exc)}\n")
         return EXIT_BAD_INPUT
     except (OSError, UnicodeError, ValueError) as exc:
         # Input trouble we did not foresee must still not print a traceback to a user.
