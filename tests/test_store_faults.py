@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from jixiao.read import read_dataset
 from jixiao.store import db
-from jixiao.store.db import Store, StoreError, failure_message, migrate_under_lock, summary_of
+from jixiao.store.db import Store, StoreError, summary_of
+from jixiao.store.faults import failure_message, migrate_under_lock
 from tests.pg import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
