@@ -183,3 +183,56 @@ def test_set_text_keeps_plain_strings_plain():
     wb = Workbook()
     cell = set_text(wb.active["A1"], "科普活动经费")
     assert cell.data_type == "s" and not cell.quotePrefix
+
+
+EVIL_NAME = "[点我](http://evil.example/a) ![图](http://evil.example/i.png) <b>粗</b> **粗体** www.evil.cn"
+LIVE = re.compile(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<(?:img|b|a|script)\b|(?<!\\)https?://|(?<!\\)www\.", re.I)
+
+
+def _shown(at: AppTest) -> list[str]:
+    out = []
+    for root in (at.main, at.sidebar):
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "success",
+            "warning",
+            "error",
+            "subheader",
+            "title",
+            "header",
+        ):
+            out += [e.value for e in getattr(root, kind)]
+        out += [e.label for e in root.get("expander")] if hasattr(root, "get") else []
+    return out
+
+
+def test_every_page_shows_a_hostile_project_and_file_name_inert(apptest_navigation):
+    """A table whose project names and units are Markdown links, images and HTML, uploaded under a file
+    name of the same kind: no page renders any of it live."""
+    projects = [
+        Project(EVIL_NAME, EVIL_NAME, 100.0, 40.0, 1.0, 0.5, 0.9, 1.0, 60.0, True),
+        Project(
+            "[单位](http://evil.example/u)", "科普活动经费", 50.0, 50.0, 1.0, 1.0, 1.0, 1.0, 100.0, False
+        ),
+    ]
+    data, _ = render(projects, Layout(fmt="csv-utf8"))
+    from tests.conftest import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page("pages/import_data.py").run()
+    at.file_uploader(key="upload_file").upload(
+        "[文件](http://evil.example/f)<img src=x>.csv", data, "text/csv"
+    ).run()
+    assert not at.exception
+    pages = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    seen_name = False
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for text in _shown(at):
+            assert not LIVE.search(text), (page, text)
+            seen_name |= "evil" in text
+    assert seen_name  # the names were shown somewhere, escaped
