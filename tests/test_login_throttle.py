@@ -174,3 +174,21 @@ def test_a_visitor_cannot_download_a_deleted_datasets_original(protected):
     assert _login(at, "正确的密码") == ""
     at.switch_page("pages/data_manage.py").run()
     assert {"下载原文件", "下载此版本原文件"} <= _downloads(at)
+
+
+class _Context:
+    def __init__(self, ip, headers):
+        self.ip_address, self.headers = ip, headers
+
+
+@pytest.mark.parametrize(
+    ("ip", "headers", "expected"),
+    [
+        ("203.0.113.9", {"X-Forwarded-For": "10.0.0.1"}, "203.0.113.9"),  # a direct client: its own address
+        (None, {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}, "203.0.113.7"),  # our proxy's entry, last
+        (None, {}, "local"),
+    ],
+)
+def test_client_address_behind_a_local_proxy(monkeypatch, ip, headers, expected):
+    monkeypatch.setattr(storage.st, "context", _Context(ip, headers))
+    assert storage.client_address() == expected
