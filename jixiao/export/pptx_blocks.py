@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
@@ -60,12 +61,9 @@ class _TextWorkbookWriter(CategoryWorkbookWriter):
 class TextChartData(CategoryChartData):
     """CategoryChartData whose embedded workbook holds category and series names as text."""
 
-    @property
+    @cached_property
     def _workbook_writer(self):
-        writer = self.__dict__.get("_text_writer")
-        if writer is None:
-            writer = self.__dict__["_text_writer"] = _TextWorkbookWriter(self)
-        return writer
+        return _TextWorkbookWriter(self)
 
 
 BARS_PER_SLIDE = 20
