@@ -25,15 +25,8 @@ from jixiao import auth
 from jixiao import model as m
 from jixiao.naming import guess_unit_year
 from jixiao.settings import Settings
-from jixiao.store.db import (
-    DatasetInfo,
-    Store,
-    StoredFile,
-    StoreError,
-    default_url,
-    failure_message,
-    summary_of,
-)
+from jixiao.store.db import DatasetInfo, Store, StoredFile, StoreError, default_url, summary_of
+from jixiao.store.faults import failure_message
 from jixiao.summary.analysis import Analysis, analyze
 from jixiao.summary.schemes import requested_scheme
 

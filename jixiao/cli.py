@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -210,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except SQLAlchemyError as exc:
         # a database failure outside Store's own checks (a read, say): its cause, in words
-        from jixiao.store.db import failure_message
+        from jixiao.store.db import ENV_URL
+        from jixiao.store.faults import failure_message
 
-        sys.stderr.write(f"错误：{failure_message(getattr(args, 'db', None) or '', exc)}\n")
+        url = getattr(args, "db", None) or os.environ.get(ENV_URL) or "sqlite:///"
+        sys.stderr.write(f"错误：{failure_message(url, exc)}\n")
         return EXIT_BAD_INPUT
     except (OSError, UnicodeError, ValueError) as exc:
         # Input trouble we did not foresee must still not print a traceback to a user.

@@ -224,3 +224,15 @@ def test_the_app_tells_a_missing_folder(tmp_path, monkeypatch, apptest_navigatio
     at.switch_page("pages/data_manage.py").run()
     assert not at.exception
     assert any("文件夹不存在" in e.value for e in at.main.error)
+
+
+def test_cli_a_failure_while_reading_is_one_chinese_line(tmp_path, monkeypatch, capsys):
+    from jixiao import cli
+
+    def full(*_args, **_kw):
+        raise OperationalError("SELECT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(Store, "list_datasets", full)
+    assert cli.main(["datasets", "--db", f"sqlite:///{tmp_path / 'j.db'}"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("错误：数据库所在的磁盘已满")
