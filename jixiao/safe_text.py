@@ -20,9 +20,9 @@ from jixiao.fmt import is_missing
 # (tab and CR as well: a CSV round trip turns them into the start of a cell).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# The control characters an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE; openpyxl would
-# refuse the whole file).
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Characters XML 1.0 cannot hold (a CSV cell may carry them); every file the product writes is XML
+# inside a zip, and openpyxl would refuse the whole workbook for one of them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # XlsxWriter (which python-pptx uses for a chart's embedded workbook) turns "=…" into a formula and
 # "http://…" into a hyperlink by default.
@@ -33,8 +33,11 @@ XLSXWRITER_TEXT_OPTIONS = {
 }
 
 
-def clean_text(text: str) -> str:
-    return _ILLEGAL.sub("", text)
+def xml_text(x: object) -> str:
+    return NOT_XML.sub("", str(x))
+
+
+clean_text = xml_text
 
 
 def looks_like_formula(text: str) -> bool:

@@ -53,8 +53,15 @@ T = {
     "final_year": "决算数据：{unit}，使用 {year} 年度的数字。",
     "no_final": "尚未导入部门决算数据；如需在报告中加入图1—图7或生成部门决算说明，请先在「决算图表」页导入。",
     "files": "下载文件",
-    "empty_final_only": "已导入部门决算数据：可以下载部门决算说明（Word）；其他报告还需要项目表"
-    "（项目单位自评汇总表或项目自评表）。",
+    "empty_final_only": "已导入部门决算数据：可以下载图1—图7的演示文稿和报告、决算数据工作簿和部门决算说明（Word）；"
+    "自评报告和项目分析还需要项目表（项目单位自评汇总表或项目自评表）。",
+}
+# what each file holds when only 决算 figures are loaded
+FINAL_ONLY = {
+    "pptx": "16:9 可编辑幻灯片：封面和图1—图7（原生图表，双击即可改数据），每张附标准说明文字。",
+    "html": "单个网页文件：图1—图7、标准说明文字和数据表，可打印或另存为 PDF。",
+    "xlsx": "决算数据（模板格式），可在「决算图表」页再次上传。",
+    "final_docx": None,  # FILES' own line
 }
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -180,14 +187,21 @@ def export_bytes(
     _reasons: dict[str, str] | None = None,
 ) -> bytes:
     """One export file. The underscored arguments are not hashed: ``key`` and ``fa_key`` name them.
-    Without an analysis only the 部门决算说明 ("final_docx") can be built. ``_reasons``: the 偏差原因 by
-    project, which come from the same data ``key`` names."""
+    Without an analysis the 决算 figures give 图1–图7 (pptx, html), their workbook (xlsx) and the
+    部门决算说明 (final_docx). ``_reasons``: the 偏差原因 by project, which come from the same data
+    ``key`` names."""
     when = date.fromisoformat(today)
     if kind == "final_docx" and _fa is not None:
         # the figures name their own unit (editable on 决算图表); the report's unit only when they do not
         return build_final_docx(_fa, year=year or None, unit=_fa.unit.strip() or unit or None, today=when)
     if _analysis is None:
-        raise ValueError(f"export kind {kind} needs an analysis")
+        if _fa is None or kind not in FINAL_ONLY:
+            raise ValueError(f"export kind {kind} needs an analysis")
+        if kind == "xlsx":
+            return fam.write_template(_fa)
+        if kind == "pptx":
+            return build_pptx(None, unit=unit, year=year or None, final_accounts=_fa, today=when)
+        return build_html(None, final_accounts=_fa, unit=unit, year=year or None, today=when).encode("utf-8")
     if kind == "docx":
         return build_selfeval_docx(_analysis, unit=unit, year=year, today=when, reasons=_reasons)
     if kind == "pptx":
@@ -284,26 +298,27 @@ def main() -> None:
 
 
 def _final_only(fa: FinalAccounts) -> None:
-    """Only 决算 figures loaded: the 部门决算说明 alone, for the figures' own unit and latest year."""
-    kind = "final_docx"
-    label, what, _, mime = FILES[kind]
+    """Only 决算 figures loaded: 图1–图7 (deck, report), the figures' workbook and the 部门决算说明, for
+    the figures' own unit and latest year."""
     year = fa.latest_year or 0
+    stem = file_stem(fa.unit, year)
+    today = date.today().isoformat()
     with st.container(border=True):
-        left, right = st.columns([1, 3], vertical_alignment="center")
-        left.download_button(
-            label,
-            data=partial(
-                export_bytes, kind, "", final_key(fa), fa.unit, year, date.today().isoformat(), None, fa
-            ),
-            file_name=download_name(kind, "", fa.unit, year, fa),
-            mime=mime,
-            key=f"export_{kind}",
-            icon=":material/download:",
-            on_click="ignore",
-            type="primary",
-            width="stretch",
-        )
-        right.caption(what)
+        for kind, what in FINAL_ONLY.items():
+            label, own_what, _, mime = FILES[kind]
+            left, right = st.columns([1, 3], vertical_alignment="center")
+            left.download_button(
+                label,
+                data=partial(export_bytes, kind, "", final_key(fa), fa.unit, year, today, None, fa),
+                file_name=download_name(kind, stem, fa.unit, year, fa),
+                mime=mime,
+                key=f"export_{kind}",
+                icon=":material/download:",
+                on_click="ignore",
+                type="primary" if kind == "pptx" else "secondary",
+                width="stretch",
+            )
+            right.caption(what or own_what)
 
 
 if __name__ == "__main__":  # streamlit runs a page as __main__; tests import the helpers

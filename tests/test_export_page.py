@@ -236,15 +236,25 @@ def test_final_accounts_are_included_when_loaded(offered, final_accounts):
 
 
 @pytest.mark.usefixtures("apptest_navigation")
-def test_final_accounts_alone_offer_the_statement(offered, final_accounts):
+def test_final_accounts_alone_offer_figures_1_to_7_and_the_statement(offered, final_accounts):
     at = new_app()
     at.session_state[state.FINAL_ACCOUNTS] = final_accounts
     at.run()
     assert_clean(at)
-    assert buttons(at) == ["部门决算说明（Word）"]
-    assert "可以下载部门决算说明" in captions(at)
+    assert buttons(at) == [
+        "演示文稿（PPTX）",
+        "打印版报告（HTML）",
+        "Excel 工作簿（XLSX）",
+        "部门决算说明（Word）",
+    ]
+    assert "可以下载图1—图7" in captions(at)
     statement = docx_text(named(offered, f"{STATEMENT}.docx"))
     assert "图1  收、支决算总计变动情况" in statement
+    deck = Presentation(io.BytesIO(latest(offered, "pptx")[1]()))
+    assert sum(1 for s in deck.slides for sh in s.shapes if sh.has_chart) >= 7
+    assert "图7" in latest(offered, "html")[1]().decode("utf-8")
+    again, _ = fa_template.read_template(latest(offered, "xlsx")[1](), "决算.xlsx")
+    assert again.years == final_accounts.years and again.unit == final_accounts.unit
 
 
 @pytest.mark.usefixtures("apptest_navigation")

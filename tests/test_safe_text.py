@@ -236,3 +236,18 @@ def test_every_page_shows_a_hostile_project_and_file_name_inert(apptest_navigati
             assert not LIVE.search(text), (page, text)
             seen_name |= "evil" in text
     assert seen_name  # the names were shown somewhere, escaped
+
+
+def test_word_chart_workbooks_store_categories_as_text():
+    from jixiao.export.docx import build_selfeval_docx
+
+    docx = build_selfeval_docx(_analysis(), unit="=1+1", year=2023)
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        embedded = [
+            z.read(n) for n in z.namelist() if n.startswith("word/embeddings/") and n.endswith(".xlsx")
+        ]
+    assert embedded
+    names_found = set()
+    for xlsx in embedded:
+        names_found |= _assert_text_only(xlsx, [], quote_prefix=False)
+    assert {"+1+1", "-2+3", "@SUM(1,2)", "=1+1"} & names_found

@@ -6,7 +6,6 @@ has no import cycle.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, wan
 from jixiao.naming import unit_in, year_in
+from jixiao.safe_text import xml_text
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -83,12 +83,7 @@ def heading(unit: str, year: int | None) -> str:
 
 
 # --- labels ----------------------------------------------------------------------------------------
-# Characters XML 1.0 cannot hold (a CSV cell may carry them): every export writes XML.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_text(x: object) -> str:
-    return NOT_XML.sub("", str(x))
+# Characters XML 1.0 cannot hold: one cleaner for every export (jixiao.safe_text.xml_text).
 
 
 def project_name(x: object) -> str:

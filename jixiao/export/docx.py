@@ -309,14 +309,13 @@ def _component_rows(analysis: Analysis) -> list[list[str]]:
 
 
 def _grade_chart(slide, counts: Mapping[str, int]) -> None:
-    from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
     from pptx.util import Inches, Pt
 
     from components.charts import GRADE_COLORS, GRADE_ORDER
     from jixiao.export import pptx_blocks as pb
 
-    data = CategoryChartData(number_format="0")
+    data = pb.TextChartData(number_format="0")
     data.categories = [f"{g}" for g in GRADE_ORDER]
     data.add_series("项目数（个）", [counts[g] for g in GRADE_ORDER])
     chart = slide.shapes.add_chart(
