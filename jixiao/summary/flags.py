@@ -45,9 +45,8 @@ def _text(values: list[str]) -> np.ndarray:
 
 def _flags(code: str, reasons: np.ndarray) -> np.ndarray:
     """Flag tuples for one code, built without a Python call per row."""
-    out = np.empty(len(reasons), dtype=object)
-    out[:] = list(map(tuple.__new__, repeat(m.Flag), zip(repeat(code), reasons.tolist())))
-    return out
+    flags = map(tuple.__new__, repeat(m.Flag), zip(repeat(code), reasons.tolist()))
+    return np.fromiter(flags, dtype=object, count=len(reasons))
 
 
 def flag_table(
