@@ -226,3 +226,39 @@ def test_the_unit_block_prefilter_knows_every_money_synonym():
         for pattern, _ in patterns:
             for word in re.sub(r"[()^$]", "", pattern).split("|"):
                 assert _MONEY_WORD.search(word), (fieldname, word)
+
+
+def test_a_province_wide_document_is_the_same_json_as_the_per_row_one():
+    """Above PRETTY_ROWS the document is written by orjson a few thousand rows at a time; it must
+    be the very document the per-row engine's json.dumps wrote."""
+    from jixiao.report import PRETTY_ROWS
+
+    n = PRETTY_ROWS + 700
+    header = [
+        LABELS[f] for f in ("seq", "unit", "project", "budget", "executed", "rate", "output", "score", "flag")
+    ]
+    rows: list[list[object]] = [["2023年度项目单位自评汇总表"], header]
+    for i in range(n):
+        budget = 10 + i % 97
+        executed = round(budget * (0.5 + (i % 11) / 20), 2)
+        rows.append(
+            [
+                i + 1,
+                "科协本级" if i % 3 else "科技馆",
+                f"项目{i:05d}",
+                budget,
+                executed,
+                f"{executed / budget:.2%}",
+                "100%" if i % 4 else "95%",
+                90 + i % 10,
+                "是" if i % 5 == 0 else "否",
+            ]
+        )
+    rows.append(["", "", "合计", "", "", "", "", "", ""])
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]
+    sheets = [Sheet(name="汇总表", rows=rows)]
+    new = analysis_doc(analyze(read_project_table(sheets, "big.xlsx")))
+    old = old_report.analysis_doc(old_analysis.analyze(old_read.read_project_table(sheets, "big.xlsx")))
+    assert len(new["rows"]) == n
+    assert json.loads(dump_bytes(new)) == json.loads(json.dumps(old))
+    assert new["rows"][5] == old["rows"][5] and new["rows"][-1] == old["rows"][-1]
