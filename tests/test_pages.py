@@ -585,3 +585,19 @@ def test_md_escape_shows_uploaded_text_literally():
     assert md_escape("1. 序号") == "1\\. 序号"
     assert md_escape("两行\n文字") == "两行 文字"
     assert md_escape("科普与学会服务能力提升专项-省级") == "科普与学会服务能力提升专项-省级"
+
+
+def test_the_overview_says_how_many_impossible_values_were_left_out():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2023年度项目单位自评汇总表"])
+    ws.append(["序号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "自评得分"])
+    ws.append([1, "科普活动", 100, 90, 95])
+    ws.append([2, "学会建设", "1e308", 50, 1000])
+    ws.append([3, "培训", 200, 50, 90])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = upload(new_app(), "t.xlsx", buf.getvalue())
+    go(at, "overview")
+    assert "已剔除 2 个异常值" in text(at)
+    assert metrics(at)["预算总额（万元）"] == "300.00"  # 100 + 200: the 1e308 is not in it
