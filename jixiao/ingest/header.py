@@ -313,6 +313,9 @@ def _spans(labels: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_BLOCK_START = (m.SEQ, m.UNIT, m.PROJECT)
+
+
 def guess_for_labels(
     sheet: Sheet, sheet_index: int, rows: list[int], labels: list[str], opts: ReadOptions
 ) -> HeaderGuess:
@@ -324,6 +327,11 @@ def guess_for_labels(
     guess = HeaderGuess(sheet_index, rows, labels, columns, priorities, choices, year, source, None, skip)
     if guess.is_unit_block:
         spans = _spans([x if c not in skip else "" for c, x in enumerate(labels)])
+        if len(spans) <= 1 and m.PROJECT in columns:
+            # the blocks touch: a new block starts where a 序号/单位/项目 column follows the count
+            count, width = columns[PROJECT_COUNT], len(labels)
+            starts = [c for c in range(1, width) if match_field(labels[c])[0] in _BLOCK_START]
+            spans = [(0, k - 1) for k in starts if k > count] + [(k, width - 1) for k in starts if k > count]
         for c0, c1 in spans if len(spans) > 1 else []:
             part = [x if c0 <= c <= c1 else "" for c, x in enumerate(labels)]
             cols, prios, ch = choose_columns(part, year, skip)
