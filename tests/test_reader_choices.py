@@ -651,3 +651,20 @@ def test_a_title_year_the_header_does_not_name_is_not_the_report_year():
     doc = inspect_bytes(data, "t.xlsx")
     assert_tangshan(doc)
     assert {f["severity"] for f in found(doc, "COLUMN_CHOSEN")} == {"warning"}
+
+
+def test_a_points_table_whose_headers_name_a_scheme_of_their_own_is_scored_by_it():
+    """资金管理 10, 产出 40, 效益 30, 满意度 10 and 执行率 the remaining 10: no preset; the headers say it."""
+    weights = {"funds": 10, "output": 40, "benefit": 30, "satisfaction": 10}
+    header = ["项目名称", "全年预算数（万元）", "全年执行数（万元）"]
+    header += [f"{HEADS[k]}得分（{w}分）" for k, w in weights.items()] + ["自评得分"]
+    rows = [header]
+    keys = ["funds", "output", "benefit", "satisfaction"]
+    for name, b, e, *rates, _ in HENAN:
+        fr = dict(zip(keys, rates))
+        score = round(10 * min(e / b, 1) + sum(w * fr[k] for k, w in weights.items()), 2)
+        rows.append([name, b, e, *(w * fr[k] for k, w in weights.items()), score])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["scheme"]["name"] == "header" and doc["scheme"]["label"] == "表头注明的分值"
+    assert doc["scheme"]["weights"]["execution"] == 10 and doc["scheme"]["weights"]["benefit"] == 30
+    assert doc["scheme"]["reproduced_rows"] == 15 and "SCORE_MISMATCH" not in codes(doc)

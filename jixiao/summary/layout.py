@@ -24,7 +24,14 @@ from jixiao.summary.blocks import (
     other_sheet_blocks,
     read_unit_block,
 )
-from jixiao.summary.cells import cell_problems, col_letter, may_hold_points, points_finding, points_weight
+from jixiao.summary.cells import (
+    cell_problems,
+    col_letter,
+    may_hold_points,
+    points_finding,
+    points_weight,
+    weight_in_label,
+)
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
@@ -370,10 +377,10 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         raw = [row[c] for row in cells]
         values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor, parsed.issues)
         parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
-    for fieldname in m.COMPONENT_COLUMNS.values():
+    named: dict[str, float | None] = {}
+    present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]
+    for fieldname in present:
         c = reader.cols.get(fieldname)
-        if c is None:
-            continue
         label = reader.headers.get(fieldname, "")
         if not may_hold_points(label):
             continue  # a 得分率 header: nothing to look at in 50,000 cells
@@ -382,5 +389,21 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         if weight is None:
             continue
         reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
+        named[fieldname] = None if assumed else weight
         parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
         parsed.issues = [i for i in parsed.issues if i.field != fieldname]
+    reader.header_weights = header_weights(named, present, reader.headers.get(m.REPORTED_RATE, ""))
+
+
+def header_weights(named: dict[str, float | None], present: list[str], rate_label: str) -> dict[str, float]:
+    """The scheme a table of points states: every component column names its full marks, and the
+    execution rate has the rest of 100 (or the marks its own header names)."""
+    if not present or set(named) != set(present) or any(w is None for w in named.values()):
+        return {}
+    by_component = {
+        comp: float(named[col] or 0.0) for comp, col in m.COMPONENT_COLUMNS.items() if col in named
+    }
+    execution = weight_in_label(rate_label) or 100.0 - sum(by_component.values())
+    if not (0 < execution <= 50) or abs(execution + sum(by_component.values()) - 100.0) > 1e-6:
+        return {}
+    return {"execution": execution, **{c: by_component.get(c, 0.0) for c in m.COMPONENT_COLUMNS}}

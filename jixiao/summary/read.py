@@ -91,6 +91,7 @@ def read_project_table(
     reader.opts = opts
     table = reader.read()
     _to_absolute(table.source, guess, prepared, opts)
+    table.source.header_weights = getattr(reader, "header_weights", {}) or {}
     return table
 
 
