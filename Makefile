@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 # Chromium and a CJK font for the Playwright tests and screenshots that show Chinese; PostgreSQL,
-# whose server the store tests start themselves in a temporary folder.
-DEB_PACKAGES := chromium fonts-noto-cjk postgresql
+# whose server the store tests start themselves in a temporary folder; LibreOffice (Writer, Impress)
+# and poppler, with which the export tests convert report.docx / report.pptx to PDF and read it back.
+DEB_PACKAGES := chromium fonts-noto-cjk postgresql libreoffice-writer libreoffice-impress poppler-utils
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
-	    ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	    ! dpkg -s libreoffice-writer libreoffice-impress >/dev/null 2>&1 || [ ! -x /usr/bin/pdftotext ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing Debian packages: $(DEB_PACKAGES)"; \
 	  $$SUDO apt-get update -qq && \

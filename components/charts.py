@@ -25,7 +25,7 @@ from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, to_float, wan
 from jixiao.settings import Settings
 from jixiao.summary.analysis import BAND
-from jixiao.summary.compute import agrees, band_of
+from jixiao.summary.compute import agree_mask, band_of
 from jixiao.summary.schemes import WeightScheme
 
 T = {
@@ -576,32 +576,61 @@ def score_components(
 
 def score_differences(projects: pd.DataFrame) -> pd.DataFrame:
     """Rows whose reported 自评得分 and recomputed score disagree (at the printed precision)."""
-    rows = []
-    for rec in projects.to_dict("records"):
-        rep, comp = to_float(rec[m.REPORTED_SCORE]), to_float(rec[m.COMPUTED_SCORE])
-        if rep is None or comp is None or agrees(rep, comp):
-            continue
-        rows.append(
-            {
-                m.SHEET_ROW: rec[m.SHEET_ROW],
-                m.PROJECT: rec[m.PROJECT],
-                m.REPORTED_SCORE: rep,
-                m.COMPUTED_SCORE: comp,
-                "difference": rep - comp,
-            }
-        )
+    rep = pd.to_numeric(projects[m.REPORTED_SCORE], errors="coerce").to_numpy(dtype=float)
+    comp = pd.to_numeric(projects[m.COMPUTED_SCORE], errors="coerce").to_numpy(dtype=float)
+    both = ~np.isnan(rep) & ~np.isnan(comp)
+    keep = both & ~agree_mask(rep, comp)
     cols = [m.SHEET_ROW, m.PROJECT, m.REPORTED_SCORE, m.COMPUTED_SCORE, "difference"]
-    return pd.DataFrame(rows, columns=cols)
+    if not keep.any():
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(
+        {
+            m.SHEET_ROW: projects[m.SHEET_ROW].to_numpy()[keep],
+            m.PROJECT: projects[m.PROJECT].to_numpy()[keep],
+            m.REPORTED_SCORE: rep[keep],
+            m.COMPUTED_SCORE: comp[keep],
+            "difference": rep[keep] - comp[keep],
+        },
+        columns=cols,
+    )
+
+
+SCATTER_MAX_POINTS = 300  # single project markers at most; the rest are grouped into counted markers
+
+
+def _score_points(part: pd.DataFrame, agree_flag: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(single projects, groups): every project when few; with many, the agreeing ones grouped by
+    whole point along the diagonal, the disagreeing ones kept by the largest difference and the rest
+    grouped on a 5-point grid. A group is one marker sized by its count."""
+    if len(part) <= SCATTER_MAX_POINTS:
+        return part, part.iloc[0:0]
+    if agree_flag:
+        single, rest = part.iloc[0:0], part
+        step = 1.0
+    else:
+        order = (part["_rep"] - part["_comp"]).abs().sort_values(ascending=False, kind="stable").index
+        single, rest = part.loc[order[:SCATTER_MAX_POINTS]], part.loc[order[SCATTER_MAX_POINTS:]]
+        step = 5.0
+    keys = [(rest["_rep"] / step).round() * step, (rest["_comp"] / step).round() * step]
+    groups = (
+        rest.groupby(keys, sort=True)
+        .agg(_x=("_rep", "mean"), _y=("_comp", "mean"), _n=("_rep", "size"))
+        .reset_index(drop=True)
+    )
+    return single, groups
 
 
 def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Reported score (x) against the recomputed one (y); on the diagonal they agree, off it red."""
+    """Reported score (x) against the recomputed one (y); on the diagonal they agree, off it red.
+    A province-wide table draws a few hundred markers, not one per project (see ``_score_points``)."""
     df = projects.copy()
     df["_rep"] = pd.to_numeric(df[m.REPORTED_SCORE], errors="coerce")
     df["_comp"] = pd.to_numeric(df[m.COMPUTED_SCORE], errors="coerce")
     df = df[df["_rep"].notna() & df["_comp"].notna()]
-    ok = [bool(agrees(float(r), float(c))) for r, c in zip(df["_rep"], df["_comp"])]
-    low = min([60.0, *df["_rep"].tolist(), *df["_comp"].tolist()])
+    ok = agree_mask(df["_rep"].to_numpy(dtype=float), df["_comp"].to_numpy(dtype=float))
+    low = min(
+        [60.0, float(df["_rep"].min()) if len(df) else 60.0, float(df["_comp"].min()) if len(df) else 60.0]
+    )
     low = max(0.0, math.floor(low / 10.0) * 10.0 - 5)
     fig = go.Figure()
     fig.add_trace(
@@ -615,31 +644,58 @@ def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go
         )
     )
     for agree_flag, color, key in ((True, PALETTE[0], "agree"), (False, RED, "disagree")):
-        mask = [o == agree_flag for o in ok]
-        part = df[mask]
+        part = df[ok == agree_flag]
         if part.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=part["_rep"].tolist(),
-                y=part["_comp"].tolist(),
-                mode="markers",
-                name=T[key],
-                marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
-                customdata=np.column_stack(
-                    [
-                        [full_name(n) for n in part[m.PROJECT]],
-                        [num(x) for x in part["_rep"]],
-                        [num(x) for x in part["_comp"]],
-                        [num(r - c) for r, c in zip(part["_rep"], part["_comp"])],
-                    ]
-                ),
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>填报：%{customdata[1]} 分<br>重新计算：%{customdata[2]} 分"
-                    "<br>差额：%{customdata[3]} 分<extra></extra>"
-                ),
+        single, groups = _score_points(part, agree_flag)
+        if len(single):
+            fig.add_trace(
+                go.Scatter(
+                    x=single["_rep"].tolist(),
+                    y=single["_comp"].tolist(),
+                    mode="markers",
+                    name=T[key],
+                    marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
+                    customdata=np.column_stack(
+                        [
+                            [full_name(n) for n in single[m.PROJECT]],
+                            [num(x) for x in single["_rep"]],
+                            [num(x) for x in single["_comp"]],
+                            [num(r - c) for r, c in zip(single["_rep"], single["_comp"])],
+                        ]
+                    ),
+                    hovertemplate=(
+                        "<b>%{customdata[0]}</b><br>填报：%{customdata[1]} 分<br>重新计算：%{customdata[2]} 分"
+                        "<br>差额：%{customdata[3]} 分<extra></extra>"
+                    ),
+                )
             )
-        )
+        if len(groups):
+            fig.add_trace(
+                go.Scatter(
+                    x=groups["_x"].tolist(),
+                    y=groups["_y"].tolist(),
+                    mode="markers",
+                    name=T[key] + "（成组）",
+                    marker={
+                        "color": color,
+                        "opacity": 0.6,
+                        "size": (8 + 4 * np.sqrt(groups["_n"].to_numpy(dtype=float))).clip(8, 40).tolist(),
+                        "line": {"color": "white", "width": 1},
+                    },
+                    customdata=np.column_stack(
+                        [
+                            groups["_n"].tolist(),
+                            [num(x) for x in groups["_x"]],
+                            [num(y) for y in groups["_y"]],
+                        ]
+                    ),
+                    hovertemplate=(
+                        "<b>%{customdata[0]} 个项目</b><br>填报约 %{customdata[1]} 分<br>"
+                        "重新计算约 %{customdata[2]} 分<extra></extra>"
+                    ),
+                )
+            )
     fig.update_xaxes(title_text=T["reported"], range=[low, 102])
     fig.update_yaxes(title_text=T["computed"], range=[low, 102], scaleanchor="x", scaleratio=1)
     return apply_theme(fig, _title(title, T["reported_vs_computed"]), height=420)

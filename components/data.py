@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from components import state
 from jixiao import model as m
-from jixiao.fmt import is_missing, round_half_up
+from jixiao.fmt import is_missing, round_array, round_half_up
 from jixiao.perf import gc_paused
 from jixiao.read import Dataset, read_dataset
 from jixiao.settings import Settings
@@ -292,33 +293,49 @@ def self_flagged(x: object) -> bool:
 
 def flagged_table(projects: pd.DataFrame) -> pd.DataFrame:
     """The 偏差预警 list with Chinese column names: every reason in words, the unit's own verdict
-    beside the computed one."""
-    rows = []
-    for rec in projects.to_dict("records"):
-        flags = rec[m.FLAGS]
-        own = rec[m.SELF_FLAG]
-        computed = bool(rec[DEVIATES])
-        if own is None or is_missing(own):
-            agree = WORDS["none"]
-        else:
-            agree = WORDS["agree"] if bool(own) == computed else WORDS["disagree"]
-        rows.append(
-            {
-                FCOL["row"]: int(rec[m.SHEET_ROW]),
-                FCOL["seq"]: "" if is_missing(rec[m.SEQ]) else str(rec[m.SEQ]),
-                FCOL["unit"]: "" if is_missing(rec[m.UNIT]) else str(rec[m.UNIT]),
-                FCOL["project"]: str(rec[m.PROJECT]),
-                FCOL["rate"]: _round(rec[m.EXECUTION_RATE]),
-                FCOL["types"]: "、".join(FLAG_LABELS.get(f.code, f.code) for f in flags),
-                FCOL["self"]: self_flag_text(own),
-                FCOL["computed"]: WORDS["deviates"] if computed else WORDS["fine"],
-                FCOL["agree"]: agree,
-                FCOL["budget"]: _round(rec[m.BUDGET]),
-                FCOL["executed"]: _round(rec[m.EXECUTED]),
-                FCOL["reasons"]: "\n".join(f.reason for f in flags),
-            }
-        )
-    return pd.DataFrame(rows, columns=FLAGGED_COLUMNS)
+    beside the computed one. Built a column at a time: a province-wide list has tens of thousands
+    of rows."""
+    n = len(projects)
+    if not n:
+        return pd.DataFrame(columns=FLAGGED_COLUMNS)
+    flags = projects[m.FLAGS].tolist()
+    own = projects[m.SELF_FLAG].tolist()
+    computed = projects[DEVIATES].to_numpy(dtype=bool)
+    said = np.array([0 if x is None or is_missing(x) else 1 if bool(x) else 2 for x in own])
+    agree = np.where(
+        said == 0, WORDS["none"], np.where((said == 1) == computed, WORDS["agree"], WORDS["disagree"])
+    )
+    texts = {x: self_flag_text(x) for x in set(map(_key, own))}
+    label = FLAG_LABELS.get
+    columns = {
+        FCOL["row"]: projects[m.SHEET_ROW].astype(int).to_numpy(),
+        FCOL["seq"]: _texts(projects[m.SEQ]),
+        FCOL["unit"]: _texts(projects[m.UNIT]),
+        FCOL["project"]: [str(x) for x in projects[m.PROJECT].tolist()],
+        FCOL["rate"]: _rounded(projects[m.EXECUTION_RATE]),
+        FCOL["types"]: ["、".join(label(f.code, f.code) for f in fl) for fl in flags],
+        FCOL["self"]: [texts[_key(x)] for x in own],
+        FCOL["computed"]: np.where(computed, WORDS["deviates"], WORDS["fine"]).tolist(),
+        FCOL["agree"]: agree.tolist(),
+        FCOL["budget"]: _rounded(projects[m.BUDGET]),
+        FCOL["executed"]: _rounded(projects[m.EXECUTED]),
+        FCOL["reasons"]: ["\n".join(f.reason for f in fl) for fl in flags],
+    }
+    return pd.DataFrame(columns, columns=FLAGGED_COLUMNS)
+
+
+def _key(x: object) -> object:
+    """A self-flag cell as a dict key (NaN is never equal to itself)."""
+    return None if x is None or is_missing(x) else x
+
+
+def _texts(series: pd.Series) -> list[str]:
+    return ["" if x is None or is_missing(x) else str(x) for x in series.tolist()]
+
+
+def _rounded(series: pd.Series) -> list[float | None]:
+    values = round_array(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float), 2)
+    return [None if x != x else x for x in values.tolist()]
 
 
 def _round(x: object) -> float | None:

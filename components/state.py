@@ -38,5 +38,6 @@ SESSION_FILE = "jx_session_file"  # this session's own table file: {name, data, 
 FINAL_FILE = "jx_final_file"  # the 决算 file read through read_dataset: {name, data, overrides, kind, origin}
 STORE_NOTICE = "jx_store_notice"  # (level, text) of the last save / rename / delete, shown once
 STORE_ERROR = "jx_store_error"  # why the sidebar picker could not open a stored dataset
+LOGIN_SESSION = "jx_login_session"  # this session's key in the login throttle (jixiao.auth.THROTTLE)
 ADMIN = "jx_admin"  # True once the admin password was given (only matters with a password hash set)
 ADMIN_ERROR = "jx_admin_error"  # the last failed login, in Chinese

@@ -10,20 +10,24 @@ parse overrides, so every page works on it exactly as on a fresh upload.
 from __future__ import annotations
 
 import json
+import math
+import secrets
 import time
 from collections.abc import Callable
 from datetime import date, timedelta, timezone
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import data, state, widgets
-from jixiao import auth
+from jixiao import auth, history
 from jixiao import model as m
 from jixiao.naming import guess_unit_year
 from jixiao.settings import Settings
 from jixiao.store.db import DatasetInfo, Store, StoredFile, StoreError, default_url, summary_of
+from jixiao.store.faults import failure_message
 from jixiao.summary.analysis import Analysis, analyze
 from jixiao.summary.schemes import requested_scheme
 
@@ -46,6 +50,9 @@ T = {
     "password": "管理员密码",
     "login_button": "登录",
     "wrong_password": "密码不正确。",
+    "wrong_wait": "密码不正确。连续输错 {n} 次以上后每次都要等待，请 {wait}后再试。",
+    "must_wait": "密码错误次数过多，请 {wait}后再试（这次输入的密码没有核对）。",
+    "deleted_viewer": "这个数据集已删除：只有管理员登录后才能下载它的原始文件。",
     "logged_in": "已以管理员身份登录，可以保存、改名、删除和恢复版本。",
     "logout": "退出",
 }
@@ -99,8 +106,8 @@ def call(fn: Callable[..., R], *args: Any, **kwargs: Any) -> tuple[R | None, str
         return fn(*args, **kwargs), None
     except StoreError as exc:
         return None, exc.message
-    except SQLAlchemyError:
-        return None, T["failed"]
+    except SQLAlchemyError as exc:  # told apart: read-only, disk full, server gone …
+        return None, failure_message(url(), exc)
 
 
 def datasets(*, include_deleted: bool = False) -> tuple[list[DatasetInfo], str | None]:
@@ -167,9 +174,14 @@ def _stored_file(store_url: str, dataset_id: int, version: int) -> StoredFile:
 
 
 def stored_file(dataset_id: int, version: int) -> tuple[StoredFile | None, str | None]:
+    """A stored version's original file. A deleted dataset's files are the admin's alone."""
     s, err = store()
     if s is None:
         return None, err
+    if not can_edit():
+        deleted, err = call(s.is_deleted, int(dataset_id))
+        if err or deleted:
+            return None, err or T["deleted_viewer"]
     return call(_stored_file, s.url, int(dataset_id), int(version))
 
 
@@ -339,6 +351,21 @@ def _analyze(
     return analyze(_table, _s)
 
 
+_CHANGES = "_hist_changes"  # session key: the last year-to-year matching, with the analyses it is of
+
+
+def project_changes(prev: Analysis, cur: Analysis) -> pd.DataFrame:
+    """``history.project_changes`` kept for the session while the two analyses stay the same objects
+    (they are cached resources): matching 2 × 50,000 projects by code and name takes a second, and
+    every widget on 历年对比 reruns the page."""
+    entry = st.session_state.get(_CHANGES)
+    if entry and entry[0] is prev and entry[1] is cur:
+        return entry[2]
+    changes = history.project_changes(prev, cur)
+    st.session_state[_CHANGES] = (prev, cur, changes)
+    return changes
+
+
 def analysis_of(info: DatasetInfo) -> tuple[Analysis | None, str | None]:
     """The current version of a stored dataset, analysed under the session's settings (one yardstick
     for every year and unit)."""
@@ -365,12 +392,42 @@ def can_edit() -> bool:
     return not auth.protected() or st.session_state.get(state.ADMIN) is True
 
 
+def client_address() -> str:
+    """The browser's address for the login throttle. Streamlit gives None for a connection from this
+    machine; behind a reverse proxy on this machine that is the proxy, so the address it appended to
+    X-Forwarded-For (the last entry, the only one a client cannot forge) is the client's."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    forwarded = forwarded.split(",")[-1].strip() if isinstance(forwarded, str) else ""
+    return forwarded or "local"
+
+
+def login_keys() -> list[str]:
+    ss = st.session_state
+    if not ss.get(state.LOGIN_SESSION):
+        ss[state.LOGIN_SESSION] = secrets.token_hex(8)
+    return [f"session:{ss[state.LOGIN_SESSION]}", f"address:{client_address()}"]
+
+
+def _seconds(wait: float) -> str:
+    s = max(1, math.ceil(wait))
+    return f"{s} 秒" if s < 120 else f"{math.ceil(s / 60)} 分钟"
+
+
 def _login() -> None:
     ss = st.session_state
     password = ss.get(LOGIN_KEY) or ""
     ss[LOGIN_KEY] = ""  # never kept in the session
-    if auth.check_admin(password):
+    result = auth.login(password, login_keys())
+    if result.ok:
         ss[state.ADMIN], ss[state.ADMIN_ERROR] = True, None
+    elif result.refused:
+        ss[state.ADMIN], ss[state.ADMIN_ERROR] = False, T["must_wait"].format(wait=_seconds(result.wait))
+    elif result.wait > 0:
+        ss[state.ADMIN] = False
+        ss[state.ADMIN_ERROR] = T["wrong_wait"].format(n=auth.FREE_ATTEMPTS, wait=_seconds(result.wait))
     else:
         ss[state.ADMIN], ss[state.ADMIN_ERROR] = False, T["wrong_password"]
 
@@ -408,11 +465,11 @@ def picker() -> None:
     ss = st.session_state
     s, err = store()
     if s is None:
-        st.warning(err, icon=":material/cloud_off:")
+        st.warning(widgets.md_escape(err), icon=":material/cloud_off:")
         return
     infos, err = datasets(include_deleted=True)
     if err:
-        st.warning(err, icon=":material/cloud_off:")
+        st.warning(widgets.md_escape(err), icon=":material/cloud_off:")
         return
     current = ss.get(state.STORED_ID)
     listed = [i for i in infos if i.kind in TABLE_KINDS and (not i.deleted or i.id == current)]

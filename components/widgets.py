@@ -6,7 +6,6 @@ plotly with escaped labels); no unsafe HTML anywhere.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -18,6 +17,7 @@ from components import data, state
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import round_half_up, to_float
+from jixiao.safe_text import md_escape
 from jixiao.settings import Settings
 from jixiao.summary.analysis import BAND, Analysis
 from jixiao.summary.schemes import AUTO, PRESETS, SchemeError, custom_scheme
@@ -75,20 +75,6 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
-
-# Characters that start Markdown or Streamlit syntax anywhere in a line (emphasis, code, links, HTML,
-# tables, strikethrough, :color[...] directives, LaTeX). Newlines become spaces, so block syntax
-# (lists, headings) can only start at the very beginning, handled separately.
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#|~:$^])")
-_MD_LIST_START = re.compile(r"^(\s*)([-+=])")
-_MD_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
-
-
-def md_escape(text: object) -> str:
-    """Backslash-escape uploaded text so Markdown shows it literally."""
-    s = _MD_INLINE.sub(r"\\\1", " ".join(str(text).splitlines()))
-    s = _MD_LIST_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), s)
-    return _MD_ORDERED_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), s)
 
 
 def scheme_label(key: str) -> str:
@@ -164,7 +150,7 @@ def settings_sidebar() -> Settings:
             try:
                 custom_scheme(weights)
             except SchemeError as exc:
-                st.error(exc.message + T["kept_scheme"].format(label=_scheme_in_use(current)))
+                st.error(md_escape(exc.message) + T["kept_scheme"].format(label=_scheme_in_use(current)))
             else:
                 new_scheme, new_weights = "custom", weights
         else:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from jixiao.model import IngestError
 from jixiao.store.db import StoreError
@@ -130,11 +133,18 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """report.pptx, report.xlsx and report.html into --out; prints their paths as one JSON line."""
+    """report.pptx, report.xlsx, report.html and report.docx (with --figures also final_accounts.docx;
+    a 决算 file gives final_accounts.docx alone) into --out; prints their paths as one JSON line."""
     from jixiao.export.bundle import export_file
 
     written = export_file(
-        args.file, args.out, scheme=args.scheme, figures=args.figures, unit=args.unit, year=args.year
+        args.file,
+        args.out,
+        scheme=args.scheme,
+        figures=args.figures,
+        unit=args.unit,
+        year=args.year,
+        only=args.only,
     )
     sys.stdout.write(json.dumps(written, ensure_ascii=False) + "\n")
     return 0
@@ -184,7 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stdin", action="store_true", help="从标准输入读取密码")
     p.set_defaults(func=cmd_hash_password)
 
-    p = sub.add_parser("export", help="导出汇报材料：report.pptx、report.xlsx、report.html")
+    p = sub.add_parser(
+        "export",
+        help="导出汇报材料：report.pptx、report.xlsx、report.html、report.docx（自评报告）、"
+        "final_accounts.docx（部门决算说明）",
+    )
     p.add_argument("file")
     p.add_argument("--out", required=True, help="输出目录（不存在时自动创建）")
     p.add_argument(
@@ -193,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--figures", help="部门决算数据（JSON 或填好的模板 .xlsx），加入图1–图7")
     p.add_argument("--unit", help="单位名称（默认从文件标题猜测）")
     p.add_argument("--year", type=int, help="年度（默认从文件标题或文件名猜测）")
+    p.add_argument("--only", help="只导出某几种：pptx、xlsx、html、docx（Word 文档），可用逗号分隔")
     p.set_defaults(func=cmd_export)
 
     # Further subcommands (check-text, import, datasets, export) are added here, one cmd_* each.
@@ -206,6 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (IngestError, SchemeError, StoreError) as exc:
         sys.stderr.write(f"错误：{exc.message}\n")
+        return EXIT_BAD_INPUT
+    except SQLAlchemyError as exc:
+        # a database failure outside Store's own checks (a read, say): its cause, in words
+        from jixiao.store.db import ENV_URL
+        from jixiao.store.faults import failure_message
+
+        url = getattr(args, "db", None) or os.environ.get(ENV_URL) or "sqlite:///"
+        sys.stderr.write(f"错误：{failure_message(url, exc)}\n")
         return EXIT_BAD_INPUT
     except (OSError, UnicodeError, ValueError) as exc:
         # Input trouble we did not foresee must still not print a traceback to a user.

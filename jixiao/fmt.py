@@ -64,7 +64,8 @@ def round_array(values, digits: int = 2):
     scale = 10.0**digits
     scaled = np.abs(a) * scale
     r = np.floor(scaled + 0.5 + np.minimum(NUDGE_ULPS * np.spacing(np.maximum(1.0, scaled)), 0.25)) / scale
-    return np.copysign(r, a)
+    # as round_half_up: beyond 1e15 / 10**digits a double has no fractional digits left to round
+    return np.where(scaled < 1e15, np.copysign(r, a), a)
 
 
 def wan(x: float | None, digits: int = 2, unit: bool = False) -> str:

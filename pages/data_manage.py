@@ -190,7 +190,9 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         help=T["open_help"],
         icon=":material/open_in_new:",
     )
-    current_file, file_error = storage.stored_file(info.id, info.version)
+    # a deleted dataset's originals are the admin's alone (storage.stored_file checks it again)
+    files_hidden = info.deleted and not editable
+    current_file, file_error = (None, None) if files_hidden else storage.stored_file(info.id, info.version)
     if current_file is not None:
         st.download_button(
             T["download"],
@@ -216,6 +218,8 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             )
 if file_error:
     st.error(widgets.md_escape(file_error))
+if files_hidden:
+    st.info(storage.T["deleted_viewer"], icon=":material/lock:")
 if open_id == info.id:
     st.caption(T["is_open"])
     st.page_link("pages/overview.py", label=T["go_overview"], icon=":material/dashboard:")
@@ -268,7 +272,7 @@ chosen = st.selectbox(
     key=vkey,
 )
 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-    version_file, file_error = storage.stored_file(info.id, chosen)
+    version_file, file_error = (None, None) if files_hidden else storage.stored_file(info.id, chosen)
     if version_file is not None:
         st.download_button(
             T["download_version"],

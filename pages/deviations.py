@@ -32,6 +32,7 @@ T = {
     "list": "预警清单（{n} 个项目）",
     "list_help": "粉色底纹的行：单位自报与按规则判定不一致。",
     "large_list": "清单超过 {limit} 行，不再加底纹：自报与判定不一致的项目排在最前。",
+    "screen_limit": "页面显示前 {k} 行（共 {n} 行），完整清单请下载。",
     "detail": "逐项说明",
     "detail_more": "以下列出前 {k} 个，完整清单请下载。",
     "download": "下载偏差项目清单（xlsx）",
@@ -44,6 +45,7 @@ T = {
 C, W = data.FCOL, data.WORDS
 DETAIL_LIMIT = 50
 STYLE_LIMIT = 500  # rows shaded through a pandas Styler; larger lists sort disagreements first
+SCREEN_LIMIT = 5000  # rows sent to the browser; the xlsx download holds the whole list
 MISMATCH_BG = "background-color: #fde4e4"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,7 +99,7 @@ if chosen:
 if units:
     mask &= flagged[m.UNIT].isin(units)
 selected = flagged[mask]
-table = data.flagged_table(selected)
+table = full_table if bool(mask.all()) else data.flagged_table(selected)
 if only_mismatch:
     keep = disagrees(table).to_numpy()
     selected, table = selected[keep], table[keep]
@@ -128,6 +130,10 @@ else:
     # first instead of shading them, and format through column_config.
     st.caption(T["large_list"].format(limit=STYLE_LIMIT))
     shown_table = view.sort_values(C["agree"], key=lambda s: s != W["disagree"], kind="stable")
+    if len(shown_table) > SCREEN_LIMIT:
+        # tens of thousands of reasons cost seconds to send on every rerun; the download has them all
+        st.caption(T["screen_limit"].format(k=SCREEN_LIMIT, n=len(shown_table)))
+        shown_table = shown_table.head(SCREEN_LIMIT)
 st.dataframe(
     shown_table,
     hide_index=True,

@@ -1,5 +1,5 @@
-"""导出报告: the current analysis as an editable PPTX, an Excel workbook, a printable HTML report, or
-all three in a zip.
+"""导出报告: the current analysis as an editable PPTX, an Excel workbook, a printable HTML report, the
+项目支出绩效自评报告 and the 部门决算说明 as Word documents, or all of them in a zip.
 
 Thin: the files are built by jixiao.export. A file is built only when its button is clicked (the
 button gets a callable), through ``export_bytes``, which st.cache_data keys by a short digest of the
@@ -20,12 +20,16 @@ import streamlit as st
 
 from components import data, state, widgets
 from components.widgets import md_escape
+from jixiao import model as m
 from jixiao.export import common as bundle
 from jixiao.export.bundle import build_zip
+from jixiao.export.docx import build_selfeval_docx, selfeval_heading
+from jixiao.export.final_docx import build_final_docx, final_heading
 from jixiao.export.html import build_html
 from jixiao.export.pptx import build_pptx
 from jixiao.export.xlsx import build_xlsx
 from jixiao.final_accounts import template as fam
+from jixiao.forms.rollup import stated_reasons
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -33,7 +37,8 @@ if TYPE_CHECKING:
 
 T = {
     "title": "导出报告",
-    "intro": "把当前数据的分析结果导出为评审会用的演示文稿、可继续加工的 Excel 工作簿和可打印的报告。"
+    "intro": "把当前数据的分析结果导出为评审会用的演示文稿、可继续加工的 Excel 工作簿、可打印的报告，"
+    "以及可直接报送的 Word 文档（项目支出绩效自评报告、部门决算说明）。"
     "文件按侧栏当前的设置（权重方案、预警线、截至日期）生成，点按钮时才生成。",
     "unit": "单位名称",
     "unit_help": "写在报告标题和每页页脚；默认取自表格标题或文件名，可修改，留空则不写单位。",
@@ -46,10 +51,19 @@ T = {
     "final": "包含部门决算图表（图1—图7）",
     "final_help": "决算数据来自「决算图表」或「数据导入」页。",
     "final_year": "决算数据：{unit}，使用 {year} 年度的数字。",
-    "no_final": "尚未导入部门决算数据；如需在报告中加入图1—图7，请先在「决算图表」页导入。",
+    "no_final": "尚未导入部门决算数据；如需在报告中加入图1—图7或生成部门决算说明，请先在「决算图表」页导入。",
     "files": "下载文件",
-    "empty_final_only": "已导入部门决算数据，但导出报告还需要项目表（项目单位自评汇总表或项目自评表）。",
+    "empty_final_only": "已导入部门决算数据：可以下载图1—图7的演示文稿和报告、决算数据工作簿和部门决算说明（Word）；"
+    "自评报告和项目分析还需要项目表（项目单位自评汇总表或项目自评表）。",
 }
+# what each file holds when only 决算 figures are loaded
+FINAL_ONLY = {
+    "pptx": "16:9 可编辑幻灯片：封面和图1—图7（原生图表，双击即可改数据），每张附标准说明文字。",
+    "html": "单个网页文件：图1—图7、标准说明文字和数据表，可打印或另存为 PDF。",
+    "xlsx": "决算数据（模板格式），可在「决算图表」页再次上传。",
+    "final_docx": None,  # FILES' own line
+}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # kind -> (button label, one line on what is inside, extension, mime)
@@ -73,9 +87,22 @@ FILES = {
         "html",
         "text/html",
     ),
+    "docx": (
+        "自评报告（Word）",
+        "项目支出绩效自评报告，公文格式（A4、仿宋三号、页码“— 1 —”）：基本情况、预算执行、绩效指标完成情况、"
+        "偏差及原因、审核发现、问题与改进、附表；图表是 Word/WPS 原生图表，右键“编辑数据”即可修改。",
+        "docx",
+        DOCX_MIME,
+    ),
+    "final_docx": (
+        "部门决算说明（Word）",
+        "公文格式的部门决算说明：图1—图7 逐图附标准说明文字和数据表，数字与「决算图表」页一致；图表可编辑。",
+        "docx",
+        DOCX_MIME,
+    ),
     "zip": (
         "全部打包（ZIP）",
-        "以上三个文件打包为一个 zip（report.pptx、report.xlsx、report.html），便于发送和存档。",
+        "以上文件打包为一个 zip（report.pptx、report.xlsx、report.html、report.docx{final_file}），便于发送和存档。",
         "zip",
         "application/zip",
     ),
@@ -98,6 +125,30 @@ def parse_year(text: str | None) -> tuple[int, bool]:
 def file_stem(unit: str, year: int) -> str:
     """The download name without extension: the report heading, safe on Windows."""
     return _BAD_FILE_CHARS.sub("", bundle.heading(unit.strip(), year or None)) or bundle.REPORT_TITLE
+
+
+def download_name(kind: str, stem: str, unit: str, year: int, fa: FinalAccounts | None) -> str:
+    """The report heading as the file name; the Word documents are named by their own titles."""
+    ext = FILES[kind][2]
+    if kind == "docx":
+        stem = _BAD_FILE_CHARS.sub("", selfeval_heading(unit.strip(), year or None))
+    elif kind == "final_docx" and fa is not None:
+        shown = bundle.final_accounts_year(fa, year or None)
+        stem = _BAD_FILE_CHARS.sub("", final_heading(fa.unit.strip() or unit.strip(), shown))
+    return f"{stem or bundle.REPORT_TITLE}.{ext}"
+
+
+def form_reasons(analysis: Analysis) -> dict[str, str] | None:
+    """The 偏差原因 the 自评表 behind the current table state themselves (None for a 汇总表)."""
+    ss = st.session_state
+    forms = ss.get(state.FORMS)
+    if (
+        forms is None
+        or ss.get(state.KIND) != m.KIND_SELFEVAL_FORMS
+        or analysis.table.kind != m.KIND_SELFEVAL_FORMS
+    ):
+        return None
+    return stated_reasons(forms)
 
 
 def final_key(fa: FinalAccounts | None) -> str:
@@ -131,11 +182,28 @@ def export_bytes(
     unit: str,
     year: int,
     today: str,
-    _analysis: Analysis,
+    _analysis: Analysis | None,
     _fa: FinalAccounts | None,
+    _reasons: dict[str, str] | None = None,
 ) -> bytes:
-    """One export file. The underscored arguments are not hashed: ``key`` and ``fa_key`` name them."""
+    """One export file. The underscored arguments are not hashed: ``key`` and ``fa_key`` name them.
+    Without an analysis the 决算 figures give 图1–图7 (pptx, html), their workbook (xlsx) and the
+    部门决算说明 (final_docx). ``_reasons``: the 偏差原因 by project, which come from the same data
+    ``key`` names."""
     when = date.fromisoformat(today)
+    if kind == "final_docx" and _fa is not None:
+        # the figures name their own unit (editable on 决算图表); the report's unit only when they do not
+        return build_final_docx(_fa, year=year or None, unit=_fa.unit.strip() or unit or None, today=when)
+    if _analysis is None:
+        if _fa is None or kind not in FINAL_ONLY:
+            raise ValueError(f"export kind {kind} needs an analysis")
+        if kind == "xlsx":
+            return fam.write_template(_fa)
+        if kind == "pptx":
+            return build_pptx(None, unit=unit, year=year or None, final_accounts=_fa, today=when)
+        return build_html(None, final_accounts=_fa, unit=unit, year=year or None, today=when).encode("utf-8")
+    if kind == "docx":
+        return build_selfeval_docx(_analysis, unit=unit, year=year, today=when, reasons=_reasons)
     if kind == "pptx":
         return build_pptx(_analysis, unit=unit, year=year, final_accounts=_fa, today=when)
     if kind == "xlsx":
@@ -143,7 +211,7 @@ def export_bytes(
     if kind == "html":
         return build_html(_analysis, final_accounts=_fa, unit=unit, year=year, today=when).encode("utf-8")
     if kind == "zip":
-        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when)
+        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons)
     raise ValueError(f"unknown export kind: {kind}")
 
 
@@ -166,8 +234,9 @@ def main() -> None:
     a = data.analysis()
     fa_loaded: FinalAccounts | None = st.session_state.get(state.FINAL_ACCOUNTS)
     if a is None:
-        if fa_loaded is not None:
+        if fa_loaded is not None and fa_loaded.years:
             st.caption(T["empty_final_only"])
+            _final_only(fa_loaded)
         widgets.empty_state("sample_export")
         return
 
@@ -202,14 +271,17 @@ def main() -> None:
     stem = file_stem(unit, year)
     today = date.today().isoformat()
     fkey = final_key(fa)
+    reasons = form_reasons(a)
     with st.container(border=True):
-        for kind, (label, what, ext, mime) in FILES.items():
+        for kind, (label, what, _ext, mime) in FILES.items():
+            if kind == "final_docx" and fa is None:
+                continue
             left, right = st.columns([1, 3], vertical_alignment="center")
             left.download_button(
                 label,
                 # built on click (and cached): opening this page costs nothing
-                data=partial(export_bytes, kind, key, fkey, unit, year, today, a, fa),
-                file_name=f"{stem}.{ext}",
+                data=partial(export_bytes, kind, key, fkey, unit, year, today, a, fa, reasons),
+                file_name=download_name(kind, stem, unit, year, fa),
                 mime=mime,
                 key=f"export_{kind}",
                 icon=":material/download:",
@@ -217,7 +289,36 @@ def main() -> None:
                 type="primary" if kind == "pptx" else "secondary",
                 width="stretch",
             )
-            right.caption(what.format(final=FINAL_PARTS.get(kind, "") if fa is not None else ""))
+            right.caption(
+                what.format(
+                    final=FINAL_PARTS.get(kind, "") if fa is not None else "",
+                    final_file="、final_accounts.docx" if fa is not None else "",
+                )
+            )
+
+
+def _final_only(fa: FinalAccounts) -> None:
+    """Only 决算 figures loaded: 图1–图7 (deck, report), the figures' workbook and the 部门决算说明, for
+    the figures' own unit and latest year."""
+    year = fa.latest_year or 0
+    stem = file_stem(fa.unit, year)
+    today = date.today().isoformat()
+    with st.container(border=True):
+        for kind, what in FINAL_ONLY.items():
+            label, own_what, _, mime = FILES[kind]
+            left, right = st.columns([1, 3], vertical_alignment="center")
+            left.download_button(
+                label,
+                data=partial(export_bytes, kind, "", final_key(fa), fa.unit, year, today, None, fa),
+                file_name=download_name(kind, stem, fa.unit, year, fa),
+                mime=mime,
+                key=f"export_{kind}",
+                icon=":material/download:",
+                on_click="ignore",
+                type="primary" if kind == "pptx" else "secondary",
+                width="stretch",
+            )
+            right.caption(what or own_what)
 
 
 if __name__ == "__main__":  # streamlit runs a page as __main__; tests import the helpers

@@ -120,7 +120,7 @@ def _data_block() -> list[Finding]:
         return []
     fa, findings, error = _read_upload(upload.getvalue(), upload.name)
     if error:
-        st.error(TEXT["upload_failed"].format(message=error))
+        st.error(TEXT["upload_failed"].format(message=widgets.md_escape(error)))
         return []
     # Reading notes belong to the figures only while they are still the uploaded ones.
     return findings if fa == st.session_state.get(state.FINAL_ACCOUNTS) else []
@@ -140,7 +140,7 @@ def _editor(fa: fam.FinalAccounts) -> None:
             try:
                 new_fa, _ = fa_read.from_frame(edited, unit)
             except IngestError as exc:
-                st.error(TEXT["edit_failed"].format(message=exc.message))
+                st.error(TEXT["edit_failed"].format(message=widgets.md_escape(exc.message)))
                 return
             if new_fa != fa:
                 st.session_state[state.FINAL_ACCOUNTS] = new_fa
@@ -213,7 +213,7 @@ def _checker(fa: fam.FinalAccounts | None) -> None:
         try:
             text = fa_statement_text.read_text(upload.getvalue(), upload.name)
         except IngestError as exc:
-            st.error(TEXT["check_failed"].format(message=exc.message))
+            st.error(TEXT["check_failed"].format(message=widgets.md_escape(exc.message)))
             return
     if not text.strip():
         return

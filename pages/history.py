@@ -13,7 +13,7 @@ from components import data, state, storage, widgets
 from components import history_charts as hc
 from jixiao import history as h
 from jixiao import model as m
-from jixiao.fmt import num, pct, round_half_up, wan
+from jixiao.fmt import num, pct, round_array, round_half_up, wan
 
 T = {
     "title": "历年对比",
@@ -117,7 +117,9 @@ def change_table(changes: pd.DataFrame, prev: int, cur: int) -> tuple[pd.DataFra
             (h.CUR, f"{label}·{cur}年", value_format),
             (h.CHANGE, change_name, change_format),
         ):
-            out[name] = [round_half_up(x) for x in changes[col + suffix].tolist()]
+            out[name] = round_array(
+                pd.to_numeric(changes[col + suffix], errors="coerce").to_numpy(dtype=float)
+            )
             config[name] = st.column_config.NumberColumn(format=fmt)
     out[COL["code"]] = changes[m.CODE].fillna("").to_numpy()
     out[COL["matched"]] = changes[h.MATCHED_BY].fillna("").to_numpy()
@@ -233,7 +235,7 @@ if cur_year == prev_year:
     st.info(T["same_year"])
     st.stop()
 
-changes = h.project_changes(by_year[prev_year], by_year[cur_year])
+changes = storage.project_changes(by_year[prev_year], by_year[cur_year])
 counts = h.change_counts(changes)
 st.markdown(T["counts"].format(**counts))
 statuses = [T["all"], h.STATUS_NEW, h.STATUS_DROPPED, h.STATUS_KEPT]

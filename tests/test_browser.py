@@ -387,6 +387,7 @@ def test_export_downloads_through_the_server(app_url, browser, tmp_path):
     """导出报告 builds a file when its button is clicked (a callable run by the server): the download
     arrives, with the report heading as its name, and opens."""
     import openpyxl
+    from docx import Document
     from pptx import Presentation
 
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
@@ -401,17 +402,24 @@ def test_export_downloads_through_the_server(app_url, browser, tmp_path):
         wait_idle(page)
         assert_no_exception(page, "导出报告")
         screenshot(page, "export", LAPTOP)
-        for label, ext in (("Excel 工作簿（XLSX）", "xlsx"), ("演示文稿（PPTX）", "pptx")):
+        heading = "河南省科学技术协会2023年度预算绩效分析报告"
+        for label, name in (
+            ("Excel 工作簿（XLSX）", f"{heading}.xlsx"),
+            ("演示文稿（PPTX）", f"{heading}.pptx"),
+            ("自评报告（Word）", "河南省科学技术协会2023年度项目支出绩效自评报告.docx"),
+        ):
             with page.expect_download(timeout=60_000) as info:
                 page.get_by_role("button", name=label).click()
             download = info.value
-            assert download.suggested_filename == f"河南省科学技术协会2023年度预算绩效分析报告.{ext}"
+            assert download.suggested_filename == name
             path = tmp_path / download.suggested_filename
             download.save_as(path)
-            if ext == "xlsx":
+            if name.endswith(".xlsx"):
                 assert "项目明细" in openpyxl.load_workbook(path).sheetnames
-            else:
+            elif name.endswith(".pptx"):
                 assert len(Presentation(str(path)).slides) >= 5
+            else:
+                assert "86.23%" in "\n".join(p.text for p in Document(str(path)).paragraphs)
         assert_no_exception(page, "导出报告 after downloads")
     finally:
         context.close()

@@ -350,3 +350,27 @@ def test_treemap_groups_the_small_projects_of_a_large_table(henan_analysis):
     assert len(rest) == 1 and tm.labels[rest[0]] == f"其余 {len(big) - charts.TREEMAP_MAX_TILES} 个项目"
     children = [v for i, v in zip(tm.ids, tm.values) if i.startswith(("p:", "r:"))]
     assert round(sum(children), 2) == round(tm.values[0], 2) == round(big[m.BUDGET].sum(), 2)
+
+
+def test_score_scatter_of_a_province_draws_a_few_hundred_markers_for_every_project(henan_table):
+    """50,000 projects would be 50,000 markers; the chart keeps single markers for the largest
+    disagreements and groups the rest into counted markers, losing no project."""
+    base = henan_table.projects
+    n = 3000
+    rows = base.loc[base.index.repeat(-(-n // len(base)))].head(n).reset_index(drop=True)
+    rows[m.SHEET_ROW] = range(1, n + 1)
+    rows[m.REPORTED_SCORE] = [60 + (i * 37 % 4000) / 100 for i in range(n)]  # most disagree
+    table = dataclasses.replace(henan_table, projects=rows, findings=[])
+    a = analyze(table)
+    fig = charts.reported_vs_computed(a.projects)
+    markers = [t for t in fig.data if t.mode == "markers"]
+    drawn = sum(len(t.x) for t in markers)
+    assert drawn <= 800
+    counted = 0
+    for t in markers:
+        if "成组" in t.name:
+            counted += int(sum(int(c[0]) for c in t.customdata))
+        else:
+            counted += len(t.x)
+    scored = int((a.projects[m.REPORTED_SCORE].notna() & a.projects[m.COMPUTED_SCORE].notna()).sum())
+    assert counted == scored and scored > n * 0.9

@@ -1,4 +1,4 @@
-"""``python -m jixiao export FILE --out DIR``: three files and one JSON line; bad input exits 2."""
+"""``python -m jixiao export FILE --out DIR``: the files and one JSON line; ``--only``; bad input exits 2."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
 
@@ -25,7 +26,7 @@ def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
-def test_export_writes_three_files_and_prints_their_paths(tmp_path):
+def test_export_writes_every_file_and_prints_their_paths(tmp_path):
     out = tmp_path / "new" / "dir"  # created if missing
     # run from another directory: components/ must still be found
     r = _run("export", str(HENAN), "--out", str(out), "--figures", str(FIGURES), cwd=tmp_path)
@@ -33,11 +34,13 @@ def test_export_writes_three_files_and_prints_their_paths(tmp_path):
     lines = r.stdout.strip().splitlines()
     assert len(lines) == 1
     doc = json.loads(lines[0])
-    assert set(doc) == {"pptx", "xlsx", "html"}
-    assert [Path(doc[k]).name for k in ("pptx", "xlsx", "html")] == [
+    assert set(doc) == {"pptx", "xlsx", "html", "docx", "final_docx"}
+    assert [Path(doc[k]).name for k in ("pptx", "xlsx", "html", "docx", "final_docx")] == [
         "report.pptx",
         "report.xlsx",
         "report.html",
+        "report.docx",
+        "final_accounts.docx",
     ]
     assert all(Path(doc[k]).parent == out for k in doc)
     prs = Presentation(doc["pptx"])
@@ -47,6 +50,43 @@ def test_export_writes_three_files_and_prints_their_paths(tmp_path):
     assert wb.sheetnames[0] == "项目明细"
     html = Path(doc["html"]).read_text("utf-8")
     assert "86.23%" in html and "图7：“三公”经费财政拨款支出结构" in html
+    report = "\n".join(p.text for p in Document(doc["docx"]).paragraphs)
+    assert "河南省科学技术协会2023年度项目支出绩效自评报告" in report and "86.23%" in report
+    statement = "\n".join(p.text for p in Document(doc["final_docx"]).paragraphs)
+    assert "凉山州科学技术协会2023年度部门决算说明" in statement
+
+
+def test_only_docx_writes_the_word_documents_alone(tmp_path):
+    r = _run("export", str(HENAN), "--out", str(tmp_path), "--only", "docx", "--figures", str(FIGURES))
+    assert r.returncode == 0, r.stderr
+    assert set(json.loads(r.stdout)) == {"docx", "final_docx"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["final_accounts.docx", "report.docx"]
+    r = _run("export", str(HENAN), "--out", str(tmp_path / "two"), "--only", "pptx,xlsx")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["report.pptx", "report.xlsx"]
+
+
+def test_a_final_accounts_file_gives_figures_1_to_7_and_the_statement(tmp_path):
+    r = _run("export", str(FIGURES), "--out", str(tmp_path / "fa"), "--unit", "某部门")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert set(doc) == {"pptx", "xlsx", "html", "final_docx"}  # no 自评报告 without a project table
+    paragraphs = [p.text for p in Document(doc["final_docx"]).paragraphs]
+    assert paragraphs[0] == "某部门2023年度部门决算说明"
+    assert "图7" in Path(doc["html"]).read_text("utf-8")
+    r = _run("export", str(FIGURES), "--out", str(tmp_path / "deck"), "--only", "pptx")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "deck").iterdir()) == ["report.pptx"]
+    charts = sum(
+        1 for s in Presentation(tmp_path / "deck" / "report.pptx").slides for sh in s.shapes if sh.has_chart
+    )
+    assert charts >= 7
+
+
+def test_a_bad_only_exits_2(tmp_path):
+    r = _run("export", str(HENAN), "--out", str(tmp_path / "o"), "--only", "pdf")
+    assert r.returncode == 2 and "--only" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_export_with_a_named_scheme(tmp_path):
@@ -80,7 +120,7 @@ def test_unreadable_file_and_bad_scheme_exit_2(tmp_path):
     assert r.returncode == 2 and "权重方案" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_build_zip_holds_the_three_files(henan_analysis):
+def test_build_zip_holds_every_file(henan_analysis):
     with zipfile.ZipFile(io.BytesIO(build_zip(henan_analysis))) as z:
-        assert sorted(z.namelist()) == ["report.html", "report.pptx", "report.xlsx"]
+        assert sorted(z.namelist()) == ["report.docx", "report.html", "report.pptx", "report.xlsx"]
         assert z.read("report.html").decode("utf-8").startswith("<!DOCTYPE html>")

@@ -13,6 +13,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from docx import Document
 from pptx import Presentation
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -23,8 +24,16 @@ from jixiao.final_accounts import template as fa_template
 from tests.conftest import APP, ROOT, SAMPLE_DATA
 
 PAGE = "pages/export.py"
-LABELS = ["演示文稿（PPTX）", "Excel 工作簿（XLSX）", "打印版报告（HTML）", "全部打包（ZIP）"]
+LABELS = [
+    "演示文稿（PPTX）",
+    "Excel 工作簿（XLSX）",
+    "打印版报告（HTML）",
+    "自评报告（Word）",
+    "全部打包（ZIP）",
+]
 HEADING = "河南省科学技术协会2023年度预算绩效分析报告"
+SELFEVAL = "河南省科学技术协会2023年度项目支出绩效自评报告"
+STATEMENT = "凉山州科学技术协会2023年度部门决算说明"
 FINAL_SAMPLE = SAMPLE_DATA / fa_template.SAMPLE_FILE
 
 
@@ -98,6 +107,19 @@ def file_of(offered: list[tuple[str, object]], ext: str) -> tuple[str, bytes]:
     return name, data
 
 
+def named(offered: list[tuple[str, object]], name: str) -> bytes:
+    """The bytes of the latest button offering exactly this file name."""
+    found = [f for n, f in offered if n == name]
+    assert found, f"{name} was not offered"
+    data = found[-1]()
+    assert isinstance(data, bytes)
+    return data
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
 def slide_texts(pptx: bytes) -> list[str]:
     deck = Presentation(io.BytesIO(pptx))
     return [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in deck.slides]
@@ -114,7 +136,7 @@ def test_without_data_an_info_and_no_buttons():
 
 
 @pytest.mark.usefixtures("apptest_navigation")
-def test_four_buttons_once_data_is_loaded(offered):
+def test_five_buttons_once_data_is_loaded(offered):
     at = loaded_app()
     assert not at.main.info
     assert buttons(at) == LABELS
@@ -123,7 +145,7 @@ def test_four_buttons_once_data_is_loaded(offered):
     assert f"报告标题：{HEADING}" in body
     assert "四张工作表：项目明细" in body and "尚未导入部门决算数据" in body
     assert sorted(n for n, _ in offered) == sorted(
-        f"{HEADING}.{ext}" for ext in ("pptx", "xlsx", "html", "zip")
+        [*(f"{HEADING}.{ext}" for ext in ("pptx", "xlsx", "html", "zip")), f"{SELFEVAL}.docx"]
     )
 
 
@@ -147,8 +169,12 @@ def test_the_offered_files_open(offered):
 
     _, zipped = file_of(offered, "zip")
     with zipfile.ZipFile(io.BytesIO(zipped)) as z:
-        assert sorted(z.namelist()) == ["report.html", "report.pptx", "report.xlsx"]
+        assert sorted(z.namelist()) == ["report.docx", "report.html", "report.pptx", "report.xlsx"]
         assert "86.23%" in z.read("report.html").decode("utf-8")
+        assert SELFEVAL in docx_text(z.read("report.docx"))
+
+    report = docx_text(named(offered, f"{SELFEVAL}.docx"))
+    assert report.startswith(SELFEVAL) and "7,863.66万元" in report and "86.23%" in report
 
 
 @pytest.mark.usefixtures("apptest_navigation")
@@ -198,9 +224,57 @@ def test_final_accounts_are_included_when_loaded(offered, final_accounts):
     assert any("图1" in t for t in texts)
     _, html = file_of(offered, "html")
     assert fam.CHART_TITLES[fam.FIG7] in html.decode("utf-8")
+    assert buttons(at) == [*LABELS[:4], "部门决算说明（Word）", LABELS[4]]
+    statement = docx_text(named(offered, f"{STATEMENT}.docx"))
+    assert statement.startswith(STATEMENT) and "2023年度收、支总计均为874.05万元" in statement
+    _, zipped = file_of(offered, "zip")
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        assert "final_accounts.docx" in z.namelist()
     at.toggle(key="export_with_final").set_value(False).run()
     _, html = file_of(offered, "html")
     assert fam.CHART_TITLES[fam.FIG7] not in html.decode("utf-8")
+
+
+@pytest.mark.usefixtures("apptest_navigation")
+def test_final_accounts_alone_offer_figures_1_to_7_and_the_statement(offered, final_accounts):
+    at = new_app()
+    at.session_state[state.FINAL_ACCOUNTS] = final_accounts
+    at.run()
+    assert_clean(at)
+    assert buttons(at) == [
+        "演示文稿（PPTX）",
+        "打印版报告（HTML）",
+        "Excel 工作簿（XLSX）",
+        "部门决算说明（Word）",
+    ]
+    assert "可以下载图1—图7" in captions(at)
+    statement = docx_text(named(offered, f"{STATEMENT}.docx"))
+    assert "图1  收、支决算总计变动情况" in statement
+    deck = Presentation(io.BytesIO(latest(offered, "pptx")[1]()))
+    assert sum(1 for s in deck.slides for sh in s.shapes if sh.has_chart) >= 7
+    assert "图7" in latest(offered, "html")[1]().decode("utf-8")
+    again, _ = fa_template.read_template(latest(offered, "xlsx")[1](), "决算.xlsx")
+    assert again.years == final_accounts.years and again.unit == final_accounts.unit
+
+
+@pytest.mark.usefixtures("apptest_navigation")
+def test_a_forms_workbook_reports_the_reasons_its_forms_give(offered):
+    from jixiao import model as m
+    from jixiao.read import read_dataset
+
+    forms = SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx"
+    ds = read_dataset(forms.read_bytes(), forms.name)
+    at = new_app()
+    at.session_state[state.TABLE] = ds.table
+    at.session_state[state.KIND] = m.KIND_SELFEVAL_FORMS
+    at.session_state[state.FORMS] = ds.detail
+    at.run()
+    assert_clean(at)
+    name = next(n for n, _ in offered if n.endswith("项目支出绩效自评报告.docx"))
+    doc = Document(io.BytesIO(named(offered, name)))
+    table = next(t for t in doc.tables if t.rows[0].cells[-1].text == "偏差原因")
+    reasons = {row.cells[1].text: row.cells[4].text for row in table.rows[1:]}
+    assert "支付前期较缓慢" in reasons["凉山州级科普专项经费"]
 
 
 @pytest.mark.usefixtures("apptest_navigation")
@@ -237,7 +311,7 @@ def test_export_bytes_builds_once_per_key(monkeypatch, henan_analysis):
 def test_export_bytes_rejects_an_unknown_kind(henan_analysis):
     mod = page_module()
     with pytest.raises(ValueError, match="unknown export kind"):
-        mod.export_bytes("docx", "k", "", "", 0, "2024-05-01", henan_analysis, None)
+        mod.export_bytes("pdf", "k", "", "", 0, "2024-05-01", henan_analysis, None)
 
 
 @pytest.mark.parametrize(

@@ -81,3 +81,18 @@ def test_round_half_up_matches_decimal_rounding(units, decimals):
     expected = float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     assert round_half_up(x, 2) == expected
     assert float(round_array([x], 2)[0]) == expected
+
+
+@given(
+    st.lists(
+        st.floats(min_value=-1e16, max_value=1e16, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=50,
+    ),
+    st.integers(min_value=0, max_value=4),
+)
+def test_round_array_is_round_half_up_for_a_whole_column(xs, digits):
+    """The vectorised rounding every column goes through gives, value for value, what the
+    decimal-exact scalar gives (a zero may keep its sign)."""
+    got = round_array(xs, digits).tolist()
+    assert got == [round_half_up(x, digits) for x in xs]

@@ -15,6 +15,7 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, wan
 from jixiao.naming import unit_in, year_in
+from jixiao.safe_text import xml_text
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -22,7 +23,21 @@ if TYPE_CHECKING:
 
 REPORT_TITLE = "预算绩效分析报告"
 UNNAMED = "（未命名项目）"
-FILES = {"pptx": "report.pptx", "xlsx": "report.xlsx", "html": "report.html"}
+# kind -> file name; "docx" is the 项目支出绩效自评报告, "final_docx" the 部门决算说明 (with 决算 figures)
+FILES = {
+    "pptx": "report.pptx",
+    "xlsx": "report.xlsx",
+    "html": "report.html",
+    "docx": "report.docx",
+    "final_docx": "final_accounts.docx",
+}
+# what ``--only`` names: "docx" is both Word documents
+ONLY_KINDS: dict[str, tuple[str, ...]] = {
+    "pptx": ("pptx",),
+    "xlsx": ("xlsx",),
+    "html": ("html",),
+    "docx": ("docx", "final_docx"),
+}
 
 
 # --- unit and year -------------------------------------------------------------------------------
@@ -68,8 +83,14 @@ def heading(unit: str, year: int | None) -> str:
 
 
 # --- labels ----------------------------------------------------------------------------------------
+# Characters XML 1.0 cannot hold: one cleaner for every export (jixiao.safe_text.xml_text).
+
+
 def project_name(x: object) -> str:
-    return UNNAMED if is_missing(x) or not str(x).strip() else " ".join(str(x).split())
+    if is_missing(x):
+        return UNNAMED
+    name = xml_text(" ".join(str(x).split()))
+    return name or UNNAMED
 
 
 def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str]:

@@ -412,7 +412,7 @@ def _final_table(df: pd.DataFrame) -> str:
 
 # --- entry point ---------------------------------------------------------------------------------
 def build_html(
-    analysis: Analysis,
+    analysis: Analysis | None,
     *,
     final_accounts: FinalAccounts | None = None,
     unit: str | None = None,
@@ -420,38 +420,49 @@ def build_html(
     today: date | None = None,
 ) -> str:
     """The report as one HTML document (str). ``unit`` / ``year`` default to what the table's title and
-    file name say; ``final_accounts`` adds 图1–图7 with their sentences and tables."""
+    file name say; ``final_accounts`` adds 图1–图7 with their sentences and tables. Without a project
+    table (``analysis`` None) the report is 图1–图7 alone."""
+    if analysis is None and final_accounts is None:
+        raise ValueError("build_html needs a project table or 决算 figures")
     unit = b.guess_unit(analysis, final_accounts) if unit is None else unit
     year = b.guess_year(analysis, final_accounts) if year is None else year
     today = today or date.today()
-    src = analysis.table.source
     charts = _Charts()
     title = b.heading(unit, year)
-    meta = [
-        f"数据来源：{src.file}" + (f"（工作表「{src.sheet}」）" if src.sheet else ""),
-        f"权重方案：{analysis.choice.scheme.label}",
-        f"生成日期：{today.year}年{today.month}月{today.day}日",
-    ]
+    meta = [f"生成日期：{today.year}年{today.month}月{today.day}日"]
+    if analysis is not None:
+        src = analysis.table.source
+        meta[:0] = [
+            f"数据来源：{src.file}" + (f"（工作表「{src.sheet}」）" if src.sheet else ""),
+            f"权重方案：{analysis.choice.scheme.label}",
+        ]
     parts: list[Any] = [
         "<header>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{" ｜ ".join(esc(x) for x in meta)}</p>',
-        f"<h2>{H['kpis']}</h2>",
-        _kpis(analysis),
-        f"<h3>{H['summary']}</h3>",
-        '<ul class="sentences">'
-        + "".join(f"<li>{esc(t)}</li>" for t in b.project_sentences(analysis))
-        + "</ul>",
-        "</header>",
-        _execution_section(analysis, charts),
-        _flagged_section(analysis, charts),
-        _scores_section(analysis, charts),
     ]
+    if analysis is not None:
+        parts += [
+            f"<h2>{H['kpis']}</h2>",
+            _kpis(analysis),
+            f"<h3>{H['summary']}</h3>",
+            '<ul class="sentences">'
+            + "".join(f"<li>{esc(t)}</li>" for t in b.project_sentences(analysis))
+            + "</ul>",
+        ]
+    parts.append("</header>")
+    if analysis is not None:
+        parts += [
+            _execution_section(analysis, charts),
+            _flagged_section(analysis, charts),
+            _scores_section(analysis, charts),
+        ]
     if final_accounts is not None:
         fa_year = b.final_accounts_year(final_accounts, year)
         if fa_year is not None:
             parts.append(_final_section(final_accounts, fa_year, charts))
-    parts += [_findings_section(analysis), _notes_section(analysis)]
+    if analysis is not None:
+        parts += [_findings_section(analysis), _notes_section(analysis)]
     body = "".join(parts)
     return (
         "<!DOCTYPE html>\n"

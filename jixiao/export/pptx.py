@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
@@ -55,6 +54,7 @@ from jixiao.export.pptx_blocks import (
     WAN_AXIS_FORMAT,
     WAN_FORMAT,
     T,
+    TextChartData,
     _axis_font,
     _chart_box,
     _Deck,
@@ -157,7 +157,7 @@ def _chunks(n: int, per: int, max_slides: int) -> list[tuple[int, int]]:
 
 
 def _rate_chart(slide, labels: list[str], rates: list[float | None], bands: list[str]) -> None:
-    data = CategoryChartData(number_format=PCT_FORMAT)
+    data = TextChartData(number_format=PCT_FORMAT)
     data.categories = labels
     data.add_series(T["rate_series"], [_r2(r) for r in rates])
     x, y, w, h = _chart_box()
@@ -250,18 +250,22 @@ def _score_slides(deck: _Deck, analysis: Analysis) -> None:
     df = df[df["_s"].notna()].sort_values("_s", kind="stable")
     frame = frame.loc[df.index]
     labels = b.project_labels(df, LABEL_WIDTH)
-    lost = frame[[f"lost_{c}" for c in comps]].sum(axis=1).tolist()
+    # A scheme with weights loses points per component; the forms' own weights only know the total.
+    lost = frame[[c for c in frame.columns if c.startswith("lost_")]].sum(axis=1).tolist()
     chunks = _chunks(len(df), SCORES_PER_SLIDE, MAX_SCORE_SLIDES)
-    sub = f"得分从低到高排列；权重：{scheme.describe()}（{scheme.label}）"
+    sub = "得分从低到高排列；" + (
+        f"权重：{scheme.describe()}（{scheme.label}）" if scheme.weights else scheme.label
+    )
     if len(df) > chunks[-1][1]:
         sub += f"；仅列出得分最低的 {chunks[-1][1]} 个"
     for k, (lo, hi) in enumerate(chunks):
         s = deck.slide(T["scores"] + (T["continued"].format(n=k) if k else ""), sub)
-        data = CategoryChartData(number_format=POINTS_FORMAT)
+        data = TextChartData(number_format=POINTS_FORMAT)
         data.categories = labels[lo:hi]
         for c in comps:
+            weight = scheme.weights.get(c)
             data.add_series(
-                f"{m.COMPONENT_LABELS[c]}（{scheme.weights[c]:g}分）",
+                f"{m.COMPONENT_LABELS[c]}（{weight:g}分）" if weight else m.COMPONENT_LABELS[c],
                 [_r2(x) for x in frame[f"earned_{c}"].tolist()[lo:hi]],
             )
         data.add_series(T["lost"], [_r2(x) for x in lost[lo:hi]])
@@ -381,7 +385,7 @@ def _final_bar_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: int, 
     if not years:
         return
     s = deck.slide(fam.CHART_TITLES[chart_key], "单位：万元")
-    data = CategoryChartData(number_format=WAN_FORMAT)
+    data = TextChartData(number_format=WAN_FORMAT)
     data.categories = list(series)
     for y in years:
         data.add_series(fa_read.year_label(y), [_r2(series[name].get(y)) for name in series])
@@ -435,7 +439,7 @@ def _final_doughnut_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: 
             left_out.append(f"{prefix}金额为0、未画入图中：" + "、".join(zero))
         if negative:
             left_out.append(f"{prefix}金额为负数、无法画入图中：" + "、".join(negative))
-        data = CategoryChartData(number_format=WAN_FORMAT)
+        data = TextChartData(number_format=WAN_FORMAT)
         data.categories = list(drawn)
         data.add_series(fa_read.year_label(y), [_r2(v) for v in drawn.values()])
         x = MARGIN + int(width * i)
@@ -489,7 +493,7 @@ def _item_colors(fa: FinalAccounts, chart_key: str, years: list[int]) -> dict[st
 
 # --- entry point ---------------------------------------------------------------------------------
 def build_pptx(
-    analysis: Analysis,
+    analysis: Analysis | None,
     *,
     unit: str | None = None,
     year: int | None = None,
@@ -497,21 +501,25 @@ def build_pptx(
     today: date | None = None,
 ) -> bytes:
     """The whole deck as .pptx bytes. ``unit`` / ``year`` default to what the table's title and file
-    name say; ``final_accounts`` adds 图1–图7 (the latest year, or ``year`` when the figures have it)."""
+    name say; ``final_accounts`` adds 图1–图7 (the latest year, or ``year`` when the figures have it).
+    Without a project table (``analysis`` None) the deck is the title and 图1–图7."""
+    if analysis is None and final_accounts is None:
+        raise ValueError("build_pptx needs a project table or 决算 figures")
     unit = b.guess_unit(analysis, final_accounts) if unit is None else unit
     year = b.guess_year(analysis, final_accounts) if year is None else year
     today = today or date.today()
-    source = analysis.table.source
     footer = " · ".join(x for x in (unit, f"{year}年度" if year else "", b.REPORT_TITLE) if x)
     deck = _Deck(footer)
-    _title_slide(deck, unit, year, today, source.file)
-    _kpi_slide(deck, analysis)
-    _summary_slide(deck, analysis)
-    _execution_slides(deck, analysis)
-    _unit_slide(deck, analysis)
-    _flagged_slides(deck, analysis)
-    _score_slides(deck, analysis)
-    _findings_slides(deck, analysis)
+    source = analysis.table.source.file if analysis is not None else ""
+    _title_slide(deck, unit, year, today, source)
+    if analysis is not None:
+        _kpi_slide(deck, analysis)
+        _summary_slide(deck, analysis)
+        _execution_slides(deck, analysis)
+        _unit_slide(deck, analysis)
+        _flagged_slides(deck, analysis)
+        _score_slides(deck, analysis)
+        _findings_slides(deck, analysis)
     if final_accounts is not None:
         fa_year = b.final_accounts_year(final_accounts, year)
         if fa_year is not None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import math
+from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES
 from pptx.enum.shapes import MSO_SHAPE
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
 
 from components.theme import INK, MUTED, PALETTE, RED
+from jixiao.safe_text import XLSXWRITER_TEXT_OPTIONS
 
 FONT = "Microsoft YaHei"  # Latin and East Asian typeface; WPS and LibreOffice substitute their own CJK sans
 SLIDE_W = Emu(12192000)  # 13.333 in
@@ -35,6 +40,31 @@ WAN_FORMAT = "#,##0.00"
 WAN_AXIS_FORMAT = "#,##0"
 POINTS_FORMAT = "0.00"
 SHARE_FORMAT = "0.00%"  # a doughnut's percentage label is a fraction, so here Excel's ×100 applies
+
+
+# --- chart data ------------------------------------------------------------------------------------
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of a chart's embedded workbook, with XlsxWriter told to keep strings
+    strings: by default a category "=HYPERLINK(…)" would become a live formula in the workbook that
+    PowerPoint opens for 编辑数据, and "http://…" a hyperlink."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        workbook = Workbook(xlsx_file, {"in_memory": True, **XLSXWRITER_TEXT_OPTIONS})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class TextChartData(CategoryChartData):
+    """CategoryChartData whose embedded workbook holds category and series names as text."""
+
+    @cached_property
+    def _workbook_writer(self):
+        return _TextWorkbookWriter(self)
+
 
 BARS_PER_SLIDE = 20
 MAX_BAR_SLIDES = 5

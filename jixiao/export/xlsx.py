@@ -7,7 +7,8 @@ Values, not formulas: the numbers are the ones the dashboard shows, and any read
 script) sees them without recalculating.
 
 Text from the uploaded file is never a formula: a cell whose text starts with = + - @ (or a tab / CR)
-is stored as a string with Excel's quote prefix, so a project named "=HYPERLINK(…)" stays a name.
+is stored as a string with Excel's quote prefix (jixiao.safe_text.write_cell), so a project named
+"=HYPERLINK(…)" stays a name.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from jixiao import model as m
 from jixiao.export import common as b
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
+from jixiao.safe_text import write_cell
 from jixiao.summary.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ TOP_BORDER = Border(top=Side(style="medium", color="1F2933"))
 TOP = Alignment(vertical="top")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SHEET_PROJECTS = "项目明细"
 SHEET_UNITS = "单位汇总"
@@ -57,33 +57,7 @@ SHEET_FLAGGED = "偏差项目清单"
 TOTAL_LABEL = "合计"
 
 
-# --- cells ---------------------------------------------------------------------------------------
-def clean_text(text: str) -> str:
-    """Drop the control characters an .xlsx cannot hold (openpyxl would refuse the whole file)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def write_cell(ws, row: int, column: int, value: Any, number_format: str | None = None):
-    """Write one value. Strings are always strings: formula-like text gets data_type 's' and the
-    quote prefix, so it is shown as typed and never evaluated."""
-    cell = ws.cell(row=row, column=column)
-    if value is None or (not isinstance(value, str) and is_missing(value)):
-        cell.value = None
-        return cell
-    if isinstance(value, bool):
-        cell.value = "是" if value else "否"
-        return cell
-    if isinstance(value, str):
-        text = clean_text(value)
-        cell.value = text
-        if text.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return cell
-    cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    return cell
+# --- cells: jixiao.safe_text.write_cell (strings stay strings) ----------------------------------
 
 
 def _fraction(percent: Any) -> float | None:

@@ -41,6 +41,7 @@ from jixiao.final_accounts.validate import validate
 from jixiao.ingest.values import parse_number
 from jixiao.ingest.workbook import load_sheets
 from jixiao.model import Finding, IngestError
+from jixiao.safe_text import text_only
 
 # --- workbooks ---------------------------------------------------------------------------------
 TEMPLATE_SHEET = "决算数据"
@@ -108,7 +109,7 @@ def write_template(fa: FinalAccounts | None = None, years: Sequence[int] | None 
         notes.append([f"{i}. {line}"])
     notes.column_dimensions["A"].width = 120
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)  # the unit name (and any item name) stays text
     return buf.getvalue()
 
 

@@ -36,6 +36,7 @@ from jixiao.model import (
     Source,
     empty_totals,
 )
+from jixiao.safe_text import text_only
 
 LOW_RATE = 90.0
 
@@ -68,6 +69,35 @@ def deviation_reasons(form: Form) -> list[str]:
     if far:
         reasons.append(f"{len(far)} 项指标完成值偏离指标值较大")
     return reasons
+
+
+def stated_reasons(ds: FormsDataset) -> dict[str, str]:
+    """The 偏差原因 each form states itself, by project code and by name: the 未完成原因分析 of its budget
+    line and of every indicator that lost points, else its 存在问题. Text that explains nothing (blank,
+    "无", the printed 填表说明) is left out, so such a form has no reason."""
+    from jixiao.forms.audit import is_no_reason
+
+    out: dict[str, str] = {}
+    codes = [f.code for f in ds.forms if f.code]
+    for form in ds.forms:
+        parts = []
+        total = form.budget_total
+        if total is not None and total.reason.strip() and not is_no_reason(total.reason):
+            parts.append("预算执行：" + " ".join(total.reason.split()))
+        for ind in form.indicators:
+            lost = ind.weight is not None and (ind.score or 0.0) < ind.weight - SCORE_TOLERANCE
+            if lost and ind.reason.strip() and not is_no_reason(ind.reason):
+                parts.append(f"「{ind.level3 or ind.level2}」" + " ".join(ind.reason.split()))
+        if not parts and form.problems.strip() and not is_no_reason(form.problems):
+            parts.append("存在问题：" + " ".join(form.problems.split()))
+        if parts:
+            text = "；".join(x.rstrip("。；; ") for x in parts) + "。"
+            # a code two forms share names neither of them: each is found by its name
+            unique_code = form.code if form.code and codes.count(form.code) == 1 else None
+            for key in (unique_code, form.name):
+                if key:
+                    out.setdefault(key, text)
+    return out
 
 
 def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
@@ -162,7 +192,7 @@ def forms_summary_xlsx(ds: FormsDataset) -> bytes:
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)  # project names and units from the forms stay text
     return buf.getvalue()
 
 

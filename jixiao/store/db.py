@@ -30,10 +30,11 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from jixiao import model as m
+from jixiao.store.faults import failure_message, fit_to_column, migrate_under_lock, over_length, unreachable
 
 SCHEMA_VERSION = 1
 DEFAULT_DB_PATH = Path("data") / "jixiao.db"
@@ -176,9 +177,10 @@ class Store:
         self.is_sqlite = self.url.startswith("sqlite")
         try:
             self.engine = self._make_engine()
-            self._migrate()
-        except SQLAlchemyError as exc:
-            raise StoreError(_unreachable(self.url)) from exc
+            migrate_under_lock(self.engine, self._migrate)
+        # ImportError: the URL names a driver not installed; ValueError: a port that is not a number
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(_unreachable(self.url, exc)) from exc
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # --- setup ------------------------------------------------------------------------------
@@ -245,6 +247,10 @@ class Store:
         unit = (unit or "").strip()
         if not unit:
             raise StoreError("请填写单位名称。")
+        too_long = over_length(DatasetRow.__table__, unit=unit, label=label)
+        if too_long:
+            raise StoreError(too_long)
+        file_name = fit_to_column(file_name, VersionRow.__table__.c.file_name)
         if not (1990 <= int(year) <= 2100):
             raise StoreError(f"年度“{year}”不在 1990–2100 之间。")
         digest = file_hash(data)
@@ -269,8 +275,8 @@ class Store:
                 if attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
-            except OperationalError as exc:
-                raise StoreError(_unreachable(self.url)) from exc
+            except DBAPIError as exc:  # read-only, disk full, server gone …: told apart
+                raise StoreError(_unreachable(self.url, exc)) from exc
         raise AssertionError("unreachable")
 
     def _import_once(
@@ -427,7 +433,7 @@ class Store:
                     )
                 return out
         except OperationalError as exc:
-            raise StoreError(_unreachable(self.url)) from exc
+            raise StoreError(_unreachable(self.url, exc)) from exc
 
     def versions(self, dataset_id: int) -> list[VersionInfo]:
         with self.sessions() as s:
@@ -469,6 +475,10 @@ class Store:
                 row.settings,
             )
 
+    def is_deleted(self, dataset_id: int) -> bool:
+        with self.sessions() as s:
+            return self._get(s, dataset_id).deleted_at is not None
+
     # --- helpers ----------------------------------------------------------------------------
     def _write(self):
         return _WriteSession(self)
@@ -498,8 +508,8 @@ class _WriteSession:
                 self.tx.rollback()
         finally:
             self.session.close()
-        if isinstance(exc, OperationalError):
-            raise StoreError(_unreachable(self.store.url)) from exc
+        if isinstance(exc, DBAPIError):
+            raise StoreError(_unreachable(self.store.url, exc)) from exc
         return False
 
 
@@ -507,9 +517,11 @@ def _jsonable(d: dict) -> dict:
     return json.loads(json.dumps(d, ensure_ascii=False, default=str))
 
 
-def _unreachable(url: str) -> str:
-    where = "本地数据库文件" if url.startswith("sqlite") else "数据库服务器"
-    return f"无法连接{where}，已上传的数据仍可在本次会话中使用，但暂时不能保存或读取历史数据。"
+def _unreachable(url: str, exc: BaseException | None = None) -> str:
+    """The Chinese message for a database failure, told apart by its cause (jixiao.store.faults)."""
+    if exc is not None:
+        return failure_message(url, exc)
+    return unreachable(url)
 
 
 def summary_of(table: m.ProjectTable | None) -> dict[str, Any]:
