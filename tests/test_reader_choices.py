@@ -383,9 +383,25 @@ def test_when_two_sheets_could_be_the_table_the_choice_is_said_and_changeable():
 def test_a_sheet_listing_units_yields_to_the_sheet_of_projects():
     units = [["序号", "项目名称", "单位", "预算数", "执行数"]]  # "projects" that are the units themselves
     units += [[i, u, u, b, e] for i, (u, _, b, e) in enumerate(expected_units(), 1)]
+    units[2][4] = round(units[2][4] + 1, 2)  # 科工中心's 执行数 one 万元 off
     doc = inspect_bytes(xlsx(("汇总", units), ("明细", _project_rows())), "t.xlsx")
     assert doc["source"]["sheet"] == "明细"
     assert_tangshan(doc)
+    assert len(found(doc, "UNIT_TOTALS_BLOCK")) == 1
+    assert [f["where"] for f in found(doc, "TOTAL_MISMATCH")] == ["工作表「汇总」第3行「科工中心」"]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_a_list_of_units_on_the_project_sheet_is_checked_not_added(where):
+    """The same list of units as "projects" above or below the real table, on one sheet."""
+    units = [["序号", "项目名称", "预算数（万元）", "执行数（万元）"]]
+    units += [[i, u, b, e] for i, (u, _, b, e) in enumerate(expected_units(), 1)]
+    table = _project_rows()
+    rows = [*units, [], *table] if where == "above" else [*table, [], *units]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert_tangshan(doc)
+    assert unit_rows(doc) == expected_units()
+    assert len(found(doc, "UNIT_TOTALS_BLOCK")) == 1 and "TOTAL_MISMATCH" not in codes(doc)
 
 
 # --- 2. parent rows with 其中 children ------------------------------------------------------------------

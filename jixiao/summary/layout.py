@@ -135,6 +135,18 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         if block:
             blocks.append(block)
     stop = len(rows)
+    for g in guess.unit_lists:
+        if g.sheet_index != guess.sheet_index:
+            continue  # another sheet's list: checked with the other sheets
+        below = g.header_rows[0] > guess.header_rows[-1]
+        end = len(rows) if below else guess.header_rows[0]
+        block = read_unit_block(
+            sheet, g.header_rows, g.labels, g.header_rows[-1] + 1, end, opts, dict(g.columns)
+        )
+        if block:
+            blocks.append(block)
+        if below:
+            stop = min(stop, g.header_rows[0])
     probe = [guess.columns[f] for f in (m.BUDGET, m.EXECUTED, m.REPORTED_SCORE) if f in guess.columns]
     for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1), probe=probe):
         blocks.append(block)
@@ -355,7 +367,7 @@ def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: floa
     out = cell_problems(original, guess.header_rows[-1] + 1, dict(guess.columns), off, suspects)
     blocks = list(prepared.unit_blocks)
     opts = getattr(reader, "opts", None) or ReadOptions()
-    blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts)
+    blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts, reader.guess.unit_lists)
     if blocks:
         out += check_unit_blocks(
             blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name
