@@ -4,7 +4,7 @@ totals (above, below or beside the projects, or on a 汇总 sheet) kept as repor
 a parent row above its "其中：" children, formulas without stored values, and component columns that
 hold points rather than 得分率.
 
-How cell values are parsed lives in ``read.py``; this module only decides what is read.
+How cell values are parsed lives in ``read.py`` and ``columns.py``; this module only decides what is read.
 """
 
 from __future__ import annotations
