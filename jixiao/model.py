@@ -200,6 +200,8 @@ class Source:
     report_year: int | None = None  # the year whose columns were taken when 上年/本年 both exist
     include_hidden: bool = False  # hidden rows and columns were read (a user's choice)
     hidden_left_out: int = 0  # hidden rows + columns left out of the table
+    # component -> full marks, when every component column holds points under a header naming them
+    header_weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

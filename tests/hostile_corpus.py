@@ -108,6 +108,9 @@ def far_cell(form: str) -> bytes:
     far = {
         "plain": '<row r="1048576"><c r="GR1048576"><v>1</v></c></row>',
         "attribute_order": '<row r="1048576"><c s="0" t="n" r = "GR1048576"><v>1</v></c></row>',
+        # beyond Excel's own limits: calamine asked for 9.6 GB on the first, 475,253 columns on the second
+        "row_99999999": '<row r="99999999"><c r="A99999999"><v>1</v></c></row>',
+        "column_zzzz": '<row r="1048576"><c r="ZZZZ1048576"><v>1</v></c></row>',
     }
     if form == "prefix":
         body = base.replace("<row", "<x:row").replace("</row>", "</x:row>")
@@ -220,6 +223,14 @@ def spreadsheetml() -> bytes:
     ).encode()
 
 
+def xml2003_entity_bomb() -> bytes:
+    """SpreadsheetML carrying "billion laughs": ten levels of entities, each ten of the one below."""
+    levels = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    doctype = f'<!DOCTYPE Workbook [<!ENTITY lol0 "lol">{levels}]>'
+    text = spreadsheetml().decode().replace('<?mso-application progid="Excel.Sheet"?>', doctype)
+    return text.replace("甲项目", "&lol9;").encode()
+
+
 def utf16_text() -> bytes:
     """Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated."""
     lines = ["\t".join(str(v) for v in r) for r in good_rows()]
@@ -255,6 +266,8 @@ HOSTILE = {
     "far_cell_prefix.xlsx": (lambda: far_cell("prefix"), "范围过大"),
     "far_cell_attribute_order.xlsx": (lambda: far_cell("attribute_order"), "范围过大"),
     "far_cell_outside_worksheets.xlsx": (lambda: far_cell("outside"), "范围过大"),
+    "far_cell_row_99999999.xlsx": (lambda: far_cell("row_99999999"), "范围过大"),
+    "far_cell_column_zzzz.xlsx": (lambda: far_cell("column_zzzz"), "范围过大"),
     "shared_string_bomb.xlsx": (shared_string_bomb, "已停止读取"),
     "merges_30000.xlsx": (merges, None),
     "sheets_1000.xlsx": (many_sheets, None),
@@ -262,6 +275,7 @@ HOSTILE = {
     "zip_bomb.xlsx": (zip_bomb, "压缩炸弹"),
     "bad_quote.csv": (bad_quote_csv, "第 13 行的引号"),
     "not_spreadsheet.xml": (xml_not_spreadsheet, "不是 Excel 2003 XML"),
+    "xml2003_entity_bomb.xml": (xml2003_entity_bomb, "无法解析"),
     "opendocument.ods": (ods, "OpenDocument"),
 }
 # The statement checker's .docx input: refused by the zip checks, or stopped by the worker.

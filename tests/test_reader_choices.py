@@ -321,18 +321,19 @@ def _project_rows() -> list[list]:
     return rows
 
 
-@pytest.mark.parametrize("where", ["above", "below", "beside", "sheet"])
+@pytest.mark.parametrize("where", ["above", "below", "beside", "touching", "sheet"])
 def test_a_block_of_unit_totals_is_checked_never_added(where):
     block, table = _unit_block(wrong="科工中心"), _project_rows()
     if where == "above":
         data = xlsx(("Sheet1", [["2023年度项目执行情况"], *block, [], *table]))
     elif where == "below":
         data = xlsx(("Sheet1", [*table, [], ["按单位汇总"], *block]))
-    elif where == "beside":
+    elif where in ("beside", "touching"):
+        gap = [None] if where == "beside" else []  # a blank column between the blocks, or none
         rows = []
         for i in range(max(len(block), len(table))):
             left = block[i] if i < len(block) else [None] * 4
-            rows.append([*left, None, *table[i]] if i < len(table) else left)
+            rows.append([*left, *gap, *table[i]] if i < len(table) else left)
         data = xlsx(("Sheet1", rows))
     else:
         data = xlsx(("汇总", block), ("明细", table))
@@ -348,11 +349,10 @@ def test_a_block_of_unit_totals_is_checked_never_added(where):
         f"{stated:.2f}" in mismatch[0]["message"]
         and f"{expected_units()[1][3]:.2f}" in mismatch[0]["message"]
     )
-    if where == "beside":
+    if where in ("beside", "touching"):
         assert doc["source"]["columns"]["project"] == "项目名称"
-        assert (
-            read_dataset(data, "t.xlsx").table.source.columns[m.PROJECT] == 7
-        )  # column H as the user sees it
+        column = read_dataset(data, "t.xlsx").table.source.columns[m.PROJECT]
+        assert column == (7 if where == "beside" else 6)  # column H / G as the user sees it
 
 
 def test_unit_block_counts_are_checked():
@@ -383,9 +383,25 @@ def test_when_two_sheets_could_be_the_table_the_choice_is_said_and_changeable():
 def test_a_sheet_listing_units_yields_to_the_sheet_of_projects():
     units = [["序号", "项目名称", "单位", "预算数", "执行数"]]  # "projects" that are the units themselves
     units += [[i, u, u, b, e] for i, (u, _, b, e) in enumerate(expected_units(), 1)]
+    units[2][4] = round(units[2][4] + 1, 2)  # 科工中心's 执行数 one 万元 off
     doc = inspect_bytes(xlsx(("汇总", units), ("明细", _project_rows())), "t.xlsx")
     assert doc["source"]["sheet"] == "明细"
     assert_tangshan(doc)
+    assert len(found(doc, "UNIT_TOTALS_BLOCK")) == 1
+    assert [f["where"] for f in found(doc, "TOTAL_MISMATCH")] == ["工作表「汇总」第3行「科工中心」"]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_a_list_of_units_on_the_project_sheet_is_checked_not_added(where):
+    """The same list of units as "projects" above or below the real table, on one sheet."""
+    units = [["序号", "项目名称", "预算数（万元）", "执行数（万元）"]]
+    units += [[i, u, b, e] for i, (u, _, b, e) in enumerate(expected_units(), 1)]
+    table = _project_rows()
+    rows = [*units, [], *table] if where == "above" else [*table, [], *units]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert_tangshan(doc)
+    assert unit_rows(doc) == expected_units()
+    assert len(found(doc, "UNIT_TOTALS_BLOCK")) == 1 and "TOTAL_MISMATCH" not in codes(doc)
 
 
 # --- 2. parent rows with 其中 children ------------------------------------------------------------------
@@ -651,3 +667,20 @@ def test_a_title_year_the_header_does_not_name_is_not_the_report_year():
     doc = inspect_bytes(data, "t.xlsx")
     assert_tangshan(doc)
     assert {f["severity"] for f in found(doc, "COLUMN_CHOSEN")} == {"warning"}
+
+
+def test_a_points_table_whose_headers_name_a_scheme_of_their_own_is_scored_by_it():
+    """资金管理 10, 产出 40, 效益 30, 满意度 10 and 执行率 the remaining 10: no preset; the headers say it."""
+    weights = {"funds": 10, "output": 40, "benefit": 30, "satisfaction": 10}
+    header = ["项目名称", "全年预算数（万元）", "全年执行数（万元）"]
+    header += [f"{HEADS[k]}得分（{w}分）" for k, w in weights.items()] + ["自评得分"]
+    rows = [header]
+    keys = ["funds", "output", "benefit", "satisfaction"]
+    for name, b, e, *rates, _ in HENAN:
+        fr = dict(zip(keys, rates))
+        score = round(10 * min(e / b, 1) + sum(w * fr[k] for k, w in weights.items()), 2)
+        rows.append([name, b, e, *(w * fr[k] for k, w in weights.items()), score])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["scheme"]["name"] == "header" and doc["scheme"]["label"] == "表头注明的分值"
+    assert doc["scheme"]["weights"]["execution"] == 10 and doc["scheme"]["weights"]["benefit"] == 30
+    assert doc["scheme"]["reproduced_rows"] == 15 and "SCORE_MISMATCH" not in codes(doc)

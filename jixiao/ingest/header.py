@@ -216,6 +216,9 @@ class HeaderGuess:
     year_source: str = ""  # where the report year came from, in words
     span: tuple[int, int] | None = None  # first and last column of a block beside another block
     skipped_cols: frozenset[int] = frozenset()  # hidden columns left out
+    unit_lists: list[HeaderGuess] = field(
+        default_factory=list
+    )  # same-sheet tables whose "projects" are units
 
     @property
     def score(self) -> int:
@@ -313,6 +316,9 @@ def _spans(labels: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_BLOCK_START = (m.SEQ, m.UNIT, m.PROJECT)
+
+
 def guess_for_labels(
     sheet: Sheet, sheet_index: int, rows: list[int], labels: list[str], opts: ReadOptions
 ) -> HeaderGuess:
@@ -324,6 +330,11 @@ def guess_for_labels(
     guess = HeaderGuess(sheet_index, rows, labels, columns, priorities, choices, year, source, None, skip)
     if guess.is_unit_block:
         spans = _spans([x if c not in skip else "" for c, x in enumerate(labels)])
+        if len(spans) <= 1 and m.PROJECT in columns:
+            # the blocks touch: a new block starts where a 序号/单位/项目 column follows the count
+            count, width = columns[PROJECT_COUNT], len(labels)
+            starts = [c for c in range(1, width) if match_field(labels[c])[0] in _BLOCK_START]
+            spans = [(0, k - 1) for k in starts if k > count] + [(k, width - 1) for k in starts if k > count]
         for c0, c1 in spans if len(spans) > 1 else []:
             part = [x if c0 <= c <= c1 else "" for c, x in enumerate(labels)]
             cols, prios, ch = choose_columns(part, year, skip)
@@ -336,8 +347,19 @@ def guess_for_labels(
 def guess_header(
     sheet: Sheet, sheet_index: int, scan_rows: int = 40, opts: ReadOptions | None = None
 ) -> HeaderGuess | None:
-    opts = opts or ReadOptions()
     best: HeaderGuess | None = None
+    for guess in usable_guesses(sheet, sheet_index, scan_rows, opts):
+        if best is None or guess.score > best.score:
+            best = guess
+    return best
+
+
+def usable_guesses(
+    sheet: Sheet, sheet_index: int, scan_rows: int = 40, opts: ReadOptions | None = None
+) -> list[HeaderGuess]:
+    """Every row of the sheet's top that could head a project table, top to bottom."""
+    opts = opts or ReadOptions()
+    out: list[HeaderGuess] = []
     limit = min(scan_rows, len(sheet.rows))
     for r in range(limit):
         labels = _row_labels(sheet.rows[r])
@@ -349,11 +371,9 @@ def guess_header(
             guess2 = guess_for_labels(sheet, sheet_index, [r, r + 1], labels2, opts)
             if len(guess2.columns) > len(guess.columns):
                 guess = guess2
-        if not guess.usable:
-            continue
-        if best is None or guess.score > best.score:
-            best = guess
-    return best
+        if guess.usable:
+            out.append(guess)
+    return out
 
 
 def guess_best(sheets: list[Sheet], opts: ReadOptions | None = None) -> HeaderGuess | None:

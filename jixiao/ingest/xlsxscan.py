@@ -110,14 +110,21 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
 _Q = rb"[\"']"
 # A reference right of column AX (50) or below row 199,999: only then are all references counted.
 _FAR = re.compile(
-    rb"r\s*=\s*" + _Q + rb"\$?(?:(?:[A-Za-z]{3}|[B-Zb-z][A-Za-z]|[Aa][YZyz])\$?[0-9]"
-    rb"|[A-Za-z]{0,3}\$?(?:[0-9]{7}|[2-9][0-9]{5})" + _Q + rb")"
+    rb"r\s*=\s*" + _Q + rb"\$?(?:(?:[A-Za-z]{3,}|[B-Zb-z][A-Za-z]|[Aa][YZyz])\$?[0-9]"
+    rb"|[A-Za-z]*\$?(?:[0-9]{7,}|[2-9][0-9]{5})" + _Q + rb")"
 )
-_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# Longer than Excel allows (XFD, 1048576) is still counted: calamine takes "A99999999" at its word.
+_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,7})\$?([0-9]{1,12})")
 
 
 _ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
-_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,7})" + _Q)
+_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,12})" + _Q)
+
+
+# Compiled once, at import: the worker imports this module before a file arrives.
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*>\s*)?<worksheet[\s>]")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
 
 
 def column_number(letters: bytes | str) -> int:
@@ -129,7 +136,7 @@ def column_number(letters: bytes | str) -> int:
 
 def _ref(text: str) -> tuple[int, int] | None:
     """'B3' -> (2, 1), 0-based."""
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})", text.strip())
+    m = _A1.fullmatch(text.strip())
     if not m or int(m.group(2)) < 1:
         return None
     return int(m.group(2)) - 1, column_number(m.group(1)) - 1
@@ -249,8 +256,9 @@ def scan_sheet(xml: bytes) -> SheetScan:
     # Each gate is one byte search (about 20 ms on a 50,000-row sheet); the passes behind them run only
     # on sheets that have the feature. Single-quoted attributes and prefixed tags are rare enough to be
     # looked for only when the file uses them at all.
-    quotes = (b'"',) + ((b"'",) if b"='" in xml else ())
-    plain = re.match(rb"\s*(?:<\?[^>]*>\s*)?<worksheet[\s>]", xml) is not None
+    # Writers quote attributes one way throughout: the head of the sheet says which.
+    quotes = (b'"',) + ((b"'",) if b"='" in xml[:65536] else ())
+    plain = _PLAIN_ROOT.match(xml) is not None
     tail = xml.rfind(b"sheetData>")
     at = xml.find(b"mergeCell", max(tail, 0))
     if at >= 0:
@@ -264,7 +272,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
             if a and b:
                 out.merged.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     data = _hidden_cols(xml, out)
-    if xml.find(b"hidden", data) >= 0 or any(xml.find(b" ht=" + q + b"0", data) >= 0 for q in quotes):
+    if _has_hidden_rows(xml, data):
         _hidden_rows(xml, data, out)
     if (b"<f" in xml) if plain else _FORMULA.search(xml):
         for m in _FORMULA.finditer(xml):
@@ -279,7 +287,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
 def _hidden_cols(xml: bytes, out: SheetScan) -> int:
     """Columns hidden or of zero width, from <cols> (before <sheetData>, so a short search); a range
     may span up to XFD, only columns we keep are listed. Returns where <sheetData> starts."""
-    data = re.search(rb"<(?:[\w.-]+:)?sheetData[\s>/]", xml)
+    data = _SHEET_DATA.search(xml)
     end = data.start() if data else len(xml)
     for m in _COL.finditer(xml, 0, end):
         a = _attrs(m.group(1))
@@ -290,6 +298,16 @@ def _hidden_cols(xml: bytes, out: SheetScan) -> int:
                 continue
             out.hidden_cols.update(range(max(lo, 1) - 1, min(hi, MAX_COLS)))
     return end if data else 0
+
+
+_HIDDEN_GATE = re.compile(rb"h(?:idden|t\s*=\s*[\"']0)")  # 'h' is rare in sheet XML: a fast search
+
+
+def _has_hidden_rows(xml: bytes, start: int) -> bool:
+    for m in _HIDDEN_GATE.finditer(xml, start):
+        if m.group().startswith(b"hidden") or xml[m.start() - 1 : m.start()].isspace():
+            return True  # not the tail of right="0.7" or height="0"
+    return False
 
 
 def _hidden_rows(xml: bytes, start: int, out: SheetScan) -> None:

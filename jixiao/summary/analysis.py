@@ -26,7 +26,7 @@ from jixiao.summary.compute import (
     unit_rollup,
 )
 from jixiao.summary.flags import flag_table
-from jixiao.summary.schemes import WeightScheme, requested_scheme
+from jixiao.summary.schemes import AUTO, WeightScheme, requested_scheme
 
 OWN_WEIGHTS = WeightScheme(
     "own", "各自评表自身权重", {}, "每张自评表按其自身的指标权重计分（预算执行得分 + 各指标得分）"
@@ -69,6 +69,17 @@ class Analysis:
         return out
 
 
+def _header_weights_if_better(table, projects, rates, settings, choice: SchemeChoice) -> SchemeChoice:
+    """A table of points whose headers name every weight ("产出指标得分（40分）") carries its own
+    scheme: under 自动 it is used when it reproduces more reported scores than the best preset."""
+    weights = getattr(table.source, "header_weights", None)
+    if not weights or requested_scheme(settings) != AUTO:
+        return choice
+    scheme = WeightScheme("header", "表头注明的分值", dict(weights), "各列表头注明的满分")
+    mine = choose_scheme(projects, rates, scheme)
+    return mine if mine.reproduced > choice.reproduced else choice
+
+
 def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis:
     settings = settings or Settings()
     projects = table.projects.copy()
@@ -82,6 +93,7 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
         parts = pd.DataFrame([p or {} for p in projects[m.OWN_POINTS]], index=projects.index).fillna(0.0)
     else:
         choice = choose_scheme(projects, rates, requested_scheme(settings))
+        choice = _header_weights_if_better(table, projects, rates, settings, choice)
         computed = computed_scores(projects, rates, choice.scheme)
         parts = component_scores(projects, rates, choice.scheme)
     projects[m.EXECUTION_RATE] = rates.astype(float)

@@ -18,7 +18,7 @@ from jixiao.ingest.header import (
     choose_columns,
     combine_two_rows,
     normalize_label,
-    ranked_guesses,
+    usable_guesses,
 )
 from jixiao.ingest.workbook import Sheet
 
@@ -100,10 +100,18 @@ def find_unit_blocks(
 
 
 def read_unit_block(
-    sheet: Sheet, header_rows: list[int], labels: list[str], first: int, stop: int, opts: ReadOptions
+    sheet: Sheet,
+    header_rows: list[int],
+    labels: list[str],
+    first: int,
+    stop: int,
+    opts: ReadOptions,
+    cols: dict[str, int] | None = None,
 ) -> UnitBlock | None:
-    cols = _unit_header(labels, opts)
-    if cols is None and len(header_rows) == 1 and header_rows[0] + 1 < len(sheet.rows):
+    """The rows of a block of unit totals under its header; ``cols`` when the header is known to
+    head one (a list whose 项目名称 are units)."""
+    cols = cols or _unit_header(labels, opts)
+    if not cols and len(header_rows) == 1 and header_rows[0] + 1 < len(sheet.rows):
         labels2 = combine_two_rows(sheet, header_rows[0])
         cols = _unit_header(labels2, opts)
     if cols is None:
@@ -140,11 +148,22 @@ def read_unit_block(
     return UnitBlock(sheet.name, header_rows[0] + 1, last, rows, amount_label)
 
 
-def other_sheet_blocks(sheets: list[Sheet], chosen: int, opts: ReadOptions) -> list[UnitBlock]:
-    """A 汇总 sheet of unit totals beside the 明细 sheet the projects come from."""
+def other_sheet_blocks(
+    sheets: list[Sheet], chosen: int, opts: ReadOptions, lists: list[HeaderGuess] | tuple = ()
+) -> list[UnitBlock]:
+    """A 汇总 sheet of unit totals beside the 明细 sheet the projects come from (``lists``: other
+    sheets' tables whose "projects" are units)."""
     out = []
+    for g in lists:
+        if g.sheet_index != chosen:
+            s = sheets[g.sheet_index]
+            first = g.header_rows[-1] + 1
+            block = read_unit_block(s, g.header_rows, g.labels, first, len(s.rows), opts, dict(g.columns))
+            if block:
+                out.append(block)
+    done = {g.sheet_index for g in lists}
     for i, s in enumerate(sheets):
-        if i == chosen or not s.rows:
+        if i == chosen or not s.rows or i in done:
             continue
         out.extend(find_unit_blocks(s, 0, min(len(s.rows), 200), opts)[:1])
     return out
@@ -215,28 +234,59 @@ def check_unit_blocks(
 
 
 def rank_tables(sheets: list[Sheet], opts: ReadOptions) -> list[HeaderGuess]:
-    """Every sheet's table, best first. A sheet whose "projects" are the units of another sheet's
-    table (a 汇总 sheet listing units) yields to it."""
-    ranked = ranked_guesses(sheets, opts)
-    if len(ranked) >= 2:
-        a, b = ranked[0], ranked[1]
-        if _names_are_units(sheets, a, b):
-            ranked = [b, a, *ranked[2:]]
+    """Every sheet's table, best first. A table whose "projects" are the units of another table (a
+    汇总 sheet or block listing units) yields to it."""
+    ranked = sorted(
+        (g for i, s in enumerate(sheets) if s.rows for g in [best_on_sheet(s, i, opts)] if g),
+        key=lambda g: (-g.score, g.sheet_index),
+    )
+    if len(ranked) >= 2 and _names_are_units(sheets, ranked[0], ranked[1]):
+        ranked = [ranked[1], ranked[0], *ranked[2:]]
+    if ranked and m.UNIT in ranked[0].columns:
+        # other sheets listing the chosen table's units are its reported totals, not rival tables
+        lists = [g for g in ranked[1:] if _names_are_units(sheets, g, ranked[0])]
+        ranked[0].unit_lists += lists
+        ranked = [g for g in ranked if all(g is not x for x in lists)]
     return ranked
 
 
+def best_on_sheet(sheet: Sheet, index: int, opts: ReadOptions) -> HeaderGuess | None:
+    """The sheet's project table. When the best-named header lists units that another header on the
+    same sheet has in its 单位 column, the other is the project table and the first a block of unit
+    totals (read and checked by ``layout.prepare``)."""
+    found = usable_guesses(sheet, index, opts=opts)
+    if not found:
+        return None
+    best = max(found, key=lambda g: g.score)  # ties: the first row, as max keeps the first
+    for other in found:
+        if other is not best and m.UNIT in other.columns and _names_are_units([sheet], best, other):
+            best = other
+            break
+    if m.UNIT in best.columns:
+        best.unit_lists = [g for g in found if g is not best and _names_are_units([sheet], g, best)]
+    return best
+
+
 def _column_texts(sheets: list[Sheet], g: HeaderGuess, fieldname: str, limit: int = 300) -> list[str]:
+    """The texts under a header's column, down to the end of its block (a blank row)."""
     c = g.columns.get(fieldname)
     if c is None:
         return []
-    rows = sheets[g.sheet_index].rows[g.header_rows[-1] + 1 : g.header_rows[-1] + 1 + limit]
-    out = [normalize_label(r[c]) for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()]
+    out = []
+    for row in sheets[0 if len(sheets) == 1 else g.sheet_index].rows[g.header_rows[-1] + 1 :][:limit]:
+        if not any(x != "" for x in row):
+            if out:
+                break
+            continue
+        x = row[c] if c < len(row) else ""
+        if isinstance(x, str) and x.strip():
+            out.append(normalize_label(x))
     return [x for x in out if not _TOTAL.search(x)]
 
 
 def _names_are_units(sheets: list[Sheet], a: HeaderGuess, b: HeaderGuess) -> bool:
     names = _column_texts(sheets, a, m.PROJECT)
-    units = set(_column_texts(sheets, b, m.UNIT))
+    units = set(_column_texts(sheets, b, m.UNIT, limit=100_000))
     if len(names) < 2 or not units:
         return False
     return sum(1 for x in names if x in units) >= 0.8 * len(names)

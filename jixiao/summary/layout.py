@@ -4,7 +4,7 @@ totals (above, below or beside the projects, or on a 汇总 sheet) kept as repor
 a parent row above its "其中：" children, formulas without stored values, and component columns that
 hold points rather than 得分率.
 
-How cell values are parsed lives in ``read.py``; this module only decides what is read.
+How cell values are parsed lives in ``read.py`` and ``columns.py``; this module only decides what is read.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from jixiao.summary.blocks import (
     other_sheet_blocks,
     read_unit_block,
 )
-from jixiao.summary.cells import cell_problems, col_letter, may_hold_points, points_finding, points_weight
+from jixiao.summary.cells import (
+    cell_problems,
+    col_letter,
+    may_hold_points,
+    points_finding,
+    points_weight,
+    weight_in_label,
+)
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
@@ -128,6 +135,18 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         if block:
             blocks.append(block)
     stop = len(rows)
+    for g in guess.unit_lists:
+        if g.sheet_index != guess.sheet_index:
+            continue  # another sheet's list: checked with the other sheets
+        below = g.header_rows[0] > guess.header_rows[-1]
+        end = len(rows) if below else guess.header_rows[0]
+        block = read_unit_block(
+            sheet, g.header_rows, g.labels, g.header_rows[-1] + 1, end, opts, dict(g.columns)
+        )
+        if block:
+            blocks.append(block)
+        if below:
+            stop = min(stop, g.header_rows[0])
     probe = [guess.columns[f] for f in (m.BUDGET, m.EXECUTED, m.REPORTED_SCORE) if f in guess.columns]
     for block in find_unit_blocks(sheet, first, len(rows), opts, span=(c0, c1), probe=probe):
         blocks.append(block)
@@ -348,7 +367,7 @@ def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: floa
     out = cell_problems(original, guess.header_rows[-1] + 1, dict(guess.columns), off, suspects)
     blocks = list(prepared.unit_blocks)
     opts = getattr(reader, "opts", None) or ReadOptions()
-    blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts)
+    blocks += other_sheet_blocks(reader.sheets, reader.guess.sheet_index, opts, reader.guess.unit_lists)
     if blocks:
         out += check_unit_blocks(
             blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name
@@ -370,10 +389,10 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         raw = [row[c] for row in cells]
         values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor, parsed.issues)
         parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
-    for fieldname in m.COMPONENT_COLUMNS.values():
+    named: dict[str, float | None] = {}
+    present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]
+    for fieldname in present:
         c = reader.cols.get(fieldname)
-        if c is None:
-            continue
         label = reader.headers.get(fieldname, "")
         if not may_hold_points(label):
             continue  # a 得分率 header: nothing to look at in 50,000 cells
@@ -382,5 +401,21 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         if weight is None:
             continue
         reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
+        named[fieldname] = None if assumed else weight
         parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
         parsed.issues = [i for i in parsed.issues if i.field != fieldname]
+    reader.header_weights = header_weights(named, present, reader.headers.get(m.REPORTED_RATE, ""))
+
+
+def header_weights(named: dict[str, float | None], present: list[str], rate_label: str) -> dict[str, float]:
+    """The scheme a table of points states: every component column names its full marks, and the
+    execution rate has the rest of 100 (or the marks its own header names)."""
+    if not present or set(named) != set(present) or any(w is None for w in named.values()):
+        return {}
+    by_component = {
+        comp: float(named[col] or 0.0) for comp, col in m.COMPONENT_COLUMNS.items() if col in named
+    }
+    execution = weight_in_label(rate_label) or 100.0 - sum(by_component.values())
+    if not (0 < execution <= 50) or abs(execution + sum(by_component.values()) - 100.0) > 1e-6:
+        return {}
+    return {"execution": execution, **{c: by_component.get(c, 0.0) for c in m.COMPONENT_COLUMNS}}

@@ -24,7 +24,6 @@ from jixiao.ingest.header import (
     combine_two_rows,
     find_amount_unit_line,
     guess_for_labels,
-    guess_header,
     label_period,
     normalize_label,
 )
@@ -91,6 +90,7 @@ def read_project_table(
     reader.opts = opts
     table = reader.read()
     _to_absolute(table.source, guess, prepared, opts)
+    table.source.header_weights = getattr(reader, "header_weights", {}) or {}
     return table
 
 
@@ -129,7 +129,7 @@ def _choose(
         index = names.index(sheet)
     target = sheets[index]
     if header_rows is None:
-        return guess_header(target, index, opts=opts), []
+        return blocks.best_on_sheet(target, index, opts), []
     rows0 = [r - 1 for r in header_rows]
     if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
         raise m.IngestError("表头行号超出了工作表的范围。")
