@@ -1,0 +1,273 @@
+"""部门整体支出绩效自评表: recognised as kind department_form, read, recomputed and audited like project
+forms, rolled up into a project table; the 鹤山 form rebuilt from seed 001 and other layouts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from department_forms import (
+    SAMPLE,
+    culture_spec,
+    department_workbook,
+    heshan_bytes,
+    heshan_spec,
+    stacked_specs,
+)
+from form_layouts import FormSpec, write_form
+from openpyxl import Workbook
+
+from jixiao import model as m
+from jixiao.forms.rollup import forms_doc
+from jixiao.read import read_dataset
+from jixiao.report import inspect_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def codes(form) -> list[str]:
+    return sorted(f.code for f in form.findings)
+
+
+@pytest.fixture(scope="module")
+def heshan():
+    return read_dataset(heshan_bytes(), "heshan.xlsx")
+
+
+def test_heshan_is_a_department_form(heshan):
+    assert heshan.kind == m.KIND_DEPARTMENT_FORM
+    assert heshan.table.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = heshan.detail.forms
+    assert form.is_department and form.name == form.unit == "益阳市赫山区科学技术协会"
+    assert "（部门「益阳市赫山区科学技术协会」）" in form.where(5)
+
+
+def test_heshan_money_matches_the_report(heshan):
+    form = heshan.detail.forms[0]
+    lines = [(b.label, b.initial, b.adjusted, b.executed) for b in form.budget_lines]
+    # 整体支出 138.43 = 基本支出 118.43 + 项目支出 20 as the report states; the 执行数 are the fixture's
+    assert lines == [
+        ("部门整体支出", 138.43, 138.43, 136.91),
+        ("其中：基本支出", 118.43, 118.43, 118.43),
+        ("项目支出", 20.0, 20.0, 18.48),
+    ]
+    assert round(form.execution_rate, 2) == 98.90
+    assert (form.budget_weight, form.budget_score, round(form.budget_formula_score, 2)) == (10.0, 9.89, 9.89)
+
+
+def test_heshan_groups_scores_and_total(heshan):
+    form = heshan.detail.forms[0]
+    groups = [(g["level1"], g["indicators"], g["weight"], g["score"]) for g in form.group_scores()]
+    assert groups == [
+        ("投入", 2, 10.0, 10.0),
+        ("过程", 3, 15.0, 15.0),
+        ("产出", 4, 30.0, 30.0),
+        ("效益", 3, 25.0, 25.0),
+        ("满意度", 1, 10.0, 9.0),
+    ]
+    assert form.reported_total == 98.89
+    assert form.parts_total == pytest.approx(98.89)
+    assert form.weights_total == 100.0
+    # 满意度 95% of ≥90% earns the full 10 by formula, so the formula total is one point higher
+    assert round(form.formula_total, 2) == 99.89
+
+
+def test_heshan_units_in_targets(heshan):
+    form = heshan.detail.forms[0]
+    by_name = {i.level3: i for i in form.indicators}
+    assert (by_name["流动科技馆接待人次"].target, by_name["流动科技馆接待人次"].actual) == (3.0, 5.0)
+    assert by_name["流动科技馆接待人次"].shown_unit == "万人次"
+    assert (by_name["科普活动场次"].target, by_name["科普活动场次"].actual) == (25.0, 30.0)  # 30场左右
+    assert (by_name["发表技术论文"].target, by_name["发表技术论文"].actual) == (50.0, 60.0)  # 60余篇
+    assert (by_name["“三公”经费支出"].target, by_name["“三公”经费支出"].actual) == (0.8, 0.7)
+    assert not by_name["预决算公开"].recomputable  # text targets keep their reported score
+
+
+def test_heshan_findings(heshan):
+    form = heshan.detail.forms[0]
+    assert codes(form) == [
+        "FORMULA_TOTAL_DIFFERS",
+        "TARGET_DEVIATION",
+        "TARGET_DEVIATION",
+        "TARGET_MET_BUT_DEDUCTED",
+        "UNPARSEABLE_VALUE",
+    ]
+    messages = " ".join(f.message for f in form.findings)
+    assert "「约3000人次」" in messages  # "约" stays text: no number is guessed
+    assert "完成值 5万人次 超出指标值 3万人次 66.67%" in messages
+    assert "完成值 5项 超出指标值 3项 66.67%" in messages
+
+
+def test_heshan_goal_block_is_text(heshan):
+    form = heshan.detail.forms[0]
+    assert form.goal_expected.startswith("开展全区科普知识宣传")
+    assert "5万人次" in form.goal_actual
+    assert not any("总体目标" in f.where or "预期目标" in f.where for f in form.findings)
+
+
+def test_heshan_sample_file_is_the_fixture():
+    from_sample = read_dataset(SAMPLE.read_bytes(), SAMPLE.name)
+    assert forms_doc(from_sample.detail) == forms_doc(read_dataset(heshan_bytes(), SAMPLE.name).detail)
+
+
+def test_heshan_rolls_up_into_a_project_table(heshan):
+    t = heshan.table
+    assert len(t.projects) == 1
+    row = t.projects.iloc[0]
+    assert (row[m.UNIT], row[m.PROJECT]) == ("益阳市赫山区科学技术协会", "益阳市赫山区科学技术协会")
+    assert (row[m.BUDGET], row[m.EXECUTED], row[m.REPORTED_SCORE]) == (138.43, 136.91, 98.89)
+
+
+def test_inspect_json_prints_the_department_document():
+    doc = inspect_bytes(heshan_bytes(), "heshan.xlsx")
+    assert doc["kind"] == "department_form"
+    (form,) = doc["forms"]
+    assert form["form_kind"] == "department" and form["unit"] == "益阳市赫山区科学技术协会"
+    assert (form["budget"], form["executed"], form["execution_rate"]) == (138.43, 136.91, 98.9)
+    assert (form["reported_total"], form["parts_total"], form["formula_total"]) == (98.89, 98.89, 99.89)
+    assert [b["label"] for b in form["budget_lines"]] == ["部门整体支出", "其中：基本支出", "项目支出"]
+    assert [(g["level1"], g["rate"]) for g in form["groups"]] == [
+        ("投入", 100.0),
+        ("过程", 100.0),
+        ("产出", 100.0),
+        ("效益", 100.0),
+        ("满意度", 90.0),
+    ]
+    assert doc["totals"]["budget"] == 138.43
+    json.dumps(doc, ensure_ascii=False)  # the CLI prints it as is
+
+
+def test_cli_inspect_sample(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "jixiao", "inspect", str(SAMPLE), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["kind"] == "department_form" and doc["forms"][0]["reported_total"] == 98.89
+
+
+# --- other layouts -------------------------------------------------------------------------------
+def test_culture_layout_merged_groups_yuan_and_units():
+    ds = read_dataset(department_workbook({"整体自评": [(culture_spec(), {"merge_level1": True})]}), "c.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = ds.detail.forms
+    assert form.name == "某区文化旅游体育局"  # "部门名称：…" in one cell
+    assert form.amount_unit == "元"
+    assert (round(form.adjusted, 2), round(form.executed, 2)) == (2345.67, 2210.0)
+    assert round(form.execution_rate, 2) == 94.22
+    assert form.budget_weight is None and form.weights_total == 100.0  # the indicators carry all 100
+    assert [(g["level1"], g["weight"], round(g["score"], 2)) for g in form.group_scores()] == [
+        ("履职效能", 50.0, 47.0),
+        ("管理效率", 30.0, 29.92),
+        ("社会效应", 20.0, 20.0),
+    ]
+    assert form.reported_total == 96.92 and round(form.parts_total, 2) == 96.92
+    assert round(form.formula_total, 2) == 96.36
+    by_name = {i.level3: i for i in form.indicators}
+    assert (by_name["文化惠民演出场次"].target, by_name["文化惠民演出场次"].actual) == (300.0, 363.0)
+    assert (by_name["群众文化活动参与人次"].target, by_name["群众文化活动参与人次"].actual) == (
+        30000.0,
+        32000.0,
+    )
+    assert (by_name["游客接待量"].target, by_name["游客接待量"].actual) == (15.0, 16.2)
+    assert by_name["全民健身赛事"].unit_note == "单位不一致（指标值「场」，完成值「次」）"
+    assert codes(form) == [
+        "FORMULA_TOTAL_DIFFERS",
+        "TARGET_DEVIATION",
+        "TARGET_MISSED_FULL_MARKS",
+        "UNIT_MISMATCH",
+    ]
+
+
+def test_two_departments_stacked_on_one_sheet():
+    ds = read_dataset(department_workbook({"汇总": [(s, {}) for s in stacked_specs()]}), "s.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    farm, water = ds.detail.forms
+    assert (farm.name, water.name) == ("某县农业农村局", "某县水利局")
+    assert (farm.adjusted, farm.executed, water.adjusted, water.executed) == (520.0, 510.5, 300.0, 240.0)
+    assert codes(farm) == ["FORMULA_TOTAL_DIFFERS", "TARGET_MISSED_FULL_MARKS"]
+    assert codes(water) == [
+        "FORMULA_TOTAL_DIFFERS",
+        "FORM_TOTAL_MISMATCH",
+        "LOW_EXECUTION_UNEXPLAINED",
+        "SCORE_DIFFERS_FROM_FORMULA",
+    ]
+    mismatch = next(f for f in water.findings if f.code == "FORM_TOTAL_MISMATCH")
+    assert "合计得分填报 98 分" in mismatch.message and "相加为 96 分" in mismatch.message
+    assert "部门「某县水利局」" in mismatch.where
+    t = ds.table
+    assert list(t.projects[m.UNIT]) == ["某县农业农村局", "某县水利局"]
+    assert t.projects[m.BUDGET].sum() == 820.0 and t.projects[m.EXECUTED].sum() == 750.5
+    assert list(t.projects[m.REPORTED_SCORE]) == [99.82, 98.0]
+
+
+def test_a_department_form_beside_project_forms_is_marked_in_a_set_of_forms():
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目"
+    write_form(ws, 1, FormSpec())
+    from department_forms import write_department_form
+
+    write_department_form(wb.create_sheet("部门整体"), 1, heshan_spec())
+    import io
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    ds = read_dataset(buf.getvalue(), "mixed.xlsx")
+    assert ds.kind == m.KIND_SELFEVAL_FORMS
+    assert [f.kind for f in ds.detail.forms] == ["project", "department"]
+    assert [f["form_kind"] for f in ds.extra_doc["forms"]] == ["project", "department"]
+
+
+# --- the 项目自评表 page ---------------------------------------------------------------------------
+def test_the_forms_page_shows_a_department_form_with_its_unit_named():
+    from streamlit.testing.v1 import AppTest
+
+    from components import state
+
+    page = str(ROOT / "pages" / "selfeval_forms.py")
+    at = AppTest.from_file(page, default_timeout=60)
+    at.run()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = department_workbook({"汇总": [(s, {}) for s in stacked_specs()]})
+    at.file_uploader(key="forms_upload").set_value(("部门整体.xlsx", data, xlsx)).run()
+    assert not at.exception
+    assert at.session_state[state.FORMS].is_department
+    assert any("2 张部门整体支出绩效自评表" in s.value and "某县水利局" in s.value for s in at.success)
+    listing = at.dataframe[0].value
+    assert listing["类型"].tolist() == ["部门整体", "部门整体"]
+    assert listing["项目名称"].tolist() == ["某县农业农村局", "某县水利局"]
+    at.selectbox(key="forms_pick").set_value(1).run()
+    assert not at.exception
+    assert at.subheader[-1].value == "某县水利局（部门整体支出）"
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "合计得分填报 98 分" in errors[0] and "部门「" not in errors[0]
+    groups = next(d.value for d in at.dataframe if "得分率" in d.value.columns)
+    assert groups["一级指标"].tolist() == ["投入", "过程", "产出", "效益", "满意度"]
+    assert groups["得分率"].tolist() == ["100.00%", "80.00%", "100.00%", "100.00%", "100.00%"]
+
+
+@pytest.mark.usefixtures("apptest_navigation")
+def test_a_department_form_uploaded_on_the_import_page_rolls_up_for_every_page():
+    from test_pages import go, metrics, new_app, text, upload
+
+    from components import state
+
+    at = new_app()
+    upload(at, "赫山区科协部门整体支出自评表.xlsx", heshan_bytes())
+    assert at.session_state[state.KIND] == m.KIND_DEPARTMENT_FORM
+    assert "已识别为部门整体支出绩效自评表" in at.main.success[0].value
+    go(at, "overview")
+    assert metrics(at)["项目数"] == "1 个"
+    assert metrics(at)["预算总额（万元）"] == "138.43"
+    assert metrics(at)["总体执行率"] == "98.90%"
+    go(at, "forms")
+    assert "益阳市赫山区科学技术协会（部门整体支出）" in text(at)
