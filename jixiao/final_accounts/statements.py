@@ -17,7 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.final_accounts.figures import FinalAccounts
-from jixiao.final_accounts.statement_kinds import _change, _completion, _entries, _flat, _rate_only, _share
+from jixiao.final_accounts.statement_kinds import (
+    _change,
+    _completion,
+    _entries,
+    _flat,
+    _rate_only,
+    _share,
+)
+from jixiao.final_accounts.statement_points import _points
 from jixiao.final_accounts.statement_text import (
     _CHANGE_WORD_BEFORE,
     _COMPARISON,
@@ -28,6 +36,7 @@ from jixiao.final_accounts.statement_text import (
     FLAT_RE,
     INCONSISTENT,
     KIND_LABELS,
+    POINTS_RE,
     RATE_RE,
     ROUNDING,
     SHARE_RE,
@@ -81,6 +90,9 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
         )
     found: list[tuple[int, Statement]] = []
     taken: list[tuple[int, int]] = []
+    for m in COMPLETION_RE.finditer(text):
+        if m.group("bnum"):  # "完成年初预算614.51万元的…": the budget, never this year's amount
+            _amount_for(para, m.start("bnum")).role = "budget"
     for a in para.amounts:
         # "增加20万元" with no rate after it is still a change, never this year's amount.
         if _CHANGE_WORD_BEFORE.search(text, max(0, a.start - 8), a.start):
@@ -106,6 +118,8 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
             found.append((m.start(), _flat(para, m, entries)))
     for m in COMPLETION_RE.finditer(text):
         found.append((m.start(), _completion(para, m, entries)))
+    for m in POINTS_RE.finditer(text):
+        found.append((m.start(), _points(para, m, entries)))
     found.sort(key=lambda pair: pair[0])
     statements = [s for _, s in found]
     for s in statements:
