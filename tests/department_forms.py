@@ -30,6 +30,7 @@ class DeptSpec:
     name: str = "益阳市赫山区科学技术协会"
     title: str = "部门整体支出绩效自评表（2023年度）"
     name_in_one_cell: bool = False  # "部门名称：…" in one cell instead of label | value
+    name_row: bool = True  # False: no name line at all, the title says what the form is
     money_unit: str = "万元"
     # label, 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分 (分值/得分 only when budget_scored)
     budget: list[list[Any]] = field(default_factory=list)
@@ -152,7 +153,9 @@ def write_department_form(ws, top: int, spec: DeptSpec, *, col: int = 1, merge_l
     put(r, 0, spec.title)
     ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + 9)
     r += 1
-    if spec.name_in_one_cell:
+    if not spec.name_row:
+        pass
+    elif spec.name_in_one_cell:
         put(r, 0, f"部门名称：{spec.name}")
     else:
         put(r, 0, "部门（单位）名称")
@@ -160,7 +163,8 @@ def write_department_form(ws, top: int, spec: DeptSpec, *, col: int = 1, merge_l
         ws.merge_cells(start_row=r, start_column=col + 1, end_row=r, end_column=col + 5)
         put(r, 6, "填报日期")
         put(r, 7, "2024年3月")
-    r += 1
+    if spec.name_row:
+        r += 1
     budget_top = r
     if spec.budget_scored:
         put(r, 0, f"预算执行情况（{spec.money_unit}）（10分）")

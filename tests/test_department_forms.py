@@ -271,3 +271,31 @@ def test_a_department_form_uploaded_on_the_import_page_rolls_up_for_every_page()
     assert metrics(at)["总体执行率"] == "98.90%"
     go(at, "forms")
     assert "益阳市赫山区科学技术协会（部门整体支出）" in text(at)
+
+
+def test_parts_that_do_not_add_up_to_the_whole_are_found():
+    spec = heshan_spec()
+    spec.budget[2] = ["项目支出", 20, 25, 18.48, "/", "73.92%", "/"]  # 118.43 + 25 ≠ 138.43
+    (form,) = read_dataset(department_workbook({"s": [(spec, {})]}), "p.xlsx").detail.forms
+    parts = [f for f in form.findings if f.code == "BUDGET_PARTS_MISMATCH"]
+    assert len(parts) == 1
+    assert "相加为 143.43万元，与总额 138.43万元 不一致，相差 5.00万元" in parts[0].message
+
+
+def test_a_form_without_a_name_line_is_known_by_its_title():
+    spec = heshan_spec()
+    spec.name_row = False
+    ds = read_dataset(department_workbook({"科协": [(spec, {})]}), "t.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = ds.detail.forms
+    assert form.name == "科协第1行的部门整体支出自评表"
+    assert "FORM_NO_PROJECT_NAME" not in codes(form)
+    assert (form.adjusted, form.reported_total) == (138.43, 98.89)
+
+
+def test_a_form_with_neither_name_nor_telling_title_is_known_by_its_money():
+    spec = heshan_spec()
+    spec.name_row, spec.title = False, "绩效自评表（2023年度）"
+    (form,) = read_dataset(department_workbook({"科协": [(spec, {})]}), "t.xlsx").detail.forms
+    assert form.is_department  # its budget row is 部门整体支出
+    assert "FORM_NO_PROJECT_NAME" not in codes(form)
