@@ -7,6 +7,8 @@ import io
 
 import pytest
 from form_layouts import FormSpec, one_form
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from jixiao.forms.compute import NATURE_GE, NATURE_LE
@@ -42,6 +44,20 @@ def test_text_is_not_a_quantity(raw):
     assert not q.ok and q.value is None
 
 
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.one_of(st.text(max_size=12), st.floats(allow_nan=True), st.integers()),
+    st.one_of(st.text(max_size=12), st.floats(allow_nan=True), st.integers()),
+    st.text(max_size=6),
+)
+def test_any_target_actual_and_unit_parse_without_raising(target, actual, unit):
+    t, a = parse_quantity(target, unit), parse_quantity(actual, unit)
+    for q in (t, a):
+        assert q.ok or q.value is None
+    t_value, a_value, note = compare_units(t, a, unit)
+    assert note == "" or note.startswith("单位不一致")
+
+
 @pytest.mark.parametrize(
     ("target", "actual", "unit", "expected"),
     [
@@ -51,6 +67,8 @@ def test_text_is_not_a_quantity(raw):
         (15, "16.2万人次", "万人次", (15.0, 16.2)),
         ("≥300项", "363", "次（项）", (300.0, 363.0)),  # 项 is one of 次（项）
         ("≤0.8万元", "7000元", "", (0.8, 0.7)),
+        ("≥95%", "98%", "百分比", (95.0, 98.0)),  # 百分比 is %
+        ("≥25场", "28场次", "", (25.0, 28.0)),
     ],
 )
 def test_units_that_agree_are_compared_in_one_scale(target, actual, unit, expected):

@@ -205,6 +205,8 @@ def parse_value(v: Any, unit: str = "") -> tuple[float | None, bool, bool]:
 _QUANTITY_RE = re.compile(r"^(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))(?:余|多)?(?P<unit>[^\d.+-]{0,8})$")
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8}
 _UNIT_SPLIT_RE = re.compile(r"[()/、,，]")
+# Words for the same unit: a 度量单位 of 百分比 with a "95%" in the cell, 场次 beside 场.
+_UNIT_ALIASES = {"百分比": "%", "百分率": "%", "场次": "场"}
 
 
 @dataclass(frozen=True)
@@ -240,8 +242,8 @@ def units_agree(a: str, b: str) -> bool:
     unit), or sharing an alternative ('次（项）' and '项')."""
     if not a or not b or a == b:
         return True
-    alt_a = {x for x in _UNIT_SPLIT_RE.split(a) if x}
-    alt_b = {x for x in _UNIT_SPLIT_RE.split(b) if x}
+    alt_a = {_UNIT_ALIASES.get(x, x) for x in _UNIT_SPLIT_RE.split(a) if x}
+    alt_b = {_UNIT_ALIASES.get(x, x) for x in _UNIT_SPLIT_RE.split(b) if x}
     return bool(alt_a & alt_b)
 
 
