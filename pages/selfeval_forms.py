@@ -289,8 +289,12 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
             st.text(getattr(form, key) or T["none"])
 
 
+# A department form prints 全年预算数 / 全年执行数 / 分值 where a project form prints 调整后预算数 / 预算执行数 / 权重.
+DEPARTMENT_COL = {"budget": "全年预算数", "executed": "全年执行数", "weight": "分值"}
+
+
 def _budget_frame(form: Form, notes: dict[int, list[str]]) -> pd.DataFrame:
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 COL["label"]: line.label,
@@ -307,6 +311,9 @@ def _budget_frame(form: Form, notes: dict[int, list[str]]) -> pd.DataFrame:
             for line in form.budget_lines
         ]
     )
+    if form.is_department:
+        frame = frame.rename(columns={COL[k]: v for k, v in DEPARTMENT_COL.items()})
+    return frame
 
 
 def _group_frame(form: Form) -> pd.DataFrame:

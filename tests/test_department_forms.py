@@ -250,6 +250,10 @@ def test_the_forms_page_shows_a_department_form_with_its_unit_named():
     assert at.subheader[-1].value == "某县水利局（部门整体支出）"
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "合计得分填报 98 分" in errors[0] and "部门「" not in errors[0]
+    budget = next(d.value for d in at.dataframe if "全年执行数" in d.value.columns)
+    assert budget["项目"].tolist() == ["部门整体支出", "其中：基本支出", "项目支出"]
+    assert budget["全年执行数"].tolist() == ["240.00", "190.00", "50.00"]
+    assert budget["分值"].tolist()[0] == "10.00"
     groups = next(d.value for d in at.dataframe if "得分率" in d.value.columns)
     assert groups["一级指标"].tolist() == ["投入", "过程", "产出", "效益", "满意度"]
     assert groups["得分率"].tolist() == ["100.00%", "80.00%", "100.00%", "100.00%", "100.00%"]
