@@ -303,3 +303,64 @@ def test_a_form_with_neither_name_nor_telling_title_is_known_by_its_money():
     (form,) = read_dataset(department_workbook({"科协": [(spec, {})]}), "t.xlsx").detail.forms
     assert form.is_department  # its budget row is 部门整体支出
     assert "FORM_NO_PROJECT_NAME" not in codes(form)
+
+
+def test_a_tasks_block_between_money_and_goals_is_not_read_as_money():
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "科技局"
+    for row in [
+        ["部门整体支出绩效自评表"],
+        ["部门（单位）名称", "某市科学技术局"],
+        [
+            "预算执行情况（万元）（10分）",
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        ["", "部门整体支出", 800, 820, 800, 10, "97.56%", 9.76],
+        ["", "其中：基本支出", 500, 500, 500, "/", "100.00%", "/"],
+        ["", "项目支出", 300, 320, 300, "/", "93.75%", "/"],
+        ["年度主要任务", "任务名称", "", "主要内容", "", "预算金额（万元）"],
+        ["", "科技创新平台建设", "", "建设省级平台2个", "", 200],
+        ["", "科普宣传", "", "开展活动50场", "", 120],
+        ["年度总体目标", "预期目标", "", "", "", "实际完成情况"],
+        ["", "建设平台2个，科普活动50场。", "", "", "", "建成平台2个，开展活动56场。"],
+        [
+            "绩效指标（90分）",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        ["", "产出", "数量", "省级平台", "≥2个", "2个", 40, 40, ""],
+        ["", "产出", "数量", "科普活动场次", "≥50场次", "56场", 20, 20, ""],
+        ["", "效益", "社会效益", "服务企业", "≥100家", "130家", 20, 20, ""],
+        ["", "满意度", "服务对象满意度", "满意度", "≥90%", "96%", 10, 10, ""],
+        ["总分", "", "", "", "", "", 100, 99.76],
+    ]:
+        ws.append(row)
+    import io
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    ds = read_dataset(buf.getvalue(), "tasks.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = ds.detail.forms
+    assert [b.label for b in form.budget_lines] == ["部门整体支出", "其中：基本支出", "项目支出"]
+    assert (form.goal_expected, form.goal_actual) == (
+        "建设平台2个，科普活动50场。",
+        "建成平台2个，开展活动56场。",
+    )
+    assert round(form.execution_rate, 2) == 97.56 and form.reported_total == 99.76
+    by_name = {i.level3: i for i in form.indicators}
+    assert by_name["科普活动场次"].formula_score == 20.0  # 56场 of ≥50场次
+    assert codes(form) == ["TARGET_DEVIATION"]  # 130家 of ≥100家; nothing from the tasks or goal text

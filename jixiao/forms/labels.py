@@ -79,7 +79,9 @@ DEPARTMENT_NAME_LABELS = (
 )
 DEPARTMENT_TITLE_WORDS = ("整体支出", "部门整体")
 # The 年度总体目标 block (预期目标 / 实际完成情况): text between the budget and indicator blocks.
-GOAL_LABELS = ("年度总体目标", "总体目标", "年度绩效目标", "年度主要任务")
+GOAL_LABELS = ("年度总体目标", "总体目标", "年度绩效目标")
+# Blocks of text or tasks between the money and the indicators: the budget rows end at them.
+BUDGET_END_LABELS = (*GOAL_LABELS, "年度主要任务", "主要任务")
 GOAL_EXPECTED_LABELS = ("预期目标", "年度目标", "目标内容")
 GOAL_ACTUAL_LABELS = ("实际完成情况", "实际完成", "完成情况")
 CODE_LABELS = ("项目编码", "项目代码", "项目编号")

@@ -28,6 +28,7 @@ from jixiao.forms.compute import (
     Indicator,
 )
 from jixiao.forms.labels import (
+    BUDGET_END_LABELS,
     BUDGET_FIELDS,
     CODE_LABELS,
     CODE_NAME_RE,
@@ -289,7 +290,7 @@ class _FormReader:
             if (
                 _is_indicator_header(row)
                 or _row_has(row, STOP_LABELS, slack=2) is not None
-                or _row_has(row, GOAL_LABELS, slack=4) is not None
+                or _row_has(row, BUDGET_END_LABELS, slack=4) is not None
             ):
                 break
             label = ""
