@@ -31,6 +31,7 @@ from jixiao.forms.rollup import forms_summary_xlsx  # noqa: E402
 from jixiao.model import SEVERITY_LABELS, IngestError  # noqa: E402
 
 SAMPLE = _ROOT / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"
+DEPARTMENT_SAMPLE = _ROOT / "sample_data" / "heshan_2023_department_form.xlsx"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 T = {
@@ -41,6 +42,8 @@ T = {
     "load": "导入自评表",
     "sample": "使用示例数据",
     "sample_help": "凉山州科协 2023 年的 5 张自评表",
+    "department_sample": "部门整体示例",
+    "department_sample_help": "赫山区科协 2023 年的部门整体支出绩效自评表（据其自评报告重建，执行数和得分为示例假设）",
     "upload": "上传自评表（.xlsx / .xls / .csv）",
     "empty": "还没有导入自评表。点“使用示例数据”看看效果，或上传自己的文件。",
     "loaded": "已读取 {n} 张自评表（{file}）。",
@@ -145,8 +148,13 @@ def _load(content: bytes, name: str) -> None:
 
 def load_block(ds: FormsDataset | None) -> None:
     with st.expander(T["load"], expanded=ds is None):
-        if st.button(T["sample"], key="forms_sample", help=T["sample_help"]):
+        left, right = st.columns([1, 3])
+        if left.button(T["sample"], key="forms_sample", help=T["sample_help"]):
             _load(SAMPLE.read_bytes(), SAMPLE.name)
+        if right.button(
+            T["department_sample"], key="forms_department_sample", help=T["department_sample_help"]
+        ):
+            _load(DEPARTMENT_SAMPLE.read_bytes(), DEPARTMENT_SAMPLE.name)
         up = st.file_uploader(T["upload"], type=["xlsx", "xlsm", "xls", "csv"], key="forms_upload")
         if up is not None:
             content = up.getvalue()

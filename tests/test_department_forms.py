@@ -364,3 +364,17 @@ def test_a_tasks_block_between_money_and_goals_is_not_read_as_money():
     by_name = {i.level3: i for i in form.indicators}
     assert by_name["科普活动场次"].formula_score == 20.0  # 56场 of ≥50场次
     assert codes(form) == ["TARGET_DEVIATION"]  # 130家 of ≥100家; nothing from the tasks or goal text
+
+
+def test_the_forms_page_offers_the_department_sample():
+    from streamlit.testing.v1 import AppTest
+
+    from components import state
+
+    at = AppTest.from_file(str(ROOT / "pages" / "selfeval_forms.py"), default_timeout=60)
+    at.run()
+    at.button(key="forms_department_sample").click().run()
+    assert not at.exception
+    ds = at.session_state[state.FORMS]
+    assert ds.is_department and [f.name for f in ds.forms] == ["益阳市赫山区科学技术协会"]
+    assert {mt.label: mt.value for mt in at.metric}["合计得分（填报）"] == "98.89"
