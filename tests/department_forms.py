@@ -237,6 +237,57 @@ def department_workbook(sheets: dict[str, list[tuple[DeptSpec, dict[str, Any]]]]
     return buf.getvalue()
 
 
+HESHAN_SCORING = [
+    # 一级, 二级, 三级, 分值, 指标解释, 评分标准, 得分, 扣分原因 — the 部门整体支出绩效评价指标表 the 赫山 report was
+    # scored against (预算配置、预算执行、预算管理、职责履行、履职效益); the scores are the fixture's.
+    ["投入（15分）", "预算配置", "在职人员控制率", 5, "在职人员数÷编制数", "≤100%得满分", 5, ""],
+    ["", "预算配置", "“三公”经费变动率", 5, "较上年变动", "下降或持平得满分", 5, ""],
+    ["", "预算配置", "重点支出安排率", 5, "重点项目支出÷项目支出", "≥80%得满分", 5, ""],
+    [
+        "过程（35分）",
+        "预算执行",
+        "预算完成率",
+        10,
+        "全年执行数÷全年预算数",
+        "100%得满分，每低1%扣0.1分",
+        9.9,
+        "项目支出结余1.52万元",
+    ],
+    ["", "预算执行", "预算调整率", 5, "调整数÷年初预算数", "未调整得满分", 5, ""],
+    ["", "预算管理", "预决算信息公开性", 5, "按规定公开", "公开得满分", 5, ""],
+    ["", "预算管理", "管理制度健全性", 5, "制度健全并执行", "健全得满分", 5, ""],
+    ["", "预算管理", "资产管理安全性", 10, "账实相符", "相符得满分", 10, ""],
+    ["产出（25分）", "职责履行", "实际完成率", 10, "完成数÷计划数", "100%得满分", 10, ""],
+    ["", "职责履行", "完成及时率", 5, "按时完成", "及时得满分", 5, ""],
+    ["", "职责履行", "质量达标率", 10, "达标数÷完成数", "100%得满分", 10, ""],
+    ["效益（25分）", "履职效益", "社会效益", 10, "科普活动成效", "明显得满分", 10, ""],
+    ["", "履职效益", "可持续影响", 5, "长效机制", "建立得满分", 5, ""],
+    ["", "履职效益", "服务对象满意度", 10, "问卷调查", "≥90%得满分", 9, "部分乡镇宣传覆盖不足"],
+]
+
+
+def heshan_scoring_bytes() -> bytes:
+    """The same department scored on a 部门整体支出绩效评价指标表: 分值 / 评分标准 / 得分, no 指标值 or 完成值,
+    no money block, 一级指标 merged down with their points in the label."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评价指标表"
+    ws.append(["部门整体支出绩效评价指标表（2023年度）"])
+    ws.merge_cells("A1:H1")
+    ws.append(["部门名称：益阳市赫山区科学技术协会"])
+    ws.append(["一级指标", "二级指标", "三级指标", "分值", "指标解释", "评分标准", "得分", "扣分原因"])
+    top = ws.max_row + 1
+    for row in HESHAN_SCORING:
+        ws.append(row)
+    starts = [top + k for k, row in enumerate(HESHAN_SCORING) if row[0]] + [top + len(HESHAN_SCORING)]
+    for a, b in zip(starts, starts[1:]):
+        ws.merge_cells(start_row=a, start_column=1, end_row=b - 1, end_column=1)
+    ws.append(["合计", "", "", 100, "", "", 98.9, ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def heshan_bytes() -> bytes:
     return department_workbook({"部门整体支出绩效自评表": [(heshan_spec(), {})]})
 

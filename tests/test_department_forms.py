@@ -378,3 +378,23 @@ def test_the_forms_page_offers_the_department_sample():
     ds = at.session_state[state.FORMS]
     assert ds.is_department and [f.name for f in ds.forms] == ["益阳市赫山区科学技术协会"]
     assert {mt.label: mt.value for mt in at.metric}["合计得分（填报）"] == "98.89"
+
+
+def test_a_scoring_table_without_targets_or_money_is_read_and_totalled():
+    from department_forms import heshan_scoring_bytes
+
+    ds = read_dataset(heshan_scoring_bytes(), "评价指标表.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = ds.detail.forms
+    assert form.name == "益阳市赫山区科学技术协会"
+    groups = [(g["level1"], g["indicators"], g["weight"], g["score"]) for g in form.group_scores()]
+    assert groups == [
+        ("投入（15分）", 3, 15.0, 15.0),
+        ("过程（35分）", 5, 35.0, 34.9),
+        ("产出（25分）", 3, 25.0, 25.0),
+        ("效益（25分）", 3, 25.0, 24.0),
+    ]
+    assert (form.reported_total, round(form.parts_total, 2), form.weights_total) == (98.9, 98.9, 100.0)
+    assert not any(i.recomputable for i in form.indicators)  # no 指标值/完成值: the scores stand as reported
+    assert form.indicators[3].reason == "项目支出结余1.52万元"  # 扣分原因
+    assert codes(form) == ["FORM_NO_BUDGET"]

@@ -44,7 +44,7 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "actual": ("完成值", "实际完成值", "实际值", "全年实际值", "实际完成"),
     "weight": ("权重", "分值"),
     "score": ("得分",),
-    "reason": ("未完成原因", "偏差原因", "原因分析", "原因"),
+    "reason": ("未完成原因", "偏差原因", "原因分析", "扣分原因", "扣分理由", "原因"),
 }
 TOTAL_LABELS = ("合计", "总计", "总分", "合计得分")
 TEXT_LABELS = {
@@ -365,7 +365,8 @@ def _is_indicator_header(row: list[Any]) -> bool:
     return (
         _has(keys, ("一级指标",))
         and _has(keys, INDICATOR_FIELDS["score"])
-        and _has(keys, ("完成值", "实际完成", "实际值", "指标值"))
+        # a 评价指标表 (部门整体支出 scored against 评分标准) has no 指标值/完成值, only 分值 and 得分
+        and _has(keys, ("完成值", "实际完成", "实际值", "指标值", "评分标准", "评价标准", "指标解释"))
     )
 
 

@@ -105,7 +105,7 @@ def _form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
         first = a
         for r in range(a - 1, max(previous, a - 4), -1):
             text = "".join(norm(v) for v in rows[r])
-            if "自评表" in text or "绩效自评" in text:
+            if "自评表" in text or "绩效自评" in text or "绩效评价" in text:
                 first = r
                 break
         starts.append((first, a))
