@@ -75,7 +75,6 @@ DEPARTMENT_NAME_LABELS = (
     "部门名称",
     "单位名称",
     "预算部门名称",
-    "预算单位名称",
 )
 DEPARTMENT_TITLE_WORDS = ("整体支出", "部门整体")
 # The 年度总体目标 block (预期目标 / 实际完成情况): text between the budget and indicator blocks.
