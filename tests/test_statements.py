@@ -592,3 +592,36 @@ def test_changes_in_percentage_points_from_the_figures(figures: FinalAccounts) -
     assert (wrong.status, wrong.correct_text) == (X, "下降0.46个百分点")
     unchecked = stm.check_text("科学技术支出701.17万元，占80.22%，比上年下降0.46个百分点。")[-1]
     assert unchecked.status == U
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1, max_value=10**8),
+    st.integers(min_value=1, max_value=10**8),
+    st.integers(min_value=0, max_value=10000),
+    st.integers(min_value=0, max_value=10000),
+)
+def test_new_phrasings_written_correctly_are_never_wrong(actual, budget, now_bp, prev_bp) -> None:
+    """Completion with the budget inside, last year's amount stated, and a change in 个百分点, each
+    written with the value rounded half-up as a report would: never 不一致, and the wrong value is."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def r2(x: Decimal) -> str:
+        return str(x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    a, b = Decimal(actual) / 100, Decimal(budget) / 100  # 万元 with cents
+    done = r2(a / b * 100)
+    text = f"支出决算{a}万元，完成年初预算{b}万元的{done}%。"
+    assert _one(text).status in (C, R)
+    if b >= 100:  # on a budget of cents the printed amounts' own rounding allows any percent
+        wrong = Decimal(done) + 5
+        assert _one(f"支出决算{a}万元，完成年初预算{b}万元的{wrong}%。").status == X
+    if a != b:
+        word = "增长" if a > b else "下降"
+        change = r2(abs(a - b) / b * 100)
+        assert _one(f"本年支出{a}万元，上年{b}万元，同比{word}{change}%。").status in (C, R)
+    now, prev = Decimal(now_bp) / 100, Decimal(prev_bp) / 100
+    if now != prev:
+        word = "提高" if now > prev else "下降"
+        text = f"执行率为{now}%，较上年{word}{abs(now - prev)}个百分点，上年为{prev}%。"
+        assert _one(text).status == C
