@@ -579,8 +579,26 @@ def test_share_named_total_stated_in_the_text_beats_other_figures(figures: Final
     ],
 )
 def test_changes_in_percentage_points_from_the_text(text: str, status: str, computed) -> None:
-    s = _one(text)
-    assert (s.kind, s.status, s.computed) == (fa_statement_text.KIND_POINTS, status, computed)
+    (s,) = [s for s in stm.check_text(text) if s.kind == fa_statement_text.KIND_POINTS]
+    assert (s.status, s.computed) == (status, computed)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        ("2023年度科学技术支出占比80.22%。", C, 80.22),
+        ("科学技术支出占比82.22%。", X, 80.22),
+        ("基本支出占比53.66%，项目支出占比46.34%。", C, 46.34),  # the last of the two
+        ("卫生健康支出占比2.5%。", C, 2.5),
+        ("其他支出占比3%。", U, None),  # nothing of that name in the figures
+    ],
+)
+def test_share_named_by_the_words_before_zhanbi(figures: FinalAccounts, text, status, computed) -> None:
+    found = stm.check_text(text, figures)
+    assert all(s.kind == fa_statement_text.KIND_SHARE for s in found)
+    assert (found[-1].status, found[-1].computed) == (status, computed)
+    # without the figures there is no amount to recompute it from
+    assert {s.status for s in stm.check_text(text)} == {U}
 
 
 def test_changes_in_percentage_points_from_the_figures(figures: FinalAccounts) -> None:

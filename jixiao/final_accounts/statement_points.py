@@ -1,5 +1,6 @@
-"""The statement checker's changes stated in 个百分点: this year's percentage minus last year's, from the
-figures (both years' shares) or from the two percentages the sentence states."""
+"""Statements without an amount of their own: a share named by the words before 占比 ("科学技术支出占比
+80.22%"), checked against the figures, and changes stated in 个百分点 — this year's percentage minus last
+year's, from the figures (both years' shares) or from the two percentages the sentence states."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from decimal import Decimal
 
 from jixiao.final_accounts.figures import dec
-from jixiao.final_accounts.statement_kinds import _direction, _match
+from jixiao.final_accounts.statement_kinds import _direction, _match, _squeeze
 from jixiao.final_accounts.statement_text import (
     _D2,
     _DOWN_RATE,
@@ -15,6 +16,7 @@ from jixiao.final_accounts.statement_text import (
     BASIS_FIGURES,
     BASIS_TEXT,
     KIND_POINTS,
+    KIND_SHARE,
     LAST_YEAR_RE,
     PCT_RE,
     SHARE_RE,
@@ -106,3 +108,34 @@ def _points_from_text(
     exact = dec(now) - dec(prev)
     how = f"按本句本年{current.group('pct')}%、上年{previous.group('pct')}%"
     return exact, (now - h_now) - (prev + h_prev), (now + h_now) - (prev - h_prev), BASIS_TEXT, how
+
+
+def _named_share(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statement:
+    """'科学技术支出占比80.22%': the figure named before 占比, as a share of its whole in the figures."""
+    text = para.text
+    raw = m.group("pct")
+    stated = float(raw.replace(",", ""))
+    st = Statement("", KIND_SHARE, stated, f"占比{raw}%", None, UNCHECKED, start=m.start(), end=m.end())
+    if not entries:
+        st.note = "句中没有金额，需要导入决算数据才能核对。"
+        return st
+    name = _squeeze(_clause_before(text, m.start()))
+    year = _sentence_year(text, m.start())
+    hits = [
+        (max(len(lab) for lab in e.labels if _squeeze(lab) in name), e)
+        for e in entries
+        if e.total and any(_squeeze(lab) in name for lab in e.labels) and (year is None or e.year == year)
+    ]
+    if not hits:
+        st.note = "决算数据中找不到这一项，无法核对。"
+        return st
+    longest = max(h for h, _ in hits)
+    e = max((e for h, e in hits if h == longest), key=lambda e: e.year)
+    exact = _exact_pct(e.value, e.total)  # type: ignore[arg-type]
+    st.computed, st.basis = _r2(exact), BASIS_FIGURES
+    st.status = judge(stated, _decimals(raw), exact)
+    st.correct_text = _pct_text(exact)
+    st.note = (
+        f"按决算数据，{e.labels[0]}{e.value:.2f}万元、合计{e.total:.2f}万元计算，应为{st.correct_text}。"
+    )
+    return st

@@ -73,6 +73,8 @@ SHARE_RE = re.compile(
 COMPLETION_RE = re.compile(
     rf"完成(?P<which>年初|全年|调整后?)?预算(?:数)?\s*(?:(?P<bnum>{NUM})\s*(?P<bunit>{UNIT}))?\s*(?:的)?\s*(?P<pct>{NUM})\s*%"
 )
+# "科学技术支出占比80.22%": a share with no amount of its own, named by the words before it
+NAMED_SHARE_RE = re.compile(rf"占比(?:为|达|约)?\s*(?P<pct>{NUM})\s*%")
 # "较上年提高2.1个百分点": a change of a percentage, in points
 POINTS_RE = re.compile(rf"(?P<d2>{_D2})(?:了)?\s*(?P<num>{NUM})\s*个百分点")
 PCT_RE = re.compile(rf"(?<![\d.,])(?P<pct>{NUM})\s*%")

@@ -25,7 +25,7 @@ from jixiao.final_accounts.statement_kinds import (
     _rate_only,
     _share,
 )
-from jixiao.final_accounts.statement_points import _points
+from jixiao.final_accounts.statement_points import _named_share, _points
 from jixiao.final_accounts.statement_text import (
     _CHANGE_WORD_BEFORE,
     _COMPARISON,
@@ -36,6 +36,7 @@ from jixiao.final_accounts.statement_text import (
     FLAT_RE,
     INCONSISTENT,
     KIND_LABELS,
+    NAMED_SHARE_RE,
     POINTS_RE,
     RATE_RE,
     ROUNDING,
@@ -105,6 +106,10 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
     for m in SHARE_RE.finditer(text):
         found.append((m.start(), _share(para, m, entries)))
         taken.append(m.span())
+    for m in NAMED_SHARE_RE.finditer(text):
+        if not _inside(m.span(), taken):  # "X万元，占比Y%" is a share with its amount, read above
+            found.append((m.start(), _named_share(para, m, entries)))
+            taken.append(m.span())
     for m in CHANGE_RE.finditer(text):
         if _is_change(text, m):
             found.append((m.start(), _change(para, m, entries)))
