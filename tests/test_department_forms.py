@@ -398,3 +398,30 @@ def test_a_scoring_table_without_targets_or_money_is_read_and_totalled():
     assert not any(i.recomputable for i in form.indicators)  # no 指标值/完成值: the scores stand as reported
     assert form.indicators[3].reason == "项目支出结余1.52万元"  # 扣分原因
     assert codes(form) == ["FORM_NO_BUDGET"]
+
+
+@pytest.mark.usefixtures("apptest_navigation")
+def test_a_department_form_is_saved_with_its_kind_and_reopened(tmp_path, monkeypatch):
+    from test_storage_pages import metrics, new_app, picker, save, stored, upload
+
+    from components import state
+    from jixiao.auth import ENV_HASH
+    from jixiao.store.db import ENV_URL
+
+    db = f"sqlite:///{tmp_path / 'jixiao.db'}"
+    monkeypatch.setenv(ENV_URL, db)
+    monkeypatch.delenv(ENV_HASH, raising=False)
+    at = new_app()
+    upload(at, "heshan_2023_department_form.xlsx", heshan_bytes())
+    assert (
+        at.text_input(key="save_unit").value == "益阳市赫山区科学技术协会"
+    )  # the department named on the form
+    assert at.number_input(key="save_year").value == 2023
+    save(at)
+    [info] = stored(db)
+    assert (info.kind, info.projects, info.label) == (m.KIND_DEPARTMENT_FORM, 1, "部门整体支出绩效自评表")
+    fresh = new_app()
+    picker(fresh).set_value(info.id).run()
+    assert fresh.session_state[state.KIND] == m.KIND_DEPARTMENT_FORM
+    assert fresh.session_state[state.FORMS].is_department
+    assert metrics(fresh)["预算总额（万元）"] == "138.43"
