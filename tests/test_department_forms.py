@@ -425,3 +425,20 @@ def test_a_department_form_is_saved_with_its_kind_and_reopened(tmp_path, monkeyp
     assert fresh.session_state[state.KIND] == m.KIND_DEPARTMENT_FORM
     assert fresh.session_state[state.FORMS].is_department
     assert metrics(fresh)["预算总额（万元）"] == "138.43"
+
+
+def test_the_rate_chart_uses_the_department_own_groups(heshan):
+    from components.form_charts import level1_rate_bar, level1_rates
+
+    form = heshan.detail.forms[0]
+    rates = [(label, round(rate, 2)) for label, rate in level1_rates(form)]
+    assert rates == [
+        ("预算执行", 98.9),
+        ("投入", 100.0),
+        ("过程", 100.0),
+        ("产出", 100.0),
+        ("效益", 100.0),
+        ("满意度", 90.0),
+    ]
+    fig = level1_rate_bar(form)
+    assert list(fig.data[0].x) == [label for label, _ in rates]
