@@ -229,15 +229,14 @@ class _FormReader:
             form.title = title_cells[0]
         anchor_row = self.rows[self.anchor] if self.anchor >= 0 else []
         dept_col = _row_has(anchor_row, DEPARTMENT_NAME_LABELS)
-        if any(w in norm(form.title) for w in DEPARTMENT_TITLE_WORDS):
-            form.kind = FORM_DEPARTMENT
-        if dept_col is not None and _row_has(anchor_row, PROJECT_LABELS) is None:
+        project_col = _row_has(anchor_row, PROJECT_LABELS)
+        if dept_col is not None and project_col is None:
             form.kind = FORM_DEPARTMENT
             form.unit = self.value_right(self.anchor, dept_col, DEPARTMENT_NAME_LABELS)
-        elif self.anchor >= 0:
-            c = _row_has(anchor_row, PROJECT_LABELS)
-            assert c is not None
-            form.project_label = self.value_right(self.anchor, c, PROJECT_LABELS)
+        elif project_col is not None:
+            form.project_label = self.value_right(self.anchor, project_col, PROJECT_LABELS)
+        elif any(w in norm(form.title) for w in DEPARTMENT_TITLE_WORDS):
+            form.kind = FORM_DEPARTMENT  # no name line at all: the title says what the form is
         m = CODE_NAME_RE.match(form.project_label)
         if m:
             form.code, form.project = m.group(1).upper(), m.group(2)
