@@ -442,3 +442,16 @@ def test_the_rate_chart_uses_the_department_own_groups(heshan):
     ]
     fig = level1_rate_bar(form)
     assert list(fig.data[0].x) == [label for label, _ in rates]
+
+
+def test_every_export_is_built_for_a_department_form(tmp_path):
+    from openpyxl import load_workbook
+
+    from jixiao.export.bundle import export_file
+
+    written = export_file(SAMPLE, tmp_path)
+    assert set(written) == {"pptx", "xlsx", "html", "docx"}
+    assert all(Path(p).stat().st_size > 0 for p in written.values())
+    ws = load_workbook(written["xlsx"]).worksheets[0]
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row]
+    assert "益阳市赫山区科学技术协会" in cells and 138.43 in cells
