@@ -455,3 +455,32 @@ def test_every_export_is_built_for_a_department_form(tmp_path):
     ws = load_workbook(written["xlsx"]).worksheets[0]
     cells = [c for row in ws.iter_rows(values_only=True) for c in row]
     assert "益阳市赫山区科学技术协会" in cells and 138.43 in cells
+
+
+# --- the fixture against the report it was rebuilt from (seed 001, a copy in tests/data) ------------
+SEED_001 = ROOT / "tests" / "data" / "seed_001.txt"
+
+
+def test_the_heshan_fixture_carries_the_report_own_numbers():
+    import re
+
+    text = SEED_001.read_text(encoding="utf-8")
+    stated = re.search(
+        r"整体支出绩效目标([\d.]+)万元，其中：基本支出\s*([\d.]+)万元，项目支出([\d.]+)万元", text
+    )
+    assert stated is not None
+    whole, basic, project = (float(x) for x in stated.groups())
+    lines = {line[0]: line[1] for line in heshan_spec().budget}  # label -> 年初预算数
+    assert (lines["部门整体支出"], lines["其中：基本支出"], lines["项目支出"]) == (whole, basic, project)
+    results = "".join(row[4] for row in heshan_spec().indicators)
+    for fact in ("30场左右", "5万人次", "157场", "658个", "约3000人次", "60余篇", "5项", "0.7万元"):
+        assert fact in text, fact
+        assert fact in results, fact
+
+
+def test_the_checker_raises_no_false_alarm_on_the_heshan_report():
+    from jixiao.final_accounts import statements as stm
+
+    # counts of people, events and 万人次 are not statements about money; nothing here is a change,
+    # share or completion the checker could judge
+    assert stm.check_text(SEED_001.read_text(encoding="utf-8")) == []
