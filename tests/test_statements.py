@@ -550,6 +550,13 @@ def test_share_phrasings(text: str, expected) -> None:
         ("基本支出468.99万元，占本年支出合计的53.66%。本年支出合计874.05万元，收支平衡。", C, 53.66),
         ("本年支出合计874.05万元。\n基本支出468.99万元，占本年支出合计的53.66%。", C, 53.66),
         ("本年支出合计874.05万元。\n项目支出405.06万元，占本年支出合计的44.34%。", X, 46.34),
+        # stated sections before, as a 决算说明 states its totals once at the start
+        (
+            "一、收入支出决算总体情况\n2023年度本年支出合计874.05万元。\n二、支出决算情况说明\n"
+            "2023年度基本支出468.99万元，占本年支出合计的53.66%。",
+            C,
+            53.66,
+        ),
     ],
 )
 def test_share_whose_named_total_is_stated_nearby(text: str, status: str, computed: float) -> None:
@@ -643,3 +650,9 @@ def test_new_phrasings_written_correctly_are_never_wrong(actual, budget, now_bp,
         word = "提高" if now > prev else "下降"
         text = f"执行率为{now}%，较上年{word}{abs(now - prev)}个百分点，上年为{prev}%。"
         assert _one(text).status == C
+
+
+def test_a_named_total_of_another_year_is_not_the_whole() -> None:
+    text = "2022年度本年支出合计877.47万元。\n2023年度基本支出468.99万元，占本年支出合计的53.66%。"
+    s = [s for s in stm.check_text(text) if s.kind == fa_statement_text.KIND_SHARE][-1]
+    assert s.status == U  # 468.99 / 877.47 would be 53.45%: a wrong whole, so not judged at all

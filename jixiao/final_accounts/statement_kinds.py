@@ -109,17 +109,21 @@ def _named_total_nearby(
     para: _Paragraph, m: re.Match[str], amount: _Amount
 ) -> tuple[float, float, str] | None:
     """The whole a share names ("占本年支出合计的97.24%"), stated elsewhere in the text: later in its own
-    sentence or the next ("…（本年支出合计512.36万元）"), or in the paragraph before. Earlier in the same
-    paragraph is ``_paragraph_total``'s first rule."""
+    sentence or the next ("…（本年支出合计512.36万元）"), or in an earlier paragraph, the nearest first, of
+    the same year. Earlier in the same paragraph is ``_paragraph_total``'s first rule."""
     named = _core(_of(m))
     if len(named) < 2:
         return None
     text = para.text
     end = _sentence_end(text, _sentence_end(text, m.end()) + 1)
     later = [a for a in para.amounts if m.end() <= a.start < end and a.role == ""]
-    for a in [*later, *reversed(para.before)]:
-        if a.role != "change" and named in _core(a.label) and a.value >= amount.value - amount.half:
-            return a.value, a.half, named
+    year = _sentence_year(text, m.start())
+    for a in [*later, *reversed(para.earlier)]:
+        if a.role == "change" or named not in _core(a.label) or a.value < amount.value - amount.half:
+            continue
+        if year is not None and a.year is not None and a.year != year:
+            continue  # 2022年的本年支出合计 is not this year's whole
+        return a.value, a.half, named
     return None
 
 

@@ -160,6 +160,7 @@ class _Paragraph:
     offset: int
     amounts: list[_Amount] = field(default_factory=list)
     before: list[_Amount] = field(default_factory=list)  # the previous paragraph's amounts
+    earlier: list[_Amount] = field(default_factory=list)  # every earlier paragraph's, for named totals
 
 
 # --- text in -----------------------------------------------------------------------------------

@@ -67,13 +67,15 @@ def check_text(text: str, figures: FinalAccounts | None = None) -> list[Statemen
     out: list[Statement] = []
     offset = 0
     before: list[_Amount] = []
+    earlier: list[_Amount] = []
     for line in text.split("\n"):
         # A change sentence sometimes starts a new paragraph (Word users press Enter after the total).
-        para = _Paragraph(line, offset, before=before)
+        para = _Paragraph(line, offset, before=before, earlier=earlier)
         out += _check_paragraph(para, entries)
         offset += len(line) + 1
         if line.strip():
             before = [a for a in para.amounts if a.role != "change"]
+            earlier.extend(before)  # after the paragraph is checked: it never sees its own amounts here
     return out
 
 
