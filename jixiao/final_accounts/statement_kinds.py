@@ -3,6 +3,7 @@ budget, and tying a statement to the 决算 figures it speaks of."""
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any
@@ -61,16 +62,18 @@ def _share(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Stateme
         "", KIND_SHARE, stated, f"占{m.group('pct')}%", None, UNCHECKED, start=m.start(), end=m.end()
     )
     entry = _match(entries, amount.value, amount.label, "total", _sentence_year(text, m.start()))
-    stated_total = None if entry is not None else _named_total_nearby(para, m, amount)
-    if entry is None and stated_total is None and entries and _named_total(_of(m)):
-        total = _named_total_value(entries, _of(m), _sentence_year(text, m.start()))
+    nearby = None
+    if entry is None and entries and _named_total(_of(m)):
+        # the whole the text itself states under that name beats the figures' one
+        nearby = _named_total_nearby(para, m, amount)
+        total = None if nearby else _named_total_value(entries, _of(m), _sentence_year(text, m.start()))
         if total is not None:
             entry = _Entry((), 0, amount.value, total=total)
     if entry is not None:
         total, half_total, basis = entry.total, 0.005, BASIS_FIGURES
         note = f"按决算数据，合计{_wan(total)}"
     else:
-        found = _paragraph_total(para, m) or stated_total
+        found = _paragraph_total(para, m) or nearby or _named_total_nearby(para, m, amount)
         if found is None:
             st.note = "本段找不到合计数，无法核对占比。"
             return st
@@ -247,6 +250,7 @@ def _clause_group(text: str, pos: int) -> str:
     return text[max(_sentence_start(text, pos), text.rfind("；", 0, pos) + 1) : pos]
 
 
+@functools.lru_cache(maxsize=8192)  # the same labels are compared again and again down a long report
 def _core(s: str) -> str:
     s = re.sub(
         r"(?:19|20)\d{2}年度?|与|相比|比较|较|上年度?|同期|各|均为|均|为|决算数?|[\d.,，。；：、\s“”]", "", s
