@@ -484,3 +484,28 @@ def test_the_checker_raises_no_false_alarm_on_the_heshan_report():
     # counts of people, events and 万人次 are not statements about money; nothing here is a change,
     # share or completion the checker could judge
     assert stm.check_text(SEED_001.read_text(encoding="utf-8")) == []
+
+
+def test_the_heshan_form_saved_as_csv_reads_the_same(heshan):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(heshan_bytes())).active
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for row in ws.iter_rows(values_only=True):  # merged cells arrive blank, as Excel writes them
+        writer.writerow(["" if v is None else v for v in row])
+    ds = read_dataset(buf.getvalue().encode("utf-8-sig"), "heshan.csv")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    (form,) = ds.detail.forms
+    (xlsx,) = heshan.detail.forms
+    assert (form.name, form.adjusted, form.executed, form.reported_total) == (
+        "益阳市赫山区科学技术协会",
+        138.43,
+        136.91,
+        98.89,
+    )
+    assert codes(form) == codes(xlsx)
+    assert form.group_scores() == xlsx.group_scores()
