@@ -196,12 +196,6 @@ def parse_nature(raw: Any, target_raw: Any = "") -> str | None:
     return None
 
 
-def parse_value(v: Any, unit: str = "") -> tuple[float | None, bool, bool]:
-    """指标值/完成值 as a number: like parse_number, also reading '≥95%', '95%以上', '220名'."""
-    q = parse_quantity(v, unit)
-    return q.value, q.ok, q.percent
-
-
 # A target or result as written: a number, then its unit ("≥3万人次", "30场左右", "60余篇", "363").
 _QUANTITY_RE = re.compile(r"^(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))(?:余|多)?(?P<unit>[^\d.+-]{0,8})$")
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8}
@@ -286,7 +280,7 @@ def compare_units(
         if q.value is None:
             out.append(None)
             continue
-        scale, base = unit_scale(q.unit) if q.unit else (ref_scale, ref_base)
+        scale, base = (q.scale, q.base) if q.unit else (ref_scale, ref_base)
         if not units_agree(base, ref_base):
             t_unit = target.unit or norm(row_unit)
             a_unit = actual.unit or norm(row_unit)
