@@ -509,3 +509,27 @@ def test_the_heshan_form_saved_as_csv_reads_the_same(heshan):
     )
     assert codes(form) == codes(xlsx)
     assert form.group_scores() == xlsx.group_scores()
+
+
+def test_other_words_for_points_and_score_read_the_same(heshan):
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(heshan_bytes()))
+    ws = wb.active
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "分值" and cell.row > 6:  # the indicator header's, not the budget block's
+                cell.value = "标准分"
+            elif cell.value == "得分" and cell.row > 6:
+                cell.value = "自评得分"
+    buf = io.BytesIO()
+    wb.save(buf)
+    (form,) = read_dataset(buf.getvalue(), "words.xlsx").detail.forms
+    (reference,) = heshan.detail.forms
+    assert [(i.weight, i.score) for i in form.indicators] == [
+        (i.weight, i.score) for i in reference.indicators
+    ]
+    assert (form.reported_total, form.weights_total) == (98.89, 100.0)
+    assert codes(form) == codes(reference)
