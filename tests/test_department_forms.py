@@ -533,3 +533,90 @@ def test_other_words_for_points_and_score_read_the_same(heshan):
     ]
     assert (form.reported_total, form.weights_total) == (98.89, 100.0)
     assert codes(form) == codes(reference)
+
+
+# --- generated layouts ---------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GROUPINGS = (
+    ("投入", "过程", "产出", "效益"),
+    ("履职效能", "管理效率", "社会效应"),
+    ("产出", "效益", "满意度"),
+)
+UNITS = ("场", "次", "项", "万人次", "%", "篇", "个（套）")
+UNIT_CHARS = "".join(set("".join(UNITS)))
+
+
+@st.composite
+def department_specs(draw):
+    from department_forms import DeptSpec
+
+    cents = st.integers(min_value=1, max_value=10**7)
+    basic, project = draw(cents), draw(cents)
+    spent_basic = draw(st.integers(min_value=0, max_value=basic))
+    spent_project = draw(st.integers(min_value=0, max_value=project))
+    whole, spent = basic + project, spent_basic + spent_project
+    budget_score = round(10 * min(spent / whole, 1), 2)
+    groups = draw(st.sampled_from(GROUPINGS))
+    rows = []
+    for k in range(draw(st.integers(min_value=1, max_value=6))):
+        unit = draw(st.sampled_from(UNITS))
+        target = draw(st.integers(min_value=1, max_value=5000))
+        actual = draw(st.integers(min_value=0, max_value=6000))
+        weight = draw(st.integers(min_value=1, max_value=20))
+        score = draw(st.integers(min_value=0, max_value=weight * 10)) / 10
+        rows.append(
+            [
+                draw(st.sampled_from(groups)),
+                "二级",
+                f"指标{k}",
+                f"≥{target}{unit}",
+                f"{actual}{unit}",
+                weight,
+                score,
+                "原因",
+            ]
+        )
+    rows.sort(key=lambda r: groups.index(r[0]))  # a form lists its groups in order
+    total = round(budget_score + sum(r[6] for r in rows), 2)
+    spec = DeptSpec(
+        name=draw(st.sampled_from(["某县教育局", "某区卫生健康局", "某市科学技术协会"])),
+        name_in_one_cell=draw(st.booleans()),
+        budget=[
+            ["部门整体支出", whole / 100, whole / 100, spent / 100, 10, "", budget_score],
+            ["其中：基本支出", basic / 100, basic / 100, spent_basic / 100, "/", "", "/"],
+            ["项目支出", project / 100, project / 100, spent_project / 100, "/", "", "/"],
+        ],
+        indicators=rows,
+        total=[10 + sum(r[5] for r in rows), total],
+    )
+    return spec, draw(st.booleans()), (whole / 100, spent / 100, total)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(department_specs(), min_size=1, max_size=3))
+def test_generated_department_forms_read_back_exactly(specs):
+    data = department_workbook({"部门整体": [(spec, {"merge_level1": merge}) for spec, merge, _ in specs]})
+    ds = read_dataset(data, "generated.xlsx")
+    assert ds.kind == m.KIND_DEPARTMENT_FORM
+    assert len(ds.detail.forms) == len(specs)
+    for form, (spec, _, (whole, spent, total)) in zip(ds.detail.forms, specs):
+        assert form.name == spec.name
+        assert (form.adjusted, form.executed) == pytest.approx((whole, spent))
+        assert form.reported_total == pytest.approx(total)
+        read = [(i.level1, i.weight, i.score) for i in form.indicators]
+        assert read == [(r[0], float(r[5]), r[6]) for r in spec.indicators]
+        written = [
+            (float(r[3][1:].rstrip(UNIT_CHARS)), float(r[4].rstrip(UNIT_CHARS))) for r in spec.indicators
+        ]
+        assert [(i.target, i.actual) for i in form.indicators] == written
+        # the same unit on both sides: always recomputed, never a unit or parse finding
+        assert all(i.recomputable and i.unit_note == "" for i in form.indicators)
+        found = set(codes(form))
+        assert not found & {
+            "UNPARSEABLE_VALUE",
+            "UNIT_MISMATCH",
+            "FORM_TOTAL_MISMATCH",
+            "BUDGET_PARTS_MISMATCH",
+        }
