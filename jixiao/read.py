@@ -26,8 +26,8 @@ class Dataset:
 def read_dataset(
     data: bytes, filename: str, *, target_deviation: float = DEFAULT_DEVIATION, **overrides: Any
 ) -> Dataset:
-    """Read any supported file. ``overrides`` (sheet, header_rows, columns, amount_unit) apply to
-    project tables: they are what a user corrected on the import page."""
+    """Read any supported file. ``overrides`` (sheet, header_rows, columns, amount_unit, report_year,
+    include_hidden) apply to project tables: they are what a user corrected on the import page."""
     sheets = load_sheets(data, filename)
     if not overrides:
         from jixiao.forms.read import looks_like_forms
