@@ -165,3 +165,46 @@ def test_non_finite_text_is_implausible_not_unreadable(text):
     out = columns.amount_column([text], m.EXECUTED, 1.0, issues)
     assert math.isnan(out[0])
     assert [i.code for i in issues] == ["IMPLAUSIBLE_VALUE"] and issues[0].raw == text.strip()
+
+
+any_cell = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.booleans(),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "/",
+            "—",
+            "96.32分",
+            "1,234.56",
+            "(3.5)",
+            "１２",
+            "86.23%",
+            "0.8623",
+            "约20万",
+            "inf",
+            "1e308",
+        ]
+    ),
+    st.text(alphabet="0123456789.,%-+()（）／/万元分 eE", max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(any_cell, min_size=1, max_size=30), st.sampled_from([1.0, 0.0001]))
+def test_a_column_reads_as_its_cells_do_one_by_one(cells, factor):
+    """columns.amount_column is values.parse_number over the column, then the plausibility bound."""
+    issues: list[columns.Issue] = []
+    out = columns.amount_column(list(cells), m.BUDGET, factor, issues)
+    flagged = {i.index for i in issues}
+    for i, cell in enumerate(cells):
+        x, status = v.parse_number(cell)
+        if isinstance(cell, float) and math.isnan(cell):
+            assert math.isnan(out[i]) and i not in flagged
+        elif x is None or not math.isfinite(x * factor) or abs(x * factor) > columns.MAX_AMOUNT:
+            assert math.isnan(out[i])
+            assert (i in flagged) == (status == v.BAD or x is not None), (cell, status)
+        else:
+            assert out[i] == x * factor and i not in flagged
