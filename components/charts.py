@@ -342,9 +342,10 @@ def execution_treemap(projects: pd.DataFrame, settings: Settings, title: str | N
         colors.append(BAND_COLORS[band_of(rate, settings.low_threshold, settings.amber_floor)])
         custom.append([name, wan(budget), wan(executed), pct(rate)])
 
-    df = projects.copy()
-    df["_budget"] = pd.to_numeric(df[m.BUDGET], errors="coerce").fillna(0.0).clip(lower=0.0)
-    df["_executed"] = pd.to_numeric(df[m.EXECUTED], errors="coerce").fillna(0.0)
+    # only the columns a tile needs: copying a province's flags and reasons costs a tenth of a second
+    df = projects[[c for c in (m.UNIT, m.PROJECT, m.EXECUTION_RATE) if c in projects]].copy()
+    df["_budget"] = pd.to_numeric(projects[m.BUDGET], errors="coerce").fillna(0.0).clip(lower=0.0)
+    df["_executed"] = pd.to_numeric(projects[m.EXECUTED], errors="coerce").fillna(0.0)
     root = "root"
     total_b, total_e = float(df["_budget"].sum()), float(df["_executed"].sum())
     add(root, T["all_projects"], "", total_b, total_e, rate_of(total_b, total_e), T["all_projects"])
@@ -385,7 +386,7 @@ def execution_treemap(projects: pd.DataFrame, settings: Settings, title: str | N
             values=values,
             branchvalues="total",
             marker={"colors": colors, "line": {"color": "white", "width": 1}},
-            customdata=custom,
+            customdata=np.array(custom, dtype=object),  # an array: plotly validates nested lists cell by cell
             texttemplate="%{label}<br>%{customdata[3]}",
             # white reads on green and red; amber and grey tiles need dark text
             textfont={"color": ["#1f2933" if c in (AMBER, GREY) else "white" for c in colors]},
