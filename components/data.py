@@ -101,7 +101,7 @@ def load(
         ss[state.UPLOAD_BYTES] = data
         ss[state.UPLOAD_DIGEST] = digest_of(data)
         ss[state.OVERRIDES] = dict(overrides or {})
-        if ds.kind == m.KIND_SELFEVAL_FORMS:
+        if ds.kind in m.FORM_KINDS:
             # the 项目自评表 page shows the forms behind the rolled-up table; a plain summary table
             # leaves forms read on that page alone
             ss[state.FORMS] = ds.detail
@@ -183,7 +183,7 @@ def set_settings(s: Settings) -> None:
     ss = st.session_state
     if (
         s.target_deviation != old.target_deviation
-        and ss.get(state.KIND) == m.KIND_SELFEVAL_FORMS
+        and ss.get(state.KIND) in m.FORM_KINDS
         and ss.get(state.UPLOAD_BYTES) is not None
     ):
         # 自评表 flags depend on the tolerance at read time: read the same file again (cached per value)

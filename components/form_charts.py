@@ -33,6 +33,12 @@ def level1_rates(form: Form) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     if form.budget_score_rate is not None:
         out.append((BUDGET_LABEL, form.budget_score_rate))
+    if form.is_department:
+        # 投入/过程/产出/效益 or 履职效能/管理效率/社会效应: the form's own 一级指标, in its order
+        for g in form.group_scores():
+            if g["rate"] is not None:
+                out.append((str(g["level1"]), float(g["rate"])))  # type: ignore[arg-type]
+        return out
     rates = form.level1_rates()
     for component in FORM_COMPONENTS:
         if rates[component] is not None:

@@ -59,7 +59,7 @@ T = {
 PICKER_KEY = "data_picker"
 LOGIN_KEY = "admin_password"
 UPLOAD_OPTION = 0  # the picker's entry for this session's own file (stored ids start at 1)
-TABLE_KINDS = (m.KIND_PROJECT_TABLE, m.KIND_SELFEVAL_FORMS)
+TABLE_KINDS = (m.KIND_PROJECT_TABLE, *m.FORM_KINDS)
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 RETRY_SECONDS = 15.0  # after a failed connection, pages do not wait on the database again before this
 

@@ -11,7 +11,9 @@ from pathlib import Path
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?")
 # Where a table title stops naming the unit and starts naming the table.
-_TABLE_WORDS = re.compile(r"项目|部门预算|部门决算|预算|决算|绩效|自评|汇总表|明细表|一览表|情况表")
+_TABLE_WORDS = re.compile(
+    r"项目|部门预算|部门决算|部门整体|整体支出|预算|决算|绩效|自评|汇总表|明细表|一览表|情况表"
+)
 
 
 def year_in(text: object) -> int | None:

@@ -26,8 +26,8 @@ class Dataset:
 def read_dataset(
     data: bytes, filename: str, *, target_deviation: float = DEFAULT_DEVIATION, **overrides: Any
 ) -> Dataset:
-    """Read any supported file. ``overrides`` (sheet, header_rows, columns, amount_unit) apply to
-    project tables: they are what a user corrected on the import page."""
+    """Read any supported file. ``overrides`` (sheet, header_rows, columns, amount_unit, report_year,
+    include_hidden) apply to project tables: they are what a user corrected on the import page."""
     sheets = load_sheets(data, filename)
     if not overrides:
         from jixiao.forms.read import looks_like_forms
@@ -37,11 +37,11 @@ def read_dataset(
             from jixiao.forms.rollup import forms_doc, forms_to_project_table
 
             forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
+            # A file of 部门整体支出绩效自评表 only is its own kind; mixed with project forms it is read
+            # as a set of forms, each marked with its own kind.
+            kind = m.KIND_DEPARTMENT_FORM if forms.is_department else m.KIND_SELFEVAL_FORMS
             return Dataset(
-                m.KIND_SELFEVAL_FORMS,
-                forms_to_project_table(forms),
-                forms,
-                {"kind": m.KIND_SELFEVAL_FORMS, "forms": forms_doc(forms)},
+                kind, forms_to_project_table(forms), forms, {"kind": kind, "forms": forms_doc(forms)}
             )
         from jixiao.final_accounts import read as fa_read
         from jixiao.final_accounts import template as fa_template

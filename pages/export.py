@@ -142,11 +142,7 @@ def form_reasons(analysis: Analysis) -> dict[str, str] | None:
     """The 偏差原因 the 自评表 behind the current table state themselves (None for a 汇总表)."""
     ss = st.session_state
     forms = ss.get(state.FORMS)
-    if (
-        forms is None
-        or ss.get(state.KIND) != m.KIND_SELFEVAL_FORMS
-        or analysis.table.kind != m.KIND_SELFEVAL_FORMS
-    ):
+    if forms is None or ss.get(state.KIND) not in m.FORM_KINDS or analysis.table.kind not in m.FORM_KINDS:
         return None
     return stated_reasons(forms)
 

@@ -25,7 +25,7 @@ T = {
     "template_help": "表头、一行示例和填表说明；按模板填写的文件无需任何更正即可导入。",
     "kept": "已保留之前导入的数据（{name}）。",
     "final_loaded": "已识别为部门决算图表数据（{name}）。请打开「决算图表」页面查看图表和文字核对。",
-    "forms_loaded": "已识别为项目支出绩效自评表，并汇总为项目表；逐表的复核请打开「项目自评表」页面。",
+    "forms_loaded": "已识别为{kind}，并汇总为项目表；逐表的复核请打开「项目自评表」页面。",
     "open_final": "打开决算图表",
     "open_forms": "打开项目自评表",
     "detected": "识别结果",
@@ -192,8 +192,8 @@ if error:
 elif ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS and ss.get(state.FINAL_ACCOUNTS) is not None:
     st.success(T["final_loaded"].format(name=widgets.md_escape(ss.get(state.FINAL_ACCOUNTS_NAME, ""))))
     st.page_link("pages/final_accounts.py", label=T["open_final"], icon=":material/pie_chart:")
-elif ss.get(state.LAST_KIND) == m.KIND_SELFEVAL_FORMS and table is not None:
-    st.success(T["forms_loaded"])
+elif ss.get(state.LAST_KIND) in m.FORM_KINDS and table is not None:
+    st.success(T["forms_loaded"].format(kind=m.KIND_LABELS[ss[state.LAST_KIND]]))
     st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
 
 
@@ -203,7 +203,7 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
         f"**{T['file']}**：{widgets.md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
         f"**{T['kind']}**：{m.KIND_LABELS.get(table.kind, table.kind)}",
     ]
-    if table.kind == m.KIND_SELFEVAL_FORMS:
+    if table.kind in m.FORM_KINDS:
         return [*lines, T["forms_count"].format(sheets=len(src.sheets), n=len(table.projects))]
     rows_text = "、".join(str(r) for r in src.header_rows)
     unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
@@ -365,7 +365,7 @@ if table is None or a is None:
 else:
     st.subheader(T["detected"])
     st.markdown("  \n".join(detected_lines(table)))
-    if table.kind == m.KIND_SELFEVAL_FORMS:
+    if table.kind in m.FORM_KINDS:
         # a rolled-up set of forms has no header or columns to correct
         st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
     else:

@@ -1,4 +1,5 @@
-"""项目自评表: read 项目支出绩效自评表, show each form's reported and recomputed scores and its findings.
+"""项目自评表: read 项目支出绩效自评表 (and 部门整体支出绩效自评表), show each form's reported and
+recomputed scores and its findings.
 
 Thin: parsing, scoring and checks live in jixiao (forms, form_audit, form_rollup); figures in
 components.form_charts. User text (project names, reasons) is never rendered as HTML: tables go
@@ -30,18 +31,29 @@ from jixiao.forms.rollup import forms_summary_xlsx  # noqa: E402
 from jixiao.model import SEVERITY_LABELS, IngestError  # noqa: E402
 
 SAMPLE = _ROOT / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"
+DEPARTMENT_SAMPLE = _ROOT / "sample_data" / "heshan_2023_department_form.xlsx"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 T = {
     "title": "项目自评表",
-    "intro": "上传部门预算项目支出绩效自评表（每张表一个项目，可一表一页，也可多张表排在同一工作表），"
-    "系统逐项重新计算得分并与填报得分对照，找出合计不符、权重不为 100、扣分无原因等问题。",
+    "intro": "上传部门预算项目支出绩效自评表（每张表一个项目，可一表一页，也可多张表排在同一工作表）"
+    "或部门整体支出绩效自评表（每张表一个部门），系统逐项重新计算得分并与填报得分对照，"
+    "找出合计不符、权重不为 100、扣分无原因等问题。",
     "load": "导入自评表",
     "sample": "使用示例数据",
     "sample_help": "凉山州科协 2023 年的 5 张自评表",
+    "department_sample": "部门整体示例",
+    "department_sample_help": "赫山区科协 2023 年的部门整体支出绩效自评表（据其自评报告重建，执行数和得分为示例假设）",
     "upload": "上传自评表（.xlsx / .xls / .csv）",
     "empty": "还没有导入自评表。点“使用示例数据”看看效果，或上传自己的文件。",
     "loaded": "已读取 {n} 张自评表（{file}）。",
+    "loaded_department": "已读取 {n} 张部门整体支出绩效自评表（{file}）：{names}。",
+    "dept_name": "部门（单位）",
+    "dept_budget": "部门整体支出（万元）",
+    "groups": "各一级指标：权重、填报得分与公式复核",
+    "goals": "年度总体目标",
+    "goal_expected": "预期目标",
+    "goal_actual": "实际完成情况",
     "deviation": "完成值偏离指标值超过 ±{pct}% 记为偏差（在侧栏“更多设置”中修改）。",
     "n_forms": "自评表",
     "budget_sum": "预算合计（万元）",
@@ -83,6 +95,7 @@ COL = {
     "row": "行",
     "code": "项目编码",
     "project": "项目名称",
+    "kind": "类型",
     "unit": "实施单位",
     "budget": "调整后预算数",
     "executed": "预算执行数",
@@ -113,6 +126,8 @@ COL = {
     "why": "不能复核的原因",
     "undone": "未完成原因分析",
     "notes": "审核提示",
+    "count": "指标数",
+    "group_rate": "得分率",
     "severity": "级别",
     "where": "位置",
     "message": "说明",
@@ -133,8 +148,13 @@ def _load(content: bytes, name: str) -> None:
 
 def load_block(ds: FormsDataset | None) -> None:
     with st.expander(T["load"], expanded=ds is None):
-        if st.button(T["sample"], key="forms_sample", help=T["sample_help"]):
+        left, right = st.columns([1, 3])
+        if left.button(T["sample"], key="forms_sample", help=T["sample_help"]):
             _load(SAMPLE.read_bytes(), SAMPLE.name)
+        if right.button(
+            T["department_sample"], key="forms_department_sample", help=T["department_sample_help"]
+        ):
+            _load(DEPARTMENT_SAMPLE.read_bytes(), DEPARTMENT_SAMPLE.name)
         up = st.file_uploader(T["upload"], type=["xlsx", "xlsm", "xls", "csv"], key="forms_upload")
         if up is not None:
             content = up.getvalue()
@@ -174,6 +194,7 @@ def overview(ds: FormsDataset) -> None:
                 COL["seq"]: i + 1,
                 COL["sheet"]: form.sheet,
                 COL["row"]: form.first_row,
+                COL["kind"]: "部门整体" if form.is_department else "项目",
                 COL["code"]: form.code or "",
                 COL["project"]: form.name,
                 COL["unit"]: form.unit,
@@ -218,13 +239,18 @@ def _notes_by_row(form: Form) -> dict[int, list[str]]:
 
 
 def form_detail(ds: FormsDataset, form: Form) -> None:
-    st.subheader(md(form.name))
-    facts = [
-        (T["code"], form.code or "—"),
-        (T["department"], form.department or "—"),
-        (T["unit"], form.unit or "—"),
-        (T["place"], T["place_value"].format(sheet=form.sheet, first=form.first_row, last=form.last_row)),
-    ]
+    place = (T["place"], T["place_value"].format(sheet=form.sheet, first=form.first_row, last=form.last_row))
+    if form.is_department:
+        st.subheader(md(f"{form.name}（部门整体支出）"))
+        facts = [(T["dept_name"], form.name), place]
+    else:
+        st.subheader(md(form.name))
+        facts = [
+            (T["code"], form.code or "—"),
+            (T["department"], form.department or "—"),
+            (T["unit"], form.unit or "—"),
+            place,
+        ]
     st.caption(md("；".join(f"{k}：{v}" for k, v in facts)))
     cols = st.columns(4)
     cols[0].metric(T["reported_total"], num(form.reported_total))
@@ -236,7 +262,7 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
     if not form.findings:
         st.success(T["no_findings"])
     # Inside one form the project name in every `where` is noise; the sheet and row stay.
-    suffix = f"（项目「{form.name}」）"
+    suffix = f"（{'部门' if form.is_department else '项目'}「{form.name}」）"
     show = {"error": st.error, "warning": st.warning}
     for f in sorted(form.findings, key=lambda f: ("error", "warning", "info").index(f.severity)):
         if f.severity in show:
@@ -247,8 +273,16 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
             st.dataframe(_findings_frame(infos), hide_index=True, width="stretch")
 
     notes = _notes_by_row(form)
-    st.markdown(f"**{T['budget']}**")
+    st.markdown(f"**{T['dept_budget'] if form.is_department else T['budget']}**")
     st.dataframe(_budget_frame(form, notes), hide_index=True, width="stretch")
+    if form.goal_expected or form.goal_actual:
+        with st.expander(T["goals"], expanded=form.is_department):
+            for key in ("goal_expected", "goal_actual"):
+                st.markdown(f"**{T[key]}**")
+                st.text(getattr(form, key) or T["none"])
+    if form.is_department:
+        st.markdown(f"**{T['groups']}**")
+        st.dataframe(_group_frame(form), hide_index=True, width="stretch")
     st.markdown(f"**{T['indicators']}**")
     st.dataframe(_indicator_frame(form, notes), hide_index=True, width="stretch")
 
@@ -263,8 +297,12 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
             st.text(getattr(form, key) or T["none"])
 
 
+# A department form prints 全年预算数 / 全年执行数 / 分值 where a project form prints 调整后预算数 / 预算执行数 / 权重.
+DEPARTMENT_COL = {"budget": "全年预算数", "executed": "全年执行数", "weight": "分值"}
+
+
 def _budget_frame(form: Form, notes: dict[int, list[str]]) -> pd.DataFrame:
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 COL["label"]: line.label,
@@ -279,6 +317,25 @@ def _budget_frame(form: Form, notes: dict[int, list[str]]) -> pd.DataFrame:
                 COL["notes"]: "\n".join(notes.get(line.sheet_row, [])),
             }
             for line in form.budget_lines
+        ]
+    )
+    if form.is_department:
+        frame = frame.rename(columns={COL[k]: v for k, v in DEPARTMENT_COL.items()})
+    return frame
+
+
+def _group_frame(form: Form) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                COL["level1"]: g["level1"],
+                COL["count"]: g["indicators"],
+                COL["weight"]: num(g["weight"]),  # type: ignore[arg-type]
+                COL["reported_score"]: num(g["score"]),  # type: ignore[arg-type]
+                COL["formula_score"]: num(g["formula_score"]),  # type: ignore[arg-type]
+                COL["group_rate"]: pct(g["rate"]),  # type: ignore[arg-type]
+            }
+            for g in form.group_scores()
         ]
     )
 
@@ -316,7 +373,11 @@ def main() -> None:
     if not ds or not ds.forms:
         st.info(T["empty"])
         return
-    st.success(md(T["loaded"].format(n=len(ds.forms), file=ds.file)))
+    if ds.is_department:
+        names = "、".join(f.name for f in ds.forms)
+        st.success(md(T["loaded_department"].format(n=len(ds.forms), file=ds.file, names=names)))
+    else:
+        st.success(md(T["loaded"].format(n=len(ds.forms), file=ds.file)))
     # The 偏差 threshold is the app-wide setting (sidebar), so this page and the others agree.
     threshold = data.settings().target_deviation / 100.0
     if abs(threshold - ds.deviation) > 1e-9:

@@ -76,6 +76,7 @@ class Layout:
     prior_columns: bool = False  # 上年预算数 / 上年执行数 beside this year's
     initial_budget: bool = False  # 年初预算数 beside the budget the rate uses
     hidden_rows: bool = False  # stale draft rows hidden in Excel (xlsx only)
+    hidden_column: bool = False  # a stale 执行数 column hidden in Excel, leftmost (xlsx only)
     unit_block: str = "none"  # none / above / below: a block of unit totals (单位 / 项目个数 / 预算 / 执行)
     parent_rows: str = "none"  # none / 其中 / numbered: a parent row above its first unit's projects
     points: bool = False  # component columns hold points out of the 河南 weights ("产出指标得分（40分）")
@@ -113,6 +114,8 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         comps = [f for f in order if f in COMPONENTS]
         rest = [f for f in order if f not in money and f not in comps]
         order = rest[:2] + money + comps + rest[2:]
+    if layout.hidden_column and layout.fmt == "xlsx":
+        order.insert(0, "stale")  # left of the real 执行数: it would win a tie if it were read
     labels = {f: rnd.choice(SYNONYMS[f]) for f in fields if f in SYNONYMS}
     labels.update({"prior_budget": "上年预算数", "prior_executed": "上年执行数", "initial": "年初预算数"})
     if layout.unit_where == "header":
@@ -127,6 +130,7 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
     if layout.points:
         for f in COMPONENTS:
             labels[f] = f"{GROUP_CHILD[f]}得分（{WEIGHTS[f]}分）"
+    labels["stale"] = labels["executed"]  # the same header as the real one
     group_label = "各项指标得分" if layout.points else "各项指标得分率"
 
     rows: list[list[object]] = []
@@ -188,6 +192,7 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
             "prior_budget": _money(round(p.budget * 1.1, 2), layout.amount_unit),
             "prior_executed": _money(round(p.budget * 1.1, 2), layout.amount_unit),
             "initial": _money(round(p.budget * 0.9, 2), layout.amount_unit),
+            "stale": 0,
         }
         for c in COMPONENTS:
             if layout.points:
@@ -279,6 +284,8 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
     for r in hidden:
         ws.row_dimensions[r].hidden = True
+    if "stale" in order:
+        ws.column_dimensions["A"].hidden = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), "table.xlsx"

@@ -664,3 +664,13 @@ def test_control_characters_from_a_csv_do_not_break_the_files():
     labels = list(_charts(doc)[0][1].plots[0].categories)
     assert labels == ["科普 活动"]
     assert build_pptx(analysis, today=TODAY)[:2] == b"PK"
+
+
+def test_a_department_form_gets_the_department_report_title_and_wording():
+    path = Path(__file__).resolve().parent.parent / "sample_data" / "heshan_2023_department_form.xlsx"
+    ds = read_dataset(path.read_bytes(), path.name)
+    data = build_selfeval_docx(analyze(ds.table))
+    paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    assert paragraphs[0].endswith("部门整体支出绩效自评报告")
+    assert any("部门整体支出开展了绩效自评" in p for p in paragraphs)
+    assert not any("个项目开展了绩效自评" in p for p in paragraphs)

@@ -45,6 +45,8 @@ def test_the_hidden_switch_takes_hidden_rows_in():
     submit(at)
     assert_clean(at)
     assert at.session_state[state.OVERRIDES]["include_hidden"] is True
+    # what 保存 stores with the file, so a stored dataset is re-read with hidden rows in
+    assert at.session_state[state.SESSION_FILE]["overrides"]["include_hidden"] is True
     assert "已按你的选择计入" in text(at)
     go(at, "overview")
     assert metrics(at)["预算总额（万元）"] == f"{BUDGET + 100 * stale:,.2f}"

@@ -218,6 +218,7 @@ def layouts(draw):
         prior_columns=draw(st.booleans()),
         initial_budget=draw(st.booleans()),
         hidden_rows=fmt == "xlsx" and draw(st.booleans()),
+        hidden_column=fmt == "xlsx" and draw(st.booleans()),
         unit_block=draw(st.sampled_from(["none", "none", "above", "below"])),
         parent_rows=draw(st.sampled_from(["none", "none", "其中", "numbered"])),
         points=draw(st.booleans()),

@@ -684,3 +684,15 @@ def test_a_points_table_whose_headers_name_a_scheme_of_their_own_is_scored_by_it
     assert doc["scheme"]["name"] == "header" and doc["scheme"]["label"] == "表头注明的分值"
     assert doc["scheme"]["weights"]["execution"] == 10 and doc["scheme"]["weights"]["benefit"] == 30
     assert doc["scheme"]["reproduced_rows"] == 15 and "SCORE_MISMATCH" not in codes(doc)
+
+
+def test_an_empty_string_a_formula_returned_is_a_stored_value():
+    from jixiao.ingest.workbook import load_sheets
+
+    body = (
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
+        '<row r="2"><c r="A2" t="str"><f>""</f><v></v></c><c r="B2"><f>1+1</f><v></v></c>'
+        '<c r="C2" t="inlineStr"><is><t>甲</t></is></c></row></sheetData>'
+    )
+    sheet = load_sheets(hc.xlsx([("S", body)]), "f.xlsx")[0]
+    assert sheet.uncached_formulas == {(1, 1)}  # B2 was never calculated; A2 calculated to ""

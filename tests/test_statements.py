@@ -427,3 +427,232 @@ def test_cli_bad_figures_exit_2(tmp_path: Path) -> None:
     done = _cli("tests/data/seed_004.txt", "--figures", str(bad), "--json")
     assert done.returncode == 2
     assert "JSON" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- more phrasings, with the real numbers of seed 004 (凉山州科协 2023) and seed 001 (赫山区科协 2023) ---
+C, R, X, U = (
+    fa_statement_text.CONSISTENT,
+    fa_statement_text.ROUNDING,
+    fa_statement_text.INCONSISTENT,
+    fa_statement_text.UNCHECKED,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed", "basis"),
+    [
+        # 874.05 of the 年初预算 614.51 is 142.24% (seed 004 prints "完成预算142.24%")
+        (
+            "2023年度一般公共预算财政拨款支出874.05万元，完成年初预算614.51万元的142.24%。",
+            C,
+            142.24,
+            "本段数字",
+        ),
+        (
+            "2023年度一般公共预算财政拨款支出874.05万元，完成年初预算614.51万元的142.42%。",
+            X,
+            142.24,
+            "本段数字",
+        ),
+        ("一般公共预算支出决算874.05万元，完成年初预算614.51万元的142.2%。", C, 142.24, "本段数字"),
+        # seed 001: 138.43万元 spent of a 138.43万元 budget
+        ("2023年一般公共预算财政拨款支出138.43万元，完成年初预算138.43万元的100%。", C, 100.0, "本段数字"),
+        ("项目支出18.48万元，完成年初预算20万元的92.4%。", C, 92.4, "本段数字"),
+        ("项目支出18.48万元，完成年初预算20万元的94%。", X, 92.4, "本段数字"),
+    ],
+)
+def test_completion_with_the_budget_inside_the_statement(text, status, computed, basis) -> None:
+    s = _one(text)
+    assert (s.kind, s.status, s.computed, s.basis) == (
+        fa_statement_text.KIND_COMPLETION,
+        status,
+        computed,
+        basis,
+    )
+
+
+def test_completion_with_the_budget_inside_is_judged_against_the_figures(figures: FinalAccounts) -> None:
+    s = _one("2023年度一般公共预算财政拨款支出874.05万元，完成年初预算614.51万元的142.42%。", figures)
+    assert (s.status, s.basis, s.correct_text) == (X, fa_statement_text.BASIS_FIGURES, "142.24%")
+    # the budget amount is not mistaken for this year's amount of a later change
+    found = stm.check_text(
+        "一般公共预算支出决算874.05万元，完成年初预算614.51万元的142.24%，比上年减少3.42万元，下降0.39%。"
+    )
+    assert [(s.kind, s.status, s.computed) for s in found] == [
+        (fa_statement_text.KIND_COMPLETION, C, 142.24),
+        (fa_statement_text.KIND_CHANGE, C, -0.39),  # of 874.05, not of the budget 614.51 just before it
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        ("2023年度收、支总计874.05万元，较上年减少3.42万元，降幅0.39%。", C, -0.39),
+        ("2023年度收、支总计874.05万元，较上年减少3.42万元，降幅4%。", X, -0.39),
+        ("科学技术支出701.17万元，较上年减少6.74万元，降幅为0.95%。", C, -0.95),
+        ("社会保障和就业支出125.26万元，较上年减少2.75万元，降幅2.15%。", C, -2.15),
+        ("卫生健康支出21.88万元，较上年增加2.27万元，增长11.58%。", C, 11.58),
+        ("住房保障支出25.74万元，较上年增加3.8万元，增长17.32%。", C, 17.32),
+        ("住房保障支出25.74万元，较上年增加3.8万元，增长13.32%。", X, 17.32),
+        # last year's amount stated instead of the change
+        ("住房保障支出25.74万元，上年21.94万元，同比增长17.32%。", C, 17.32),
+        ("住房保障支出25.74万元，比上年的21.94万元增长17.32%。", C, 17.32),
+        ("住房保障支出25.74万元，上年为21.94万元，同比增长7.32%。", X, 17.32),
+        ("卫生健康支出21.88万元，去年19.61万元，同比增长11.6%。", C, 11.58),
+    ],
+)
+def test_change_phrasings(text: str, status: str, computed: float) -> None:
+    s = _one(text)
+    assert (s.kind, s.status, s.computed) == (fa_statement_text.KIND_CHANGE, status, computed)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("住房保障支出25.74万元，同比增长17.32%。", C),
+        ("住房保障支出25.74万元，同比增长7.32%。", X),
+        ("2023年度科学技术支出701.17万元，同比下降0.95%。", C),
+        ("2023年度科学技术支出701.17万元，同比增长0.95%。", X),
+    ],
+)
+def test_year_on_year_rate_is_judged_when_the_figures_tie_it(figures: FinalAccounts, text, status) -> None:
+    assert _one(text).status == U  # no figures, no amount of last year: nothing to tie it to
+    s = _one(text, figures)
+    assert (s.status, s.basis) == (status, fa_statement_text.BASIS_FIGURES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年度本年支出合计874.05万元。科学技术支出701.17万元，占比80.22%。", [(C, 80.22)]),
+        ("2023年度本年支出合计874.05万元。科学技术支出701.17万元，占比为82.22%。", [(X, 80.22)]),
+        # seed 001: 138.43 = 基本支出 118.43 + 项目支出 20
+        (
+            "2023年一般公共预算财政拨款收入138.43万元。基本支出118.43万元，占比85.55%；项目支出20万元，占比14.45%。",
+            [(C, 85.55), (C, 14.45)],
+        ),
+        (
+            "项目支出20万元，其中：科普经费16万元，占比80%；全民科学素质2万元，占比10%。",
+            [(C, 80.0), (C, 10.0)],
+        ),
+        ("科学技术支出701.17万元，占比80.22%。", [(U, None)]),
+    ],
+)
+def test_share_phrasings(text: str, expected) -> None:
+    assert [(s.status, s.computed) for s in stm.check_text(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        ("基本支出498.22万元，占本年支出合计的97.24%（本年支出合计512.36万元）。", C, 97.24),
+        ("基本支出498.22万元，占本年支出合计的98.24%（本年支出合计512.36万元）。", X, 97.24),
+        ("基本支出468.99万元，占本年支出合计的53.66%。本年支出合计874.05万元，收支平衡。", C, 53.66),
+        ("本年支出合计874.05万元。\n基本支出468.99万元，占本年支出合计的53.66%。", C, 53.66),
+        ("本年支出合计874.05万元。\n项目支出405.06万元，占本年支出合计的44.34%。", X, 46.34),
+        # stated sections before, as a 决算说明 states its totals once at the start
+        (
+            "一、收入支出决算总体情况\n2023年度本年支出合计874.05万元。\n二、支出决算情况说明\n"
+            "2023年度基本支出468.99万元，占本年支出合计的53.66%。",
+            C,
+            53.66,
+        ),
+    ],
+)
+def test_share_whose_named_total_is_stated_nearby(text: str, status: str, computed: float) -> None:
+    s = _one(text)
+    assert (s.kind, s.status, s.computed, s.basis) == (
+        fa_statement_text.KIND_SHARE,
+        status,
+        computed,
+        "本段数字",
+    )
+
+
+def test_share_named_total_stated_in_the_text_beats_other_figures(figures: FinalAccounts) -> None:
+    # 498.22 is not in the 凉山 figures; the text's own 本年支出合计 is the whole, not the figures' 874.05
+    s = _one("基本支出498.22万元，占本年支出合计的97.24%（本年支出合计512.36万元）。", figures)
+    assert (s.status, s.computed) == (C, 97.24)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        ("预算执行率为98.90%，较上年提高2.1个百分点，上年为96.8%。", C, 2.1),
+        ("预算执行率为98.90%，较上年提高2.5个百分点，上年为96.8%。", X, 2.1),
+        ("基本支出占比53.66%，比上年的50.12%上升3.54个百分点。", C, 3.54),
+        ("基本支出占比53.66%，比上年的50.12%下降3.54个百分点。", X, 3.54),
+        ("预算执行率为98.90%，较上年提高2.1个百分点。", U, None),
+    ],
+)
+def test_changes_in_percentage_points_from_the_text(text: str, status: str, computed) -> None:
+    (s,) = [s for s in stm.check_text(text) if s.kind == fa_statement_text.KIND_POINTS]
+    assert (s.status, s.computed) == (status, computed)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        ("2023年度科学技术支出占比80.22%。", C, 80.22),
+        ("科学技术支出占比82.22%。", X, 80.22),
+        ("基本支出占比53.66%，项目支出占比46.34%。", C, 46.34),  # the last of the two
+        ("卫生健康支出占比2.5%。", C, 2.5),
+        ("其他支出占比3%。", U, None),  # nothing of that name in the figures
+    ],
+)
+def test_share_named_by_the_words_before_zhanbi(figures: FinalAccounts, text, status, computed) -> None:
+    found = stm.check_text(text, figures)
+    assert all(s.kind == fa_statement_text.KIND_SHARE for s in found)
+    assert (found[-1].status, found[-1].computed) == (status, computed)
+    # without the figures there is no amount to recompute it from
+    assert {s.status for s in stm.check_text(text)} == {U}
+
+
+def test_changes_in_percentage_points_from_the_figures(figures: FinalAccounts) -> None:
+    # 科学技术支出: 701.17 / 874.05 = 80.22% in 2023, 707.91 / 877.47 = 80.68% in 2022
+    found = stm.check_text("科学技术支出701.17万元，占80.22%，比上年下降0.46个百分点。", figures)
+    points = [s for s in found if s.kind == fa_statement_text.KIND_POINTS]
+    assert [(s.status, s.computed, s.basis) for s in points] == [(C, -0.46, fa_statement_text.BASIS_FIGURES)]
+    wrong = stm.check_text("科学技术支出701.17万元，占80.22%，比上年下降0.29个百分点。", figures)[-1]
+    assert (wrong.status, wrong.correct_text) == (X, "下降0.46个百分点")
+    unchecked = stm.check_text("科学技术支出701.17万元，占80.22%，比上年下降0.46个百分点。")[-1]
+    assert unchecked.status == U
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1, max_value=10**8),
+    st.integers(min_value=1, max_value=10**8),
+    st.integers(min_value=0, max_value=10000),
+    st.integers(min_value=0, max_value=10000),
+)
+def test_new_phrasings_written_correctly_are_never_wrong(actual, budget, now_bp, prev_bp) -> None:
+    """Completion with the budget inside, last year's amount stated, and a change in 个百分点, each
+    written with the value rounded half-up as a report would: never 不一致, and the wrong value is."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def r2(x: Decimal) -> str:
+        return str(x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    a, b = Decimal(actual) / 100, Decimal(budget) / 100  # 万元 with cents
+    done = r2(a / b * 100)
+    text = f"支出决算{a}万元，完成年初预算{b}万元的{done}%。"
+    assert _one(text).status in (C, R)
+    if b >= 100 and a <= 10 * b:  # a small budget: the printed amounts' own rounding allows a wide range
+        wrong = Decimal(done) + 5
+        assert _one(f"支出决算{a}万元，完成年初预算{b}万元的{wrong}%。").status == X
+    if a != b:
+        word = "增长" if a > b else "下降"
+        change = r2(abs(a - b) / b * 100)
+        assert _one(f"本年支出{a}万元，上年{b}万元，同比{word}{change}%。").status in (C, R)
+    now, prev = Decimal(now_bp) / 100, Decimal(prev_bp) / 100
+    if now != prev:
+        word = "提高" if now > prev else "下降"
+        text = f"执行率为{now}%，较上年{word}{abs(now - prev)}个百分点，上年为{prev}%。"
+        assert _one(text).status == C
+
+
+def test_a_named_total_of_another_year_is_not_the_whole() -> None:
+    text = "2022年度本年支出合计877.47万元。\n2023年度基本支出468.99万元，占本年支出合计的53.66%。"
+    s = [s for s in stm.check_text(text) if s.kind == fa_statement_text.KIND_SHARE][-1]
+    assert s.status == U  # 468.99 / 877.47 would be 53.45%: a wrong whole, so not judged at all

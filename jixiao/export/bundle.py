@@ -144,7 +144,7 @@ def export_file(
         if not fa.years:
             raise m.IngestError("部门决算数据中没有任何年度的数字，无法导出。")
     reasons = None
-    if ds.kind == m.KIND_SELFEVAL_FORMS and ds.detail is not None:
+    if ds.kind in m.FORM_KINDS and ds.detail is not None:
         from jixiao.forms.rollup import stated_reasons
 
         reasons = stated_reasons(ds.detail)  # the 未完成原因分析 the forms give

@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     from jixiao.summary.analysis import Analysis
 
 SELFEVAL_TITLE = "项目支出绩效自评报告"
+DEPARTMENT_TITLE = "部门整体支出绩效自评报告"
 NO_REASON = "未说明"
 RATE_CHART_BARS = 20
 
 
-def selfeval_heading(unit: str, year: int | None) -> str:
-    return unit + (f"{year}年度" if year else "") + SELFEVAL_TITLE
+def selfeval_heading(unit: str, year: int | None, kind: str | None = None) -> str:
+    title = DEPARTMENT_TITLE if kind == m.KIND_DEPARTMENT_FORM else SELFEVAL_TITLE
+    return unit + (f"{year}年度" if year else "") + title
 
 
 def _label(rec: Mapping, name: str, with_unit: bool) -> str:
@@ -83,12 +85,17 @@ def _intro(g: Gongwen, analysis: Analysis, unit: str, year: int | None) -> None:
     n = len(analysis.projects)
     who = unit or "本单位"
     what = f"{year}年度" if year else "本年度"
-    if analysis.table.kind == m.KIND_SELFEVAL_FORMS:
+    if analysis.table.kind == m.KIND_DEPARTMENT_FORM:
+        source = "依据报送的《部门整体支出绩效自评表》"
+        scope = "部门整体支出"
+    elif analysis.table.kind == m.KIND_SELFEVAL_FORMS:
         source = f"依据报送的{n}张《项目支出绩效自评表》"
+        scope = f"{n}个项目"
     else:
         source = "依据《项目单位自评汇总表》"
+        scope = f"{n}个项目"
     g.paragraph(
-        f"按照预算绩效管理有关要求，{who}对{what}{n}个项目开展了绩效自评。本报告{source}，"
+        f"按照预算绩效管理有关要求，{who}对{what}{scope}开展了绩效自评。本报告{source}，"
         f"对预算数、执行数、执行率和自评得分逐项重新计算和核对后形成。现将有关情况报告如下。"
     )
 
@@ -97,7 +104,10 @@ def _basic(g: Gongwen, analysis: Analysis) -> None:
     g.heading(1, "基本情况")
     t = analysis.totals
     p = analysis.projects
-    text = f"纳入自评的项目共{len(p)}个"
+    if analysis.table.kind == m.KIND_DEPARTMENT_FORM:
+        text = "纳入自评的为部门整体支出"
+    else:
+        text = f"纳入自评的项目共{len(p)}个"
     units = analysis.units
     if len(_units(analysis)) > 1:
         text += f"，涉及{len(units)}个单位"
@@ -108,7 +118,7 @@ def _basic(g: Gongwen, analysis: Analysis) -> None:
     g.paragraph(text)
     src = analysis.table.source
     where = f"数据来源：{src.file or '上传文件'}"
-    if src.sheet and analysis.table.kind != m.KIND_SELFEVAL_FORMS:  # forms span many sheets
+    if src.sheet and analysis.table.kind not in m.FORM_KINDS:  # forms span many sheets
         where += f"（工作表“{src.sheet}”）"
     # left-aligned: a file name cannot break, and justifying the line before it would spread it thin
     g.paragraph(where + "。", align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -569,7 +579,7 @@ def build_selfeval_docx(
         unit = b.guess_unit(analysis) or (named[0] if len(named) == 1 else "")
     year = b.guess_year(analysis) if year is None else year
     today = today or date.today()
-    g = Gongwen(selfeval_heading(unit, year), author=unit)
+    g = Gongwen(selfeval_heading(unit, year, analysis.table.kind), author=unit)
     g.title()
     source = _ChartSource()
     _intro(g, analysis, unit, year)

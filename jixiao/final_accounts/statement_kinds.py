@@ -3,6 +3,7 @@ budget, and tying a statement to the 决算 figures it speaks of."""
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from jixiao.final_accounts.statement_text import (
     _DOWN_RATE,
     _UP_AMOUNT,
     _UP_RATE,
+    AMOUNT_RE,
     AMOUNT_TOLERANCE,
     BARE_NUMBER_RE,
     BASIS_FIGURES,
@@ -25,6 +27,7 @@ from jixiao.final_accounts.statement_text import (
     KIND_CHANGE,
     KIND_COMPLETION,
     KIND_SHARE,
+    LAST_YEAR_RE,
     SHARE_RE,
     UNCHECKED,
     Statement,
@@ -59,15 +62,18 @@ def _share(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Stateme
         "", KIND_SHARE, stated, f"占{m.group('pct')}%", None, UNCHECKED, start=m.start(), end=m.end()
     )
     entry = _match(entries, amount.value, amount.label, "total", _sentence_year(text, m.start()))
-    if entry is None and entries and _named_total(m.group("of")):
-        total = _named_total_value(entries, m.group("of"), _sentence_year(text, m.start()))
+    nearby = None
+    if entry is None and entries and _named_total(_of(m)):
+        # the whole the text itself states under that name beats the figures' one
+        nearby = _named_total_nearby(para, m, amount)
+        total = None if nearby else _named_total_value(entries, _of(m), _sentence_year(text, m.start()))
         if total is not None:
             entry = _Entry((), 0, amount.value, total=total)
     if entry is not None:
         total, half_total, basis = entry.total, 0.005, BASIS_FIGURES
         note = f"按决算数据，合计{_wan(total)}"
     else:
-        found = _paragraph_total(para, m)
+        found = _paragraph_total(para, m) or nearby or _named_total_nearby(para, m, amount)
         if found is None:
             st.note = "本段找不到合计数，无法核对占比。"
             return st
@@ -96,6 +102,34 @@ def _share(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Stateme
     return st
 
 
+def _of(m: re.Match[str]) -> str:
+    """The whole a share names: "占本年支出合计的" names 本年支出合计; "占比" names nothing."""
+    of = m.group("of")
+    return of[1:] if of.startswith("比") else of
+
+
+def _named_total_nearby(
+    para: _Paragraph, m: re.Match[str], amount: _Amount
+) -> tuple[float, float, str] | None:
+    """The whole a share names ("占本年支出合计的97.24%"), stated elsewhere in the text: later in its own
+    sentence or the next ("…（本年支出合计512.36万元）"), or in an earlier paragraph, the nearest first, of
+    the same year. Earlier in the same paragraph is ``_paragraph_total``'s first rule."""
+    named = _core(_of(m))
+    if len(named) < 2:
+        return None
+    text = para.text
+    end = _sentence_end(text, _sentence_end(text, m.end()) + 1)
+    later = [a for a in para.amounts if m.end() <= a.start < end and a.role == ""]
+    year = _sentence_year(text, m.start())
+    for a in [*later, *reversed(para.earlier)]:
+        if a.role == "change" or named not in _core(a.label) or a.value < amount.value - amount.half:
+            continue
+        if year is not None and a.year is not None and a.year != year:
+            continue  # 2022年的本年支出合计 is not this year's whole
+        return a.value, a.half, named
+    return None
+
+
 def _named_total(of: str) -> bool:
     return any(w in of for w in ("本年支出合计", "支出合计", "本年收入合计", "收入合计"))
 
@@ -119,7 +153,7 @@ def _paragraph_total(para: _Paragraph, m: re.Match[str]) -> tuple[float, float, 
     """
     text, pos = para.text, m.start()
     amount = _amount_for(para, m.start("num"))
-    named = _core(m.group("of"))
+    named = _core(_of(m))
     if len(named) >= 2:  # "占授予中小企业合同金额的60%": the whole it names, stated earlier in the paragraph
         for a in reversed([a for a in para.amounts if a.end <= amount.start and a.role != "change"]):
             if named in _core(a.label) and a.value >= amount.value - amount.half:
@@ -195,7 +229,7 @@ def _subject(para: _Paragraph, start: int, upto: int | None = None) -> _Amount |
     text = para.text
     sent = _sentence_start(text, start)
     clause = max(sent, text.rfind("；", 0, start) + 1)
-    candidates = [a for a in para.amounts if a.end <= start and a.role != "change"]
+    candidates = [a for a in para.amounts if a.end <= start and a.role not in ("change", "budget")]
     same = [a for a in candidates if a.start >= clause]
     if same:
         return same[-1]
@@ -216,6 +250,7 @@ def _clause_group(text: str, pos: int) -> str:
     return text[max(_sentence_start(text, pos), text.rfind("；", 0, pos) + 1) : pos]
 
 
+@functools.lru_cache(maxsize=8192)  # the same labels are compared again and again down a long report
 def _core(s: str) -> str:
     s = re.sub(
         r"(?:19|20)\d{2}年度?|与|相比|比较|较|上年度?|同期|各|均为|均|为|决算数?|[\d.,，。；：、\s“”]", "", s
@@ -255,8 +290,17 @@ def _change(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statem
         return st
     sign = s1 or s2
     delta_amount = _amount_for(para, m.start("num"))
-    delta = sign * delta_amount.value
     subject = _subject(para, m.start())
+    if not d1 and LAST_YEAR_RE.search(delta_amount.label):
+        # "上年21.94万元，同比增长17.32%", "比上年的21.94万元增长17.32%": the amount is last year's, not the change
+        if subject is None:
+            st.note = "找不到本年金额，无法核对。"
+            return st
+        delta = float(dec(subject.value) - dec(delta_amount.value))
+        return _finish_change(
+            st, para, m.start(), subject, delta, subject.half + delta_amount.half, pct_raw, entries
+        )
+    delta = sign * delta_amount.value
     return _finish_change(st, para, m.start(), subject, delta, delta_amount.half, pct_raw, entries)
 
 
@@ -421,6 +465,10 @@ def _completion(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> St
     if entry is not None:
         budget, hb, st.basis = entry.budget, 0.005, BASIS_FIGURES
         how = f"按决算数据，年初预算{_wan(budget)}、决算{_wan(actual)}"
+    elif m.group("bnum"):  # "完成年初预算614.51万元的142.24%": the budget is in the statement
+        budget, hb = _amount_at(text, AMOUNT_RE.match(text, m.start("bnum")))  # type: ignore[arg-type]
+        st.basis = BASIS_TEXT
+        how = f"按句中预算数{_wan(budget)}、决算数{_wan(actual)}"
     else:
         end = _sentence_end(text, m.end())
         b = next((x for x in BUDGET_RE.finditer(text, sent, end) if not _overlaps(x.span(), m.span())), None)

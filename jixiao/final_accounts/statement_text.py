@@ -16,7 +16,13 @@ from jixiao.model import IngestError
 KIND_CHANGE = "change"
 KIND_SHARE = "share"
 KIND_COMPLETION = "completion"
-KIND_LABELS = {KIND_CHANGE: "增减变动", KIND_SHARE: "占比", KIND_COMPLETION: "完成预算"}
+KIND_POINTS = "points"  # a change of a percentage in 个百分点
+KIND_LABELS = {
+    KIND_CHANGE: "增减变动",
+    KIND_SHARE: "占比",
+    KIND_COMPLETION: "完成预算",
+    KIND_POINTS: "百分点变动",
+}
 
 CONSISTENT = "一致"
 ROUNDING = "舍入差异"
@@ -62,7 +68,18 @@ SHARE_RE = re.compile(
     rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[，,、]?\s*占(?P<of>[^。；，,%\d]{{0,20}}?)"
     rf"(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>{NUM})\s*%"
 )
-COMPLETION_RE = re.compile(rf"完成(?P<which>年初|全年|调整后?)?预算(?:数)?(?:的)?\s*(?P<pct>{NUM})\s*%")
+# "完成年初预算的142.24%" or, with the budget in it, "完成年初预算614.51万元的142.24%"
+COMPLETION_RE = re.compile(
+    rf"完成(?P<which>年初|全年|调整后?)?预算(?:数)?\s*(?:(?P<bnum>{NUM})\s*(?P<bunit>{UNIT}))?\s*(?:的)?\s*(?P<pct>{NUM})\s*%"
+)
+# "科学技术支出占比80.22%": a share with no amount of its own, named by the words before it
+NAMED_SHARE_RE = re.compile(rf"占比(?:为|达|约)?\s*(?P<pct>{NUM})\s*%")
+# "较上年提高2.1个百分点": a change of a percentage, in points
+POINTS_RE = re.compile(rf"(?P<d2>{_D2})(?:了)?\s*(?P<num>{NUM})\s*个百分点")
+PCT_RE = re.compile(rf"(?<![\d.,])(?P<pct>{NUM})\s*%")
+# The clause before an amount or percent that makes it last year's: "上年21.94万元", "比上年的21.94万元",
+# "上年为96.8%", "去年同期".
+LAST_YEAR_RE = re.compile(r"(?:上年|去年|上一年|上年度|上年同期)(?:同期)?(?:的|为|是|决算数?|支出|数)*\s*$")
 BUDGET_RE = re.compile(
     rf"(?:年初预算|调整后预算|调整预算|预算)(?:数)?(?:为|是)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})"
 )
@@ -142,6 +159,7 @@ class _Paragraph:
     offset: int
     amounts: list[_Amount] = field(default_factory=list)
     before: list[_Amount] = field(default_factory=list)  # the previous paragraph's amounts
+    earlier: list[_Amount] = field(default_factory=list)  # every earlier paragraph's, for named totals
 
 
 # --- text in -----------------------------------------------------------------------------------

@@ -17,7 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.final_accounts.figures import FinalAccounts
-from jixiao.final_accounts.statement_kinds import _change, _completion, _entries, _flat, _rate_only, _share
+from jixiao.final_accounts.statement_kinds import (
+    _change,
+    _completion,
+    _entries,
+    _flat,
+    _rate_only,
+    _share,
+)
+from jixiao.final_accounts.statement_points import _named_share, _points
 from jixiao.final_accounts.statement_text import (
     _CHANGE_WORD_BEFORE,
     _COMPARISON,
@@ -28,6 +36,8 @@ from jixiao.final_accounts.statement_text import (
     FLAT_RE,
     INCONSISTENT,
     KIND_LABELS,
+    NAMED_SHARE_RE,
+    POINTS_RE,
     RATE_RE,
     ROUNDING,
     SHARE_RE,
@@ -57,13 +67,15 @@ def check_text(text: str, figures: FinalAccounts | None = None) -> list[Statemen
     out: list[Statement] = []
     offset = 0
     before: list[_Amount] = []
+    earlier: list[_Amount] = []
     for line in text.split("\n"):
         # A change sentence sometimes starts a new paragraph (Word users press Enter after the total).
-        para = _Paragraph(line, offset, before=before)
+        para = _Paragraph(line, offset, before=before, earlier=earlier)
         out += _check_paragraph(para, entries)
         offset += len(line) + 1
         if line.strip():
             before = [a for a in para.amounts if a.role != "change"]
+            earlier.extend(before)  # after the paragraph is checked: it never sees its own amounts here
     return out
 
 
@@ -81,6 +93,9 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
         )
     found: list[tuple[int, Statement]] = []
     taken: list[tuple[int, int]] = []
+    for m in COMPLETION_RE.finditer(text):
+        if m.group("bnum"):  # "完成年初预算614.51万元的…": the budget, never this year's amount
+            _amount_for(para, m.start("bnum")).role = "budget"
     for a in para.amounts:
         # "增加20万元" with no rate after it is still a change, never this year's amount.
         if _CHANGE_WORD_BEFORE.search(text, max(0, a.start - 8), a.start):
@@ -93,6 +108,10 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
     for m in SHARE_RE.finditer(text):
         found.append((m.start(), _share(para, m, entries)))
         taken.append(m.span())
+    for m in NAMED_SHARE_RE.finditer(text):
+        if not _inside(m.span(), taken):  # "X万元，占比Y%" is a share with its amount, read above
+            found.append((m.start(), _named_share(para, m, entries)))
+            taken.append(m.span())
     for m in CHANGE_RE.finditer(text):
         if _is_change(text, m):
             found.append((m.start(), _change(para, m, entries)))
@@ -106,6 +125,8 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
             found.append((m.start(), _flat(para, m, entries)))
     for m in COMPLETION_RE.finditer(text):
         found.append((m.start(), _completion(para, m, entries)))
+    for m in POINTS_RE.finditer(text):
+        found.append((m.start(), _points(para, m, entries)))
     found.sort(key=lambda pair: pair[0])
     statements = [s for _, s in found]
     for s in statements:

@@ -318,8 +318,7 @@ def _indicator_findings(form: Form, ind: Indicator, deviation: float) -> list[Fi
 
 def _target_text(ind: Indicator) -> str:
     sign = {NATURE_GE: "≥", "le": "≤", NATURE_EQ: "＝"}.get(ind.nature or "", "")
-    unit = ind.unit if ind.unit and ind.unit != "%" else ""
-    return f"{sign}{n(ind.target)}{'%' if ind.unit == '%' else ''}{unit}"
+    return f"{sign}{n(ind.target)}{ind.shown_unit}"
 
 
 def _formula_checks(ind: Indicator, add, deducted: bool) -> None:
@@ -327,7 +326,7 @@ def _formula_checks(ind: Indicator, add, deducted: bool) -> None:
     if formula is None or weight is None or score is None:
         return
     met = formula >= weight - SCORE_TOLERANCE
-    actual = f"完成值 {n(ind.actual)}{'%' if ind.unit == '%' else ind.unit}"
+    actual = f"完成值 {n(ind.actual)}{ind.shown_unit}"
     if met and deducted:
         add(
             "warning",
@@ -350,13 +349,19 @@ def _formula_checks(ind: Indicator, add, deducted: bool) -> None:
 
 
 def _deviation(ind: Indicator, deviation: float, add) -> None:
-    if ind.nature == NATURE_QUAL or ind.target is None or ind.actual is None or ind.target == 0:
+    if (
+        ind.nature == NATURE_QUAL
+        or ind.target is None
+        or ind.actual is None
+        or ind.target == 0
+        or ind.unit_note
+    ):
         return
     gap = (ind.actual - ind.target) / abs(ind.target)
     if not math.isfinite(gap) or abs(gap) <= deviation + 1e-9:
         return
     direction = "超出" if gap > 0 else "低于"
-    unit = "%" if ind.unit == "%" else ind.unit
+    unit = ind.shown_unit
     add(
         "warning",
         "TARGET_DEVIATION",

@@ -113,7 +113,8 @@ class BudgetLine:
 
     @property
     def is_total(self) -> bool:
-        return "总额" in self.label or "合计" in self.label or "小计" in self.label
+        # 部门整体支出 is the whole of a department form's money, 基本支出/项目支出 its parts.
+        return any(w in self.label for w in ("总额", "合计", "小计", "整体支出"))
 
     @property
     def rate(self) -> float | None:
@@ -139,6 +140,11 @@ class Indicator:
     weight: float | None = None
     score: float | None = None  # as reported
     reason: str = ""  # 未完成原因分析
+    # Units as written in the 指标值/完成值 cells ("万人次"), else the 度量单位 column's; when they name
+    # different things (场 against 次) unit_note says so and no formula applies.
+    target_unit: str = ""
+    actual_unit: str = ""
+    unit_note: str = ""
 
     @property
     def component(self) -> str | None:
@@ -146,7 +152,14 @@ class Indicator:
 
     @property
     def _formula(self):
+        if self.unit_note and self.weight is not None and self.nature != NATURE_QUAL:
+            return None, self.unit_note
         return formula_score(self.nature, self.target, self.actual, self.weight)
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit the target and actual are compared in: the 度量单位, else the target's own."""
+        return self.unit or self.target_unit or self.actual_unit
 
     @property
     def formula_score(self) -> float | None:
@@ -163,6 +176,10 @@ class Indicator:
     @property
     def label(self) -> str:
         return self.level3 or self.level2 or self.level1 or f"第{self.sheet_row}行"
+
+
+FORM_PROJECT = "project"  # 项目支出绩效自评表
+FORM_DEPARTMENT = "department"  # 部门整体支出绩效自评表
 
 
 @dataclass
@@ -187,6 +204,9 @@ class Form:
     conclusion: str = ""  # 评价结论
     problems: str = ""  # 存在问题
     measures: str = ""  # 改进措施
+    kind: str = FORM_PROJECT
+    goal_expected: str = ""  # 年度总体目标: 预期目标
+    goal_actual: str = ""  # 年度总体目标: 实际完成情况
     parse_findings: list[Finding] = field(default_factory=list)
     audit_findings: list[Finding] = field(default_factory=list)
 
@@ -195,7 +215,13 @@ class Form:
         return [*self.parse_findings, *self.audit_findings]
 
     @property
+    def is_department(self) -> bool:
+        return self.kind == FORM_DEPARTMENT
+
+    @property
     def name(self) -> str:
+        if self.is_department:
+            return self.unit or self.department or f"{self.sheet}第{self.first_row}行的部门整体支出自评表"
         return self.project or self.project_label or f"{self.sheet}第{self.first_row}行的自评表"
 
     def where(self, row: int | None, what: str = "") -> str:
@@ -203,7 +229,7 @@ class Form:
         place = f"工作表「{self.sheet}」" + (f"第{row}行" if row else "")
         if what:
             place += f"，{what}"
-        return f"{place}（项目「{self.name}」）"
+        return f"{place}（{'部门' if self.is_department else '项目'}「{self.name}」）"
 
     # --- 预算执行情况 -----------------------------------------------------------------------
     @property
@@ -313,6 +339,31 @@ class Form:
             out[component] = sum(i.score or 0.0 for i in rows) / weight * 100.0
         return out
 
+    def group_scores(self) -> list[dict[str, float | str | None]]:
+        """Per 一级指标 in the form's own order and words (投入/过程/产出/效益, 履职效能/管理效率/社会效应 …):
+        Σ 权重, Σ 填报得分, Σ 公式得分 (the reported score where no formula applies) and 得分率 in percent."""
+        groups: dict[str, list[Indicator]] = {}
+        for ind in self.indicators:
+            groups.setdefault(ind.level1 or "（未注明）", []).append(ind)
+        out: list[dict[str, float | str | None]] = []
+        for level1, rows in groups.items():
+            weight = sum(i.weight for i in rows if i.weight is not None)
+            score = sum(i.score for i in rows if i.score is not None)
+            formula = sum(
+                (i.formula_score if i.formula_score is not None else (i.score or 0.0)) for i in rows
+            )
+            out.append(
+                {
+                    "level1": level1,
+                    "indicators": len(rows),
+                    "weight": weight,
+                    "score": score,
+                    "formula_score": formula,
+                    "rate": score / weight * 100.0 if weight > 0 else None,
+                }
+            )
+        return out
+
     @property
     def budget_score_rate(self) -> float | None:
         if self.budget_score is None or not self.budget_weight:
@@ -334,6 +385,11 @@ class FormsDataset:
         for form in self.forms:
             out.extend(form.findings)
         return out
+
+    @property
+    def is_department(self) -> bool:
+        """Every form is a 部门整体支出绩效自评表: the file is of that kind, not a set of project forms."""
+        return bool(self.forms) and all(f.is_department for f in self.forms)
 
     @property
     def sheet_label(self) -> str:

@@ -42,9 +42,9 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "target": ("指标值", "年度指标值", "目标值", "预期值", "计划值", "年度目标值"),
     "unit": ("度量单位", "计量单位", "单位"),
     "actual": ("完成值", "实际完成值", "实际值", "全年实际值", "实际完成"),
-    "weight": ("权重", "分值"),
-    "score": ("得分",),
-    "reason": ("未完成原因", "偏差原因", "原因分析", "原因"),
+    "weight": ("权重", "分值", "标准分"),
+    "score": ("得分", "自评得分", "实际得分"),
+    "reason": ("未完成原因", "偏差原因", "原因分析", "扣分原因", "扣分理由", "原因"),
 }
 TOTAL_LABELS = ("合计", "总计", "总分", "合计得分")
 TEXT_LABELS = {
@@ -67,6 +67,22 @@ STOP_LABELS = (
 )
 
 PROJECT_LABELS = ("项目名称",)
+# 部门整体支出绩效自评表: one form for a whole department, named by its 部门（单位）名称 (NFKC makes the
+# brackets half-width) rather than a 项目名称.
+DEPARTMENT_NAME_LABELS = (
+    "部门(单位)名称",
+    "部门(单位)",
+    "部门名称",
+    "单位名称",
+    "预算部门名称",
+)
+DEPARTMENT_TITLE_WORDS = ("整体支出", "部门整体")
+# The 年度总体目标 block (预期目标 / 实际完成情况): text between the budget and indicator blocks.
+GOAL_LABELS = ("年度总体目标", "总体目标", "年度绩效目标")
+# Blocks of text or tasks between the money and the indicators: the budget rows end at them.
+BUDGET_END_LABELS = (*GOAL_LABELS, "年度主要任务", "主要任务")
+GOAL_EXPECTED_LABELS = ("预期目标", "年度目标", "目标内容")
+GOAL_ACTUAL_LABELS = ("实际完成情况", "实际完成", "完成情况")
 CODE_LABELS = ("项目编码", "项目代码", "项目编号")
 DEPARTMENT_LABELS = ("主管部门", "主管单位")
 UNIT_LABELS = ("实施单位", "项目实施单位", "预算单位")
@@ -153,6 +169,8 @@ def is_label(v: Any, labels: tuple[str, ...], slack: int = 6) -> bool:
 
 
 def _is_label_key(k: str, labels: tuple[str, ...], slack: int) -> bool:
+    if ":" in k:  # "部门名称：某区文化旅游体育局": the label is what comes before the colon
+        k = k.split(":", 1)[0]
     return bool(k) and any(k.startswith(lab) and len(k) <= len(lab) + slack for lab in labels)
 
 
@@ -178,20 +196,97 @@ def parse_nature(raw: Any, target_raw: Any = "") -> str | None:
     return None
 
 
-def parse_value(v: Any, unit: str = "") -> tuple[float | None, bool, bool]:
-    """指标值/完成值: like parse_number, also reading '≥95%', '95%以上', '220名' and '16.2万人次' (the row's unit)."""
+# A target or result as written: a number, then its unit ("≥3万人次", "30场左右", "60余篇", "363").
+_QUANTITY_RE = re.compile(r"^(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))(?:余|多)?(?P<unit>[^\d.+-]{0,8})$")
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+_UNIT_SPLIT_RE = re.compile(r"[()/、,，]")
+# Words for the same unit: a 度量单位 of 百分比 with a "95%" in the cell, 场次 beside 场.
+_UNIT_ALIASES = {"百分比": "%", "百分率": "%", "场次": "场"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed 指标值/完成值: the number as written, its unit (the written one, else the 度量单位
+    column's), the comparator it carries (≥3项), and whether the cell could be read at all."""
+
+    value: float | None
+    unit: str = ""
+    comparator: str | None = None
+    ok: bool = True
+    percent: bool = False
+
+    @property
+    def scale(self) -> float:
+        return unit_scale(self.unit)[0]
+
+    @property
+    def base(self) -> str:
+        return unit_scale(self.unit)[1]
+
+
+def unit_scale(unit: str) -> tuple[float, str]:
+    """'万人次' -> (10000, '人次'); '万元' -> (10000, '元'); '次（项）' -> (1, '次(项)')."""
+    u = norm(unit)
+    if u[:1] in _MULTIPLIERS:
+        return _MULTIPLIERS[u[0]], u[1:]
+    return 1.0, u
+
+
+def units_agree(a: str, b: str) -> bool:
+    """Two base units name the same thing: equal, one of them blank (a bare number takes the row's
+    unit), or sharing an alternative ('次（项）' and '项')."""
+    if not a or not b or a == b:
+        return True
+    alt_a = {_UNIT_ALIASES.get(x, x) for x in _UNIT_SPLIT_RE.split(a) if x}
+    alt_b = {_UNIT_ALIASES.get(x, x) for x in _UNIT_SPLIT_RE.split(b) if x}
+    return bool(alt_a & alt_b)
+
+
+def parse_quantity(v: Any, unit: str = "") -> Quantity:
+    """指标值/完成值 with its unit: '≤5次', '＞2年', '≥3万人次', '16.2万人次', '30场左右', or a bare number
+    whose unit is the 度量单位 column's ('363' with '次（项）'). Text such as '约20万' is not a number."""
+    row_unit = norm(unit)
     if not isinstance(v, str):
-        return parse_number(v)
-    text = VALUE_SUFFIX_RE.sub("", OPERATOR_PREFIX_RE.sub("", norm(v)))
+        value, ok, pct = parse_number(v)
+        return Quantity(value, row_unit if value is not None else "", None, ok, pct)
+    k = norm(v)
+    comparator = None
+    m = OPERATOR_PREFIX_RE.match(k)
+    if m:
+        comparator = parse_nature(m.group(1))
+    text = VALUE_SUFFIX_RE.sub("", OPERATOR_PREFIX_RE.sub("", k)).replace(",", "")
+    q = _QUANTITY_RE.match(text)
+    if q and q.group("unit") not in ("", "%"):
+        written = q.group("unit")
+        value, ok, _ = parse_number(q.group("num"))
+        if ok and value is not None:
+            return Quantity(value, written, comparator, True, False)
     value, ok, pct = parse_number(text)
     if ok:
-        return value, ok, pct
-    u = norm(unit)
-    if u and text.endswith(u):
-        value, ok, pct = parse_number(text[: -len(u)])
-        if ok:
-            return value, ok, pct or u == "%"
-    return None, False, False
+        shown = "%" if pct else (row_unit if value is not None else "")
+        return Quantity(value, shown, comparator, True, pct)
+    return Quantity(None, "", comparator, False, False)
+
+
+def compare_units(
+    target: Quantity, actual: Quantity, row_unit: str
+) -> tuple[float | None, float | None, str]:
+    """(target, actual) in one scale, the 度量单位 column's, else the target's own unit ("≥3万人次" vs
+    "16.2万人次" compare as 3 and 16.2; "≥30000人次" vs "16.2万人次" as 30000 and 162000), and a Chinese
+    note when the units name different things, in which case no formula applies."""
+    ref_scale, ref_base = unit_scale(row_unit or target.unit or actual.unit)
+    out: list[float | None] = []
+    for q in (target, actual):
+        if q.value is None:
+            out.append(None)
+            continue
+        scale, base = (q.scale, q.base) if q.unit else (ref_scale, ref_base)
+        if not units_agree(base, ref_base):
+            t_unit = target.unit or norm(row_unit)
+            a_unit = actual.unit or norm(row_unit)
+            return target.value, actual.value, f"单位不一致（指标值「{t_unit}」，完成值「{a_unit}」）"
+        out.append(q.value * scale / ref_scale if scale != ref_scale else q.value)
+    return out[0], out[1], ""
 
 
 def _levels(own1: str, own2: str, level1: str, level2: str) -> tuple[str, str]:
@@ -263,7 +358,8 @@ def _is_indicator_header(row: list[Any]) -> bool:
     return (
         _has(keys, ("一级指标",))
         and _has(keys, INDICATOR_FIELDS["score"])
-        and _has(keys, ("完成值", "实际完成", "实际值", "指标值"))
+        # a 评价指标表 (部门整体支出 scored against 评分标准) has no 指标值/完成值, only 分值 and 得分
+        and _has(keys, ("完成值", "实际完成", "实际值", "指标值", "评分标准", "评价标准", "指标解释"))
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from jixiao.forms.audit import audit_dataset
 from jixiao.forms.compute import (
+    FORM_DEPARTMENT,
     NATURE_EQ,
     NATURE_GE,
     NATURE_LE,
@@ -27,10 +28,16 @@ from jixiao.forms.compute import (
     Indicator,
 )
 from jixiao.forms.labels import (
+    BUDGET_END_LABELS,
     BUDGET_FIELDS,
     CODE_LABELS,
     CODE_NAME_RE,
     DEPARTMENT_LABELS,
+    DEPARTMENT_NAME_LABELS,
+    DEPARTMENT_TITLE_WORDS,
+    GOAL_ACTUAL_LABELS,
+    GOAL_EXPECTED_LABELS,
+    GOAL_LABELS,
     INDICATOR_FIELDS,
     PROJECT_LABELS,
     STOP_LABELS,
@@ -49,11 +56,12 @@ from jixiao.forms.labels import (
     _raw,
     _row_has,
     _short,
+    compare_units,
     is_label,
     norm,
     parse_nature,
     parse_number,
-    parse_value,
+    parse_quantity,
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.model import Finding, IngestError
@@ -65,7 +73,11 @@ def looks_like_forms(sheets: list[Sheet]) -> bool:
     for sheet in sheets:
         has_name = has_header = False
         for row in sheet.rows[:500]:  # a form opens with its header; a 50,000-row table is not one
-            if not has_name and (_row_has(row, PROJECT_LABELS) is not None or _is_budget_header(row)):
+            if not has_name and (
+                _row_has(row, PROJECT_LABELS) is not None
+                or _row_has(row, DEPARTMENT_NAME_LABELS) is not None
+                or _is_budget_header(row)
+            ):
                 has_name = True
             if not has_header and _is_indicator_header(row):
                 has_header = True
@@ -75,17 +87,25 @@ def looks_like_forms(sheets: list[Sheet]) -> bool:
 
 
 def _form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
-    """(first_row, anchor_row) 0-based for every form on a sheet: the 项目名称 row and its title row."""
-    anchors = [
-        r for r, row in enumerate(rows) if _mentions(row, "名") and _row_has(row, PROJECT_LABELS) is not None
+    """(first_row, anchor_row) 0-based for every form on a sheet: the 项目名称 row (or a department
+    form's 部门（单位）名称 row) and its title row."""
+    named = [r for r, row in enumerate(rows) if _mentions(row, "名")]
+    projects = [r for r in named if _row_has(rows[r], PROJECT_LABELS) is not None]
+    # A 单位名称 line near a 项目名称 belongs to that project form; only on its own does it start one.
+    departments = [
+        r
+        for r in named
+        if _row_has(rows[r], DEPARTMENT_NAME_LABELS) is not None
+        and not any(abs(r - p) <= 3 for p in projects)
     ]
+    anchors = sorted(projects + departments)
     starts: list[tuple[int, int]] = []
     previous = -1
     for a in anchors:
         first = a
         for r in range(a - 1, max(previous, a - 4), -1):
             text = "".join(norm(v) for v in rows[r])
-            if "自评表" in text or "绩效自评" in text:
+            if "自评表" in text or "绩效自评" in text or "绩效评价" in text:
                 first = r
                 break
         starts.append((first, a))
@@ -207,10 +227,16 @@ class _FormReader:
         title_cells = [_raw(v) for v in self.rows[self.first] if v != ""]
         if self.first != self.anchor and title_cells:
             form.title = title_cells[0]
-        if self.anchor >= 0:
-            c = _row_has(self.rows[self.anchor], PROJECT_LABELS)
-            assert c is not None
-            form.project_label = self.value_right(self.anchor, c, PROJECT_LABELS)
+        anchor_row = self.rows[self.anchor] if self.anchor >= 0 else []
+        dept_col = _row_has(anchor_row, DEPARTMENT_NAME_LABELS)
+        project_col = _row_has(anchor_row, PROJECT_LABELS)
+        if dept_col is not None and project_col is None:
+            form.kind = FORM_DEPARTMENT
+            form.unit = self.value_right(self.anchor, dept_col, DEPARTMENT_NAME_LABELS)
+        elif project_col is not None:
+            form.project_label = self.value_right(self.anchor, project_col, PROJECT_LABELS)
+        elif any(w in norm(form.title) for w in DEPARTMENT_TITLE_WORDS):
+            form.kind = FORM_DEPARTMENT  # no name line at all: the title says what the form is
         m = CODE_NAME_RE.match(form.project_label)
         if m:
             form.code, form.project = m.group(1).upper(), m.group(2)
@@ -221,9 +247,9 @@ class _FormReader:
             form.code = self.value_right(*hit, CODE_LABELS) or None
         for labels, attr in ((DEPARTMENT_LABELS, "department"), (UNIT_LABELS, "unit")):
             hit = self.find_label(labels)
-            if hit:
+            if hit and not getattr(form, attr):
                 setattr(form, attr, self.value_right(*hit, labels))
-        if not form.project:
+        if not form.project and not form.is_department:
             r = self.anchor if self.anchor >= 0 else self.first
             self.finding("warning", "FORM_NO_PROJECT_NAME", r, "项目名称", "自评表没有填写项目名称。")
 
@@ -260,7 +286,11 @@ class _FormReader:
         left = min(amount_cols) if amount_cols else 1
         for r in range(header + 1, self.end + 1):
             row = self.rows[r]
-            if _is_indicator_header(row) or _row_has(row, STOP_LABELS, slack=2) is not None:
+            if (
+                _is_indicator_header(row)
+                or _row_has(row, STOP_LABELS, slack=2) is not None
+                or _row_has(row, BUDGET_END_LABELS, slack=4) is not None
+            ):
                 break
             label = ""
             for c in range(left - 1, -1, -1):
@@ -409,8 +439,19 @@ class _FormReader:
         return ind
 
     def read_values(self, r: int, ind: Indicator, target_raw: Any, actual_raw: Any, what: str) -> None:
-        target, _, t_pct = parse_value(target_raw, ind.unit)
-        actual, a_ok, a_pct = parse_value(actual_raw, ind.unit)
+        tq, aq = parse_quantity(target_raw, ind.unit), parse_quantity(actual_raw, ind.unit)
+        t_pct, a_ok, a_pct = tq.percent, aq.ok, aq.percent
+        ind.target_unit, ind.actual_unit = tq.unit, aq.unit
+        target, actual, ind.unit_note = compare_units(tq, aq, ind.unit)
+        if ind.unit_note and ind.nature in (NATURE_GE, NATURE_LE, NATURE_EQ):
+            self.finding(
+                "info",
+                "UNIT_MISMATCH",
+                r,
+                f"{what}的完成值",
+                f"指标值「{ind.target_raw}」与完成值「{ind.actual_raw}」的{ind.unit_note}，"
+                "得分无法按公式复核，保留填报得分。",
+            )
         if ind.nature is None and ind.nature_raw:
             self.finding(
                 "info",
@@ -481,6 +522,35 @@ class _FormReader:
                 self.unparseable(r, "合计的得分", score, "应为数字")
         self.form.reported_weights_total, self.form.reported_total = w, s
 
+    # -- 年度总体目标: 预期目标 / 实际完成情况, text (never numbers to parse)
+    def read_goals(self) -> None:
+        stop = self.header_row if self.header_row is not None else self.end
+        hit = self.find_label(GOAL_LABELS, stop=stop)
+        if hit is None:
+            return
+        r, c = hit
+        # 预期目标 / 实际完成情况 as sub-labels (on the label's row or the next), their texts below them.
+        for rr in range(r, min(r + 2, stop)):
+            row = self.rows[rr]
+            cols = {
+                attr: _row_has(row, labels, slack=4)
+                for attr, labels in (
+                    ("goal_expected", GOAL_EXPECTED_LABELS),
+                    ("goal_actual", GOAL_ACTUAL_LABELS),
+                )
+            }
+            if all(v is not None for v in cols.values()):
+                for attr, col in cols.items():
+                    texts = [
+                        _raw(self.grid.filled[k][col])
+                        for k in range(rr + 1, stop)
+                        if self.grid.filled[k][col] != "" and not _is_indicator_header(self.rows[k])
+                    ]
+                    setattr(self.form, attr, "\n".join(dict.fromkeys(texts)))
+                return
+        # No sub-labels: the goal is the text to the right of its label.
+        self.form.goal_expected = self.value_right(r, c, GOAL_LABELS)
+
     # -- 评价结论 / 存在问题 / 改进措施
     def read_texts(self, start: int) -> None:
         for attr, labels in TEXT_LABELS.items():
@@ -496,6 +566,13 @@ def _parse_form(grid: _Grid, first: int, anchor: int, end: int) -> Form | None:
     if reader.header_row is None and not _budget_form(reader):
         return None  # a 项目名称 label on something that is not a form, e.g. a summary table's header
     reader.read_budget()
+    reader.read_goals()
+    if not reader.form.is_department and any("整体支出" in line.label for line in reader.form.budget_lines):
+        # An untitled, unnamed form whose money is 部门整体支出: a department's form, which has no 项目名称.
+        reader.form.kind = FORM_DEPARTMENT
+        reader.form.parse_findings = [
+            f for f in reader.form.parse_findings if f.code != "FORM_NO_PROJECT_NAME"
+        ]
     reader.read_texts(start=after if after is not None else first)
     return reader.form
 

@@ -18,6 +18,7 @@ from jixiao.model import (
     CODE,
     COMPONENT_COLUMNS,
     EXECUTED,
+    KIND_DEPARTMENT_FORM,
     KIND_SELFEVAL_FORMS,
     NA_COMPONENTS,
     OWN_POINTS,
@@ -149,7 +150,7 @@ def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
         totals=empty_totals(),
         source=source,
         findings=ds.all_findings(),
-        kind=KIND_SELFEVAL_FORMS,
+        kind=KIND_DEPARTMENT_FORM if ds.is_department else KIND_SELFEVAL_FORMS,
     )
 
 
@@ -280,6 +281,7 @@ def _form_doc(form: Form, counted: bool) -> dict[str, Any]:
     rates = form.level1_rates()
     total = form.budget_total
     return {
+        "form_kind": form.kind,
         "sheet": form.sheet,
         "first_row": form.first_row,
         "code": form.code,
@@ -303,6 +305,23 @@ def _form_doc(form: Form, counted: bool) -> dict[str, Any]:
         "formula_total": _r2(form.formula_total),
         "weights_total": _r2(form.weights_total),
         "level1_rates": {c: _r2(rates[c]) for c in FORM_COMPONENTS},
+        "groups": [
+            {k: (_r2(v) if isinstance(v, float) else v) for k, v in g.items()} for g in form.group_scores()
+        ],
+        "budget_lines": [
+            {
+                "label": line.label,
+                "row": line.sheet_row,
+                "initial_budget": _r2(line.initial),
+                "budget": _r2(line.adjusted),
+                "executed": _r2(line.executed),
+                "printed_rate": _r2(line.printed_rate),
+                "execution_rate": _r2(line.rate),
+            }
+            for line in form.budget_lines
+        ],
+        "goal_expected": form.goal_expected,
+        "goal_actual": form.goal_actual,
         "indicators": [
             {
                 "row": ind.sheet_row,
@@ -314,6 +333,9 @@ def _form_doc(form: Form, counted: bool) -> dict[str, Any]:
                 "target": ind.target,
                 "target_raw": ind.target_raw,
                 "unit": ind.unit,
+                "target_unit": ind.target_unit,
+                "actual_unit": ind.actual_unit,
+                "unit_note": ind.unit_note or None,
                 "actual": ind.actual,
                 "actual_raw": ind.actual_raw,
                 "weight": _r2(ind.weight),

@@ -5,9 +5,10 @@ server or another user's session.
 The child is a fresh interpreter (``python -I -c``) that imports only this package's pandas-free
 readers and python-calamine, then waits on its stdin. One spare child is always started ahead, so
 a read does not wait for an interpreter to start; each child serves one file and exits, so limits
-are per file and nothing a hostile file did survives it. The request and the reply are ``marshal``
-data (bytes, str, numbers, lists, tuples, dicts): compact, quick, and unable to run code in the
-parent the way a pickle from a subverted child could.
+are per file and nothing a hostile file did survives it. The request (on stdin) and the reply (in a
+temporary file under the child's file-size limit) are ``marshal`` data (bytes, str, numbers, lists,
+tuples, dicts): compact, quick, and unable to run code in the parent the way a pickle from a
+subverted child could. At most MAX_CONCURRENT reads run at once.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ log = logging.getLogger("jixiao.ingest")
 MEMORY = 3 * 1024**3  # bytes of address space
 CPU_SECONDS = 60
 WALL_SECONDS = 90
+# Reads at once (more wait their turn): each may take MEMORY, so uploads cannot add up past the machine.
+MAX_CONCURRENT = max(2, os.cpu_count() or 2)
 MAX_REPLY = 512 * 1024**2  # bytes of marshal data: 10 million cells of the grid cap take ~150 MB
 
 AGAIN = "请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
@@ -39,8 +42,19 @@ TOO_SLOW = f"{STOPPED}读取耗时超过上限，文件可能已损坏或含有�
 CRASHED = f"{STOPPED}读取程序异常退出，文件可能已损坏或含有异常结构。{AGAIN}"
 
 _EXIT_TOO_BIG = 3
+# POSIX signals; elsewhere (no resource limits there) they never end a child.
+_SIGXCPU, _SIGKILL, _SIGXFSZ = (getattr(signal, n, 0) or 999 for n in ("SIGXCPU", "SIGKILL", "SIGXFSZ"))
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from jixiao.ingest.worker import _child; _child()"
+_BOOT = (
+    "import os, sys; sys.path[:0] = sys.argv[1].split(os.pathsep); "
+    "from jixiao.ingest.worker import _child; _child()"
+)
+
+
+def _path() -> str:
+    """This package first, then the server's own import path (without the current folder, which -I
+    leaves out on purpose): a server started with PYTHONPATH finds calamine in the child too."""
+    return os.pathsep.join([_ROOT, *(p for p in sys.path if p and os.path.isabs(p) and p != _ROOT)])
 
 
 def parse(kind: str, data: bytes, filename: str) -> Any:
@@ -75,6 +89,8 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
 # --- the parent's side ---------------------------------------------------------------------------
 _lock = threading.Lock()
 _spare: subprocess.Popen | None = None
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+BUSY = f"{STOPPED}服务器正在读取其他文件，请稍后再上传。"
 
 
 def _start() -> subprocess.Popen:
@@ -82,7 +98,7 @@ def _start() -> subprocess.Popen:
     # cannot make the server read gigabytes.
     reply, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed in _outputs)
     proc = subprocess.Popen(
-        [sys.executable, "-I", "-c", _BOOT, _ROOT, str(MEMORY), str(CPU_SECONDS), str(MAX_REPLY)],
+        [sys.executable, "-I", "-c", _BOOT, _path(), str(MEMORY), str(CPU_SECONDS), str(MAX_REPLY)],
         stdin=subprocess.PIPE,
         stdout=reply,
         stderr=err,
@@ -151,6 +167,16 @@ def _close_spare() -> None:
 def run(kind: str, data: bytes, filename: str) -> Any:
     """``parse`` in a guarded child. Raises ReadError with a Chinese message for anything that goes
     wrong; the details go to the server log."""
+    if not _slots.acquire(timeout=WALL_SECONDS):
+        log.warning("reading %r: no free reader slot after %d s", filename, WALL_SECONDS)
+        raise ReadError(BUSY)
+    try:
+        return _run(kind, data, filename)
+    finally:
+        _slots.release()
+
+
+def _run(kind: str, data: bytes, filename: str) -> Any:
     request = marshal.dumps((kind, data, filename))
     try:
         proc = _take()
@@ -190,9 +216,9 @@ def run(kind: str, data: bytes, filename: str) -> Any:
 
 
 def _why(code: int, err: bytes) -> str:
-    if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+    if code in (-_SIGXCPU, -_SIGKILL):
         return TOO_SLOW
-    if code in (-signal.SIGXFSZ, _EXIT_TOO_BIG, 0):  # 0 with no reply: it was over MAX_REPLY
+    if code in (-_SIGXFSZ, _EXIT_TOO_BIG, 0):  # 0 with no reply: it was over MAX_REPLY
         return TOO_BIG
     if b"memory allocation" in err or b"MemoryError" in err or b"Cannot allocate" in err:
         return TOO_BIG
