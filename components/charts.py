@@ -76,7 +76,7 @@ COMPONENT_COLORS = {
     "benefit": "#7b5ea7",
     "satisfaction": "#6aa6d8",
 }
-BAND_ORDER = ("green", "amber", "red", "none")
+BAND_ORDER = ("green", "amber", "red", "over", "none")
 BAND_ENTRY_PX = 96  # legend entry width for the band labels (正常 ≥90% …), symbol excluded
 TREEMAP_DETAIL_LIMIT = 150  # more projects than this (with units): the treemap opens at unit level
 TREEMAP_MAX_TILES = 600  # project tiles at most; the smaller rest of each unit is one tile
@@ -166,6 +166,7 @@ def band_legend(band: str, settings: Settings) -> str:
         "green": f"{BAND_LABELS['green']} ≥{low}",
         "amber": f"{BAND_LABELS['amber']} {floor}–{low}",
         "red": f"{BAND_LABELS['red']} <{floor}",
+        "over": f"{BAND_LABELS['over']} >100%",
         "none": BAND_LABELS["none"],
     }
     return text[band]
@@ -211,8 +212,9 @@ def _rate_bars(
     time_progress: float | None,
     title: str,
 ) -> go.Figure:
-    """Shared by the project and unit views. ``frame`` has label, name, rate, budget, executed, band,
-    already sorted slowest first."""
+    """Shared by the project and unit views. ``frame`` has label, name, rate, budget, executed, band and
+    key (the unit name or the project's index, put last in each bar's customdata for a click), already
+    sorted slowest first."""
     fig = go.Figure()
     order = frame["label"].tolist()
     for band in BAND_ORDER:
@@ -225,6 +227,8 @@ def _rate_bars(
                 [wan(b) for b in part["budget"]],
                 [wan(e) for e in part["executed"]],
                 [pct(r) for r in part["rate"]],
+                # last: what a click selects (components/drill.py reads it back)
+                [str(k) for k in part["key"]],
             ]
         )
         fig.add_trace(
@@ -300,6 +304,7 @@ def execution_bars(
             "budget": [to_float(b) for b in df[m.BUDGET]],
             "executed": [to_float(e) for e in df[m.EXECUTED]],
             "band": df[BAND].tolist(),
+            "key": df.index.tolist(),
         }
     )
     return _rate_bars(frame, settings, time_progress, _title(title, T["execution_bars"]))
@@ -320,6 +325,7 @@ def unit_execution_bars(
             "budget": [to_float(b) for b in df["budget"]],
             "executed": [to_float(e) for e in df["executed"]],
             "band": [band_of(to_float(r), settings.low_threshold, settings.amber_floor) for r in df["_rate"]],
+            "key": [str(u) for u in df["unit"]],
         }
     )
     return _rate_bars(frame, settings, time_progress, _title(title, T["unit_bars"]))
@@ -454,7 +460,7 @@ def band_counts(projects: pd.DataFrame) -> dict[str, int]:
 def traffic_light(projects: pd.DataFrame, settings: Settings, title: str | None = None) -> go.Figure:
     """Projects per band as a donut, the total in the middle."""
     counts = band_counts(projects)
-    bands = [b for b in BAND_ORDER if counts[b] or b != "none"]
+    bands = [b for b in BAND_ORDER if counts[b] or b not in ("none", "over")]
     fig = go.Figure(
         go.Pie(
             labels=[band_legend(b, settings) for b in bands],

@@ -286,7 +286,7 @@ def _lights_line(analysis: Analysis) -> str:
     parts = [
         f"{charts.band_legend(b, analysis.settings)} {counts[b]} 个"
         for b in charts.BAND_ORDER
-        if counts[b] or b != "none"
+        if counts[b] or b not in ("none", "over")
     ]
     return T["lights_note"].format(lights="，".join(parts))
 

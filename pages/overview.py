@@ -1,14 +1,15 @@
-"""总览: the KPI cards a leader reads first, the traffic light, and the slowest projects."""
+"""总览: the KPI cards a leader reads first, the traffic light, the slowest projects, and the units
+ranked; a click on a unit lists its projects, a click on a project opens its detail."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, data, widgets
+from components import charts, data, detail, drill, links, widgets
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
-from jixiao.summary.analysis import DEVIATES
+from jixiao.summary.flags import DEVIATION_RULE
 
 T = {
     "title": "总览",
@@ -24,8 +25,9 @@ T = {
     "simple": "简单平均分",
     "simple_help": "各项目自评得分的算术平均，每个项目分量相同。",
     "deviating": "偏差项目数",
-    "deviating_help": "按规则有较大偏差的项目：执行率低于预警线，或任一指标得分率不足 100%。",
+    "deviating_help": "按规则有较大偏差的项目：" + DEVIATION_RULE + "。与「偏差预警」「导出报告」同一口径。",
     "self_reported": "单位自报 {k} 个",
+    "self_missing": "单位未填报",
     "issues": "审核问题数",
     "issues_help": "数字核对发现的错误和警告（另有提示另计），详见「数据导入」页。",
     "issues_detail": "错误 {e} · 警告 {w} · 提示 {i}",
@@ -36,9 +38,15 @@ T = {
     "lights": "执行率红绿灯",
     # ● in the band colour: emoji circles need a colour-emoji font many office PCs lack
     "lights_line": ":green[●] {g_label} {g} 个　:orange[●] {a_label} {a} 个　:red[●] {r_label} {r} 个",
+    "lights_over": "　:violet[●] {label} {n} 个",
     "lights_none": "　:gray[●] 无法计算 {n} 个",
     "slowest": "执行最慢的项目",
     "slowest_chart": "执行率最低的 {n} 个项目，红色虚线为预警线；悬停可看预算数和执行数。",
+    "units": "各单位执行情况",
+    "units_help": "从慢到快排列；点击单位的条形，下方列出该单位的项目。",
+    "units_table": "单位排名（排名 1 执行最慢；点表头可按未执行金额排序）",
+    "unit_projects": "{units}的项目",
+    "projects_help": "选中一行（点行首的方框）查看项目详情：偏差原因、审核发现、历年情况。",
     "no_score": "—",
     "unit_pieces": "个",
     "points": "分",
@@ -46,7 +54,7 @@ T = {
 }
 SLOWEST_N = 8
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 a = widgets.analysis_or_stop("sample_overview")
 
 s, p = a.settings, a.projects
@@ -104,8 +112,8 @@ row2.metric(
 )
 row2.metric(
     T["deviating"],
-    f"{int(p[DEVIATES].sum())} {T['unit_pieces']}",
-    delta=T["self_reported"].format(k=self_yes),
+    f"{len(a.deviating)} {T['unit_pieces']}",
+    delta=T["self_reported"].format(k=self_yes) if data.self_flag_column(a) else T["self_missing"],
     delta_color="gray",
     delta_arrow="off",
     help=T["deviating_help"],
@@ -136,6 +144,8 @@ with left:
         r_label=BAND_LABELS["red"],
         r=counts["red"],
     )
+    if counts["over"]:
+        line += T["lights_over"].format(label=BAND_LABELS["over"], n=counts["over"])
     if counts["none"]:
         line += T["lights_none"].format(n=counts["none"])
     st.markdown(line)
@@ -144,8 +154,36 @@ with right:
     st.subheader(T["slowest"])
     st.caption(T["slowest_chart"].format(n=SLOWEST_N))
     slow = data.pick_projects(p[p[m.EXECUTION_RATE].notna()], order="slowest", top_n=SLOWEST_N)
-    widgets.show_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
-table = widgets.project_frame(slow, unexecuted=True).drop(
+    drill.project_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
+
+# --- units ranked; a unit's projects; a project's detail ----------------------------------------
+listed = slow
+if a.table.has_units:
+    st.subheader(T["units"])
+    st.caption(T["units_help"])
+    drill.unit_chart(charts.unit_execution_bars(a.units, s, tp, title=""), key="overview_units")
+    st.caption(T["units_table"])
+    st.dataframe(
+        data.unit_ranking(a),
+        hide_index=True,
+        column_config={
+            data.UCOL["rank"]: st.column_config.NumberColumn(format="%d", width="small"),
+            data.UCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["rate"]: st.column_config.NumberColumn(format="%.2f%%"),
+        },
+    )
+    chosen = [u for u in links.focus_units() if u in set(p[m.UNIT].dropna().astype(str))]
+    if chosen:
+        head, clear = st.columns([4, 1], vertical_alignment="center")
+        head.subheader(widgets.md_escape(T["unit_projects"].format(units="、".join(chosen))))
+        with clear:
+            drill.clear_units_button("overview_clear_units")
+        listed = data.pick_projects(p, units=chosen, order="slowest")
+st.caption(T["projects_help"])
+table = widgets.project_frame(listed, unexecuted=True).drop(
     columns=[widgets.PCOL["score"], widgets.PCOL["grade"]]
 )
-st.dataframe(table, hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
+drill.project_table(table, listed.index, key="overview_projects", column_config=widgets.PROJECT_COLUMN_CONFIG)
+detail.show(a, links.focus_project(), "overview")

@@ -146,7 +146,7 @@ def kpis(analysis: Analysis) -> list[Kpi]:
         Kpi("项目数", str(len(analysis.projects)), "个"),
         _kpi("金额加权平均分", s.get("mean_budget_weighted"), "分", "按预算数加权"),
         _kpi("简单平均分", s.get("mean_simple"), "分", "各项目得分的算术平均"),
-        Kpi("偏差项目数", str(len(analysis.flagged)), "个", "触发任一偏差规则"),
+        Kpi("偏差项目数", str(len(analysis.deviating)), "个", "按规则有较大偏差"),
         Kpi("审核问题数", str(len(problem_findings(analysis))), "个", f"错误和警告；另有提示 {infos} 条"),
     ]
 
@@ -190,9 +190,14 @@ def project_sentences(analysis: Analysis) -> list[str]:
         parts = [f"{g} {int(grades.get(g, 0))} 个" for g in ("优", "良", "中", "差") if grades.get(g, 0)]
         if parts:
             out.append("评价等级：" + "，".join(parts) + "。")
-    flagged = analysis.flagged
-    if len(flagged):
-        out.append(f"触发偏差规则的项目 {len(flagged)} 个，清单及原因见“偏差项目”。")
+    deviating, flagged = len(analysis.deviating), len(analysis.flagged)
+    if deviating:
+        text = f"按规则有较大偏差的项目 {deviating} 个"
+        if flagged > deviating:
+            text += f"，另有 {flagged - deviating} 个项目单位自报与判定不一致"
+        out.append(text + "，清单及原因见“偏差项目”。")
+    elif flagged:
+        out.append(f"没有项目按规则有较大偏差；{flagged} 个项目单位自报与判定不一致，见“偏差项目”。")
     else:
         out.append("没有项目触发偏差规则。")
     problems = problem_findings(analysis)

@@ -24,7 +24,7 @@ from jixiao.summary.compute import (
     totals,
     unit_rollup,
 )
-from jixiao.summary.flags import DEVIATION_CODES, flag_projects
+from jixiao.summary.flags import flag_projects, is_deviation
 from jixiao.summary.schemes import WeightScheme, requested_scheme
 
 OWN_WEIGHTS = WeightScheme(
@@ -32,7 +32,7 @@ OWN_WEIGHTS = WeightScheme(
 )
 
 BAND = "band"
-DEVIATES = "deviates"  # any deviation flag by the rules (LOW_EXECUTION / INDICATOR_SHORTFALL)
+DEVIATES = "deviates"  # 有较大偏差 by the rules: jixiao.summary.flags.is_deviation
 
 
 @dataclass
@@ -53,7 +53,13 @@ class Analysis:
 
     @property
     def flagged(self) -> pd.DataFrame:
+        """Every project with a flag: the deviating ones and those whose own answer disagrees."""
         return self.projects[self.projects[m.FLAGS].map(bool)]
+
+    @property
+    def deviating(self) -> pd.DataFrame:
+        """Projects 有较大偏差 by the rules (jixiao.summary.flags.is_deviation)."""
+        return self.projects[self.projects[DEVIATES].astype(bool)]
 
     def findings_by_severity(self) -> dict[str, list[m.Finding]]:
         out: dict[str, list[m.Finding]] = {s: [] for s in m.SEVERITIES}
@@ -84,7 +90,7 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     projects[m.GRADE] = grades(projects[m.SCORE].to_numpy(dtype=float))
     flags = flag_projects(projects, rates, settings)
     projects[m.FLAGS] = pd.Series(flags, index=projects.index, dtype=object)
-    projects[DEVIATES] = [any(f.code in DEVIATION_CODES for f in fl) for fl in flags]
+    projects[DEVIATES] = [is_deviation(fl) for fl in flags]
     projects[BAND] = bands(np.asarray(rates, dtype=float), settings.low_threshold, settings.amber_floor)
     findings = list(table.findings) + audit(table, projects, choice)
     order = {s: i for i, s in enumerate(m.SEVERITIES)}

@@ -18,6 +18,9 @@ from jixiao.fmt import round_array, round_half_up
 from jixiao.summary.schemes import AUTO, DEFAULT_PRESET, PRESETS, WeightScheme
 
 SCORE_TOLERANCE = 0.01
+# Above this execution rate a project spent more than its budget: band "over" (超预算), never green,
+# as jixiao.flags calls it OVER_EXECUTION.
+OVER_LIMIT = 100.0
 
 
 def execution_rates(projects: pd.DataFrame) -> pd.Series:
@@ -160,8 +163,13 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
     """``band_of`` for a whole column at once."""
     with np.errstate(invalid="ignore"):
         picked = np.select(
-            [np.isnan(rates), rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
-            ["none", "green", "amber"],
+            [
+                np.isnan(rates),
+                rates > OVER_LIMIT + 1e-9,
+                rates >= low_threshold - 1e-9,
+                rates >= amber_floor - 1e-9,
+            ],
+            ["none", "over", "green", "amber"],
             default="red",
         )
     return picked.tolist()
@@ -170,6 +178,8 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
 def band_of(rate: float | None, low_threshold: float, amber_floor: float) -> str:
     if rate is None or np.isnan(rate):
         return "none"
+    if rate > OVER_LIMIT + 1e-9:
+        return "over"
     if rate >= low_threshold - 1e-9:
         return "green"
     if rate >= amber_floor - 1e-9:

@@ -22,8 +22,25 @@ FLAG_LABELS = {
     SELF_FLAG_MISMATCH: "自报偏差不一致",
     NO_RATE: "无法计算执行率",
 }
-# The flags that make a project "有较大偏差" by the rules the 自评 forms state.
-DEVIATION_CODES = (LOW_EXECUTION, INDICATOR_SHORTFALL)
+# The one definition of 偏差 (有较大偏差 by the rules): 总览, 偏差预警, the traffic light and every export
+# count it through ``is_deviation``. Spending over the budget, or money spent against no usable budget,
+# is as much a deviation as spending too little; SELF_FLAG_MISMATCH is a remark about the unit's own
+# answer, not a deviation of the project.
+DEVIATION_CODES = (LOW_EXECUTION, OVER_EXECUTION, NO_RATE, INDICATOR_SHORTFALL)
+DEVIATION_RULE = "执行率低于预警线、超过 100%（超预算）、预算为 0 或负数却有支出（无法计算执行率），或任一指标得分率不足 100%"
+
+
+def is_deviation(flags: list[m.Flag] | tuple[m.Flag, ...] | None) -> bool:
+    """有较大偏差 by the rules."""
+    return any(f.code in DEVIATION_CODES for f in flags or ())
+
+
+def stake(budget: float | None, executed: float | None) -> float:
+    """Money at stake (万元): what was not spent, or what was spent beyond the budget; the order of the
+    偏差预警 list."""
+    b = 0.0 if budget is None or budget != budget else float(budget)
+    e = 0.0 if executed is None or executed != executed else float(executed)
+    return abs(b - e) if b > 0 else abs(e)
 
 
 def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) -> list[list[m.Flag]]:
@@ -41,7 +58,7 @@ def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) 
         short_any = np.zeros(n, dtype=bool)
         for values in comps.values():
             short_any |= values < 100 - 1e-9
-    deviates = low | short_any
+    deviates = no_rate | low | over | short_any
     self_arr = np.array([x is True for x in self_flag], dtype=bool)
     self_no = np.array([x is False for x in self_flag], dtype=bool)
     mismatch = (self_arr & ~deviates) | (self_no & deviates)
