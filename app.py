@@ -51,4 +51,5 @@ storage.admin_sidebar()
 widgets.settings_sidebar()
 # the address bar holds the view on screen; callbacks (a click on a bar, a row) ran before this line
 links.publish()
+links.notice()
 nav.run()

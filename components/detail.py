@@ -10,10 +10,10 @@ import streamlit as st
 from components import data, links, state, storage, widgets
 from components.theme import BAND_LABELS
 from jixiao import model as m
-from jixiao.summary.analysis import BAND, DEVIATES, Analysis
-from jixiao.summary.flags import FLAG_LABELS
 from jixiao.fmt import num, pct, to_float, wan
 from jixiao.history import match_projects
+from jixiao.summary.analysis import BAND, DEVIATES, Analysis
+from jixiao.summary.flags import FLAG_LABELS
 
 T = {
     "close": "关闭详情",

@@ -9,6 +9,7 @@ in it (charts.KEY_FIELD). A dataframe row selection reports row positions in the
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,9 +36,12 @@ def _picked_keys(event) -> list:
     return list(dict.fromkeys(out))
 
 
-def _units_picked(key: str) -> None:
+def _units_picked(key: str, then: Callable[[], None] | None = None) -> None:
     units = [str(u) for u in _picked_keys(st.session_state.get(key))]
-    links.set_units(units)
+    if units or then is None:
+        links.set_units(units)
+    if units and then is not None:
+        then()
 
 
 def _project_picked_on_chart(key: str) -> None:
@@ -46,14 +50,15 @@ def _project_picked_on_chart(key: str) -> None:
         links.set_project(int(picked[0]))
 
 
-def unit_chart(fig: go.Figure, key: str) -> None:
-    """A unit-level chart whose bars filter to their unit when clicked."""
+def unit_chart(fig: go.Figure, key: str, then: Callable[[], None] | None = None) -> None:
+    """A unit-level chart whose bars filter to their unit when clicked (then ``then`` runs, e.g. to turn
+    the page to its project view)."""
     st.plotly_chart(
         fig,
         theme=None,
         config=widgets.PLOTLY_CONFIG,
         key=key,
-        on_select=functools.partial(_units_picked, key),
+        on_select=functools.partial(_units_picked, key, then),
         selection_mode="points",
     )
 

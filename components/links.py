@@ -18,6 +18,8 @@ import streamlit as st
 from components import data, state, storage
 from jixiao import model as m
 
+T = {"gone": "链接中的数据集（编号 {id}）无法打开：{reason}"}
+LINK_ERROR = "jx_link_error"  # why the dataset a link named did not open, shown once
 DATASET = "dataset"
 UNIT = "unit"
 PROJECT = "project"
@@ -42,7 +44,7 @@ def restore() -> None:
     if dataset_id is not None and dataset_id != ss.get(state.STORED_ID):
         err = storage.open_dataset(dataset_id)
         if err:
-            ss[state.STORE_ERROR] = err  # the sidebar picker says why the link did not open
+            ss[LINK_ERROR] = T["gone"].format(id=dataset_id, reason=err)
             return
     elif dataset_id is None and data.table() is None:
         storage.open_latest()
@@ -52,6 +54,13 @@ def restore() -> None:
     project = _int(qp.get(PROJECT))
     if project is not None:
         ss[state.FOCUS_PROJECT] = project
+
+
+def notice() -> None:
+    """Why the link's dataset did not open (once, above the page)."""
+    err = st.session_state.pop(LINK_ERROR, None)
+    if err:
+        st.warning(err, icon=":material/link_off:")
 
 
 def current() -> dict[str, list[str]]:

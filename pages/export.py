@@ -225,7 +225,7 @@ def _final_block(fa: FinalAccounts | None, year: int) -> FinalAccounts | None:
 
 
 def main() -> None:
-    st.title(T["title"])
+    st.title(data.heading(T["title"]))
     st.caption(T["intro"])
     a = data.analysis()
     fa_loaded: FinalAccounts | None = st.session_state.get(state.FINAL_ACCOUNTS)

@@ -137,7 +137,8 @@ def _delta(value: float | None, unit: str, year: int) -> dict:
     return {"delta": T["delta"].format(value=text, unit=unit, year=year)}
 
 
-st.title(T["title"])
+heading = st.empty()  # names the unit and its years, known once the unit is chosen below
+heading.title(T["title"])
 st.caption(T["intro"])
 
 infos = storage.comparable_datasets_or_stop(T["none"], T["to_import"])
@@ -154,6 +155,8 @@ unit = st.selectbox(
     T["unit"], units, key="hist_unit", format_func=lambda u: f"{u}（{len(years_of[u])} 个年度）"
 )
 
+span = sorted(i.year for i in years_of[unit])
+heading.title(f"{T['title']} · {unit} · " + (f"{span[0]}–{span[-1]}年" if len(span) > 1 else f"{span[0]}年"))
 items = []
 for info in sorted(years_of[unit], key=lambda i: i.year):
     a, err = storage.analysis_of(info)

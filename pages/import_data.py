@@ -134,7 +134,7 @@ def template_bytes() -> bytes:
     return build_template()
 
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 st.caption(T["intro"])
 
 left, right = st.columns([3, 2], gap="large")

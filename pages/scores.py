@@ -50,7 +50,7 @@ T = {
 LARGE = 60
 TOP = 30
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 a = widgets.analysis_or_stop("sample_scores")
 
 p, sc, choice = a.projects, a.scores, a.choice

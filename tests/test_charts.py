@@ -11,7 +11,8 @@ from components import charts
 from components.theme import AMBER, BAND_COLORS, FONT_FAMILY, GREEN, RED
 from jixiao import model as m
 from jixiao.settings import Settings
-from jixiao.summary.analysis import analyze
+from jixiao.summary.analysis import BAND, analyze
+from jixiao.summary.compute import bands
 from jixiao.summary.flags import FLAG_LABELS
 
 DISTINCT_NAME = "中国工程科技发展战略河南研究院共建项目"
@@ -74,7 +75,7 @@ def test_execution_bars_values_order_and_hover(henan_analysis):
     assert values[charts.short_label(DISTINCT_NAME)] == pytest.approx(80.343)
     # the hover shows 万元 with thousands separators and two decimals, the rate with two decimals
     custom = {row[0]: row for tr in fig.data for row in tr.customdata}
-    assert list(custom[DUPLICATE_NAME][1:]) in (
+    assert list(custom[DUPLICATE_NAME][1:4]) in (
         ["2,691.00", "2,071.67", "76.99%"],
         ["284.00", "40.38", "14.22%"],
     )
@@ -188,7 +189,13 @@ def test_traffic_light_counts_and_colours(henan_analysis):
     assert list(pie.marker.colors) == [GREEN, AMBER, RED]
     assert list(pie.labels) == ["正常 ≥90%", "关注 60%–90%", "预警 <60%"]
     assert "15 个" in fig.layout.annotations[0].text
-    assert charts.band_counts(henan_analysis.projects) == {"green": 11, "amber": 2, "red": 2, "none": 0}
+    assert charts.band_counts(henan_analysis.projects) == {
+        "green": 11,
+        "amber": 2,
+        "red": 2,
+        "over": 0,
+        "none": 0,
+    }
 
 
 def test_traffic_light_shows_projects_without_a_rate(henan_table):
@@ -350,3 +357,17 @@ def test_treemap_groups_the_small_projects_of_a_large_table(henan_analysis):
     assert len(rest) == 1 and tm.labels[rest[0]] == f"其余 {len(big) - charts.TREEMAP_MAX_TILES} 个项目"
     children = [v for i, v in zip(tm.ids, tm.values) if i.startswith(("p:", "r:"))]
     assert round(sum(children), 2) == round(tm.values[0], 2) == round(big[m.BUDGET].sum(), 2)
+
+
+def test_an_over_executed_project_is_its_own_band_never_green(henan_analysis):
+    p = henan_analysis.projects.copy()
+    p.loc[p.index[0], m.EXECUTION_RATE] = 130.0
+    p[BAND] = bands(p[m.EXECUTION_RATE].to_numpy(dtype=float), 90.0, 60.0)
+    assert p.loc[p.index[0], BAND] == "over"
+    fig = charts.traffic_light(p, henan_analysis.settings)
+    pie = fig.data[0]
+    assert "超预算 >100%" in list(pie.labels)
+    assert dict(zip(pie.labels, pie.values))["正常 ≥90%"] == 10
+    bars = charts.execution_bars(p, henan_analysis.settings)
+    over = next(tr for tr in bars.data if tr.name.startswith("超预算"))
+    assert list(over.x) == [130.0]
