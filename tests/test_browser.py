@@ -289,7 +289,8 @@ def test_a_saved_dataset_survives_a_restart(browser, tmp_path):
         page = context.new_page()
         try:
             page.goto(url + "/")
-            page.get_by_text("还没有数据").wait_for(timeout=30_000)
+            # a fresh visit opens the latest stored dataset (2023, the last imported: 河南省科技馆)
+            page.get_by_role("heading", name="总览 · 河南省科技馆 · 2023年").wait_for(timeout=30_000)
             wait_idle(page)
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="选择数据").click()
             page.get_by_role("option", name=stored).click()
@@ -423,3 +424,78 @@ def test_export_downloads_through_the_server(app_url, browser, tmp_path):
         assert_no_exception(page, "导出报告 after downloads")
     finally:
         context.close()
+
+
+def _click_bar(page, chart, label: str) -> None:
+    """Click the bar of the category ``label`` on a horizontal bar chart, where a user would."""
+    tick = chart.locator(".ytick text").filter(has_text=label).first.bounding_box()
+    y = tick["y"] + tick["height"] / 2
+    bars = [b for b in (p.bounding_box() for p in chart.locator(".bars .point path").all()) if b]
+    bar = min(bars, key=lambda b: abs(b["y"] + b["height"] / 2 - y))
+    page.mouse.click(bar["x"] + min(bar["width"] / 2, 40), bar["y"] + bar["height"] / 2)
+
+
+def _click_first_row(page, grid) -> None:
+    """Tick the selection box of the first data row of an st.dataframe (a canvas grid)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+
+
+def test_drill_down_and_a_link_opened_in_another_browser(browser, tmp_path):
+    """总览 → click the slowest unit's bar → its projects → tick a project → its detail with the reason;
+    the address bar's link, opened in a fresh browser context, shows the same unit and project."""
+    from jixiao.auth import ENV_HASH
+    from jixiao.store.db import ENV_URL
+    from tests.test_drill import UNIT, UNITS_CSV
+    from tests.test_drill import seed as seed_csv
+
+    db = f"sqlite:///{tmp_path / 'links.db'}"
+    env = {k: v for k, v in os.environ.items() if k != ENV_HASH}
+    env[ENV_URL] = db
+    seed_csv(db, UNITS_CSV, UNIT, 2023)
+    with serve(tmp_path / "links.log", env) as url:
+        context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = context.new_page()
+        main = page.get_by_test_id("stMain")
+        try:
+            page.goto(url + "/")
+            page.get_by_role("heading", name=f"总览 · {UNIT} · 2023年").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "总览")
+            units_chart = page.locator(".stPlotlyChart, [data-testid='stPlotlyChart']").filter(
+                has=page.locator(".ytick text", has_text="进修学院")
+            )
+            chart = units_chart.first.locator(".js-plotly-plot")
+            chart.scroll_into_view_if_needed()
+            _click_bar(page, chart, "科协本级")
+            main.get_by_role("heading", name="科协本级的项目").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "科协本级的项目")
+            assert "unit=" in page.url
+            screenshot(page, "drill_unit", LAPTOP)
+            grids = main.get_by_test_id("stDataFrame")
+            _click_first_row(page, grids.last)
+            main.get_by_role("heading", name="学术交流经费").wait_for(timeout=30_000)
+            wait_idle(page)
+            body = main.inner_text()
+            assert "执行率偏低" in body and "未执行 50.00 万元" in body
+            assert "project=" in page.url and "dataset=" in page.url
+            screenshot(page, "drill_project", LAPTOP)
+            link = page.url
+        finally:
+            context.close()
+
+        other = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = other.new_page()
+        main = page.get_by_test_id("stMain")
+        try:
+            page.goto(link)
+            main.get_by_role("heading", name="学术交流经费").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "link in a new context")
+            assert main.get_by_role("heading", name="科协本级的项目").count() == 1
+            assert "执行率偏低" in main.inner_text()
+            screenshot(page, "drill_link_reopened", LAPTOP)
+        finally:
+            other.close()
