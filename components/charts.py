@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from components.theme import AMBER, BAND_COLORS, BAND_LABELS, GREEN, GREY, MUTED, PALETTE, RED, apply_theme
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, to_float, wan
+from jixiao.naming import tell_apart
 from jixiao.settings import Settings
 from jixiao.summary.analysis import BAND
 from jixiao.summary.compute import agrees, band_of
@@ -139,16 +140,20 @@ def full_name(name: object) -> str:
     return html.escape(str(name)) if not is_missing(name) and str(name).strip() else T["unnamed"]
 
 
-def unique_labels(names: Iterable[object], rows: Iterable[object]) -> list[str]:
-    """Short axis labels; two projects that shorten to the same label get their sheet row appended,
-    because a categorical axis would otherwise draw them as one bar."""
+def unique_labels(
+    names: Iterable[object], rows: Iterable[object], units: Iterable[object] | None = None
+) -> list[str]:
+    """Short axis labels; two projects that shorten to the same label get their unit appended
+    ("其他交通费（科技馆）", jixiao.naming.tell_apart), else their sheet row, because a categorical axis
+    would otherwise draw them as one bar."""
     names, rows = list(names), list(rows)
+    units = list(units) if units is not None else [None] * len(names)
     labels = [short_label(n) for n in names]
-    counts = pd.Series(labels).value_counts()
+    suffixes = tell_apart(labels, units, rows)
     out = []
-    for name, label, row in zip(names, labels, rows):
-        if counts[label] > 1 and not is_missing(row):
-            label = short_label(name, suffix="·" + T["row"].format(row=int(row)))
+    for name, label, suffix in zip(names, labels, suffixes):
+        if suffix:
+            label = short_label(name, suffix=suffix)
         out.append(label)
     # still duplicated (no rows given): number them so no bar is hidden behind another
     seen: dict[str, int] = {}
@@ -298,7 +303,7 @@ def execution_bars(
     df = df.sort_values("_rate", na_position="last", kind="stable")
     frame = pd.DataFrame(
         {
-            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW]),
+            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT]),
             "name": [full_name(n) for n in df[m.PROJECT]],
             "rate": [to_float(r) if to_float(r) is not None else float("nan") for r in df["_rate"]],
             "budget": [to_float(b) for b in df[m.BUDGET]],
@@ -417,7 +422,7 @@ def budget_vs_executed(projects: pd.DataFrame, title: str | None = None) -> go.F
     df = projects.copy()
     df["_budget"] = pd.to_numeric(df[m.BUDGET], errors="coerce")
     df = df.sort_values("_budget", ascending=False, na_position="last", kind="stable")
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for key, col, color in (("budget", m.BUDGET, PALETTE[0]), ("executed", m.EXECUTED, PALETTE[1])):
@@ -525,7 +530,7 @@ def score_components(
     df["_score"] = pd.to_numeric(df[m.COMPUTED_SCORE], errors="coerce")
     df = df.sort_values("_score", na_position="last", kind="stable")
     frame = frame.loc[df.index]
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for k, c in enumerate(comps):
@@ -571,7 +576,19 @@ def score_components(
             hovertemplate="<b>%{customdata[0]}</b><br>失分：%{customdata[1]} 分<br>%{customdata[2]}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 118], title_text=T["score_axis"], fixedrange=True, dtick=20)
+    # a score above 100 (weights adding to more than 100) is drawn as it is, inside the axis
+    widest = max(
+        [
+            100.0,
+            *(
+                x
+                for x in (frame[[c for c in frame.columns if c.startswith(("earned_", "lost_"))]].sum(axis=1))
+                if x == x
+            ),
+            *(x for x in df["_score"] if x == x),
+        ]
+    )
+    fig.update_xaxes(range=[0, widest * 1.18], title_text=T["score_axis"], fixedrange=True, dtick=20)
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     # plotly lists stacked-bar legends bottom-up by default; read them in stacking order instead
     fig.update_layout(barmode="stack", bargap=0.25, dragmode=False, legend_traceorder="normal")
@@ -610,10 +627,11 @@ def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go
     low = min([60.0, *df["_rep"].tolist(), *df["_comp"].tolist()])
     low = max(0.0, math.floor(low / 10.0) * 10.0 - 5)
     fig = go.Figure()
+    high = max([100.0, *df["_rep"].tolist(), *df["_comp"].tolist()])
     fig.add_trace(
         go.Scatter(
-            x=[low, 100],
-            y=[low, 100],
+            x=[low, high],
+            y=[low, high],
             mode="lines",
             line={"color": GREY, "dash": "dash", "width": 1},
             name=T["same_line"],
@@ -646,8 +664,8 @@ def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go
                 ),
             )
         )
-    fig.update_xaxes(title_text=T["reported"], range=[low, 102])
-    fig.update_yaxes(title_text=T["computed"], range=[low, 102], scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(title_text=T["reported"], range=[low, high + 2])
+    fig.update_yaxes(title_text=T["computed"], range=[low, high + 2], scaleanchor="x", scaleratio=1)
     return apply_theme(fig, _title(title, T["reported_vs_computed"]), height=420)
 
 

@@ -40,7 +40,7 @@ KPI_FIT = 9  # display columns of a KPI value that fit a card at KPI_FONT (a Chi
 TOP_N = 8  # projects per bar slide: two-line names at 22 px still fit one screen
 UNITS_N = 10
 LABEL_CHARS = 18  # characters of a project name on one axis line
-_TAIL = re.compile(r"(·第\d+行|\s\(\d+\))$")
+_TAIL = re.compile(r"(·第\d+行|（[^（）]*）|\s\(\d+\))$")
 BASE = 14  # charts.py draws at apply_theme's base size; its spacings are scaled from it
 
 T = {
@@ -117,7 +117,7 @@ def projector(fig: go.Figure, *, height: int = HEIGHT) -> go.Figure:
 
 def one_line(label: str, limit: int = LABEL_CHARS) -> str:
     """A two-line axis label of charts.py (HTML-escaped, lines joined by <br>) on one line, cut to
-    ``limit`` characters with '…', keeping the '·第N行' or ' (N)' that tells two equal names apart."""
+    ``limit`` characters with '…', keeping the '（单位）', '（第N行）' or ' (N)' that tells two equal names apart."""
     flat = html.unescape(str(label).replace("<br>", ""))
     if len(flat) > limit:
         found = _TAIL.search(flat)

@@ -41,6 +41,7 @@ T = {
     "weights_total": "权重合计 {total} / 100",
     "kept_scheme": "仍按上一次有效的方案计算：{label}。",
     "in_use": "当前采用：{label}（复现 {rep}/{comp} 行）",
+    "in_use_no_scores": "当前采用：{label}（表中没有填报得分，无从核对）",
     "low": "执行率预警线（%）",
     "low_help": "执行率低于此值记为“执行率偏低”，需说明原因（自评表要求 90%）。红绿灯：达到预警线为绿灯。",
     "amber": "红灯线（%）",
@@ -209,11 +210,13 @@ def settings_sidebar() -> Settings:
             data.set_settings(new)
         a = data.analysis()
         if a is not None:
-            st.caption(
-                T["in_use"].format(
+            if a.choice.comparable:
+                line = T["in_use"].format(
                     label=a.choice.scheme.label, rep=a.choice.reproduced, comp=a.choice.comparable
                 )
-            )
+            else:  # "复现 0/0 行" would read as a failure
+                line = T["in_use_no_scores"].format(label=a.choice.scheme.label)
+            st.caption(line)
     return data.settings()
 
 

@@ -38,3 +38,30 @@ def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]
     unit = unit_in(title) or unit_in(Path(file_name or "").stem)
     year = year_in(title) or year_in(file_name)
     return unit or None, year
+
+
+def tell_apart(names: list[str], units: list[object], rows: list[object]) -> list[str]:
+    """What to add to each of a list of project names so that repeated names read as different
+    projects: the unit where it tells them apart ("（科技馆）", as a reader would say it), else the sheet
+    row ("（第12行）"); "" for a name that occurs once."""
+
+    def given(x: object) -> bool:
+        return x is not None and x == x and str(x).strip() != ""
+
+    counts: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for n, u in zip(names, units):
+        counts[n] = counts.get(n, 0) + 1
+        if given(u):
+            pairs[(n, str(u).strip())] = pairs.get((n, str(u).strip()), 0) + 1
+    out = []
+    for n, u, r in zip(names, units, rows):
+        if counts[n] < 2:
+            out.append("")
+        elif given(u) and pairs[(n, str(u).strip())] == 1:
+            out.append(f"（{str(u).strip()}）")
+        elif given(r):
+            out.append(f"（第{int(r)}行）")
+        else:
+            out.append("")
+    return out

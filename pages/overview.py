@@ -9,6 +9,7 @@ from components import charts, data, detail, drill, links, widgets
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
+from jixiao.summary.compute import total_caveats
 from jixiao.summary.flags import DEVIATION_RULE
 
 T = {
@@ -35,6 +36,8 @@ T = {
     "slower": "慢于序时进度 {gap} 个百分点",
     "even": "与序时进度持平",
     "progress_note": "截至 {date}，序时进度为 {tp}。",
+    "caveat": "合计含异常金额",
+    "caveat_note": ":orange[:material/warning:] 预算总额、执行总额和总体执行率按各行金额合计，其中：{items}。详见「数据导入」的审核发现。",
     "lights": "执行率红绿灯",
     # ● in the band colour: emoji circles need a colour-emoji font many office PCs lack
     "lights_line": ":green[●] {g_label} {g} 个　:orange[●] {a_label} {a} 个　:red[●] {r_label} {r} 个",
@@ -78,10 +81,12 @@ if tp is not None and rate is not None:
         delta, delta_color, arrow = T["faster"].format(gap=num(gap)), "green", "up"
     else:
         delta, delta_color, arrow = T["slower"].format(gap=num(-gap)), "red", "down"
+caveats = total_caveats(p)
+caveat = {"delta": T["caveat"], "delta_color": "orange", "delta_arrow": "off"} if caveats else {}
 row1 = widgets.kpi_row()
 # 万元 goes in the label: a long amount plus its unit would be cut off on a laptop screen
-row1.metric(T["budget"], wan(tot["budget"]), border=True)
-row1.metric(T["executed"], wan(tot["executed"]), border=True)
+row1.metric(T["budget"], wan(tot["budget"]), border=True, **caveat)
+row1.metric(T["executed"], wan(tot["executed"]), border=True, **caveat)
 row1.metric(
     T["rate"],
     pct(rate),
@@ -130,6 +135,8 @@ row2.metric(
 )
 if tp is not None and s.as_of is not None:
     st.caption(T["progress_note"].format(date=s.as_of.isoformat(), tp=pct(tp)))
+if caveats:
+    st.caption(T["caveat_note"].format(items="；".join(caveats)))
 
 # --- traffic light and slowest ----------------------------------------------------------------
 counts = charts.band_counts(p)

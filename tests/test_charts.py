@@ -50,7 +50,7 @@ def test_short_label_escapes_html_from_uploaded_names():
 def test_unique_labels_keep_duplicate_projects_apart_with_their_row():
     labels = charts.unique_labels([DUPLICATE_NAME, DUPLICATE_NAME, "设备购置"], [10, 18, 11])
     assert len(set(labels)) == 3
-    assert labels[0].endswith("第10行") and labels[1].endswith("第18行")
+    assert labels[0].endswith("（第10行）") and labels[1].endswith("（第18行）")
     assert labels[2] == "设备购置"
 
 
@@ -371,3 +371,34 @@ def test_an_over_executed_project_is_its_own_band_never_green(henan_analysis):
     bars = charts.execution_bars(p, henan_analysis.settings)
     over = next(tr for tr in bars.data if tr.name.startswith("超预算"))
     assert list(over.x) == [130.0]
+
+
+def test_repeated_names_are_told_apart_by_their_unit():
+    labels = charts.unique_labels(
+        ["其他交通费", "其他交通费", "设备购置"], [3, 4, 5], ["科协本级", "科技馆", "科技馆"]
+    )
+    # (a label longer than one line wraps: compare the text)
+    assert [x.replace("<br>", "") for x in labels] == [
+        "其他交通费（科协本级）",
+        "其他交通费（科技馆）",
+        "设备购置",
+    ]
+    # the same unit twice: the row tells them apart
+    labels = charts.unique_labels(["其他交通费", "其他交通费"], [3, 4], ["科技馆", "科技馆"])
+    assert labels == ["其他交通费（第3行）", "其他交通费（第4行）"]
+
+
+def test_a_score_above_100_is_drawn_inside_the_axes(henan_analysis):
+    """Weights adding to 120 give a recomputed 118: it is drawn as 118, not clipped at the axis."""
+    a = henan_analysis
+    p = a.projects.copy()
+    p.loc[p.index[0], [m.COMPUTED_SCORE, m.REPORTED_SCORE]] = 118.0
+    comps = a.components.copy()
+    comps.loc[p.index[0], "output"] = 58.0  # 40 + 18 points too many
+    fig = charts.score_components(p, comps, a.choice.scheme)
+    ends = pd.DataFrame({tr.name: list(tr.x) for tr in fig.data}).sum(axis=1)
+    assert fig.layout.xaxis.range[1] > ends.max() >= 118
+    label = next(tr for tr in fig.data if tr.name == "失分").text
+    assert "得 118.00" in label
+    scatter = charts.reported_vs_computed(p)
+    assert scatter.layout.xaxis.range[1] > 118 and scatter.layout.yaxis.range[1] > 118

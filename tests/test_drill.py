@@ -129,6 +129,13 @@ def test_overview_and_deviations_agree_and_the_cards_follow_the_filters(db):
     # no 是否有较大偏差 column: not "单位自报 0 个"
     assert {mt.label: mt.delta for mt in at.main.metric}["偏差项目数"] == "单位未填报"
     assert "超预算 1 个" in body(at)
+    # 4. a total resting on a budget of 0 says so beside the number
+    d = {mt.label: mt.delta for mt in at.main.metric}
+    assert d["预算总额（万元）"] == "合计含异常金额" and d["执行总额（万元）"] == "合计含异常金额"
+    assert "1 个项目预算为 0 或负数" in body(at)
+    # 5. no scores in the table: no "复现 0/0 行"
+    side = "\n".join(e.value for e in at.sidebar.caption)
+    assert "0/0" not in side and "没有填报得分" in side
     at = go(at, "pages/deviations.py")
     assert metrics(at)["按规则有偏差"] == "3 个"
     # by money at stake: 学术交流经费 (50 万元 unspent) first, 培训经费 is not flagged at all

@@ -163,7 +163,7 @@ def test_slowest_slide_lists_the_eight_slowest_on_one_line(henan_analysis):
     # the two 科普与学会服务能力提升专项-省级 rows stay apart by their sheet rows
     twins = [x for x in labels if x.startswith("科普与学会服务能力提升")]
     assert len(twins) == 2 and twins[0] != twins[1]
-    assert all(re.search(r"·第\d+行$", x) for x in twins)
+    assert all(re.search(r"（第\d+行）$", x) for x in twins)
     assert "共 15 个项目" in s.note
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, wan
-from jixiao.naming import unit_in, year_in
+from jixiao.naming import tell_apart, unit_in, year_in
 from jixiao.safe_text import xml_text
 
 if TYPE_CHECKING:
@@ -95,15 +95,12 @@ def project_name(x: object) -> str:
 
 def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str]:
     """One label per project: the name (cut to ``width`` characters with '…'); a name that occurs
-    twice gets its sheet row, so two bars never look like one project."""
+    twice gets its unit (or its sheet row), so two bars never look like one project."""
     names = [project_name(x) for x in projects[m.PROJECT].tolist()]
     rows = projects[m.SHEET_ROW].tolist()
-    counts: dict[str, int] = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
+    units = projects[m.UNIT].tolist() if m.UNIT in projects else [None] * len(names)
     out = []
-    for name, row in zip(names, rows):
-        suffix = f"（第{int(row)}行）" if counts[name] > 1 and not is_missing(row) else ""
+    for name, suffix in zip(names, tell_apart(names, units, rows)):
         if width and len(name) + len(suffix) > width:
             name = name[: max(1, width - len(suffix) - 1)] + "…"
         out.append(name + suffix)

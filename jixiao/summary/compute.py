@@ -207,6 +207,24 @@ def totals(projects: pd.DataFrame) -> dict[str, float | None]:
     return {"budget": budget, "executed": executed, "execution_rate": rate}
 
 
+def total_caveats(projects: pd.DataFrame) -> list[str]:
+    """What the totals rest on that a reader should know, in Chinese: projects whose budget is 0 or
+    below, or unreadable, or whose executed amount is unreadable ("" when the totals are clean)."""
+    budget = pd.to_numeric(projects[m.BUDGET], errors="coerce")
+    executed = pd.to_numeric(projects[m.EXECUTED], errors="coerce")
+    out = []
+    nonpositive = int((budget <= 0).sum())
+    if nonpositive:
+        out.append(f"{nonpositive} 个项目预算为 0 或负数")
+    no_budget = int((budget.isna() & executed.notna()).sum())
+    if no_budget:
+        out.append(f"{no_budget} 个项目预算数无法读取（其执行数已计入执行总额）")
+    no_executed = int((executed.isna() & budget.notna()).sum())
+    if no_executed:
+        out.append(f"{no_executed} 个项目执行数无法读取（其预算已计入预算总额）")
+    return out
+
+
 def score_means(projects: pd.DataFrame) -> dict[str, float | None] | None:
     """Simple mean, budget-weighted mean and the share scoring ≥ 90 of the scores in use."""
     score = pd.to_numeric(projects[m.SCORE], errors="coerce")
