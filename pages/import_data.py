@@ -55,6 +55,7 @@ T = {
     "reset": "恢复自动识别",
     "rows_bad": "表头行号应为数字，例如 3 或 3,4。",
     "findings": "审核结果",
+    "findings_of": "以下是项目表「{name}」的识别结果和审核发现（不是刚读取的决算文件的）。",
     "findings_intro": "按严重程度分组；每条都指明工作表中的行号，便于回到原表修改。",
     "preview": "数据预览（重新计算后）",
     "none_yet": "还没有导入数据。上传文件，或点“使用示例数据”。",
@@ -322,6 +323,11 @@ if table is None or a is None:
         save_section()
 else:
     st.subheader(T["detected"])
+    if ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS or error:
+        # the message above is about another file: say whose detection and findings follow
+        st.caption(
+            T["findings_of"].format(name=widgets.md_escape(ss.get(state.UPLOAD_NAME) or table.source.file))
+        )
     st.markdown("  \n".join(detected_lines(table)))
     if table.kind in m.FORM_KINDS:
         # a rolled-up set of forms has no header or columns to correct

@@ -226,3 +226,14 @@ def test_a_link_to_a_dataset_that_is_gone_says_so(db):
 def test_unit_name_drops_the_words_after_it():
     assert unit_in("某某科学技术协会纳入绩效评价项目自评汇总表") == "某某科学技术协会"
     assert unit_in("河南省科学技术协会2023年度项目单位自评汇总表") == "河南省科学技术协会"
+
+
+def test_import_page_names_the_file_its_findings_belong_to(db):
+    from tests.conftest import SAMPLE_DATA
+
+    at = upload(new_app())
+    final = (SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx").read_bytes()
+    at.file_uploader(key="upload_file").set_value(("决算.xlsx", final, "application/octet-stream")).run()
+    assert_clean(at)
+    assert "部门决算图表数据" in at.main.success[0].value
+    assert "以下是项目表「units.csv」的识别结果和审核发现" in body(at)
