@@ -85,6 +85,36 @@ def scheme_label(key: str) -> str:
     return PRESETS[key].label
 
 
+# Reports the browser window's height (and again when it changes): 汇报模式 sizes its slide to the
+# screen. Fixed code, no user data.
+_VIEWPORT_JS = """
+export default function(component) {
+    const { setStateValue } = component;
+    let last = 0;
+    let timer = null;
+    const report = () => {
+        const h = Math.round(window.innerHeight);
+        if (Math.abs(h - last) >= 20) { last = h; setStateValue("height", h); }
+    };
+    const later = () => { clearTimeout(timer); timer = setTimeout(report, 250); };
+    report();
+    window.addEventListener("resize", later);
+    return () => { window.removeEventListener("resize", later); clearTimeout(timer); };
+}
+"""
+_viewport = st.components.v2.component("jx_viewport", js=_VIEWPORT_JS)
+
+
+def viewport_height() -> int | None:
+    """The height of the browser window in px, or None until the browser has said (and in tests)."""
+    result = _viewport(key="jx_viewport", on_height_change=lambda: None)
+    value = getattr(result, "height", None) if result is not None else None
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def show_chart(fig: go.Figure, key: str | None = None) -> None:
     st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key)
 
