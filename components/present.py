@@ -76,7 +76,8 @@ T = {
     "flag_cols": ["项目", "执行率", "偏差原因"],
 }
 FLAGGED_N = 6  # rows of the flagged-projects slide that fit a projector at 22 px
-REASON_CHARS = 46
+NAME_WIDTH = 26  # display columns per line of a name in the 项目 column (13 Chinese characters)
+REASON_WIDTH = 70  # per line of the reason
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Screen:
         return self.font / FONT
 
 
-CHROME = 200  # px of a window that are not the figure: top padding, the slide title row, the note
+CHROME = 210  # px of a window that are not the figure: top padding, the slide title row, the note
 
 
 def screen_for(viewport_height: int | None) -> Screen:
@@ -387,22 +388,20 @@ def cover_figure(analysis: Analysis | None, unit: str, year: int | None, today: 
 
 
 def flagged_rows(analysis: Analysis) -> tuple[list[list[str]], int]:
-    """The flagged projects with the most money at stake first (the order of 偏差预警): name, rate and
-    reasons as the slide shows them, and how many there are in all."""
+    """The flagged projects with the most money at stake first (the order of 偏差预警), as the slide
+    shows them (HTML-escaped, wrapped with <br>: a table cell wraps only at spaces, and Chinese has
+    none): name, rate, the reasons' names over the first reason; and how many there are in all."""
     f = analysis.flagged
     if f.empty:
         return [], 0
     money = [stake(to_float(b), to_float(e)) for b, e in zip(f[m.BUDGET], f[m.EXECUTED])]
     top = f.assign(_s=money).sort_values("_s", ascending=False, kind="stable").head(FLAGGED_N)
-    names = bundle.project_labels(top, 24)
     rows = []
-    for name, flags, rate in zip(names, top[m.FLAGS], top[m.EXECUTION_RATE]):
-        reasons = "；".join(f"{FLAG_LABELS.get(x.code, x.code)}" for x in flags)
+    for name, flags, rate in zip(bundle.project_labels(top), top[m.FLAGS], top[m.EXECUTION_RATE]):
+        kinds = "、".join(dict.fromkeys(FLAG_LABELS.get(x.code, x.code) for x in flags))
         first = flags[0].reason if flags else ""
-        text = f"{reasons}：{first}"
-        if len(text) > REASON_CHARS:
-            text = text[: REASON_CHARS - 1] + "…"
-        rows.append([name, pct(to_float(rate)), text])
+        reason = f"<b>{html.escape(kinds)}</b><br>{charts.short_label(first, REASON_WIDTH, 2)}"
+        rows.append([charts.short_label(name, NAME_WIDTH, 2), pct(to_float(rate)), reason])
     return rows, len(f)
 
 
@@ -411,20 +410,20 @@ def flagged_figure(analysis: Analysis) -> go.Figure:
     cols = list(zip(*rows)) if rows else [[], [], []]
     fig = go.Figure(
         go.Table(
-            columnwidth=[3, 1.2, 7],
+            columnwidth=[3, 1.1, 7],
             header={
                 "values": [f"<b>{c}</b>" for c in T["flag_cols"]],
                 "font": {"size": FONT, "color": "white", "family": FONT_FAMILY},
                 "fill": {"color": INK},
-                "align": "left",
+                "align": ["left", "right", "left"],
                 "height": 44,
             },
             cells={
-                "values": [[html.escape(x) for x in col] for col in cols],
+                "values": [list(col) for col in cols],
                 "font": {"size": FONT, "color": INK, "family": FONT_FAMILY},
                 "fill": {"color": [["#f5f7fa", "white"] * FLAGGED_N]},
                 "align": ["left", "right", "left"],
-                "height": 70,
+                "height": 88,
             },
         )
     )

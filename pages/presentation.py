@@ -36,7 +36,8 @@ STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0.5rem; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: max(20px, 1.9vh); }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: max(22px, 2.2vh); }
 </style>"""
 # On a projector nobody zooms or downloads: the plotly toolbar only covers the chart.
 SLIDE_CONFIG = {**widgets.PLOTLY_CONFIG, "displayModeBar": False}

@@ -342,18 +342,23 @@ def test_presentation_mode(app_url, browser):
         page.get_by_text("86.23%").first.wait_for(timeout=30_000)
         wait_idle(page)
         sidebar_link(page, "汇报模式").click()
-        main.get_by_text("1 / 6", exact=True).wait_for(timeout=30_000)
+        main.get_by_text("1 / 8", exact=True).wait_for(timeout=30_000)
         wait_idle(page)
         assert not page.get_by_test_id("stSidebar").is_visible()
-        assert page.get_by_role("heading", name="主要指标").count() == 1
+        assert page.get_by_role("heading", name="封面").count() == 1
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_0.png"))
+        page.get_by_role("button", name="下一张").click()
+        main.get_by_text("2 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_role("heading", name="主要指标").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_1.png"))
 
-        for n in (2, 3):
+        for n in (3, 4):
             page.get_by_role("button", name="下一张").click()
-            main.get_by_text(f"{n} / 6", exact=True).wait_for(timeout=30_000)
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
             wait_idle(page)
-        assert_no_exception(page, "汇报模式 3")
+        assert_no_exception(page, "汇报模式 4")
         assert page.get_by_role("heading", name="执行率红绿灯").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_3.png"))
         # one chart, the width of the screen, its bottom on the screen
@@ -365,9 +370,9 @@ def test_presentation_mode(app_url, browser):
         assert min(_font_sizes(page, ".js-plotly-plot .legendtext")) >= 20
 
         page.keyboard.press("ArrowRight")
-        main.get_by_text("4 / 6", exact=True).wait_for(timeout=30_000)
+        main.get_by_text("5 / 8", exact=True).wait_for(timeout=30_000)
         wait_idle(page)
-        assert_no_exception(page, "汇报模式 4")
+        assert_no_exception(page, "汇报模式 5")
         assert page.get_by_role("heading", name="执行率最低的 8 个项目").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_4.png"))
         ticks = _font_sizes(page, ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text")
@@ -499,3 +504,55 @@ def test_drill_down_and_a_link_opened_in_another_browser(browser, tmp_path):
             screenshot(page, "drill_link_reopened", LAPTOP)
         finally:
             other.close()
+
+
+FULL_HD = {"width": 1920, "height": 1080}
+
+
+def test_presentation_fills_a_1920_by_1080_screen(app_url, browser):
+    """At 1920×1080 the slide is sized from the window: the chart fills the screen below the title,
+    type of 28 px and more, notes of 20 px and more, no plotly toolbar; the flagged-projects slide."""
+    context = browser.new_context(viewport=FULL_HD, locale="zh-CN")
+    page = context.new_page()
+    main = page.get_by_test_id("stMain")
+    try:
+        page.goto(app_url + "/")
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("86.23%").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        sidebar_link(page, "汇报模式").click()
+        main.get_by_text("1 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        for n in range(2, 6):
+            page.keyboard.press("ArrowRight")
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "汇报模式 1080")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_slowest.png"))
+        chart = page.locator(".js-plotly-plot").first
+        box = chart.bounding_box()
+        assert box["height"] >= 820 and box["y"] + box["height"] <= FULL_HD["height"]
+        assert box["width"] > 1700
+        ticks = _font_sizes(page, ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text")
+        assert min(ticks) >= 28
+        assert page.locator(".modebar-container .modebar").count() == 0
+        assert min(_font_sizes(page, '[data-testid="stMain"] [data-testid="stCaptionContainer"] p')) >= 20
+        # nothing scrolls: the slide is one screen
+        scroll = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return m.scrollHeight - m.clientHeight; }"
+        )
+        assert scroll <= 2
+        page.keyboard.press("ArrowRight")
+        main.get_by_text("6 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_role("heading", name="偏差项目（涉及金额最大的 6 个）").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_flagged.png"))
+        for n in range(5, 0, -1):
+            page.keyboard.press("ArrowLeft")
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_cover.png"))
+    finally:
+        context.close()
