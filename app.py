@@ -52,4 +52,5 @@ widgets.settings_sidebar()
 # the address bar holds the view on screen; callbacks (a click on a bar, a row) ran before this line
 links.publish()
 links.notice()
+widgets.phone_layout(f"{nav.url_path}|{links.current()}")
 nav.run()

@@ -133,11 +133,11 @@ def short_label(name: object, width: int = LABEL_WIDTH, lines: int = 2, suffix: 
         if len(balanced) <= len(wrapped):
             wrapped = balanced
             break
-    return "<br>".join(html.escape(x) for x in wrapped[:lines])
+    return "<br>".join(html.escape(x, quote=False) for x in wrapped[:lines])
 
 
 def full_name(name: object) -> str:
-    return html.escape(str(name)) if not is_missing(name) and str(name).strip() else T["unnamed"]
+    return html.escape(str(name), quote=False) if not is_missing(name) and str(name).strip() else T["unnamed"]
 
 
 def unique_labels(

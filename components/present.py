@@ -202,7 +202,7 @@ def one_line(label: str, limit: int = LABEL_CHARS) -> str:
         tail = found.group(0) if found else ""
         head = flat[: len(flat) - len(tail)]
         flat = head[: max(1, limit - len(tail) - 1)] + "…" + tail
-    return html.escape(flat)
+    return html.escape(flat, quote=False)
 
 
 def _one_line_categories(fig: go.Figure) -> None:
@@ -372,7 +372,7 @@ def _lights_line(analysis: Analysis) -> str:
 def cover_figure(analysis: Analysis | None, unit: str, year: int | None, today: str = "") -> go.Figure:
     """The title slide of the PPTX: the report heading, the headline figures, the date."""
     fig = _card_figure()
-    _text(fig, 0.5, 0.62, f"<b>{html.escape(bundle.heading(unit, year))}</b>", 44, INK)
+    _text(fig, 0.5, 0.62, f"<b>{html.escape(bundle.heading(unit, year), quote=False)}</b>", 44, INK)
     if analysis is not None:
         t = analysis.totals
         line = T["cover_sub"].format(
@@ -400,7 +400,7 @@ def flagged_rows(analysis: Analysis) -> tuple[list[list[str]], int]:
     for name, flags, rate in zip(bundle.project_labels(top), top[m.FLAGS], top[m.EXECUTION_RATE]):
         kinds = "、".join(dict.fromkeys(FLAG_LABELS.get(x.code, x.code) for x in flags))
         first = flags[0].reason if flags else ""
-        reason = f"<b>{html.escape(kinds)}</b><br>{charts.short_label(first, REASON_WIDTH, 2)}"
+        reason = f"<b>{html.escape(kinds, quote=False)}</b><br>{charts.short_label(first, REASON_WIDTH, 2)}"
         rows.append([charts.short_label(name, NAME_WIDTH, 2), pct(to_float(rate)), reason])
     return rows, len(f)
 

@@ -115,6 +115,32 @@ def viewport_height() -> int | None:
         return None
 
 
+# On a phone the sidebar overlays the page: once a choice is made there (a page, a dataset), close it
+# as a user would have to. Runs when mounted, i.e. once per choice (the key names the choice).
+_CLOSE_SIDEBAR_JS = """
+export default function(component) {
+    if (window.innerWidth > 640) return;
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar || bar.getAttribute("data-collapsed") !== "false") return;
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+        || document.querySelector('[data-testid="stSidebarCollapseButton"]');
+    if (button) setTimeout(() => button.click(), 50);
+}
+"""
+_close_sidebar = st.components.v2.component("jx_close_sidebar", js=_CLOSE_SIDEBAR_JS)
+# The plotly toolbar sits over the top right of a chart, where the labels of a narrow chart are.
+PHONE_STYLE = """<style>
+@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none !important; } }
+</style>"""
+
+
+def phone_layout(choice: str) -> None:
+    """Phone-only fixes, drawn on every run: no chart toolbar; the sidebar closed after ``choice``
+    (the page and the data on screen) changed."""
+    st.html(PHONE_STYLE)
+    _close_sidebar(key=f"jx_close_sidebar_{choice}")
+
+
 def show_chart(fig: go.Figure, key: str | None = None) -> None:
     st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key)
 
@@ -374,18 +400,19 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
 
     budget = pd.to_numeric(projects[m.BUDGET], errors="coerce")
     executed = pd.to_numeric(projects[m.EXECUTED], errors="coerce")
+    # name and rate first: on a phone they are what fits without scrolling the grid sideways
     out = pd.DataFrame(
         {
-            PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
-            PCOL["unit"]: projects[m.UNIT].fillna(""),
             PCOL["project"]: projects[m.PROJECT].astype(str),
+            PCOL["rate"]: r2(projects[m.EXECUTION_RATE]),
+            PCOL["band"]: [BAND_LABELS.get(b, "") for b in projects[BAND]],
+            PCOL["unit"]: projects[m.UNIT].fillna(""),
             PCOL["budget"]: r2(budget),
             PCOL["executed"]: r2(executed),
             PCOL["unexecuted"]: r2(budget - executed),
-            PCOL["rate"]: r2(projects[m.EXECUTION_RATE]),
-            PCOL["band"]: [BAND_LABELS.get(b, "") for b in projects[BAND]],
             PCOL["score"]: r2(projects[m.SCORE]),
             PCOL["grade"]: projects[m.GRADE].fillna(""),
+            PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
         }
     )
     drop = [] if unexecuted else [PCOL["unexecuted"]]
@@ -395,6 +422,7 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
 
 
 PROJECT_COLUMN_CONFIG = {
+    PCOL["project"]: st.column_config.TextColumn(width="medium", pinned=True),
     PCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),

@@ -229,15 +229,21 @@ def test_phone_width(app_url, browser):
         sidebar_link(page, "预算执行").click()
         page.get_by_role("heading", name="预算执行").wait_for(timeout=30_000)
         wait_idle(page)
-        # the sidebar overlays the page on a phone and stays open after a link: close it, as a user would
-        collapse = page.get_by_test_id("stSidebarCollapseButton")
-        if collapse.count() and collapse.first.is_visible():
-            collapse.first.click()
-            page.wait_for_timeout(600)
+        # the sidebar overlays the page on a phone: it closes by itself once a page is chosen
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSidebar\"]')"
+            ".getAttribute('data-collapsed') === 'true'",
+            timeout=10_000,
+        )
+        page.wait_for_timeout(600)
         assert_no_exception(page, "phone execution")
         assert page.locator(".js-plotly-plot").count() == 3
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1
+        # no chart toolbar over the labels, even after a tap on the chart
+        page.locator(".js-plotly-plot").first.tap()
+        page.wait_for_timeout(400)
+        assert not page.locator(".js-plotly-plot .modebar").first.is_visible()
         screenshot(page, "phone_execution", PHONE)
     finally:
         context.close()
