@@ -77,6 +77,10 @@ PLOTLY_CONFIG = {
 }
 
 
+def is_csv(file_name: object) -> bool:
+    return str(file_name or "").lower().endswith((".csv", ".txt"))
+
+
 def scheme_label(key: str) -> str:
     if key == AUTO:
         return T["auto"]
@@ -163,7 +167,10 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
             lines = [
                 f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
                 f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",
-                f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
+                # a CSV has no sheets: only its header row is worth saying
+                T["header_rows"].format(rows=rows)
+                if is_csv(src.file)
+                else f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
                 f"{T['unit']}：{unit}",
                 f"{T['projects']}：{len(table.projects)} 个",
             ]

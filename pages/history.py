@@ -44,6 +44,7 @@ T = {
     "rate_chart": "执行率变化最大的项目：空心点为{prev}年，实心点为{cur}年（颜色为{cur}年的红绿灯），"
     "数字为变化的百分点。",
     "no_kept": "两个年度没有能匹配上的项目。",
+    "none_moved": "{prev}年与{cur}年都有的 {n} 个项目，执行率都没有变化，不再作图。",
 }
 COL = {
     "year": "年度",
@@ -242,7 +243,11 @@ st.markdown(T["counts"].format(**counts))
 statuses = [T["all"], h.STATUS_NEW, h.STATUS_DROPPED, h.STATUS_KEPT]
 shown_status = c3.segmented_control(T["show"], statuses, default=T["all"], key="hist_status") or T["all"]
 
-if counts["kept"]:
+kept_rates = changes.loc[changes[h.STATUS] == h.STATUS_KEPT, h.RATE + h.CHANGE].abs()
+if counts["kept"] and not (kept_rates >= hc.MOVED).any():
+    # every project spent at the same rate both years: an empty chart would look like a fault
+    st.info(T["none_moved"].format(prev=prev_year, cur=cur_year, n=counts["kept"]))
+elif counts["kept"]:
     st.caption(T["rate_chart"].format(prev=prev_year, cur=cur_year))
     widgets.show_chart(hc.rate_changes(changes, s, prev_year, cur_year, title=""), key="hist_rate_changes")
 else:

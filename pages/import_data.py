@@ -190,7 +190,14 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
     unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
     return [
         *lines,
-        f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}" + T["sheets_count"].format(n=len(src.sheets)),
+        *(
+            []
+            if widgets.is_csv(src.file)
+            else [
+                f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}"
+                + T["sheets_count"].format(n=len(src.sheets))
+            ]
+        ),
         f"**{T['header_rows']}**：" + T["rows_value"].format(rows=rows_text),
         f"**{T['unit']}**：{unit}",
         T["counts"].format(projects=len(table.projects), totals=len(table.totals)),

@@ -237,3 +237,35 @@ def test_import_page_names_the_file_its_findings_belong_to(db):
     assert_clean(at)
     assert "部门决算图表数据" in at.main.success[0].value
     assert "以下是项目表「units.csv」的识别结果和审核发现" in body(at)
+
+
+# --- 15. polish ----------------------------------------------------------------------------------------
+def test_a_csv_is_not_called_a_sheet_and_findings_are_counted_in_tiao(db):
+    at = upload(new_app())
+    side = "\n".join(e.value for e in at.sidebar.markdown)
+    assert "表头第 1 行" in side and "工作表" not in side
+    assert "工作表" not in "\n".join(e.value for e in at.main.markdown)
+    at = go(at, "pages/overview.py")
+    assert metrics(at)["审核问题数"].endswith(" 条")
+
+
+def test_years_with_nothing_changed_say_so(db):
+    seed(db, UNITS_CSV, UNIT, 2022, name="2022.csv")
+    seed(db, UNITS_CSV.replace(b"\n", b"\r\n"), UNIT, 2023, name="2023.csv")  # same figures, other bytes
+    at = go(new_app(), "pages/history.py")
+    assert "执行率都没有变化，不再作图" in body(at)
+
+
+def test_delete_asks_first(db):
+    dataset_id = seed(db, UNITS_CSV, UNIT, 2023)
+    at = go(new_app(), "pages/data_manage.py")
+    confirm = at.button(key="dm_delete")
+    assert confirm.label == "确认删除"
+    assert any("确定删除" in e.value for e in at.main.markdown)
+    confirm.click().run()
+    assert_clean(at)
+    s = Store(db)
+    try:
+        assert [i.deleted for i in s.list_datasets(include_deleted=True) if i.id == dataset_id] == [True]
+    finally:
+        s.dispose()

@@ -144,7 +144,7 @@ def kpis(analysis: Analysis) -> list[Kpi]:
         _kpi("金额加权平均分", s.get("mean_budget_weighted"), "分", "按预算数加权"),
         _kpi("简单平均分", s.get("mean_simple"), "分", "各项目得分的算术平均"),
         Kpi("偏差项目数", str(len(analysis.deviating)), "个", "按规则有较大偏差"),
-        Kpi("审核问题数", str(len(problem_findings(analysis))), "个", f"错误和警告；另有提示 {infos} 条"),
+        Kpi("审核问题数", str(len(problem_findings(analysis))), "条", f"错误和警告；另有提示 {infos} 条"),
     ]
 
 
@@ -201,7 +201,7 @@ def project_sentences(analysis: Analysis) -> list[str]:
     if problems:
         errors = sum(1 for x in problems if x.severity == "error")
         out.append(
-            f"审核发现 {len(problems)} 个问题（错误 {errors} 个，警告 {len(problems) - errors} 个），详见“审核发现”。"
+            f"审核发现 {len(problems)} 条问题（错误 {errors} 条，警告 {len(problems) - errors} 条），详见“审核发现”。"
         )
     else:
         out.append("审核未发现错误或警告。")

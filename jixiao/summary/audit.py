@@ -27,8 +27,13 @@ AUDIT_COLUMNS = (
 )
 
 
+def _place(src: m.Source) -> str:
+    """The sheet a finding names; none for a CSV file (its one "sheet" is the file)."""
+    return "" if str(src.file or "").lower().endswith((".csv", ".txt")) else src.sheet
+
+
 def _where(sheet: str, row: int, label: str | None, column: str | None = None) -> str:
-    s = f"工作表「{sheet}」第{row}行"
+    s = f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"  # "" for a CSV: it has no sheets
     if label:
         s += f"「{label}」"
     if column:
@@ -69,6 +74,7 @@ def rate_disagreement(reported: float | None, computed: float | None, decimals: 
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
     out: list[m.Finding] = []
     src = table.source
+    place = _place(src)
     header = src.mapping
     rate_header = header.get(m.REPORTED_RATE, "预算执行率")
     score_header = header.get(m.REPORTED_SCORE, "自评得分")
@@ -85,7 +91,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "BUDGET_MISSING",
-                    _where(src.sheet, row, name, header.get(m.BUDGET)),
+                    _where(place, row, name, header.get(m.BUDGET)),
                     "预算数为空，无法计算执行率。",
                     row,
                     m.BUDGET,
@@ -97,7 +103,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "error",
                     "NONPOSITIVE_BUDGET",
-                    _where(src.sheet, row, name, header.get(m.BUDGET)),
+                    _where(place, row, name, header.get(m.BUDGET)),
                     f"预算数为 {wan(budget)} 万元{spent}；预算为 0 或负数时执行率没有意义，未计算执行率。",
                     row,
                     m.BUDGET,
@@ -108,7 +114,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "EXECUTED_MISSING",
-                    _where(src.sheet, row, name, header.get(m.EXECUTED)),
+                    _where(place, row, name, header.get(m.EXECUTED)),
                     "执行数为空，无法计算执行率。",
                     row,
                     m.EXECUTED,
@@ -119,7 +125,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "error",
                     "NEGATIVE_EXECUTED",
-                    _where(src.sheet, row, name, header.get(m.EXECUTED)),
+                    _where(place, row, name, header.get(m.EXECUTED)),
                     f"执行数为负数（{wan(executed)} 万元）。",
                     row,
                     m.EXECUTED,
@@ -132,7 +138,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "info" if verdict == "rounding" else "warning",
                     "RATE_MISMATCH",
-                    _where(src.sheet, row, name, rate_header),
+                    _where(place, row, name, rate_header),
                     f"表中填报执行率 {pct(reported_rate)}，按 执行数 {wan(executed)} ÷ 预算数 {wan(budget)} 重新计算为 {pct(rate)}"
                     + (
                         "（舍入或截断差异）。"
@@ -149,7 +155,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "SCORE_MISMATCH",
-                    _where(src.sheet, row, name, score_header),
+                    _where(place, row, name, score_header),
                     f"填报自评得分 {num(reported_score)}，按“{choice.scheme.label}”（{choice.scheme.describe()}）重新计算为 "
                     f"{num(computed_score)}，相差 {num(reported_score - computed_score)} 分。",
                     row,
@@ -170,7 +176,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
         )
     else:
         out.extend(score_mismatches)
-    out.extend(_duplicates(src.sheet, projects))
+    out.extend(_duplicates(place, projects))
     out.extend(_total_checks(table, projects))
     return out
 
@@ -201,6 +207,7 @@ def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
 def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Finding]:
     out: list[m.Finding] = []
     src = table.source
+    place = _place(src)
     by_row = projects.set_index(m.SHEET_ROW, drop=False)
     for rec in m.records(table.totals):
         first, last = rec.get(m.TOTAL_FIRST_ROW), rec.get(m.TOTAL_LAST_ROW)
@@ -210,7 +217,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                 m.Finding(
                     "info",
                     "TOTAL_WITHOUT_ROWS",
-                    _where(src.sheet, row, label),
+                    _where(place, row, label),
                     "这一合计行找不到它所汇总的项目行，未核对。",
                     row,
                 )
@@ -228,7 +235,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                     m.Finding(
                         "error",
                         "TOTAL_MISMATCH",
-                        _where(src.sheet, row, label, src.mapping.get(fieldname)),
+                        _where(place, row, label, src.mapping.get(fieldname)),
                         f"{label}行的{word}为 {wan(stated)} 万元，{span}相加为 {wan(summed)} 万元，相差 {wan(stated - summed)} 万元。",
                         row,
                         fieldname,
@@ -243,7 +250,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                     m.Finding(
                         "warning",
                         "RATE_MISMATCH",
-                        _where(src.sheet, row, label, src.mapping.get(m.REPORTED_RATE)),
+                        _where(place, row, label, src.mapping.get(m.REPORTED_RATE)),
                         f"{label}行填报执行率 {pct(stated_rate)}，按其执行数 ÷ 预算数重新计算为 {pct(computed)}。",
                         row,
                         m.REPORTED_RATE,
@@ -253,7 +260,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
         if stated_score is not None:
             means = score_means(covered)
             if means:
-                out.append(_total_score_finding(src.sheet, row, label, stated_score, means, span))
+                out.append(_total_score_finding(place, row, label, stated_score, means, span))
     return out
 
 
