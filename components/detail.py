@@ -146,6 +146,9 @@ def show(a: Analysis, index: int | None, key: str) -> None:
         where = [T["where"].format(row=int(rec[m.SHEET_ROW]))]
         if not pd.isna(rec[m.UNIT]) and str(rec[m.UNIT]).strip():
             where.insert(0, widgets.md_escape(rec[m.UNIT]))
+        note = rec.get(m.MONEY_NOTE) if m.MONEY_NOTE in rec else ""
+        if isinstance(note, str) and note:
+            where.append(note)  # its amounts are on another form: said, not shown as blanks
         st.caption(" · ".join(where))
         row = widgets.kpi_row()
         row.metric(T["budget"], wan(to_float(rec[m.BUDGET])), border=True)
