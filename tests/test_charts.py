@@ -42,7 +42,9 @@ def test_short_label_wraps_two_lines_and_truncates_with_ellipsis():
 
 
 def test_short_label_escapes_html_from_uploaded_names():
-    assert charts.short_label("<a href='x'>点</a>") == "&lt;a href=&#x27;x&#x27;&gt;点&lt;/a&gt;"
+    # tags are escaped; quotes are not (plotly shows &#x27; and &quot; literally, and a quote opens no tag)
+    assert charts.short_label("<a href='x'>点</a>") == "&lt;a href='x'&gt;点&lt;/a&gt;"
+    assert charts.full_name('学会"四个服务"') == '学会"四个服务"'
     assert charts.full_name("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert charts.short_label(None) == "（未命名项目）"
 
