@@ -30,6 +30,7 @@ T = {
     "indicators": "自评表指标（{n} 项）",
     "history": "历年情况",
     "history_none": "已保存的其他年度中没有找到这个项目。",
+    "history_one_year": "本单位只保存了这一个年度的数据；保存其他年度后，这里列出同一项目的历年情况。",
     "history_unsaved": "保存本数据集后，可在这里看到同一项目的历年情况。",
     "gone": "链接中的项目（序号 {index}）不在当前数据中。",
     "year": "年度",
@@ -89,20 +90,20 @@ def row_findings(a: Analysis, rec: pd.Series) -> list[m.Finding]:
     return [f for f in a.findings if f.sheet_row is not None and f.sheet_row == row]
 
 
-def history_frame(a: Analysis, index: int) -> pd.DataFrame | None:
-    """The project in the unit's other stored years (None: the data is not stored, so no unit to look in)."""
+def history_frame(a: Analysis, index: int) -> tuple[pd.DataFrame | None, int]:
+    """The project in the unit's stored years, and how many years the unit has stored (None: the data
+    is not stored, so there is no unit to look in)."""
     ss = st.session_state
     unit, year = ss.get(state.STORED_UNIT), ss.get(state.STORED_YEAR)
     if ss.get(state.STORED_ID) is None or not unit:
-        return None
+        return None, 0
     infos, err = storage.table_datasets()
     if err:
-        return None
+        return None, 0
     rows = []
     me = a.projects.loc[[index]]
-    for info in sorted(storage.one_per_unit_year(infos), key=lambda i: i.year):
-        if info.unit != unit:
-            continue
+    mine = [i for i in storage.one_per_unit_year(infos) if i.unit == unit]
+    for info in sorted(mine, key=lambda i: i.year):
         if info.year == year:
             other = a
         else:
@@ -126,7 +127,7 @@ def history_frame(a: Analysis, index: int) -> pd.DataFrame | None:
                 T["score"]: num(to_float(hit[m.SCORE])),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), len(mine)
 
 
 def show(a: Analysis, index: int | None, key: str) -> None:
@@ -199,10 +200,12 @@ def show(a: Analysis, index: int | None, key: str) -> None:
             st.markdown(f"**{T['indicators'].format(n=len(form.indicators))}**")
             st.dataframe(indicator_frame(form), hide_index=True)
         st.markdown(f"**{T['history']}**")
-        hist = history_frame(a, index)
+        hist, years = history_frame(a, index)
         if hist is None:
             st.caption(T["history_unsaved"])
-        elif hist.empty or len(hist) < 2:
+        elif years < 2:
+            st.caption(T["history_one_year"])
+        elif len(hist) < 2:
             st.caption(T["history_none"])
         else:
             st.dataframe(hist, hide_index=True)

@@ -141,8 +141,10 @@ PHONE_STYLE = """<style>
 def phone_layout(choice: str) -> None:
     """Phone-only fixes, drawn on every run: no chart toolbar; the sidebar closed after ``choice``
     (the page and the data on screen) changed."""
-    st.html(PHONE_STYLE)
-    _close_sidebar(key=f"jx_close_sidebar_{choice}")
+    # in the sidebar: in the page they would push its content down by a row gap
+    with st.sidebar:
+        st.html(PHONE_STYLE)
+        _close_sidebar(key=f"jx_close_sidebar_{choice}")
 
 
 def show_chart(fig: go.Figure, key: str | None = None) -> None:
