@@ -71,6 +71,32 @@ WEIGHT_KEY = "set_w_{comp}"
 SCHEME_OPTIONS = [AUTO, *PRESETS, "custom"]
 PLOTLY_CONFIG = {
     "displaylogo": False,
+    # toolbar tooltips in Chinese: the plotly.js in Streamlit has no zh-CN registered, so the words go
+    # with the config
+    "locale": "zh-CN",
+    "locales": {
+        "zh-CN": {
+            "dictionary": {
+                "Download plot as a PNG": "下载图片（PNG）",
+                "Download plot": "下载图片",
+                "Zoom": "缩放",
+                "Pan": "平移",
+                "Zoom in": "放大",
+                "Zoom out": "缩小",
+                "Autoscale": "自动缩放",
+                "Reset axes": "还原坐标轴",
+                "Reset": "还原",
+                "Reset view": "还原视图",
+                "Box Select": "框选",
+                "Lasso Select": "套索选择",
+                "Toggle Spike Lines": "显示/隐藏辅助线",
+                "Show closest data on hover": "悬停显示最近的数据",
+                "Compare data on hover": "悬停比较数据",
+                "Double-click to zoom back out": "双击还原",
+                "Click to enter Colorscale title": "点击输入色阶标题",
+            }
+        }
+    },
     # a 2x PNG pastes sharply into Word and PPT
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],

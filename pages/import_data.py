@@ -18,6 +18,8 @@ T = {
     "intro": "上传项目单位自评汇总表（每个项目一行），看板会自动找到表头、识别各列和金额单位，"
     "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
     "upload": "上传 Excel 或 CSV 文件",
+    "upload_caption": "把文件拖到下面的框里，或点框中的按钮选择文件：.xlsx、.xlsm、.xls 或 .csv，"
+    "单个文件不超过 {mb} MB（框内的英文提示是上传控件自带的）。",
     "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（Excel 另存的 GBK 编码也可以），单个文件不超过 {mb} MB。",
     "sample": "使用示例数据",
     "sample_help": "河南省科学技术协会 2023 年项目单位自评汇总表（15 个项目）",
@@ -140,6 +142,8 @@ st.caption(T["intro"])
 
 left, right = st.columns([3, 2], gap="large")
 with left:
+    # the uploader's own words (Drag and drop, Browse files, Limit …) are Streamlit's English
+    st.caption(T["upload_caption"].format(mb=MAX_BYTES // (1024 * 1024)))
     st.file_uploader(
         T["upload"],
         type=TYPES,

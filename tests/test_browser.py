@@ -203,6 +203,13 @@ def test_upload_and_visit_every_page(app_url, browser):
         assert page.locator(".js-plotly-plot").count() == 3
         svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
         assert "预警线 90.00%" in svg_text and "知识产权事业发展" in svg_text
+        # the chart toolbar speaks Chinese
+        page.locator(".js-plotly-plot").first.hover()
+        page.wait_for_timeout(400)
+        titles = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.modebar-btn')).map(e => e.getAttribute('data-title'))"
+        )
+        assert "下载图片（PNG）" in titles and "Download plot as a PNG" not in titles
     finally:
         context.close()
 

@@ -242,6 +242,8 @@ def test_import_page_names_the_file_its_findings_belong_to(db):
 # --- 15. polish ----------------------------------------------------------------------------------------
 def test_a_csv_is_not_called_a_sheet_and_findings_are_counted_in_tiao(db):
     at = upload(new_app())
+    # 13. the uploader's English is Streamlit's: a Chinese line above it says what it takes
+    assert "单个文件不超过 20 MB" in "\n".join(e.value for e in at.main.caption)
     side = "\n".join(e.value for e in at.sidebar.markdown)
     assert "表头第 1 行" in side and "工作表" not in side
     assert "工作表" not in "\n".join(e.value for e in at.main.markdown)
