@@ -41,6 +41,8 @@ st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_si
 nav = st.navigation(
     [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES]
 )
+# A link to a page that a just-started server ran without this script comes back here first.
+links.follow_deep_link(nav.url_path)
 # A link opened in a fresh browser names its dataset, unit and project: open them before any widget is
 # drawn (with nothing named, the latest stored dataset).
 links.restore()

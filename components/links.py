@@ -13,6 +13,8 @@ file uploaded in this session is in nobody else's browser.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import data, state, storage
@@ -20,6 +22,7 @@ from jixiao import model as m
 
 T = {"gone": "链接中的数据集（编号 {id}）无法打开：{reason}"}
 LINK_ERROR = "jx_link_error"  # why the dataset a link named did not open, shown once
+DEEP_PAGE = "jx_deep_page"  # the page a link named, when the server ran it without app.py
 DATASET = "dataset"
 UNIT = "unit"
 PROJECT = "project"
@@ -54,6 +57,29 @@ def restore() -> None:
     project = _int(qp.get(PROJECT))
     if project is not None:
         ss[state.FOCUS_PROJECT] = project
+
+
+def _params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def through_app(page_file: str) -> None:
+    """Call first in every page. A server that has not yet run app.py (just started) treats pages/ as
+    Streamlit's old folder of pages and runs a linked page on its own, without app.py's navigation,
+    sidebar and link handling: go through app.py, which turns to this page with the link's parameters."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if not PagesManager.uses_pages_directory:
+        return
+    st.session_state[DEEP_PAGE] = f"pages/{Path(page_file).name}"
+    st.switch_page("app.py", query_params=_params())
+
+
+def follow_deep_link(current: str) -> None:
+    """In app.py after st.navigation: on to the page a link named (see ``through_app``)."""
+    page = st.session_state.pop(DEEP_PAGE, None)
+    if page and Path(page).stem != current:
+        st.switch_page(page, query_params=_params())
 
 
 def notice() -> None:

@@ -9,10 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, data, detail, drill, links, state, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.export.xlsx import flagged_xlsx
 from jixiao.summary.analysis import DEVIATES
 from jixiao.summary.flags import FLAG_LABELS, stake
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "偏差预警",

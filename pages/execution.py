@@ -9,9 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components import charts, data, detail, drill, links, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.fmt import pct, wan
 from jixiao.summary.compute import totals
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "预算执行",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import data, state, widgets
+from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
 from jixiao import model as m
 from jixiao.export import common as bundle
@@ -30,6 +31,8 @@ from jixiao.export.pptx import build_pptx
 from jixiao.export.xlsx import build_xlsx
 from jixiao.final_accounts import template as fam
 from jixiao.forms.rollup import stated_reasons
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts

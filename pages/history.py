@@ -11,9 +11,12 @@ import streamlit as st
 
 from components import data, state, storage, widgets
 from components import history_charts as hc
+from components.links import through_app  # noqa: E402
 from jixiao import history as h
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "历年对比",

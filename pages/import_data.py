@@ -9,9 +9,12 @@ import re
 import streamlit as st
 
 from components import data, state, storage, widgets
+from components.links import through_app  # noqa: E402
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.ingest.workbook import MAX_BYTES
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "数据导入",

@@ -6,11 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from components import charts, data, detail, drill, links, widgets
+from components.links import through_app  # noqa: E402
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
 from jixiao.summary.compute import total_caveats
 from jixiao.summary.flags import DEVIATION_RULE
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "总览",

@@ -13,7 +13,10 @@ from datetime import date
 import streamlit as st
 
 from components import data, present, state, widgets
+from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "汇报模式",

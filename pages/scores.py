@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, data, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.fmt import num, pct, wan
 from jixiao.summary.schemes import AUTO, PRESETS
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "得分分析",

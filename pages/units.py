@@ -11,10 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, data, drill, links, storage, widgets
+from components.links import through_app  # noqa: E402
 from components.theme import BAND_LABELS
 from jixiao import history as h
 from jixiao.fmt import pct, round_half_up, wan
 from jixiao.summary.compute import band_of
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "单位对比",

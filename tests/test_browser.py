@@ -471,8 +471,22 @@ def test_drill_down_and_a_link_opened_in_another_browser(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'links.db'}"
     env = {k: v for k, v in os.environ.items() if k != ENV_HASH}
     env[ENV_URL] = db
-    seed_csv(db, UNITS_CSV, UNIT, 2023)
+    dataset_id = seed_csv(db, UNITS_CSV, UNIT, 2023)
     with serve(tmp_path / "links.log", env) as url:
+        # the first request a just-started server gets is a link to a page other than 总览
+        cold = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = cold.new_page()
+        try:
+            page.goto(f"{url}/execution?dataset={dataset_id}&unit=科技馆")
+            page.get_by_role("heading", name=f"预算执行 · {UNIT} · 2023年").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "cold link")
+            assert "当前范围：2 个项目" in page.get_by_test_id("stMain").inner_text()
+            assert "/execution" in page.url and "unit=" in page.url
+            assert sidebar_link(page, "总览").count() == 1  # app.py's navigation, not the pages/ folder's
+        finally:
+            cold.close()
+
         context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
         page = context.new_page()
         main = page.get_by_test_id("stMain")
