@@ -453,6 +453,8 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
     drop = [] if unexecuted else [PCOL["unexecuted"]]
     if not projects[m.UNIT].notna().any():
         drop.append(PCOL["unit"])
+    if not pd.to_numeric(projects[m.SCORE], errors="coerce").notna().any():
+        drop += [PCOL["score"], PCOL["grade"]]  # a table without scores: no column of "None"
     return out.drop(columns=drop)
 
 

@@ -193,7 +193,7 @@ if a.table.has_units:
         listed = data.pick_projects(p, units=chosen, order="slowest")
 st.caption(T["projects_help"])
 table = widgets.project_frame(listed, unexecuted=True).drop(
-    columns=[widgets.PCOL["score"], widgets.PCOL["grade"]]
+    columns=[widgets.PCOL["score"], widgets.PCOL["grade"]], errors="ignore"
 )
 drill.project_table(table, listed.index, key="overview_projects", column_config=widgets.PROJECT_COLUMN_CONFIG)
 detail.show(a, links.focus_project(), "overview")
