@@ -459,7 +459,8 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
 
 
 PROJECT_COLUMN_CONFIG = {
-    PCOL["project"]: st.column_config.TextColumn(width="medium", pinned=True),
+    # a medium name column leaves 执行率 in view on a phone (pinned columns would print grey)
+    PCOL["project"]: st.column_config.TextColumn(width="medium"),
     PCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),
