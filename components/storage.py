@@ -155,6 +155,15 @@ def display_label(info: DatasetInfo) -> str:
     return kind if info.label == f"{info.unit} {info.year}年 {kind}" else info.label
 
 
+def dataset_name(info: DatasetInfo) -> str:
+    """The name a list of datasets shows: its own name, or by default its unit and year with its kind
+    ("河南省科学技术协会 2023年 项目单位自评汇总表"), so two units' tables never read alike."""
+    kind = m.KIND_LABELS.get(info.kind, info.kind)
+    if display_label(info) == kind:
+        return f"{info.unit} {info.year}年 {kind}"
+    return info.label
+
+
 def option_label(info: DatasetInfo) -> str:
     text = T["stored_option"].format(
         unit=info.unit, year=info.year, label=display_label(info), version=info.version

@@ -79,7 +79,7 @@ def listing(infos: list[DatasetInfo], with_status: bool) -> pd.DataFrame:
             COL["status"]: ["已删除" if i.deleted else "" for i in infos],
             COL["unit"]: [i.unit for i in infos],
             COL["year"]: [i.year for i in infos],
-            COL["label"]: [storage.display_label(i) for i in infos],
+            COL["label"]: [storage.dataset_name(i) for i in infos],
             COL["version"]: [f"第{i.version}版（共{i.versions}版）" for i in infos],
             COL["projects"]: pd.array([i.projects for i in infos], dtype="Int64"),
             COL["budget"]: [round_half_up(i.budget) for i in infos],

@@ -261,6 +261,8 @@ def test_years_with_nothing_changed_say_so(db):
 def test_delete_asks_first(db):
     dataset_id = seed(db, UNITS_CSV, UNIT, 2023)
     at = go(new_app(), "pages/data_manage.py")
+    # named by unit and year by default
+    assert at.main.dataframe[0].value.iloc[0]["名称"] == f"{UNIT} 2023年 项目单位自评汇总表"
     confirm = at.button(key="dm_delete")
     assert confirm.label == "确认删除"
     assert any("确定删除" in e.value for e in at.main.markdown)
