@@ -28,6 +28,7 @@ T = {
     "weighted_help": "按各项目预算金额加权的平均自评得分，预算大的项目分量大（汇总表“合计”行通常是这个口径）。",
     "simple": "简单平均分",
     "simple_help": "各项目自评得分的算术平均，每个项目分量相同。",
+    "scores_wrong": "含 {n} 个与复核不符的填报得分",
     "deviating": "偏差项目数",
     "deviating_help": "按规则有较大偏差的项目：" + DEVIATION_RULE + "。与「偏差预警」「导出报告」同一口径。",
     "self_reported": "单位自报 {k} 个",
@@ -105,18 +106,27 @@ scores = a.scores or {}
 groups = a.findings_by_severity()
 n_err, n_warn, n_info = len(groups["error"]), len(groups["warning"]), len(groups["info"])
 self_yes = sum(data.self_flagged(x) for x in p[m.SELF_FLAG])
+# the means use the reported scores: where the audit recomputed some differently, say so on the card
+wrong = len(charts.score_differences(p)) if scores else 0
+score_note = (
+    {"delta": T["scores_wrong"].format(n=wrong), "delta_color": "orange", "delta_arrow": "off"}
+    if wrong
+    else {}
+)
 row2 = widgets.kpi_row()
 row2.metric(
     T["weighted"],
     f"{num(scores.get('mean_budget_weighted'))} {T['points']}" if scores else T["no_score"],
     help=T["weighted_help"],
     border=True,
+    **score_note,
 )
 row2.metric(
     T["simple"],
     f"{num(scores.get('mean_simple'))} {T['points']}" if scores else T["no_score"],
     help=T["simple_help"],
     border=True,
+    **score_note,
 )
 row2.metric(
     T["deviating"],

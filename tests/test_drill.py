@@ -273,3 +273,20 @@ def test_delete_asks_first(db):
         assert [i.deleted for i in s.list_datasets(include_deleted=True) if i.id == dataset_id] == [True]
     finally:
         s.dispose()
+
+
+def test_means_built_on_reported_scores_the_audit_disputes_say_so(db):
+    """3. A reported 自评得分 that the recomputation does not reproduce is marked on the mean cards."""
+    at = new_app()
+    at.switch_page("pages/import_data.py").run()
+    at.button(key="sample_import").click().run()
+    at = go(at, "pages/overview.py")
+    d = {mt.label: mt.delta for mt in at.main.metric}
+    assert not d["金额加权平均分"]  # the sample's scores all reproduce (15/15)
+    # under another scheme some reported scores are not reproduced: the cards say how many
+    at.sidebar.selectbox(key="set_scheme").set_value("mof").run()
+    assert_clean(at)
+    d = {mt.label: mt.delta for mt in at.main.metric}
+    assert (
+        d["金额加权平均分"] and d["金额加权平均分"].startswith("含 ") and "与复核不符" in d["金额加权平均分"]
+    )
