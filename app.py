@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from components import storage, widgets  # noqa: E402
+from components import links, storage, widgets  # noqa: E402
 
 TITLE = "绩效看板"
 PAGES = [
@@ -41,9 +41,18 @@ st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_si
 nav = st.navigation(
     [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES]
 )
+# A link to a page that a just-started server ran without this script comes back here first.
+links.follow_deep_link(nav.url_path)
+# A link opened in a fresh browser names its dataset, unit and project: open them before any widget is
+# drawn (with nothing named, the latest stored dataset).
+links.restore()
 # Every change of data (upload, sample, re-mapping) happens in widget callbacks, which run before this
 # script, so the sidebar drawn here already shows what the page below will use.
 widgets.dataset_sidebar(picker=storage.picker)
 storage.admin_sidebar()
 widgets.settings_sidebar()
+# the address bar holds the view on screen; callbacks (a click on a bar, a row) ran before this line
+links.publish()
+links.notice()
+widgets.phone_layout(f"{nav.url_path}|{links.current()}")
 nav.run()

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from components.theme import AMBER, BAND_COLORS, BAND_LABELS, GREEN, GREY, MUTED, PALETTE, RED, apply_theme
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, to_float, wan
+from jixiao.naming import tell_apart
 from jixiao.settings import Settings
 from jixiao.summary.analysis import BAND
 from jixiao.summary.compute import agree_mask, band_of
@@ -76,7 +77,7 @@ COMPONENT_COLORS = {
     "benefit": "#7b5ea7",
     "satisfaction": "#6aa6d8",
 }
-BAND_ORDER = ("green", "amber", "red", "none")
+BAND_ORDER = ("green", "amber", "red", "over", "none")
 BAND_ENTRY_PX = 96  # legend entry width for the band labels (正常 ≥90% …), symbol excluded
 TREEMAP_DETAIL_LIMIT = 150  # more projects than this (with units): the treemap opens at unit level
 TREEMAP_MAX_TILES = 600  # project tiles at most; the smaller rest of each unit is one tile
@@ -132,23 +133,27 @@ def short_label(name: object, width: int = LABEL_WIDTH, lines: int = 2, suffix: 
         if len(balanced) <= len(wrapped):
             wrapped = balanced
             break
-    return "<br>".join(html.escape(x) for x in wrapped[:lines])
+    return "<br>".join(html.escape(x, quote=False) for x in wrapped[:lines])
 
 
 def full_name(name: object) -> str:
-    return html.escape(str(name)) if not is_missing(name) and str(name).strip() else T["unnamed"]
+    return html.escape(str(name), quote=False) if not is_missing(name) and str(name).strip() else T["unnamed"]
 
 
-def unique_labels(names: Iterable[object], rows: Iterable[object]) -> list[str]:
-    """Short axis labels; two projects that shorten to the same label get their sheet row appended,
-    because a categorical axis would otherwise draw them as one bar."""
+def unique_labels(
+    names: Iterable[object], rows: Iterable[object], units: Iterable[object] | None = None
+) -> list[str]:
+    """Short axis labels; two projects that shorten to the same label get their unit appended
+    ("其他交通费（科技馆）", jixiao.naming.tell_apart), else their sheet row, because a categorical axis
+    would otherwise draw them as one bar."""
     names, rows = list(names), list(rows)
+    units = list(units) if units is not None else [None] * len(names)
     labels = [short_label(n) for n in names]
-    counts = pd.Series(labels).value_counts()
+    suffixes = tell_apart(labels, units, rows)
     out = []
-    for name, label, row in zip(names, labels, rows):
-        if counts[label] > 1 and not is_missing(row):
-            label = short_label(name, suffix="·" + T["row"].format(row=int(row)))
+    for name, label, suffix in zip(names, labels, suffixes):
+        if suffix:
+            label = short_label(name, suffix=suffix)
         out.append(label)
     # still duplicated (no rows given): number them so no bar is hidden behind another
     seen: dict[str, int] = {}
@@ -166,6 +171,7 @@ def band_legend(band: str, settings: Settings) -> str:
         "green": f"{BAND_LABELS['green']} ≥{low}",
         "amber": f"{BAND_LABELS['amber']} {floor}–{low}",
         "red": f"{BAND_LABELS['red']} <{floor}",
+        "over": f"{BAND_LABELS['over']} >100%",
         "none": BAND_LABELS["none"],
     }
     return text[band]
@@ -211,8 +217,9 @@ def _rate_bars(
     time_progress: float | None,
     title: str,
 ) -> go.Figure:
-    """Shared by the project and unit views. ``frame`` has label, name, rate, budget, executed, band,
-    already sorted slowest first."""
+    """Shared by the project and unit views. ``frame`` has label, name, rate, budget, executed, band and
+    key (the unit name or the project's index, put last in each bar's customdata for a click), already
+    sorted slowest first."""
     fig = go.Figure()
     order = frame["label"].tolist()
     for band in BAND_ORDER:
@@ -225,6 +232,8 @@ def _rate_bars(
                 [wan(b) for b in part["budget"]],
                 [wan(e) for e in part["executed"]],
                 [pct(r) for r in part["rate"]],
+                # last: what a click selects (components/drill.py reads it back)
+                [str(k) for k in part["key"]],
             ]
         )
         fig.add_trace(
@@ -294,12 +303,13 @@ def execution_bars(
     df = df.sort_values("_rate", na_position="last", kind="stable")
     frame = pd.DataFrame(
         {
-            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW]),
+            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT]),
             "name": [full_name(n) for n in df[m.PROJECT]],
             "rate": [to_float(r) if to_float(r) is not None else float("nan") for r in df["_rate"]],
             "budget": [to_float(b) for b in df[m.BUDGET]],
             "executed": [to_float(e) for e in df[m.EXECUTED]],
             "band": df[BAND].tolist(),
+            "key": df.index.tolist(),
         }
     )
     return _rate_bars(frame, settings, time_progress, _title(title, T["execution_bars"]))
@@ -320,6 +330,7 @@ def unit_execution_bars(
             "budget": [to_float(b) for b in df["budget"]],
             "executed": [to_float(e) for e in df["executed"]],
             "band": [band_of(to_float(r), settings.low_threshold, settings.amber_floor) for r in df["_rate"]],
+            "key": [str(u) for u in df["unit"]],
         }
     )
     return _rate_bars(frame, settings, time_progress, _title(title, T["unit_bars"]))
@@ -412,7 +423,7 @@ def budget_vs_executed(projects: pd.DataFrame, title: str | None = None) -> go.F
     df = projects.copy()
     df["_budget"] = pd.to_numeric(df[m.BUDGET], errors="coerce")
     df = df.sort_values("_budget", ascending=False, na_position="last", kind="stable")
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for key, col, color in (("budget", m.BUDGET, PALETTE[0]), ("executed", m.EXECUTED, PALETTE[1])):
@@ -455,7 +466,7 @@ def band_counts(projects: pd.DataFrame) -> dict[str, int]:
 def traffic_light(projects: pd.DataFrame, settings: Settings, title: str | None = None) -> go.Figure:
     """Projects per band as a donut, the total in the middle."""
     counts = band_counts(projects)
-    bands = [b for b in BAND_ORDER if counts[b] or b != "none"]
+    bands = [b for b in BAND_ORDER if counts[b] or b not in ("none", "over")]
     fig = go.Figure(
         go.Pie(
             labels=[band_legend(b, settings) for b in bands],
@@ -520,7 +531,7 @@ def score_components(
     df["_score"] = pd.to_numeric(df[m.COMPUTED_SCORE], errors="coerce")
     df = df.sort_values("_score", na_position="last", kind="stable")
     frame = frame.loc[df.index]
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for k, c in enumerate(comps):
@@ -566,7 +577,19 @@ def score_components(
             hovertemplate="<b>%{customdata[0]}</b><br>失分：%{customdata[1]} 分<br>%{customdata[2]}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 118], title_text=T["score_axis"], fixedrange=True, dtick=20)
+    # a score above 100 (weights adding to more than 100) is drawn as it is, inside the axis
+    widest = max(
+        [
+            100.0,
+            *(
+                x
+                for x in (frame[[c for c in frame.columns if c.startswith(("earned_", "lost_"))]].sum(axis=1))
+                if x == x
+            ),
+            *(x for x in df["_score"] if x == x),
+        ]
+    )
+    fig.update_xaxes(range=[0, widest * 1.18], title_text=T["score_axis"], fixedrange=True, dtick=20)
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     # plotly lists stacked-bar legends bottom-up by default; read them in stacking order instead
     fig.update_layout(barmode="stack", bargap=0.25, dragmode=False, legend_traceorder="normal")
@@ -634,10 +657,13 @@ def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go
     )
     low = max(0.0, math.floor(low / 10.0) * 10.0 - 5)
     fig = go.Figure()
+    high = max(
+        [100.0, float(df["_rep"].max()) if len(df) else 100.0, float(df["_comp"].max()) if len(df) else 100.0]
+    )
     fig.add_trace(
         go.Scatter(
-            x=[low, 100],
-            y=[low, 100],
+            x=[low, high],
+            y=[low, high],
             mode="lines",
             line={"color": GREY, "dash": "dash", "width": 1},
             name=T["same_line"],
@@ -697,8 +723,8 @@ def reported_vs_computed(projects: pd.DataFrame, title: str | None = None) -> go
                     ),
                 )
             )
-    fig.update_xaxes(title_text=T["reported"], range=[low, 102])
-    fig.update_yaxes(title_text=T["computed"], range=[low, 102], scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(title_text=T["reported"], range=[low, high + 2])
+    fig.update_yaxes(title_text=T["computed"], range=[low, high + 2], scaleanchor="x", scaleratio=1)
     return apply_theme(fig, _title(title, T["reported_vs_computed"]), height=420)
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from components import state
 from jixiao import model as m
 from jixiao.fmt import is_missing, round_array, round_half_up
+from jixiao.naming import guess_unit_year
 from jixiao.perf import gc_paused
 from jixiao.read import Dataset, read_dataset
 from jixiao.settings import Settings
@@ -95,6 +96,9 @@ def load(
         ss[state.UPLOAD_ERROR] = MSG["no_table"]
         return MSG["no_table"]
     else:
+        if ss.get(state.UPLOAD_DIGEST) != digest_of(data):
+            # another table: a unit filter or an open project of the last one means nothing here
+            ss[state.FOCUS_UNITS], ss[state.FOCUS_PROJECT] = [], None
         ss[state.TABLE] = ds.table
         ss[state.KIND] = ds.kind
         ss[state.UPLOAD_NAME] = filename
@@ -107,6 +111,7 @@ def load(
             ss[state.FORMS] = ds.detail
         ss[state.DATASET] = None  # recomputed by analysis() under the current settings
         ss[state.STORED_ID], ss[state.STORED_VERSION] = origin or (None, None)
+        ss[state.STORED_UNIT], ss[state.STORED_YEAR] = None, None  # components.storage sets them
         if origin is None:
             ss[state.SESSION_FILE] = _file_record(data, filename, overrides, ds.kind, None)
     if ss.get(state.UPLOAD_SEEN) != digest_of(data):
@@ -207,6 +212,30 @@ def analysis() -> Analysis | None:
             a = analyze(t, s)
         st.session_state[state.DATASET] = a
     return a
+
+
+def unit_year() -> tuple[str, int | None]:
+    """Unit and year of the current table: as it was saved in the store, else read from the table's
+    title and file name, else the one unit its 单位 column names. ("", None) when nothing says."""
+    ss = st.session_state
+    t = table()
+    if t is None:
+        return "", None
+    if ss.get(state.STORED_ID) is not None and ss.get(state.STORED_UNIT):
+        return str(ss[state.STORED_UNIT]), ss.get(state.STORED_YEAR)
+    unit, year = guess_unit_year(t.source.title, ss.get(state.UPLOAD_NAME) or t.source.file)
+    if not unit and t.has_units:
+        names = t.projects[m.UNIT].dropna().astype(str).unique()
+        if len(names) == 1:
+            unit = names[0]
+    return unit or "", year
+
+
+def heading(title: str) -> str:
+    """A page heading naming the unit and year of the data on screen: "总览 · 某单位 · 2023年"."""
+    unit, year = unit_year()
+    parts = [title, unit, f"{year}年" if year else ""]
+    return " · ".join(x for x in parts if x)
 
 
 def upload_error() -> str | None:
@@ -345,3 +374,46 @@ def _round(x: object) -> float | None:
         return round_half_up(float(x), 2)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+# Column names of the unit ranking (总览).
+UCOL = {
+    "rank": "排名",
+    "unit": "单位",
+    "projects": "项目数",
+    "budget": "预算数（万元）",
+    "executed": "执行数（万元）",
+    "unexecuted": "未执行（万元）",
+    "rate": "执行率（%）",
+    "deviating": "偏差项目数",
+}
+
+
+def unit_ranking(a: Analysis) -> pd.DataFrame:
+    """Units slowest first, with the money not spent and the projects 有较大偏差: 排名 1 is the slowest."""
+    units = a.units
+    if units.empty:
+        return pd.DataFrame(columns=list(UCOL.values()))
+    p = a.projects
+    deviating = p.groupby(p[m.UNIT].fillna("（未注明单位）"), sort=False)[DEVIATES].sum()
+    df = units.assign(_r=pd.to_numeric(units["execution_rate"], errors="coerce"))
+    df = df.sort_values("_r", na_position="last", kind="stable").reset_index(drop=True)
+    budget = pd.to_numeric(df["budget"], errors="coerce")
+    executed = pd.to_numeric(df["executed"], errors="coerce")
+    return pd.DataFrame(
+        {
+            UCOL["rank"]: range(1, len(df) + 1),
+            UCOL["unit"]: df["unit"].astype(str),
+            UCOL["projects"]: df["projects"].astype(int),
+            UCOL["budget"]: [_round(x) for x in budget],
+            UCOL["executed"]: [_round(x) for x in executed],
+            UCOL["unexecuted"]: [_round(x) for x in (budget - executed)],
+            UCOL["rate"]: [_round(x) for x in df["_r"]],
+            UCOL["deviating"]: [int(deviating.get(u, 0)) for u in df["unit"]],
+        }
+    )
+
+
+def self_flag_column(a: Analysis) -> bool:
+    """Whether the table has a 是否有较大偏差 column at all (a count of 0 from no column is no answer)."""
+    return m.SELF_FLAG in a.table.source.columns or a.projects[m.SELF_FLAG].notna().any()

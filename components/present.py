@@ -24,8 +24,9 @@ from components.theme import BAND_COLORS, FONT_FAMILY, INK, MUTED, RED, apply_th
 from jixiao import model as m
 from jixiao.export import common as bundle
 from jixiao.final_accounts import figures as fam
-from jixiao.fmt import num, pct, wan
+from jixiao.fmt import num, pct, to_float, wan
 from jixiao.summary.compute import band_of
+from jixiao.summary.flags import FLAG_LABELS, stake
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -40,7 +41,7 @@ KPI_FIT = 9  # display columns of a KPI value that fit a card at KPI_FONT (a Chi
 TOP_N = 8  # projects per bar slide: two-line names at 22 px still fit one screen
 UNITS_N = 10
 LABEL_CHARS = 18  # characters of a project name on one axis line
-_TAIL = re.compile(r"(·第\d+行|\s\(\d+\))$")
+_TAIL = re.compile(r"(·第\d+行|（[^（）]*）|\s\(\d+\))$")
 BASE = 14  # charts.py draws at apply_theme's base size; its spacings are scaled from it
 
 T = {
@@ -66,7 +67,84 @@ T = {
     "scores_note": "彩色为各指标得分，灰色为失分；共 {n} 个项目，此页列出得分最低的 {k} 个。",
     "scores_note_all": "彩色为各指标得分，灰色为失分。",
     "units_note": "共 {n} 个单位，此页列出执行率最低的 {k} 个。",
+    "cover": "封面",
+    "cover_sub": "共 {n} 个项目　预算 {budget} 万元　执行 {executed} 万元　总体执行率 {rate}",
+    "flagged": "偏差项目",
+    "flagged_top": "偏差项目（涉及金额最大的 {n} 个）",
+    "flagged_note": "共 {n} 个项目有偏差或自报不一致，此页按涉及金额列出前 {k} 个；完整清单见「偏差预警」。",
+    "flagged_note_all": "按涉及金额（未执行或超出的金额）排列。",
+    "flag_cols": ["项目", "执行率", "偏差原因"],
 }
+FLAGGED_N = 6  # rows of the flagged-projects slide that fit a projector at 22 px
+NAME_WIDTH = 26  # display columns per line of a name in the 项目 column (13 Chinese characters)
+REASON_WIDTH = 70  # per line of the reason
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The figure height and the type size of a slide, from the height of the browser window: the
+    1366×768 projector of the defaults, or more (1920×1080: a 880 px figure, 31 px type)."""
+
+    height: int = HEIGHT
+    font: int = FONT
+
+    @property
+    def scale(self) -> float:
+        return self.font / FONT
+
+
+CHROME = 210  # px of a window that are not the figure: top padding, the slide title row, the note
+
+
+def screen_for(viewport_height: int | None) -> Screen:
+    """The Screen for a browser window ``viewport_height`` px high (None: not known yet, the defaults)."""
+    if not viewport_height or viewport_height <= 0:
+        return Screen()
+    height = max(HEIGHT, int(viewport_height) - CHROME)
+    font = max(FONT, min(40, round(FONT * viewport_height / 768)))
+    return Screen(height, font)
+
+
+def _scaled(size: float | None, k: float) -> int | None:
+    return None if size is None else round(size * k)
+
+
+def fit(fig: go.Figure, screen: Screen) -> go.Figure:
+    """A slide figure built for the default Screen, grown to ``screen``: its height, and every type
+    size, annotation offset and margin that holds type scaled by the same factor."""
+    if screen == Screen():
+        return fig
+    k = screen.scale
+    lay = fig.layout
+    fig.update_layout(
+        height=screen.height,
+        font={"size": _scaled(lay.font.size or FONT, k)},
+        legend={"font": {"size": _scaled(lay.legend.font.size, k)}},
+        hoverlabel={"font": {"size": _scaled(lay.hoverlabel.font.size, k)}},
+        margin={
+            "t": _scaled(lay.margin.t if lay.margin.t is not None else 30, k),
+            "b": _scaled(lay.margin.b if lay.margin.b is not None else 10, k),
+            "l": _scaled(lay.margin.l, k),
+        },
+    )
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        axis.tickfont.size = _scaled(axis.tickfont.size, k)
+        axis.title.font.size = _scaled(axis.title.font.size, k)
+    for ann in lay.annotations:
+        ann.font.size = _scaled(ann.font.size, k)
+        if ann.yshift:
+            ann.yshift = round(ann.yshift * k)
+    for trace in fig.data:
+        if "textfont" in trace and trace.textfont.size:
+            trace.textfont.size = _scaled(trace.textfont.size, k)
+        if trace.type == "indicator" and trace.gauge.axis.tickfont.size:
+            trace.gauge.axis.tickfont.size = _scaled(trace.gauge.axis.tickfont.size, k)
+        if trace.type == "table":
+            trace.header.font.size = _scaled(trace.header.font.size, k)
+            trace.cells.font.size = _scaled(trace.cells.font.size, k)
+            trace.header.height = _scaled(trace.header.height, k)
+            trace.cells.height = _scaled(trace.cells.height, k)
+    return fig
 
 
 @dataclass(frozen=True)
@@ -76,8 +154,8 @@ class Slide:
     build: Callable[[], go.Figure]
     note: str = ""  # one plain line under the figure, or ""
 
-    def figure(self) -> go.Figure:
-        return self.build()
+    def figure(self, screen: Screen | None = None) -> go.Figure:
+        return fit(self.build(), screen or Screen())
 
 
 # --- projector type ------------------------------------------------------------------------------
@@ -117,14 +195,14 @@ def projector(fig: go.Figure, *, height: int = HEIGHT) -> go.Figure:
 
 def one_line(label: str, limit: int = LABEL_CHARS) -> str:
     """A two-line axis label of charts.py (HTML-escaped, lines joined by <br>) on one line, cut to
-    ``limit`` characters with '…', keeping the '·第N行' or ' (N)' that tells two equal names apart."""
+    ``limit`` characters with '…', keeping the '（单位）', '（第N行）' or ' (N)' that tells two equal names apart."""
     flat = html.unescape(str(label).replace("<br>", ""))
     if len(flat) > limit:
         found = _TAIL.search(flat)
         tail = found.group(0) if found else ""
         head = flat[: len(flat) - len(tail)]
         flat = head[: max(1, limit - len(tail) - 1)] + "…" + tail
-    return html.escape(flat)
+    return html.escape(flat, quote=False)
 
 
 def _one_line_categories(fig: go.Figure) -> None:
@@ -286,9 +364,72 @@ def _lights_line(analysis: Analysis) -> str:
     parts = [
         f"{charts.band_legend(b, analysis.settings)} {counts[b]} 个"
         for b in charts.BAND_ORDER
-        if counts[b] or b != "none"
+        if counts[b] or b not in ("none", "over")
     ]
     return T["lights_note"].format(lights="，".join(parts))
+
+
+def cover_figure(analysis: Analysis | None, unit: str, year: int | None, today: str = "") -> go.Figure:
+    """The title slide of the PPTX: the report heading, the headline figures, the date."""
+    fig = _card_figure()
+    _text(fig, 0.5, 0.62, f"<b>{html.escape(bundle.heading(unit, year), quote=False)}</b>", 44, INK)
+    if analysis is not None:
+        t = analysis.totals
+        line = T["cover_sub"].format(
+            n=len(analysis.projects),
+            budget=wan(t.get("budget")),
+            executed=wan(t.get("executed")),
+            rate=pct(t.get("execution_rate")),
+        )
+        _text(fig, 0.5, 0.44, line, FONT + 4, MUTED)
+    if today:
+        _text(fig, 0.5, 0.26, today, FONT, MUTED)
+    return fig
+
+
+def flagged_rows(analysis: Analysis) -> tuple[list[list[str]], int]:
+    """The flagged projects with the most money at stake first (the order of 偏差预警), as the slide
+    shows them (HTML-escaped, wrapped with <br>: a table cell wraps only at spaces, and Chinese has
+    none): name, rate, the reasons' names over the first reason; and how many there are in all."""
+    f = analysis.flagged
+    if f.empty:
+        return [], 0
+    money = [stake(to_float(b), to_float(e)) for b, e in zip(f[m.BUDGET], f[m.EXECUTED])]
+    top = f.assign(_s=money).sort_values("_s", ascending=False, kind="stable").head(FLAGGED_N)
+    rows = []
+    for name, flags, rate in zip(bundle.project_labels(top), top[m.FLAGS], top[m.EXECUTION_RATE]):
+        kinds = "、".join(dict.fromkeys(FLAG_LABELS.get(x.code, x.code) for x in flags))
+        first = flags[0].reason if flags else ""
+        reason = f"<b>{html.escape(kinds, quote=False)}</b><br>{charts.short_label(first, REASON_WIDTH, 2)}"
+        rows.append([charts.short_label(name, NAME_WIDTH, 2), pct(to_float(rate)), reason])
+    return rows, len(f)
+
+
+def flagged_figure(analysis: Analysis) -> go.Figure:
+    rows, _ = flagged_rows(analysis)
+    cols = list(zip(*rows)) if rows else [[], [], []]
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[3, 1.1, 7],
+            header={
+                "values": [f"<b>{c}</b>" for c in T["flag_cols"]],
+                "font": {"size": FONT, "color": "white", "family": FONT_FAMILY},
+                "fill": {"color": INK},
+                "align": ["left", "right", "left"],
+                "height": 44,
+            },
+            cells={
+                "values": [list(col) for col in cols],
+                "font": {"size": FONT, "color": INK, "family": FONT_FAMILY},
+                "fill": {"color": [["#f5f7fa", "white"] * FLAGGED_N]},
+                "align": ["left", "right", "left"],
+                "height": 88,
+            },
+        )
+    )
+    apply_theme(fig, None, height=HEIGHT, large=True)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
 
 
 def analysis_slides(analysis: Analysis) -> list[Slide]:
@@ -331,6 +472,17 @@ def analysis_slides(analysis: Analysis) -> list[Slide]:
                 T["slowest_all"] if every else T["slowest"].format(n=TOP_N),
                 lambda: projector(charts.execution_bars(slow, s, tp, title="")),
                 note.format(low=pct(s.low_threshold), n=n_rated, k=len(slow)),
+            )
+        )
+    rows, n_flagged = flagged_rows(a)
+    if rows:
+        every = n_flagged <= FLAGGED_N
+        out.append(
+            Slide(
+                "flagged",
+                T["flagged"] if every else T["flagged_top"].format(n=len(rows)),
+                lambda: flagged_figure(a),
+                T["flagged_note_all"] if every else T["flagged_note"].format(n=n_flagged, k=len(rows)),
             )
         )
     comps = a.components
@@ -427,10 +579,16 @@ def slides(
     analysis: Analysis | None,
     final_accounts: FinalAccounts | None = None,
     forms: FormsDataset | None = None,
+    *,
+    unit: str = "",
+    year: int | None = None,
+    today: str = "",
 ) -> list[Slide]:
-    """The deck, in meeting order: the project table, then 决算 图1–图7, then the 自评表. Empty when
-    nothing is loaded."""
+    """The deck, in meeting order: a cover, the project table, then 决算 图1–图7, then the 自评表.
+    Empty when nothing is loaded."""
     out: list[Slide] = []
+    if analysis is not None or (final_accounts is not None and final_accounts.years):
+        out.append(Slide("cover", T["cover"], lambda: cover_figure(analysis, unit, year, today)))
     if analysis is not None:
         out += analysis_slides(analysis)
     if final_accounts is not None and final_accounts.years:

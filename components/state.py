@@ -41,3 +41,10 @@ STORE_ERROR = "jx_store_error"  # why the sidebar picker could not open a stored
 LOGIN_SESSION = "jx_login_session"  # this session's key in the login throttle (jixiao.auth.THROTTLE)
 ADMIN = "jx_admin"  # True once the admin password was given (only matters with a password hash set)
 ADMIN_ERROR = "jx_admin_error"  # the last failed login, in Chinese
+STORED_UNIT = "jx_stored_unit"  # unit and year the current stored dataset was saved under (headings, exports)
+STORED_YEAR = "jx_stored_year"
+
+# --- what the user looks at (components/links.py puts it in the URL) ---------------------------
+FOCUS_UNITS = "jx_focus_units"  # list[str]: the unit filter every page shares (a click on a unit bar sets it)
+FOCUS_PROJECT = "jx_focus_project"  # index of the project whose detail is open (Analysis.projects), or None
+LINK_RESTORED = "jx_link_restored"  # True once the URL of the first run was read (dataset, unit, project)

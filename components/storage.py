@@ -156,6 +156,15 @@ def display_label(info: DatasetInfo) -> str:
     return kind if info.label == f"{info.unit} {info.year}年 {kind}" else info.label
 
 
+def dataset_name(info: DatasetInfo) -> str:
+    """The name a list of datasets shows: its own name, or by default its unit and year with its kind
+    ("河南省科学技术协会 2023年 项目单位自评汇总表"), so two units' tables never read alike."""
+    kind = m.KIND_LABELS.get(info.kind, info.kind)
+    if display_label(info) == kind:
+        return f"{info.unit} {info.year}年 {kind}"
+    return info.label
+
+
 def option_label(info: DatasetInfo) -> str:
     text = T["stored_option"].format(
         unit=info.unit, year=info.year, label=display_label(info), version=info.version
@@ -243,7 +252,36 @@ def open_dataset(dataset_id: int, version: int | None = None) -> str | None:
     saved = settings_from_dict(sf.settings)
     if saved is not None and saved != data.settings():
         _apply_settings(saved)
-    return data.load(sf.data, sf.file_name, sf.parse_options or {}, origin=(sf.dataset_id, sf.version))
+    err = data.load(sf.data, sf.file_name, sf.parse_options or {}, origin=(sf.dataset_id, sf.version))
+    if err is None:
+        _remember_unit_year(s, int(dataset_id))
+    return err
+
+
+def _remember_unit_year(s: Store, dataset_id: int) -> None:
+    """The unit and year the dataset was saved under name it in headings and exports."""
+    infos, _ = call(s.list_datasets, include_deleted=True)
+    for i in infos or []:
+        if i.id == dataset_id:
+            st.session_state[state.STORED_UNIT], st.session_state[state.STORED_YEAR] = i.unit, i.year
+
+
+def latest(infos: list[DatasetInfo]) -> DatasetInfo | None:
+    """The dataset a fresh visit opens: the latest year, a 汇总表 before 自评表 of that year, then the
+    most recently imported."""
+    shown = [i for i in infos if i.kind in TABLE_KINDS and not i.deleted]
+    if not shown:
+        return None
+    return max(shown, key=lambda i: (i.year, i.kind == m.KIND_PROJECT_TABLE, i.imported_at, i.id))
+
+
+def open_latest() -> str | None:
+    """Open the latest stored dataset (nothing when the store is empty or unreachable)."""
+    infos, err = table_datasets()
+    info = latest(infos)
+    if err or info is None:
+        return None
+    return open_dataset(info.id)
 
 
 def savable() -> dict[str, Any] | None:
@@ -261,13 +299,10 @@ def savable() -> dict[str, Any] | None:
 def save_defaults(record: dict[str, Any]) -> tuple[str, int | None]:
     """单位 and 年度 for the 保存 form: from the table's title and the file name, else the one unit the
     table's own 单位 column names (自评表 carry it on every form)."""
-    table = data.table() if record["kind"] in TABLE_KINDS else None
-    title = table.source.title if table is not None else ""
-    unit, year = guess_unit_year(title, record["name"])
-    if not unit and table is not None and table.has_units:
-        names = table.projects[m.UNIT].dropna().astype(str).unique()
-        if len(names) == 1:
-            unit = names[0]
+    if record["kind"] in TABLE_KINDS and data.table() is not None:
+        unit, year = data.unit_year()
+    else:
+        unit, year = guess_unit_year("", record["name"])
     if record["kind"] == m.KIND_FINAL_ACCOUNTS:
         # 决算 figures name their unit and years themselves (FinalAccounts.unit / latest_year)
         figures = st.session_state.get(state.FINAL_ACCOUNTS)
@@ -320,6 +355,7 @@ def save(unit: str, year: int | None, label: str = "") -> tuple[str, str]:
         # the current data is now exactly this stored version: the picker shows it as such
         st.session_state[state.STORED_ID] = result.dataset_id
         st.session_state[state.STORED_VERSION] = result.version
+        st.session_state[state.STORED_UNIT], st.session_state[state.STORED_YEAR] = unit.strip(), int(year)
     return "success", result.message
 
 

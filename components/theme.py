@@ -24,8 +24,9 @@ GREY = "#9aa5b1"
 INK = "#1f2933"
 MUTED = "#52606d"
 GRID = "#e4e7eb"
-BAND_COLORS = {"green": GREEN, "amber": AMBER, "red": RED, "none": GREY}
-BAND_LABELS = {"green": "正常", "amber": "关注", "red": "预警", "none": "无法计算"}
+OVER = "#7b5ea7"  # 超预算: a deviation, in a colour of its own (not the green of 正常)
+BAND_COLORS = {"green": GREEN, "amber": AMBER, "red": RED, "over": OVER, "none": GREY}
+BAND_LABELS = {"green": "正常", "amber": "关注", "red": "预警", "over": "超预算", "none": "无法计算"}
 
 BASE_FONT_SIZE = 14
 TITLE_FONT_SIZE = 18

@@ -41,6 +41,7 @@ T = {
     "weights_total": "权重合计 {total} / 100",
     "kept_scheme": "仍按上一次有效的方案计算：{label}。",
     "in_use": "当前采用：{label}（复现 {rep}/{comp} 行）",
+    "in_use_no_scores": "当前采用：{label}（表中没有填报得分，无从核对）",
     "low": "执行率预警线（%）",
     "low_help": "执行率低于此值记为“执行率偏低”，需说明原因（自评表要求 90%）。红绿灯：达到预警线为绿灯。",
     "amber": "红灯线（%）",
@@ -71,10 +72,40 @@ WEIGHT_KEY = "set_w_{comp}"
 SCHEME_OPTIONS = [AUTO, *PRESETS, "custom"]
 PLOTLY_CONFIG = {
     "displaylogo": False,
+    # toolbar tooltips in Chinese: the plotly.js in Streamlit has no zh-CN registered, so the words go
+    # with the config
+    "locale": "zh-CN",
+    "locales": {
+        "zh-CN": {
+            "dictionary": {
+                "Download plot as a PNG": "下载图片（PNG）",
+                "Download plot": "下载图片",
+                "Zoom": "缩放",
+                "Pan": "平移",
+                "Zoom in": "放大",
+                "Zoom out": "缩小",
+                "Autoscale": "自动缩放",
+                "Reset axes": "还原坐标轴",
+                "Reset": "还原",
+                "Reset view": "还原视图",
+                "Box Select": "框选",
+                "Lasso Select": "套索选择",
+                "Toggle Spike Lines": "显示/隐藏辅助线",
+                "Show closest data on hover": "悬停显示最近的数据",
+                "Compare data on hover": "悬停比较数据",
+                "Double-click to zoom back out": "双击还原",
+                "Click to enter Colorscale title": "点击输入色阶标题",
+            }
+        }
+    },
     # a 2x PNG pastes sharply into Word and PPT
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
+
+
+def is_csv(file_name: object) -> bool:
+    return str(file_name or "").lower().endswith((".csv", ".txt"))
 
 
 def scheme_label(key: str) -> str:
@@ -83,6 +114,64 @@ def scheme_label(key: str) -> str:
     if key == "custom":
         return T["custom"]
     return PRESETS[key].label
+
+
+# Reports the browser window's height (and again when it changes): 汇报模式 sizes its slide to the
+# screen. Fixed code, no user data.
+_VIEWPORT_JS = """
+export default function(component) {
+    const { setStateValue } = component;
+    let last = 0;
+    let timer = null;
+    const report = () => {
+        const h = Math.round(window.innerHeight);
+        if (Math.abs(h - last) >= 20) { last = h; setStateValue("height", h); }
+    };
+    const later = () => { clearTimeout(timer); timer = setTimeout(report, 250); };
+    report();
+    window.addEventListener("resize", later);
+    return () => { window.removeEventListener("resize", later); clearTimeout(timer); };
+}
+"""
+_viewport = st.components.v2.component("jx_viewport", js=_VIEWPORT_JS)
+
+
+def viewport_height() -> int | None:
+    """The height of the browser window in px, or None until the browser has said (and in tests)."""
+    result = _viewport(key="jx_viewport", on_height_change=lambda: None)
+    value = getattr(result, "height", None) if result is not None else None
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+# On a phone the sidebar overlays the page: once a choice is made there (a page, a dataset), close it
+# as a user would have to. Runs when mounted, i.e. once per choice (the key names the choice).
+_CLOSE_SIDEBAR_JS = """
+export default function(component) {
+    if (window.innerWidth > 640) return;
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar || bar.getAttribute("data-collapsed") !== "false") return;
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+        || document.querySelector('[data-testid="stSidebarCollapseButton"]');
+    if (button) setTimeout(() => button.click(), 50);
+}
+"""
+_close_sidebar = st.components.v2.component("jx_close_sidebar", js=_CLOSE_SIDEBAR_JS)
+# The plotly toolbar sits over the top right of a chart, where the labels of a narrow chart are.
+PHONE_STYLE = """<style>
+@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none !important; } }
+</style>"""
+
+
+def phone_layout(choice: str) -> None:
+    """Phone-only fixes, drawn on every run: no chart toolbar; the sidebar closed after ``choice``
+    (the page and the data on screen) changed."""
+    # in the sidebar: in the page they would push its content down by a row gap
+    with st.sidebar:
+        st.html(PHONE_STYLE)
+        _close_sidebar(key=f"jx_close_sidebar_{choice}")
 
 
 def show_chart(fig: go.Figure, key: str | None = None) -> None:
@@ -107,7 +196,10 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
             lines = [
                 f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
                 f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",
-                f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
+                # a CSV has no sheets: only its header row is worth saying
+                T["header_rows"].format(rows=rows)
+                if is_csv(src.file)
+                else f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
                 f"{T['unit']}：{unit}",
                 f"{T['projects']}：{len(table.projects)} 个",
             ]
@@ -210,11 +302,13 @@ def settings_sidebar() -> Settings:
             data.set_settings(new)
         a = data.analysis()
         if a is not None:
-            st.caption(
-                T["in_use"].format(
+            if a.choice.comparable:
+                line = T["in_use"].format(
                     label=a.choice.scheme.label, rep=a.choice.reproduced, comp=a.choice.comparable
                 )
-            )
+            else:  # "复现 0/0 行" would read as a failure
+                line = T["in_use_no_scores"].format(label=a.choice.scheme.label)
+            st.caption(line)
     return data.settings()
 
 
@@ -350,19 +444,20 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
 
     budget = pd.to_numeric(projects[m.BUDGET], errors="coerce")
     executed = pd.to_numeric(projects[m.EXECUTED], errors="coerce")
+    # name and rate first: on a phone they are what fits without scrolling the grid sideways
     out = pd.DataFrame(
         {
-            PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
-            PCOL["unit"]: projects[m.UNIT].fillna(""),
             PCOL["project"]: projects[m.PROJECT].astype(str),
+            PCOL["rate"]: r2(projects[m.EXECUTION_RATE]),
+            PCOL["band"]: [BAND_LABELS.get(b, "") for b in projects[BAND]],
+            PCOL["unit"]: projects[m.UNIT].fillna(""),
             PCOL["initial"]: r2(projects[m.INITIAL_BUDGET]) if m.INITIAL_BUDGET in projects else None,
             PCOL["budget"]: r2(budget),
             PCOL["executed"]: r2(executed),
             PCOL["unexecuted"]: r2(budget - executed),
-            PCOL["rate"]: r2(projects[m.EXECUTION_RATE]),
-            PCOL["band"]: [BAND_LABELS.get(b, "") for b in projects[BAND]],
             PCOL["score"]: r2(projects[m.SCORE]),
             PCOL["grade"]: projects[m.GRADE].fillna(""),
+            PCOL["row"]: projects[m.SHEET_ROW].astype("Int64"),
         }
     )
     drop = [] if unexecuted else [PCOL["unexecuted"]]
@@ -370,10 +465,14 @@ def project_frame(projects: pd.DataFrame, unexecuted: bool = False) -> pd.DataFr
         drop.append(PCOL["unit"])
     if m.INITIAL_BUDGET not in projects or not projects[m.INITIAL_BUDGET].notna().any():
         drop.append(PCOL["initial"])  # shown beside the budget only when the table has 年初预算数
+    if not pd.to_numeric(projects[m.SCORE], errors="coerce").notna().any():
+        drop += [PCOL["score"], PCOL["grade"]]  # a table without scores: no column of "None"
     return out.drop(columns=drop)
 
 
 PROJECT_COLUMN_CONFIG = {
+    # a medium name column leaves 执行率 in view on a phone (pinned columns would print grey)
+    PCOL["project"]: st.column_config.TextColumn(width="medium"),
     PCOL["initial"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
     PCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),

@@ -39,6 +39,10 @@ NA_COMPONENTS = "na_components"  # tuple of component names marked '/' (not appl
 # instead of a weight scheme.
 OWN_SCORE = "own_score"
 OWN_POINTS = "own_points"  # dict component -> points
+# A 自评表 whose money is counted on another form with its project code: its own 执行率 (percent) and
+# the note that says where its money went (BUDGET and EXECUTED stay empty, so totals count it once).
+OWN_RATE = "own_rate"
+MONEY_NOTE = "money_note"
 
 # Computed by jixiao.summary.compute
 EXECUTION_RATE = "execution_rate"

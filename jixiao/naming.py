@@ -14,6 +14,9 @@ _YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?")
 _TABLE_WORDS = re.compile(
     r"项目|部门预算|部门决算|部门整体|整体支出|预算|决算|绩效|自评|汇总表|明细表|一览表|情况表"
 )
+# Verbs and particles a title puts between the unit and the table's name ("…协会纳入绩效评价项目…",
+# "…中心关于…"): not part of the unit's name.
+_TRAILING_WORDS = re.compile(r"(?:纳入|列入|关于|开展|实施|组织|的)+$")
 
 
 def year_in(text: object) -> int | None:
@@ -25,7 +28,7 @@ def unit_in(text: object) -> str:
     """The first run of Chinese before the table's own name; '' when nothing names a unit."""
     text = _YEAR_WORDS.sub(" ", str(text or ""))
     for chunk in re.split(r"[\s_\-—·:：()（）]+", text):
-        head = _TABLE_WORDS.split(chunk, maxsplit=1)[0].strip()
+        head = _TRAILING_WORDS.sub("", _TABLE_WORDS.split(chunk, maxsplit=1)[0].strip())
         if len(head) >= 2 and re.search(r"[\u4e00-\u9fff]", head):
             return head
     return ""
@@ -35,3 +38,30 @@ def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]
     unit = unit_in(title) or unit_in(Path(file_name or "").stem)
     year = year_in(title) or year_in(file_name)
     return unit or None, year
+
+
+def tell_apart(names: list[str], units: list[object], rows: list[object]) -> list[str]:
+    """What to add to each of a list of project names so that repeated names read as different
+    projects: the unit where it tells them apart ("（科技馆）", as a reader would say it), else the sheet
+    row ("（第12行）"); "" for a name that occurs once."""
+
+    def given(x: object) -> bool:
+        return x is not None and x == x and str(x).strip() != ""
+
+    counts: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for n, u in zip(names, units):
+        counts[n] = counts.get(n, 0) + 1
+        if given(u):
+            pairs[(n, str(u).strip())] = pairs.get((n, str(u).strip()), 0) + 1
+    out = []
+    for n, u, r in zip(names, units, rows):
+        if counts[n] < 2:
+            out.append("")
+        elif given(u) and pairs[(n, str(u).strip())] == 1:
+            out.append(f"（{str(u).strip()}）")
+        elif given(r):
+            out.append(f"（第{int(r)}行）")
+        else:
+            out.append("")
+    return out

@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from components import state, storage, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.fmt import round_half_up
 from jixiao.store.db import DatasetInfo
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "数据管理",
@@ -31,6 +34,8 @@ T = {
     "rename_button": "保存名称",
     "renamed": "已改名为「{label}」。",
     "delete": "删除",
+    "delete_confirm": "确定删除「{name}」吗？删除后可在“显示已删除”中恢复。",
+    "delete_button": "确认删除",
     "delete_help": "删除后不再出现在列表和侧边栏中；打开“显示已删除”可以恢复。",
     "deleted": "已删除「{name}」。打开“显示已删除”可以恢复。",
     "restore": "恢复",
@@ -74,7 +79,7 @@ def listing(infos: list[DatasetInfo], with_status: bool) -> pd.DataFrame:
             COL["status"]: ["已删除" if i.deleted else "" for i in infos],
             COL["unit"]: [i.unit for i in infos],
             COL["year"]: [i.year for i in infos],
-            COL["label"]: [storage.display_label(i) for i in infos],
+            COL["label"]: [storage.dataset_name(i) for i in infos],
             COL["version"]: [f"第{i.version}版（共{i.versions}版）" for i in infos],
             COL["projects"]: pd.array([i.projects for i in infos], dtype="Int64"),
             COL["budget"]: [round_half_up(i.budget) for i in infos],
@@ -208,14 +213,17 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 T["restore"], key="dm_restore", on_click=on_restore, args=(info,), icon=":material/restore:"
             )
         else:
-            st.button(
-                T["delete"],
-                key="dm_delete",
-                on_click=on_delete,
-                args=(info,),
-                help=T["delete_help"],
-                icon=":material/delete:",
-            )
+            # a click that removes a dataset from every list asks first
+            with st.popover(T["delete"], icon=":material/delete:", help=T["delete_help"]):
+                st.markdown(T["delete_confirm"].format(name=widgets.md_escape(_name(info))))
+                st.button(
+                    T["delete_button"],
+                    key="dm_delete",
+                    on_click=on_delete,
+                    args=(info,),
+                    type="primary",
+                    icon=":material/delete:",
+                )
 if file_error:
     st.error(widgets.md_escape(file_error))
 if files_hidden:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, data, widgets
+from components import charts, data, detail, drill, links, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.fmt import pct, wan
 from jixiao.summary.compute import totals
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "预算执行",
@@ -35,11 +38,13 @@ T = {
     "treemap_help": "面积表示预算数，颜色表示执行率所在的红绿灯区间；点击单位可下钻到项目，点顶部路径返回。",
     "amounts": "预算数与执行数",
     "table": "项目明细",
+    "unit_click": "点击单位的条形，列出该单位的项目。",
+    "table_help": "选中一行（点行首的方框）或点击图中的条形，查看项目详情。",
 }
 LARGE = 60
 DEFAULT_TOP = 30
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 a = widgets.analysis_or_stop("sample_execution")
 
 s, p, tp = a.settings, a.projects, a.time_progress
@@ -50,16 +55,12 @@ units: list[str] = []
 view = T["by_project"]
 if has_units:
     unit_names = [str(u) for u in p[m.UNIT].dropna().unique()]
-    units = c1.multiselect(
-        T["units"], unit_names, key="exec_units", placeholder=T["units_placeholder"], persist_state="session"
-    )
+    units = drill.unit_filter(c1, unit_names, "exec_units", T["units"], T["units_placeholder"])
+    if "exec_view" not in st.session_state:
+        st.session_state["exec_view"] = T["by_project"]
     view = (
         c3.segmented_control(
-            T["view"],
-            [T["by_project"], T["by_unit"]],
-            default=T["by_project"],
-            key="exec_view",
-            persist_state="session",
+            T["view"], [T["by_project"], T["by_unit"]], key="exec_view", persist_state="session"
         )
         or T["by_project"]
     )
@@ -86,7 +87,13 @@ if scope.empty:
 
 if view == T["by_unit"]:
     unit_table = a.units if not units else a.units[a.units["unit"].isin(units)]
-    widgets.show_chart(charts.unit_execution_bars(unit_table, s, tp), key="exec_unit_bars")
+    st.caption(T["unit_click"])
+    # a click on a unit lists its projects: the filter is set and the view turns to 按项目
+    drill.unit_chart(
+        charts.unit_execution_bars(unit_table, s, tp),
+        key="exec_unit_bars",
+        then=lambda: st.session_state.update(exec_view=T["by_project"]),
+    )
     shown = scope
 else:
     shown = scope
@@ -104,7 +111,7 @@ else:
         top_n = o2.slider(T["top_n"], 10, 100, DEFAULT_TOP, step=5, key="exec_top_n", persist_state="session")
         shown = data.pick_projects(scope, order=order, top_n=top_n)
         st.caption(T["large_note"].format(n=len(scope), order=T["orders"][order], k=len(shown)))
-    widgets.show_chart(charts.execution_bars(shown, s, tp), key="exec_bars")
+    drill.project_chart(charts.execution_bars(shown, s, tp), key="exec_bars")
 
 st.subheader(T["treemap"])
 st.caption(T["treemap_help"])
@@ -115,4 +122,8 @@ amounts = shown if len(shown) <= LARGE else data.pick_projects(shown, order="lar
 widgets.show_chart(charts.budget_vs_executed(amounts, title=""), key="exec_amounts")
 
 st.subheader(T["table"])
-st.dataframe(widgets.project_frame(scope), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
+st.caption(T["table_help"])
+drill.project_table(
+    widgets.project_frame(scope), scope.index, key="exec_table", column_config=widgets.PROJECT_COLUMN_CONFIG
+)
+detail.show(a, links.focus_project(), "execution")

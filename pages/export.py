@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import data, state, widgets
+from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
 from jixiao import model as m
 from jixiao.export import common as bundle
@@ -30,6 +31,8 @@ from jixiao.export.pptx import build_pptx
 from jixiao.export.xlsx import build_xlsx
 from jixiao.final_accounts import template as fam
 from jixiao.forms.rollup import stated_reasons
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -51,6 +54,7 @@ T = {
     "final": "包含部门决算图表（图1—图7）",
     "final_help": "决算数据来自「决算图表」或「数据导入」页。",
     "final_year": "决算数据：{unit}，使用 {year} 年度的数字。",
+    "final_other_unit": "决算数据属于「{final}」，不是本报告的单位「{unit}」，默认不包含；确需包含请打开上面的开关。",
     "no_final": "尚未导入部门决算数据；如需在报告中加入图1—图7或生成部门决算说明，请先在「决算图表」页导入。",
     "files": "下载文件",
     "empty_final_only": "已导入部门决算数据：可以下载图1—图7的演示文稿和报告、决算数据工作簿和部门决算说明（Word）；"
@@ -212,11 +216,28 @@ def export_bytes(
 
 
 # --- page ------------------------------------------------------------------------------------------
-def _final_block(fa: FinalAccounts | None, year: int) -> FinalAccounts | None:
+def same_unit(a: str, b: str) -> bool:
+    """Whether two spellings name one unit ("凉山州科协" and "凉山州科协本级" do; an unnamed side never
+    contradicts the other)."""
+    a, b = (a or "").strip(), (b or "").strip()
+    return not a or not b or a in b or b in a
+
+
+def _final_block(fa: FinalAccounts | None, year: int, unit: str) -> FinalAccounts | None:
     if fa is None or not fa.years:
         st.caption(T["no_final"])
         return None
-    use = st.toggle(T["final"], value=True, key="export_with_final", help=T["final_help"])
+    ours = same_unit(fa.unit, unit)
+    # another unit's 决算 figures never slip into this unit's report unasked
+    use = st.toggle(
+        T["final"],
+        value=ours,
+        key="export_with_final" if ours else "export_with_final_other",
+        help=T["final_help"],
+        persist_state="session",
+    )
+    if not ours:
+        st.caption(md_escape(T["final_other_unit"].format(final=fa.unit, unit=unit)))
     if not use:
         return None
     shown = bundle.final_accounts_year(fa, year or None)
@@ -225,7 +246,7 @@ def _final_block(fa: FinalAccounts | None, year: int) -> FinalAccounts | None:
 
 
 def main() -> None:
-    st.title(T["title"])
+    st.title(data.heading(T["title"]))
     st.caption(T["intro"])
     a = data.analysis()
     fa_loaded: FinalAccounts | None = st.session_state.get(state.FINAL_ACCOUNTS)
@@ -239,15 +260,17 @@ def main() -> None:
     key = data_key(a)
     c1, c2 = st.columns([3, 1])
     # keyed by the data, so another file starts from its own guesses; kept across page switches
+    # the unit and year the dataset was saved with come first; a fresh file's title next
+    saved_unit, saved_year = data.unit_year()
     unit = c1.text_input(
         T["unit"],
-        value=bundle.guess_unit(a, fa_loaded),
+        value=saved_unit or bundle.guess_unit(a, fa_loaded),
         key=f"export_unit_{key}",
         help=T["unit_help"],
         placeholder=T["unit_placeholder"],
         persist_state="session",
     )
-    guessed = bundle.guess_year(a, fa_loaded)
+    guessed = saved_year or bundle.guess_year(a, fa_loaded)
     year_text = c2.text_input(
         T["year"],
         value=str(guessed) if guessed else "",
@@ -261,7 +284,7 @@ def main() -> None:
     if not ok:
         st.warning(T["year_bad"])
     st.caption(md_escape(T["heading"].format(heading=bundle.heading(unit, year or None))))
-    fa = _final_block(fa_loaded, year)
+    fa = _final_block(fa_loaded, year, unit)
 
     st.subheader(T["files"])
     stem = file_stem(unit, year)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import final_charts as fc
 from components import state, widgets
+from components.links import through_app  # noqa: E402
 from jixiao.final_accounts import figures as fam
 from jixiao.final_accounts import narrative
 from jixiao.final_accounts import read as fa_read
@@ -23,6 +24,8 @@ from jixiao.final_accounts import statements as stm
 from jixiao.final_accounts import template as fa_template
 from jixiao.final_accounts import validate as fa_validate
 from jixiao.model import SEVERITY_LABELS, Finding, IngestError
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "sample_data" / fa_template.SAMPLE_FILE
 

@@ -11,9 +11,12 @@ import streamlit as st
 
 from components import data, state, storage, widgets
 from components import history_charts as hc
+from components.links import through_app  # noqa: E402
 from jixiao import history as h
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, wan
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "历年对比",
@@ -44,6 +47,7 @@ T = {
     "rate_chart": "执行率变化最大的项目：空心点为{prev}年，实心点为{cur}年（颜色为{cur}年的红绿灯），"
     "数字为变化的百分点。",
     "no_kept": "两个年度没有能匹配上的项目。",
+    "none_moved": "{prev}年与{cur}年都有的 {n} 个项目，执行率都没有变化，不再作图。",
 }
 COL = {
     "year": "年度",
@@ -139,7 +143,8 @@ def _delta(value: float | None, unit: str, year: int) -> dict:
     return {"delta": T["delta"].format(value=text, unit=unit, year=year)}
 
 
-st.title(T["title"])
+heading = st.empty()  # names the unit and its years, known once the unit is chosen below
+heading.title(T["title"])
 st.caption(T["intro"])
 
 infos = storage.comparable_datasets_or_stop(T["none"], T["to_import"])
@@ -156,6 +161,8 @@ unit = st.selectbox(
     T["unit"], units, key="hist_unit", format_func=lambda u: f"{u}（{len(years_of[u])} 个年度）"
 )
 
+span = sorted(i.year for i in years_of[unit])
+heading.title(f"{T['title']} · {unit} · " + (f"{span[0]}–{span[-1]}年" if len(span) > 1 else f"{span[0]}年"))
 items = []
 for info in sorted(years_of[unit], key=lambda i: i.year):
     a, err = storage.analysis_of(info)
@@ -241,7 +248,11 @@ st.markdown(T["counts"].format(**counts))
 statuses = [T["all"], h.STATUS_NEW, h.STATUS_DROPPED, h.STATUS_KEPT]
 shown_status = c3.segmented_control(T["show"], statuses, default=T["all"], key="hist_status") or T["all"]
 
-if counts["kept"]:
+kept_rates = changes.loc[changes[h.STATUS] == h.STATUS_KEPT, h.RATE + h.CHANGE].abs()
+if counts["kept"] and not (kept_rates >= hc.MOVED).any():
+    # every project spent at the same rate both years: an empty chart would look like a fault
+    st.info(T["none_moved"].format(prev=prev_year, cur=cur_year, n=counts["kept"]))
+elif counts["kept"]:
     st.caption(T["rate_chart"].format(prev=prev_year, cur=cur_year))
     widgets.show_chart(hc.rate_changes(changes, s, prev_year, cur_year, title=""), key="hist_rate_changes")
 else:

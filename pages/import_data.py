@@ -9,15 +9,20 @@ import re
 import streamlit as st
 
 from components import data, state, storage, widgets
+from components.links import through_app  # noqa: E402
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.ingest.workbook import MAX_BYTES
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "数据导入",
     "intro": "上传项目单位自评汇总表（每个项目一行），看板会自动找到表头、识别各列和金额单位，"
     "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
     "upload": "上传 Excel 或 CSV 文件",
+    "upload_caption": "把文件拖到下面的框里，或点框中的按钮选择文件：.xlsx、.xlsm、.xls 或 .csv，"
+    "单个文件不超过 {mb} MB（框内的英文提示是上传控件自带的）。",
     "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（GBK 编码也可以），以及系统导出的网页表格、Excel 2003 XML 表格和 Excel“Unicode 文本”（.txt），单个文件不超过 {mb} MB。",
     "sample": "使用示例数据",
     "sample_help": "河南省科学技术协会 2023 年项目单位自评汇总表（15 个项目）",
@@ -62,6 +67,7 @@ T = {
     "reset": "恢复自动识别",
     "rows_bad": "表头行号应为数字，例如 3 或 3,4。",
     "findings": "审核结果",
+    "findings_of": "以下是项目表「{name}」的识别结果和审核发现（不是刚读取的决算文件的）。",
     "findings_intro": "按严重程度分组；每条都指明工作表中的行号，便于回到原表修改。",
     "preview": "数据预览（重新计算后）",
     "none_yet": "还没有导入数据。上传文件，或点“使用示例数据”。",
@@ -154,11 +160,13 @@ def template_bytes() -> bytes:
     return build_template()
 
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 st.caption(T["intro"])
 
 left, right = st.columns([3, 2], gap="large")
 with left:
+    # the uploader's own words (Drag and drop, Browse files, Limit …) are Streamlit's English
+    st.caption(T["upload_caption"].format(mb=MAX_BYTES // (1024 * 1024)))
     st.file_uploader(
         T["upload"],
         type=TYPES,
@@ -209,7 +217,14 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
     unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
     return [
         *lines,
-        f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}" + T["sheets_count"].format(n=len(src.sheets)),
+        *(
+            []
+            if widgets.is_csv(src.file)
+            else [
+                f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}"
+                + T["sheets_count"].format(n=len(src.sheets))
+            ]
+        ),
         f"**{T['header_rows']}**：" + T["rows_value"].format(rows=rows_text),
         f"**{T['unit']}**：{unit}",
         T["counts"].format(projects=len(table.projects), totals=len(table.totals)),
@@ -364,6 +379,11 @@ if table is None or a is None:
         save_section()
 else:
     st.subheader(T["detected"])
+    if ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS or error:
+        # the message above is about another file: say whose detection and findings follow
+        st.caption(
+            T["findings_of"].format(name=widgets.md_escape(ss.get(state.UPLOAD_NAME) or table.source.file))
+        )
     st.markdown("  \n".join(detected_lines(table)))
     if table.kind in m.FORM_KINDS:
         # a rolled-up set of forms has no header or columns to correct

@@ -1,14 +1,19 @@
-"""总览: the KPI cards a leader reads first, the traffic light, and the slowest projects."""
+"""总览: the KPI cards a leader reads first, the traffic light, the slowest projects, and the units
+ranked; a click on a unit lists its projects, a click on a project opens its detail."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, data, widgets
+from components import charts, data, detail, drill, links, widgets
+from components.links import through_app  # noqa: E402
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
-from jixiao.summary.analysis import DEVIATES
+from jixiao.summary.compute import total_caveats
+from jixiao.summary.flags import DEVIATION_RULE
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "总览",
@@ -23,9 +28,11 @@ T = {
     "weighted_help": "按各项目预算金额加权的平均自评得分，预算大的项目分量大（汇总表“合计”行通常是这个口径）。",
     "simple": "简单平均分",
     "simple_help": "各项目自评得分的算术平均，每个项目分量相同。",
+    "scores_wrong": "含 {n} 个与复核不符的填报得分",
     "deviating": "偏差项目数",
-    "deviating_help": "按规则有较大偏差的项目：执行率低于预警线，或任一指标得分率不足 100%。",
+    "deviating_help": "按规则有较大偏差的项目：" + DEVIATION_RULE + "。与「偏差预警」「导出报告」同一口径。",
     "self_reported": "单位自报 {k} 个",
+    "self_missing": "单位未填报",
     "issues": "审核问题数",
     "issues_help": "数字核对发现的错误和警告（另有提示另计），详见「数据导入」页。",
     "issues_detail": "错误 {e} · 警告 {w} · 提示 {i}",
@@ -33,12 +40,20 @@ T = {
     "slower": "慢于序时进度 {gap} 个百分点",
     "even": "与序时进度持平",
     "progress_note": "截至 {date}，序时进度为 {tp}。",
+    "caveat": "合计含异常金额",
+    "caveat_note": ":orange[:material/warning:] 预算总额、执行总额和总体执行率按各行金额合计，其中：{items}。详见「数据导入」的审核发现。",
     "lights": "执行率红绿灯",
     # ● in the band colour: emoji circles need a colour-emoji font many office PCs lack
     "lights_line": ":green[●] {g_label} {g} 个　:orange[●] {a_label} {a} 个　:red[●] {r_label} {r} 个",
+    "lights_over": "　:violet[●] {label} {n} 个",
     "lights_none": "　:gray[●] 无法计算 {n} 个",
     "slowest": "执行最慢的项目",
     "slowest_chart": "执行率最低的 {n} 个项目，红色虚线为预警线；悬停可看预算数和执行数。",
+    "units": "各单位执行情况",
+    "units_help": "从慢到快排列；点击单位的条形，下方列出该单位的项目。",
+    "units_table": "单位排名（排名 1 执行最慢；点表头可按未执行金额排序）",
+    "unit_projects": "{units}的项目",
+    "projects_help": "选中一行（点行首的方框）查看项目详情：偏差原因、审核发现、历年情况。",
     "no_score": "—",
     "unit_pieces": "个",
     "points": "分",
@@ -46,7 +61,7 @@ T = {
 }
 SLOWEST_N = 8
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 a = widgets.analysis_or_stop("sample_overview")
 
 s, p = a.settings, a.projects
@@ -70,10 +85,12 @@ if tp is not None and rate is not None:
         delta, delta_color, arrow = T["faster"].format(gap=num(gap)), "green", "up"
     else:
         delta, delta_color, arrow = T["slower"].format(gap=num(-gap)), "red", "down"
+caveats = total_caveats(p)
+caveat = {"delta": T["caveat"], "delta_color": "orange", "delta_arrow": "off"} if caveats else {}
 row1 = widgets.kpi_row()
 # 万元 goes in the label: a long amount plus its unit would be cut off on a laptop screen
-row1.metric(T["budget"], wan(tot["budget"]), border=True)
-row1.metric(T["executed"], wan(tot["executed"]), border=True)
+row1.metric(T["budget"], wan(tot["budget"]), border=True, **caveat)
+row1.metric(T["executed"], wan(tot["executed"]), border=True, **caveat)
 row1.metric(
     T["rate"],
     pct(rate),
@@ -89,23 +106,32 @@ scores = a.scores or {}
 groups = a.findings_by_severity()
 n_err, n_warn, n_info = len(groups["error"]), len(groups["warning"]), len(groups["info"])
 self_yes = sum(data.self_flagged(x) for x in p[m.SELF_FLAG])
+# the means use the reported scores: where the audit recomputed some differently, say so on the card
+wrong = len(charts.score_differences(p)) if scores else 0
+score_note = (
+    {"delta": T["scores_wrong"].format(n=wrong), "delta_color": "orange", "delta_arrow": "off"}
+    if wrong
+    else {}
+)
 row2 = widgets.kpi_row()
 row2.metric(
     T["weighted"],
     f"{num(scores.get('mean_budget_weighted'))} {T['points']}" if scores else T["no_score"],
     help=T["weighted_help"],
     border=True,
+    **score_note,
 )
 row2.metric(
     T["simple"],
     f"{num(scores.get('mean_simple'))} {T['points']}" if scores else T["no_score"],
     help=T["simple_help"],
     border=True,
+    **score_note,
 )
 row2.metric(
     T["deviating"],
-    f"{int(p[DEVIATES].sum())} {T['unit_pieces']}",
-    delta=T["self_reported"].format(k=self_yes),
+    f"{len(a.deviating)} {T['unit_pieces']}",
+    delta=T["self_reported"].format(k=self_yes) if data.self_flag_column(a) else T["self_missing"],
     delta_color="gray",
     delta_arrow="off",
     help=T["deviating_help"],
@@ -123,6 +149,8 @@ row2.metric(
 widgets.excluded_caveat(a)
 if tp is not None and s.as_of is not None:
     st.caption(T["progress_note"].format(date=s.as_of.isoformat(), tp=pct(tp)))
+if caveats:
+    st.caption(T["caveat_note"].format(items="；".join(caveats)))
 
 # --- traffic light and slowest ----------------------------------------------------------------
 counts = charts.band_counts(p)
@@ -137,6 +165,8 @@ with left:
         r_label=BAND_LABELS["red"],
         r=counts["red"],
     )
+    if counts["over"]:
+        line += T["lights_over"].format(label=BAND_LABELS["over"], n=counts["over"])
     if counts["none"]:
         line += T["lights_none"].format(n=counts["none"])
     st.markdown(line)
@@ -145,8 +175,36 @@ with right:
     st.subheader(T["slowest"])
     st.caption(T["slowest_chart"].format(n=SLOWEST_N))
     slow = data.pick_projects(p[p[m.EXECUTION_RATE].notna()], order="slowest", top_n=SLOWEST_N)
-    widgets.show_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
-table = widgets.project_frame(slow, unexecuted=True).drop(
-    columns=[widgets.PCOL["score"], widgets.PCOL["grade"]]
+    drill.project_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
+
+# --- units ranked; a unit's projects; a project's detail ----------------------------------------
+listed = slow
+if a.table.has_units:
+    st.subheader(T["units"])
+    st.caption(T["units_help"])
+    drill.unit_chart(charts.unit_execution_bars(a.units, s, tp, title=""), key="overview_units")
+    st.caption(T["units_table"])
+    st.dataframe(
+        data.unit_ranking(a),
+        hide_index=True,
+        column_config={
+            data.UCOL["rank"]: st.column_config.NumberColumn(format="%d", width="small"),
+            data.UCOL["budget"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["executed"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["unexecuted"]: st.column_config.NumberColumn(format="%,.2f"),
+            data.UCOL["rate"]: st.column_config.NumberColumn(format="%.2f%%"),
+        },
+    )
+    chosen = [u for u in links.focus_units() if u in set(p[m.UNIT].dropna().astype(str))]
+    if chosen:
+        head, clear = st.columns([4, 1], vertical_alignment="center")
+        head.subheader(widgets.md_escape(T["unit_projects"].format(units="、".join(chosen))))
+        with clear:
+            drill.clear_units_button("overview_clear_units")
+        listed = data.pick_projects(p, units=chosen, order="slowest")
+st.caption(T["projects_help"])
+table = widgets.project_frame(listed, unexecuted=True).drop(
+    columns=[widgets.PCOL["score"], widgets.PCOL["grade"]], errors="ignore"
 )
-st.dataframe(table, hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
+drill.project_table(table, listed.index, key="overview_projects", column_config=widgets.PROJECT_COLUMN_CONFIG)
+detail.show(a, links.focus_project(), "overview")

@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, data, widgets
+from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.fmt import num, pct, wan
 from jixiao.summary.schemes import AUTO, PRESETS
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "得分分析",
@@ -50,7 +53,7 @@ T = {
 LARGE = 60
 TOP = 30
 
-st.title(T["title"])
+st.title(data.heading(T["title"]))
 a = widgets.analysis_or_stop("sample_scores")
 
 p, sc, choice = a.projects, a.scores, a.choice

@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 
 from components import data, state  # noqa: E402
 from components.form_charts import indicator_scores_bar, level1_rate_bar  # noqa: E402
+from components.links import through_app  # noqa: E402
 from components.widgets import md_escape as md  # noqa: E402
 from components.widgets import show_chart  # noqa: E402
 from jixiao.fmt import num, pct, wan  # noqa: E402
@@ -29,6 +30,8 @@ from jixiao.forms.compute import Form, FormsDataset, money_owners  # noqa: E402
 from jixiao.forms.read import read_forms  # noqa: E402
 from jixiao.forms.rollup import forms_summary_xlsx  # noqa: E402
 from jixiao.model import SEVERITY_LABELS, IngestError  # noqa: E402
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 SAMPLE = _ROOT / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"
 DEPARTMENT_SAMPLE = _ROOT / "sample_data" / "heshan_2023_department_form.xlsx"

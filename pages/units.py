@@ -10,11 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, storage, widgets
+from components import charts, data, drill, links, storage, widgets
+from components.links import through_app  # noqa: E402
 from components.theme import BAND_LABELS
 from jixiao import history as h
 from jixiao.fmt import pct, round_half_up, wan
 from jixiao.summary.compute import band_of
+
+through_app(__file__)  # a link opened on a just-started server goes through app.py
 
 T = {
     "title": "单位对比",
@@ -34,7 +37,8 @@ T = {
     "summary": "{year} 年度 {n} 个单位，预算 {budget} 万元，执行 {executed} 万元，总体执行率 {rate}；"
     "执行率最高的是「{best}」（{best_rate}），最低的是「{worst}」（{worst_rate}）。",
     "bars": "各单位预算执行率",
-    "bars_help": "从慢到快排列；红色虚线为预警线 {low}，颜色为红绿灯区间。",
+    "bars_help": "从慢到快排列；红色虚线为预警线 {low}，颜色为红绿灯区间。点击单位的条形，下方列出该单位的项目。",
+    "unit_projects": "{units}的项目",
     "ranking": "排名",
     "treemap": "各单位预算规模与执行率",
     "treemap_help": "面积表示预算数，颜色表示执行率所在的红绿灯区间；点击单位可下钻到项目，点顶部路径返回。",
@@ -75,7 +79,8 @@ def ranking_table(units: pd.DataFrame, low: float, amber: float) -> pd.DataFrame
     )
 
 
-st.title(T["title"])
+heading = st.empty()  # names the year, known once the year is chosen below
+heading.title(T["title"])
 st.caption(T["intro"])
 
 infos = storage.comparable_datasets_or_stop(T["none"], T["to_import"])
@@ -92,6 +97,7 @@ year = c1.selectbox(
     format_func=lambda y: f"{y}年（{sum(i.year == y for i in infos)} 个单位）",
 )
 
+heading.title(f"{T['title']} · {year}年")
 items = []
 for info in sorted((i for i in infos if i.year == year), key=lambda i: i.unit):
     a, err = storage.analysis_of(info)
@@ -142,7 +148,15 @@ row.metric(T["below"], T["below_value"].format(n=below), border=True)
 
 st.subheader(T["bars"])
 st.caption(T["bars_help"].format(low=pct(s.low_threshold)))
-widgets.show_chart(charts.unit_execution_bars(units, s, title=""), key="units_bars")
+drill.unit_chart(charts.unit_execution_bars(units, s, title=""), key="units_bars")
+chosen = [u for u in links.focus_units() if u in set(units[h.UNIT].astype(str))]
+if chosen:
+    head, clear = st.columns([4, 1], vertical_alignment="center")
+    head.subheader(widgets.md_escape(T["unit_projects"].format(units="、".join(chosen))))
+    with clear:
+        drill.clear_units_button("units_clear_units")
+    mine = data.pick_projects(projects, units=chosen, order="slowest")
+    st.dataframe(widgets.project_frame(mine), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
 
 st.subheader(T["ranking"])
 st.dataframe(

@@ -204,6 +204,13 @@ def test_upload_and_visit_every_page(app_url, browser):
         assert page.locator(".js-plotly-plot").count() == 3
         svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
         assert "预警线 90.00%" in svg_text and "知识产权事业发展" in svg_text
+        # the chart toolbar speaks Chinese
+        page.locator(".js-plotly-plot").first.hover()
+        page.wait_for_timeout(400)
+        titles = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.modebar-btn')).map(e => e.getAttribute('data-title'))"
+        )
+        assert "下载图片（PNG）" in titles and "Download plot as a PNG" not in titles
     finally:
         context.close()
 
@@ -230,15 +237,21 @@ def test_phone_width(app_url, browser):
         sidebar_link(page, "预算执行").click()
         page.get_by_role("heading", name="预算执行").wait_for(timeout=30_000)
         wait_idle(page)
-        # the sidebar overlays the page on a phone and stays open after a link: close it, as a user would
-        collapse = page.get_by_test_id("stSidebarCollapseButton")
-        if collapse.count() and collapse.first.is_visible():
-            collapse.first.click()
-            page.wait_for_timeout(600)
+        # the sidebar overlays the page on a phone: it closes by itself once a page is chosen
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSidebar\"]')"
+            ".getAttribute('data-collapsed') === 'true'",
+            timeout=10_000,
+        )
+        page.wait_for_timeout(600)
         assert_no_exception(page, "phone execution")
         assert page.locator(".js-plotly-plot").count() == 3
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1
+        # no chart toolbar over the labels, even after a tap on the chart
+        page.locator(".js-plotly-plot").first.tap()
+        page.wait_for_timeout(400)
+        assert not page.locator(".js-plotly-plot .modebar").first.is_visible()
         screenshot(page, "phone_execution", PHONE)
     finally:
         context.close()
@@ -290,7 +303,8 @@ def test_a_saved_dataset_survives_a_restart(browser, tmp_path):
         page = context.new_page()
         try:
             page.goto(url + "/")
-            page.get_by_text("还没有数据").wait_for(timeout=30_000)
+            # a fresh visit opens the latest stored dataset (2023, the last imported: 河南省科技馆)
+            page.get_by_role("heading", name="总览 · 河南省科技馆 · 2023年").wait_for(timeout=30_000)
             wait_idle(page)
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="选择数据").click()
             page.get_by_role("option", name=stored).click()
@@ -342,18 +356,23 @@ def test_presentation_mode(app_url, browser):
         page.get_by_text("86.23%").first.wait_for(timeout=30_000)
         wait_idle(page)
         sidebar_link(page, "汇报模式").click()
-        main.get_by_text("1 / 6", exact=True).wait_for(timeout=30_000)
+        main.get_by_text("1 / 8", exact=True).wait_for(timeout=30_000)
         wait_idle(page)
         assert not page.get_by_test_id("stSidebar").is_visible()
-        assert page.get_by_role("heading", name="主要指标").count() == 1
+        assert page.get_by_role("heading", name="封面").count() == 1
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_0.png"))
+        page.get_by_role("button", name="下一张").click()
+        main.get_by_text("2 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_role("heading", name="主要指标").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_1.png"))
 
-        for n in (2, 3):
+        for n in (3, 4):
             page.get_by_role("button", name="下一张").click()
-            main.get_by_text(f"{n} / 6", exact=True).wait_for(timeout=30_000)
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
             wait_idle(page)
-        assert_no_exception(page, "汇报模式 3")
+        assert_no_exception(page, "汇报模式 4")
         assert page.get_by_role("heading", name="执行率红绿灯").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_3.png"))
         # one chart, the width of the screen, its bottom on the screen
@@ -365,9 +384,9 @@ def test_presentation_mode(app_url, browser):
         assert min(_font_sizes(page, ".js-plotly-plot .legendtext")) >= 20
 
         page.keyboard.press("ArrowRight")
-        main.get_by_text("4 / 6", exact=True).wait_for(timeout=30_000)
+        main.get_by_text("5 / 8", exact=True).wait_for(timeout=30_000)
         wait_idle(page)
-        assert_no_exception(page, "汇报模式 4")
+        assert_no_exception(page, "汇报模式 5")
         assert page.get_by_role("heading", name="执行率最低的 8 个项目").count() == 1
         page.screenshot(path=str(ARTIFACTS / "presentation_4.png"))
         ticks = _font_sizes(page, ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text")
@@ -471,3 +490,144 @@ def test_a_crash_file_in_one_session_leaves_the_server_serving_another(browser, 
             second.close()
     # the reason is in the server log for the operator, not in the user's browser
     assert "memory allocation" in log.read_text(errors="replace")
+
+
+def _click_bar(page, chart, label: str) -> None:
+    """Click the bar of the category ``label`` on a horizontal bar chart, where a user would."""
+    tick = chart.locator(".ytick text").filter(has_text=label).first.bounding_box()
+    y = tick["y"] + tick["height"] / 2
+    bars = [b for b in (p.bounding_box() for p in chart.locator(".bars .point path").all()) if b]
+    bar = min(bars, key=lambda b: abs(b["y"] + b["height"] / 2 - y))
+    page.mouse.click(bar["x"] + min(bar["width"] / 2, 40), bar["y"] + bar["height"] / 2)
+
+
+def _click_first_row(page, grid) -> None:
+    """Tick the selection box of the first data row of an st.dataframe (a canvas grid)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+
+
+def test_drill_down_and_a_link_opened_in_another_browser(browser, tmp_path):
+    """总览 → click the slowest unit's bar → its projects → tick a project → its detail with the reason;
+    the address bar's link, opened in a fresh browser context, shows the same unit and project."""
+    from jixiao.auth import ENV_HASH
+    from jixiao.store.db import ENV_URL
+    from tests.test_drill import UNIT, UNITS_CSV
+    from tests.test_drill import seed as seed_csv
+
+    db = f"sqlite:///{tmp_path / 'links.db'}"
+    env = {k: v for k, v in os.environ.items() if k != ENV_HASH}
+    env[ENV_URL] = db
+    dataset_id = seed_csv(db, UNITS_CSV, UNIT, 2023)
+    with serve(tmp_path / "links.log", env) as url:
+        # the first request a just-started server gets is a link to a page other than 总览
+        cold = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = cold.new_page()
+        try:
+            page.goto(f"{url}/execution?dataset={dataset_id}&unit=科技馆")
+            page.get_by_role("heading", name=f"预算执行 · {UNIT} · 2023年").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "cold link")
+            assert "当前范围：2 个项目" in page.get_by_test_id("stMain").inner_text()
+            assert "/execution" in page.url and "unit=" in page.url
+            assert sidebar_link(page, "总览").count() == 1  # app.py's navigation, not the pages/ folder's
+        finally:
+            cold.close()
+
+        context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = context.new_page()
+        main = page.get_by_test_id("stMain")
+        try:
+            page.goto(url + "/")
+            page.get_by_role("heading", name=f"总览 · {UNIT} · 2023年").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "总览")
+            units_chart = page.locator(".stPlotlyChart, [data-testid='stPlotlyChart']").filter(
+                has=page.locator(".ytick text", has_text="进修学院")
+            )
+            chart = units_chart.first.locator(".js-plotly-plot")
+            chart.scroll_into_view_if_needed()
+            _click_bar(page, chart, "科协本级")
+            main.get_by_role("heading", name="科协本级的项目").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "科协本级的项目")
+            assert "unit=" in page.url
+            screenshot(page, "drill_unit", LAPTOP)
+            grids = main.get_by_test_id("stDataFrame")
+            _click_first_row(page, grids.last)
+            main.get_by_role("heading", name="学术交流经费").wait_for(timeout=30_000)
+            wait_idle(page)
+            body = main.inner_text()
+            assert "执行率偏低" in body and "未执行 50.00 万元" in body
+            assert "project=" in page.url and "dataset=" in page.url
+            screenshot(page, "drill_project", LAPTOP)
+            link = page.url
+        finally:
+            context.close()
+
+        other = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        page = other.new_page()
+        main = page.get_by_test_id("stMain")
+        try:
+            page.goto(link)
+            main.get_by_role("heading", name="学术交流经费").wait_for(timeout=30_000)
+            wait_idle(page)
+            assert_no_exception(page, "link in a new context")
+            assert main.get_by_role("heading", name="科协本级的项目").count() == 1
+            assert "执行率偏低" in main.inner_text()
+            screenshot(page, "drill_link_reopened", LAPTOP)
+        finally:
+            other.close()
+
+
+FULL_HD = {"width": 1920, "height": 1080}
+
+
+def test_presentation_fills_a_1920_by_1080_screen(app_url, browser):
+    """At 1920×1080 the slide is sized from the window: the chart fills the screen below the title,
+    type of 28 px and more, notes of 20 px and more, no plotly toolbar; the flagged-projects slide."""
+    context = browser.new_context(viewport=FULL_HD, locale="zh-CN")
+    page = context.new_page()
+    main = page.get_by_test_id("stMain")
+    try:
+        page.goto(app_url + "/")
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("86.23%").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        sidebar_link(page, "汇报模式").click()
+        main.get_by_text("1 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        for n in range(2, 6):
+            page.keyboard.press("ArrowRight")
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "汇报模式 1080")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_slowest.png"))
+        chart = page.locator(".js-plotly-plot").first
+        box = chart.bounding_box()
+        assert box["height"] >= 820 and box["y"] + box["height"] <= FULL_HD["height"]
+        assert box["width"] > 1700
+        ticks = _font_sizes(page, ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text")
+        assert min(ticks) >= 28
+        assert page.locator(".modebar-container .modebar").count() == 0
+        assert min(_font_sizes(page, '[data-testid="stMain"] [data-testid="stCaptionContainer"] p')) >= 20
+        # nothing scrolls: the slide is one screen
+        scroll = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return m.scrollHeight - m.clientHeight; }"
+        )
+        assert scroll <= 2
+        page.keyboard.press("ArrowRight")
+        main.get_by_text("6 / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_role("heading", name="偏差项目（涉及金额最大的 6 个）").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_flagged.png"))
+        for n in range(5, 0, -1):
+            page.keyboard.press("ArrowLeft")
+            main.get_by_text(f"{n} / 8", exact=True).wait_for(timeout=30_000)
+        wait_idle(page)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1080_cover.png"))
+    finally:
+        context.close()

@@ -11,7 +11,8 @@ from components import charts
 from components.theme import AMBER, BAND_COLORS, FONT_FAMILY, GREEN, RED
 from jixiao import model as m
 from jixiao.settings import Settings
-from jixiao.summary.analysis import analyze
+from jixiao.summary.analysis import BAND, analyze
+from jixiao.summary.compute import bands
 from jixiao.summary.flags import FLAG_LABELS
 
 DISTINCT_NAME = "中国工程科技发展战略河南研究院共建项目"
@@ -41,7 +42,9 @@ def test_short_label_wraps_two_lines_and_truncates_with_ellipsis():
 
 
 def test_short_label_escapes_html_from_uploaded_names():
-    assert charts.short_label("<a href='x'>点</a>") == "&lt;a href=&#x27;x&#x27;&gt;点&lt;/a&gt;"
+    # tags are escaped; quotes are not (plotly shows &#x27; and &quot; literally, and a quote opens no tag)
+    assert charts.short_label("<a href='x'>点</a>") == "&lt;a href='x'&gt;点&lt;/a&gt;"
+    assert charts.full_name('学会"四个服务"') == '学会"四个服务"'
     assert charts.full_name("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert charts.short_label(None) == "（未命名项目）"
 
@@ -49,7 +52,7 @@ def test_short_label_escapes_html_from_uploaded_names():
 def test_unique_labels_keep_duplicate_projects_apart_with_their_row():
     labels = charts.unique_labels([DUPLICATE_NAME, DUPLICATE_NAME, "设备购置"], [10, 18, 11])
     assert len(set(labels)) == 3
-    assert labels[0].endswith("第10行") and labels[1].endswith("第18行")
+    assert labels[0].endswith("（第10行）") and labels[1].endswith("（第18行）")
     assert labels[2] == "设备购置"
 
 
@@ -74,7 +77,7 @@ def test_execution_bars_values_order_and_hover(henan_analysis):
     assert values[charts.short_label(DISTINCT_NAME)] == pytest.approx(80.343)
     # the hover shows 万元 with thousands separators and two decimals, the rate with two decimals
     custom = {row[0]: row for tr in fig.data for row in tr.customdata}
-    assert list(custom[DUPLICATE_NAME][1:]) in (
+    assert list(custom[DUPLICATE_NAME][1:4]) in (
         ["2,691.00", "2,071.67", "76.99%"],
         ["284.00", "40.38", "14.22%"],
     )
@@ -188,7 +191,13 @@ def test_traffic_light_counts_and_colours(henan_analysis):
     assert list(pie.marker.colors) == [GREEN, AMBER, RED]
     assert list(pie.labels) == ["正常 ≥90%", "关注 60%–90%", "预警 <60%"]
     assert "15 个" in fig.layout.annotations[0].text
-    assert charts.band_counts(henan_analysis.projects) == {"green": 11, "amber": 2, "red": 2, "none": 0}
+    assert charts.band_counts(henan_analysis.projects) == {
+        "green": 11,
+        "amber": 2,
+        "red": 2,
+        "over": 0,
+        "none": 0,
+    }
 
 
 def test_traffic_light_shows_projects_without_a_rate(henan_table):
@@ -374,3 +383,48 @@ def test_score_scatter_of_a_province_draws_a_few_hundred_markers_for_every_proje
             counted += len(t.x)
     scored = int((a.projects[m.REPORTED_SCORE].notna() & a.projects[m.COMPUTED_SCORE].notna()).sum())
     assert counted == scored and scored > n * 0.9
+
+
+def test_an_over_executed_project_is_its_own_band_never_green(henan_analysis):
+    p = henan_analysis.projects.copy()
+    p.loc[p.index[0], m.EXECUTION_RATE] = 130.0
+    p[BAND] = bands(p[m.EXECUTION_RATE].to_numpy(dtype=float), 90.0, 60.0)
+    assert p.loc[p.index[0], BAND] == "over"
+    fig = charts.traffic_light(p, henan_analysis.settings)
+    pie = fig.data[0]
+    assert "超预算 >100%" in list(pie.labels)
+    assert dict(zip(pie.labels, pie.values))["正常 ≥90%"] == 10
+    bars = charts.execution_bars(p, henan_analysis.settings)
+    over = next(tr for tr in bars.data if tr.name.startswith("超预算"))
+    assert list(over.x) == [130.0]
+
+
+def test_repeated_names_are_told_apart_by_their_unit():
+    labels = charts.unique_labels(
+        ["其他交通费", "其他交通费", "设备购置"], [3, 4, 5], ["科协本级", "科技馆", "科技馆"]
+    )
+    # (a label longer than one line wraps: compare the text)
+    assert [x.replace("<br>", "") for x in labels] == [
+        "其他交通费（科协本级）",
+        "其他交通费（科技馆）",
+        "设备购置",
+    ]
+    # the same unit twice: the row tells them apart
+    labels = charts.unique_labels(["其他交通费", "其他交通费"], [3, 4], ["科技馆", "科技馆"])
+    assert labels == ["其他交通费（第3行）", "其他交通费（第4行）"]
+
+
+def test_a_score_above_100_is_drawn_inside_the_axes(henan_analysis):
+    """Weights adding to 120 give a recomputed 118: it is drawn as 118, not clipped at the axis."""
+    a = henan_analysis
+    p = a.projects.copy()
+    p.loc[p.index[0], [m.COMPUTED_SCORE, m.REPORTED_SCORE]] = 118.0
+    comps = a.components.copy()
+    comps.loc[p.index[0], "output"] = 58.0  # 40 + 18 points too many
+    fig = charts.score_components(p, comps, a.choice.scheme)
+    ends = pd.DataFrame({tr.name: list(tr.x) for tr in fig.data}).sum(axis=1)
+    assert fig.layout.xaxis.range[1] > ends.max() >= 118
+    label = next(tr for tr in fig.data if tr.name == "失分").text
+    assert "得 118.00" in label
+    scatter = charts.reported_vs_computed(p)
+    assert scatter.layout.xaxis.range[1] > 118 and scatter.layout.yaxis.range[1] > 118

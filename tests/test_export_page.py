@@ -216,12 +216,18 @@ def test_final_accounts_are_included_when_loaded(offered, final_accounts):
     at.session_state[state.FINAL_ACCOUNTS] = final_accounts
     at.run()
     assert_clean(at)
-    assert at.toggle(key="export_with_final").value is True
+    # the 决算 figures are 凉山州's, the table 河南省's: not included unless asked for
+    assert at.toggle(key="export_with_final_other").value is False
+    assert "不是本报告的单位「河南省科学技术协会」，默认不包含" in captions(at)
+    _, html = file_of(offered, "html")
+    assert fam.CHART_TITLES[fam.FIG7] not in html.decode("utf-8")
+    at.toggle(key="export_with_final_other").set_value(True).run()
     assert "使用 2023 年度的数字" in captions(at)
     _, with_final = file_of(offered, "pptx")
     texts = slide_texts(with_final)
     assert len(texts) > len(slide_texts(plain))
-    assert any("图1" in t for t in texts)
+    final_slides = [t for t in texts if "图1" in t or "图7" in t]
+    assert final_slides and all("凉山州科学技术协会" in t for t in final_slides)  # each names its unit
     _, html = file_of(offered, "html")
     assert fam.CHART_TITLES[fam.FIG7] in html.decode("utf-8")
     assert buttons(at) == [*LABELS[:4], "部门决算说明（Word）", LABELS[4]]
@@ -230,6 +236,10 @@ def test_final_accounts_are_included_when_loaded(offered, final_accounts):
     _, zipped = file_of(offered, "zip")
     with zipfile.ZipFile(io.BytesIO(zipped)) as z:
         assert "final_accounts.docx" in z.namelist()
+    # a report of the 决算's own unit includes them by default
+    at.main.text_input[0].set_value("凉山州科学技术协会").run()
+    assert_clean(at)
+    assert at.toggle(key="export_with_final").value is True
     at.toggle(key="export_with_final").set_value(False).run()
     _, html = file_of(offered, "html")
     assert fam.CHART_TITLES[fam.FIG7] not in html.decode("utf-8")

@@ -409,7 +409,19 @@ def test_duplicate_project_code_counts_money_once():
     summary = load_sheets(forms_summary_xlsx(ds), "s.xlsx")[0].rows
     total = next(r for r in summary if r[1] == "合计")
     assert total[2] == pytest.approx(120.0)
-    assert any("子项目" in str(r[0]) and "不再重复计入" in str(r[0]) for r in summary)
+    assert any("子项目" in str(r[0]) and "不计入合计行" in str(r[0]) for r in summary)
+    # the sub-project keeps its own amounts and rate in the 汇总表, with a note, and in the dashboard
+    sub_row = next(r for r in summary if str(r[1]).startswith("子项目"))
+    assert "金额已计入《主项目》" in sub_row[1] and sub_row[2] == pytest.approx(30.0)
+    rates = dict(zip(table.projects[m.PROJECT], table.projects[m.OWN_RATE]))
+    assert rates["子项目"] == pytest.approx(100.0) and math.isnan(rates["主项目"])
+    from jixiao.summary.analysis import analyze
+
+    a = analyze(table)
+    row = a.projects[a.projects[m.PROJECT] == "子项目"].iloc[0]
+    assert row[m.EXECUTION_RATE] == pytest.approx(100.0) and row["band"] != "none"
+    assert row[m.MONEY_NOTE] == "金额已计入《主项目》"
+    assert a.totals["budget"] == pytest.approx(120.0)  # still counted once
 
 
 @pytest.mark.parametrize(
@@ -577,7 +589,7 @@ def test_project_table_from_reference(reference):
     table = forms_to_project_table(reference)
     p = table.projects
     assert table.kind == m.KIND_SELFEVAL_FORMS
-    assert list(p.columns) == [*m.PROJECT_COLUMNS, m.OWN_SCORE, m.OWN_POINTS]
+    assert list(p.columns) == [*m.PROJECT_COLUMNS, m.OWN_SCORE, m.OWN_POINTS, m.OWN_RATE, m.MONEY_NOTE]
     assert len(p) == 5
     assert p[m.PROJECT].tolist() == [
         "州本级单位缴费",

@@ -84,7 +84,7 @@ def test_rate_changes_largest_fall_first_and_names_escaped(two_years):
     assert len(all_changes.data[2].y) == len(moved) == 10
     assert "+0.00" not in all_changes.data[2].text and "−0.00" not in all_changes.data[2].text
     hovers = [c[0] for c in all_changes.data[2].customdata]
-    assert "&lt;b&gt;会议&lt;/b&gt;-科协机关&quot;" in hovers
+    assert '&lt;b&gt;会议&lt;/b&gt;-科协机关"' in hovers  # tags escaped, the quote kept as a quote
     assert not any("<b>" in str(y) for y in all_changes.data[2].y)
 
 

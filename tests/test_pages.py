@@ -35,6 +35,15 @@ PAGES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _empty_store(tmp_path, monkeypatch):
+    """An empty store per test: a fresh visit opens the latest stored dataset, and these tests start
+    from no data."""
+    from jixiao.store.db import ENV_URL
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'jixiao.db'}")
+
+
 # --- helpers --------------------------------------------------------------------------------------
 def new_app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=30)

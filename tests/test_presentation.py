@@ -21,10 +21,12 @@ from tests.conftest import APP, SAMPLE_DATA
 
 PAGE = "pages/presentation.py"
 HENAN_TITLES = [
+    "封面",
     "主要指标",
     "总体预算执行率",
     "执行率红绿灯",
     "执行率最低的 8 个项目",
+    "偏差项目（涉及金额最大的 6 个）",
     "得分最低的 8 个项目：得分构成与失分",
     "评价等级分布",
 ]
@@ -94,7 +96,7 @@ def test_henan_slides_in_meeting_order(henan_analysis):
 
 def test_every_slide_is_one_screen_in_projector_type(henan_analysis, final_accounts, forms):
     deck = present.slides(henan_analysis, final_accounts, forms)
-    assert len(deck) == 6 + 7 + 5
+    assert len(deck) == 8 + 7 + 5
     for s in deck:
         fig = s.figure()
         assert isinstance(fig, go.Figure)
@@ -163,7 +165,7 @@ def test_slowest_slide_lists_the_eight_slowest_on_one_line(henan_analysis):
     # the two 科普与学会服务能力提升专项-省级 rows stay apart by their sheet rows
     twins = [x for x in labels if x.startswith("科普与学会服务能力提升")]
     assert len(twins) == 2 and twins[0] != twins[1]
-    assert all(re.search(r"·第\d+行$", x) for x in twins)
+    assert all(re.search(r"（第\d+行）$", x) for x in twins)
     assert "共 15 个项目" in s.note
 
 
@@ -190,11 +192,13 @@ def test_no_scores_no_score_slides(henan_analysis):
     bare = dataclasses.replace(henan_analysis, scores=None, components=None)
     keys = [s.key for s in present.slides(bare)]
     assert "scores" not in keys and "grades" not in keys
-    assert keys[:2] == ["kpis", "gauge"]
+    assert keys[:3] == ["cover", "kpis", "gauge"]
 
 
 def test_final_accounts_slides(final_accounts):
     deck = present.slides(None, final_accounts)
+    assert deck[0].key == "cover"
+    deck = deck[1:]
     assert [s.title for s in deck] == [f"{fam.CHART_TITLES[c]}（2023年度）" for c in fam.CHARTS]
     fig2 = next(s for s in deck if s.key == "fa_fig2")
     assert "政府性基金预算财政拨款收入" in fig2.note  # the zero slices, said under the slide
@@ -208,7 +212,7 @@ def test_final_accounts_slides(final_accounts):
 def test_final_accounts_slides_use_the_table_year(henan_analysis, final_accounts):
     # the henan table is 2023; the figures know 2022 and 2023
     deck = present.slides(henan_analysis, final_accounts)
-    assert deck[6].title.endswith("（2023年度）")
+    assert deck[8].title.endswith("（2023年度）")
 
 
 def test_form_slides(forms):
@@ -261,8 +265,8 @@ def test_page_without_data_says_so_and_offers_the_sample():
     assert "还没有可以汇报的图表" in at.main.info[0].value
     assert counter(at) is None
     click(at, "sample_present")
-    assert counter(at) == "1 / 6"
-    assert slide_title(at) == "主要指标"
+    assert counter(at) == "1 / 8"
+    assert slide_title(at) == "封面"
 
 
 @pytest.mark.usefixtures("apptest_navigation")
@@ -271,26 +275,26 @@ def test_next_and_previous_stop_at_the_ends():
     assert at.button(key="present_prev").disabled
     assert not at.button(key="present_next").disabled
     click(at, "present_next")
-    assert (counter(at), slide_title(at)) == ("2 / 6", "总体预算执行率")
+    assert (counter(at), slide_title(at)) == ("2 / 8", "主要指标")
     click(at, "present_prev")
-    assert (counter(at), slide_title(at)) == ("1 / 6", "主要指标")
-    for _ in range(5):
+    assert (counter(at), slide_title(at)) == ("1 / 8", "封面")
+    for _ in range(7):
         click(at, "present_next")
-    assert (counter(at), slide_title(at)) == ("6 / 6", "评价等级分布")
+    assert (counter(at), slide_title(at)) == ("8 / 8", "评价等级分布")
     assert at.button(key="present_next").disabled
     assert not at.button(key="present_prev").disabled
-    assert at.session_state[state.PRESENT_SLIDE] == 5
+    assert at.session_state[state.PRESENT_SLIDE] == 7
 
 
 @pytest.mark.usefixtures("apptest_navigation")
 def test_jump_and_the_index_survives_a_page_switch():
     at = click(new_app(), "sample_present")
-    at.selectbox(key="present_jump_0_6").set_value(4).run()
-    assert (counter(at), slide_title(at)) == ("5 / 6", HENAN_TITLES[4])
+    at.selectbox(key="present_jump_0_8").set_value(4).run()
+    assert (counter(at), slide_title(at)) == ("5 / 8", HENAN_TITLES[4])
     at.switch_page("pages/overview.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert counter(at) == "5 / 6"
+    assert counter(at) == "5 / 8"
 
 
 @pytest.mark.usefixtures("apptest_navigation")
@@ -298,15 +302,15 @@ def test_more_data_more_slides_and_the_index_stays_in_range(final_accounts, form
     at = click(new_app(), "sample_present")
     at.session_state[state.FINAL_ACCOUNTS] = final_accounts
     at.session_state[state.FORMS] = forms
-    at.session_state[state.PRESENT_SLIDE] = 17
+    at.session_state[state.PRESENT_SLIDE] = 19
     at.run()
     assert not at.exception
-    assert counter(at) == "18 / 18"
+    assert counter(at) == "20 / 20"
     assert slide_title(at) == f"自评表 5/5：{forms.forms[4].name}（各一级指标得分率）"
     # the forms go away: the index falls back inside the shorter deck
     at.session_state[state.FORMS] = None
     at.run()
-    assert counter(at) == "13 / 13"
+    assert counter(at) == "15 / 15"
     assert slide_title(at) == "图7：“三公”经费财政拨款支出结构（2023年度）"
 
 
@@ -315,7 +319,9 @@ def test_final_accounts_alone_make_a_deck(final_accounts):
     at = new_app()
     at.session_state[state.FINAL_ACCOUNTS] = final_accounts
     at.run()
-    assert counter(at) == "1 / 7"
+    assert counter(at) == "1 / 8"
+    assert slide_title(at) == "封面"
+    click(at, "present_next")
     assert slide_title(at) == "图1：收、支决算总计变动情况（2023年度）"
     assert state.TABLE not in at.session_state  # no project table was loaded
 

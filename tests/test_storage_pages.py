@@ -226,11 +226,9 @@ def test_a_new_user_opens_the_stored_dataset_after_a_restart(db, henan):
     [info] = stored(db)
     storage._open_store.clear()  # a restart: the process's Store is gone, the database stays
     fresh = new_app()
-    assert "还没有数据" in fresh.main.info[0].value
+    # a fresh visit opens the latest stored dataset by itself
     assert option_labels(fresh) == [f"{UNIT} · 2023 · 2023年度终版（第1版）"]
-    assert picker(fresh).value is None
-    picker(fresh).set_value(info.id).run()
-    assert_clean(fresh)
+    assert picker(fresh).value == info.id
     k = metrics(fresh)
     assert k["总体执行率"] == "86.23%" and k["金额加权平均分"] == "96.39 分"
     assert fresh.session_state[state.STORED_ID] == info.id
@@ -244,9 +242,13 @@ def test_a_new_user_opens_the_stored_dataset_after_a_restart(db, henan):
 def test_switching_between_the_upload_and_a_stored_dataset(db, henan):
     seed(db, variant(henan, scale=0.5), "科技馆", 2023)
     at = new_app()
-    at.button(key="sample_overview").click().run()
-    assert metrics(at)["预算总额（万元）"] == "7,863.66"
     [info] = stored(db)
+    assert at.session_state[state.STORED_ID] == info.id  # opened on arrival
+    go(at, "import")
+    at.button(key="sample_import").click().run()
+    go(at, "overview")
+    assert metrics(at)["预算总额（万元）"] == "7,863.66"
+    assert at.session_state[state.STORED_ID] is None
     picker(at).set_value(info.id).run()
     assert_clean(at)
     assert metrics(at)["总体执行率"] == "100.00%"
@@ -263,10 +265,8 @@ def test_opening_applies_the_settings_saved_with_the_data(db, henan):
     at.sidebar.number_input(key="set_low_threshold").set_value(99.0).run()
     save(at)
     [info] = stored(db)
-    fresh = new_app()
-    assert fresh.session_state[state.SETTINGS].low_threshold == 90.0
-    picker(fresh).set_value(info.id).run()
-    assert_clean(fresh)
+    fresh = new_app()  # opens the stored dataset on arrival, under the settings saved with it
+    assert fresh.session_state[state.STORED_ID] == info.id
     assert fresh.sidebar.number_input(key="set_low_threshold").value == 99.0
     assert "执行率低于预警线 99.00% 的项目 6 个" in text(fresh)
 
@@ -336,7 +336,8 @@ def test_rename_delete_and_restore(db, henan):
     assert_clean(at)
     assert "已删除" in at.main.success[0].value
     assert "还没有保存的数据集" in text(at)
-    assert not has_picker(at)  # nothing left to pick
+    # it was open (a fresh visit opened it): the picker still names it, as deleted, and nothing else
+    assert option_labels(at) == [f"{UNIT} · 2023 · 2023 汇总（终版）（第1版）（已删除）"]
     at.toggle(key="dm_show_deleted").set_value(True).run()
     assert at.main.dataframe[0].value.iloc[0]["状态"] == "已删除"
     assert at.button(key="dm_open").disabled

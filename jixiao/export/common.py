@@ -14,7 +14,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, wan
-from jixiao.naming import unit_in, year_in
+from jixiao.naming import tell_apart, unit_in, year_in
 from jixiao.safe_text import xml_text
 
 if TYPE_CHECKING:
@@ -95,15 +95,12 @@ def project_name(x: object) -> str:
 
 def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str]:
     """One label per project: the name (cut to ``width`` characters with '…'); a name that occurs
-    twice gets its sheet row, so two bars never look like one project."""
+    twice gets its unit (or its sheet row), so two bars never look like one project."""
     names = [project_name(x) for x in projects[m.PROJECT].tolist()]
     rows = projects[m.SHEET_ROW].tolist()
-    counts: dict[str, int] = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
+    units = projects[m.UNIT].tolist() if m.UNIT in projects else [None] * len(names)
     out = []
-    for name, row in zip(names, rows):
-        suffix = f"（第{int(row)}行）" if counts[name] > 1 and not is_missing(row) else ""
+    for name, suffix in zip(names, tell_apart(names, units, rows)):
         if width and len(name) + len(suffix) > width:
             name = name[: max(1, width - len(suffix) - 1)] + "…"
         out.append(name + suffix)
@@ -146,8 +143,8 @@ def kpis(analysis: Analysis) -> list[Kpi]:
         Kpi("项目数", str(len(analysis.projects)), "个"),
         _kpi("金额加权平均分", s.get("mean_budget_weighted"), "分", "按预算数加权"),
         _kpi("简单平均分", s.get("mean_simple"), "分", "各项目得分的算术平均"),
-        Kpi("偏差项目数", str(len(analysis.flagged)), "个", "触发任一偏差规则"),
-        Kpi("审核问题数", str(len(problem_findings(analysis))), "个", f"错误和警告；另有提示 {infos} 条"),
+        Kpi("偏差项目数", str(len(analysis.deviating)), "个", "按规则有较大偏差"),
+        Kpi("审核问题数", str(len(problem_findings(analysis))), "条", f"错误和警告；另有提示 {infos} 条"),
     ]
 
 
@@ -190,16 +187,21 @@ def project_sentences(analysis: Analysis) -> list[str]:
         parts = [f"{g} {int(grades.get(g, 0))} 个" for g in ("优", "良", "中", "差") if grades.get(g, 0)]
         if parts:
             out.append("评价等级：" + "，".join(parts) + "。")
-    flagged = analysis.flagged
-    if len(flagged):
-        out.append(f"触发偏差规则的项目 {len(flagged)} 个，清单及原因见“偏差项目”。")
+    deviating, flagged = len(analysis.deviating), len(analysis.flagged)
+    if deviating:
+        text = f"按规则有较大偏差的项目 {deviating} 个"
+        if flagged > deviating:
+            text += f"，另有 {flagged - deviating} 个项目单位自报与判定不一致"
+        out.append(text + "，清单及原因见“偏差项目”。")
+    elif flagged:
+        out.append(f"没有项目按规则有较大偏差；{flagged} 个项目单位自报与判定不一致，见“偏差项目”。")
     else:
         out.append("没有项目触发偏差规则。")
     problems = problem_findings(analysis)
     if problems:
         errors = sum(1 for x in problems if x.severity == "error")
         out.append(
-            f"审核发现 {len(problems)} 个问题（错误 {errors} 个，警告 {len(problems) - errors} 个），详见“审核发现”。"
+            f"审核发现 {len(problems)} 条问题（错误 {errors} 条，警告 {len(problems) - errors} 条），详见“审核发现”。"
         )
     else:
         out.append("审核未发现错误或警告。")

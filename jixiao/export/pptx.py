@@ -360,6 +360,12 @@ def _findings_slides(deck: _Deck, analysis: Analysis) -> None:
 
 
 # --- 部门决算 图1–图7 --------------------------------------------------------------------------------
+def _final_sub(fa: FinalAccounts, note: str) -> str:
+    """Every 决算 slide names whose figures it shows: they need not be the unit of the project table."""
+    unit = (fa.unit or "").strip()
+    return f"{unit}　{note}" if unit else note
+
+
 def _final_slides(deck: _Deck, fa: FinalAccounts, year: int) -> None:
 
     texts = narrative.chart_texts(fa, year)
@@ -384,7 +390,7 @@ def _final_bar_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: int, 
     years = [y for y in (prev, year) if y is not None and any(y in v for v in series.values())]
     if not years:
         return
-    s = deck.slide(fam.CHART_TITLES[chart_key], "单位：万元")
+    s = deck.slide(fam.CHART_TITLES[chart_key], _final_sub(fa, "单位：万元"))
     data = TextChartData(number_format=WAN_FORMAT)
     data.categories = list(series)
     for y in years:
@@ -425,7 +431,7 @@ def _final_doughnut_slide(deck: _Deck, fa: FinalAccounts, chart_key: str, year: 
     ]
     if not years:
         return
-    s = deck.slide(fam.CHART_TITLES[chart_key], "单位：万元；金额为0的项目不画入图中")
+    s = deck.slide(fam.CHART_TITLES[chart_key], _final_sub(fa, "单位：万元；金额为0的项目不画入图中"))
     top, h = BODY_TOP + Inches(0.1), Inches(4.1)
     width = (SLIDE_W - 2 * MARGIN) / len(years)
     left_out: list[str] = []

@@ -27,7 +27,7 @@ from jixiao import model as m
 from jixiao.export import common as b
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
 from jixiao.safe_text import write_cell
-from jixiao.summary.flags import DEVIATION_CODES, FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION
+from jixiao.summary.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION, is_deviation
 
 if TYPE_CHECKING:
     from jixiao.summary.analysis import Analysis
@@ -180,7 +180,7 @@ def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
     for i, rec in enumerate(recs, start=2):
         flags = rec[m.FLAGS] or []
         na = rec[m.NA_COMPONENTS] if isinstance(rec[m.NA_COMPONENTS], tuple | list) else ()
-        rec["_rule"] = "有偏差" if any(x.code in DEVIATION_CODES for x in flags) else "无偏差"
+        rec["_rule"] = "有偏差" if is_deviation(flags) else "无偏差"
         rec["_flag_types"] = "、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)
         rec["_reasons"] = "\n".join(x.reason for x in flags)
         red_cells: set[str] = set()
@@ -454,7 +454,7 @@ def flagged_rows(analysis: Analysis, projects: pd.DataFrame | None = None) -> li
     for rec in frame.to_dict("records"):
         flags = rec[m.FLAGS]
         own = rec[m.SELF_FLAG]
-        computed = bool(rec.get(DEVIATES, any(x.code in DEVIATION_CODES for x in flags)))
+        computed = bool(rec.get(DEVIATES, is_deviation(flags)))
         agree = "—" if own is None or is_missing(own) else ("一致" if bool(own) == computed else "不一致")
         rows.append(
             {

@@ -20,8 +20,10 @@ from jixiao.model import (
     EXECUTED,
     KIND_DEPARTMENT_FORM,
     KIND_SELFEVAL_FORMS,
+    MONEY_NOTE,
     NA_COMPONENTS,
     OWN_POINTS,
+    OWN_RATE,
     OWN_SCORE,
     PROJECT,
     PROJECT_COLUMNS,
@@ -116,6 +118,8 @@ def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
             PROJECT: form.name,
             BUDGET: form.adjusted if counted else None,
             EXECUTED: form.executed if counted else None,
+            OWN_RATE: None if counted else form.execution_rate,
+            MONEY_NOTE: "" if counted else money_note(ds.forms, form),
             REPORTED_RATE: form.printed_rate if form.printed_rate is not None else form.execution_rate,
             RATE_FUNDS: None,
             NA_COMPONENTS: na,
@@ -131,7 +135,7 @@ def forms_to_project_table(ds: FormsDataset) -> ProjectTable:
                 points[ind.component] = points.get(ind.component, 0.0) + ind.score
         record[OWN_POINTS] = points
         records.append(record)
-    columns = [*PROJECT_COLUMNS, OWN_SCORE, OWN_POINTS]
+    columns = [*PROJECT_COLUMNS, OWN_SCORE, OWN_POINTS, OWN_RATE, MONEY_NOTE]
     projects = pd.DataFrame(records, columns=columns) if records else pd.DataFrame(columns=columns)
     for col in (BUDGET, EXECUTED, REPORTED_RATE, REPORTED_SCORE, *COMPONENT_COLUMNS.values()):
         projects[col] = projects[col].astype("float64")
@@ -179,7 +183,7 @@ def forms_summary_xlsx(ds: FormsDataset) -> bytes:
     counts = money_owners(ds.forms)
     row = 3
     for i, form in enumerate(ds.forms):
-        _summary_row(ws, row, i + 1, form, counts[i])
+        _summary_row(ws, row, i + 1, form, counts[i], "" if counts[i] else money_note(ds.forms, form))
         row += 1
     _summary_total(ws, row, ds, counts)
     for r in range(3, row + 1):
@@ -197,14 +201,26 @@ def forms_summary_xlsx(ds: FormsDataset) -> bytes:
     return buf.getvalue()
 
 
-def _summary_row(ws, row: int, seq: int, form: Form, counted: bool) -> None:
+def money_note(forms: list[Form], form: Form) -> str:
+    """Where the money of a form sharing its project code is counted: "金额已计入《…》"."""
+    counts = money_owners(forms)
+    owner = next(
+        (f for i, f in enumerate(forms) if counts[i] and f.code and f.code == form.code and f is not form),
+        None,
+    )
+    return f"金额已计入《{owner.name}》" if owner is not None else "金额已计入同一项目编码的其他自评表"
+
+
+def _summary_row(ws, row: int, seq: int, form: Form, counted: bool, note: str = "") -> None:
     rates = form.level1_rates()
     rate = form.execution_rate
+    # its own amounts are shown (the 合计 row leaves them out), with the note beside the name
+    name = form.name if counted else f"{form.name}（{note}，合计不重复计算）"
     values: list[Any] = [
         seq,
-        form.name,
-        _r2(form.adjusted) if counted else None,
-        _r2(form.executed) if counted else None,
+        name,
+        _r2(form.adjusted),
+        _r2(form.executed),
         None if rate is None else rate / 100.0,
         "/",
         *(("/" if rates[c] is None else rates[c] / 100.0) for c in SUMMARY_RATE_COMPONENTS),
@@ -265,7 +281,7 @@ def _summary_notes(ds: FormsDataset, counts: dict[int, bool]) -> list[str]:
     if skipped:
         names = "、".join(f"「{f.name}」（项目编码 {f.code}）" for f in skipped)
         notes.append(
-            f"{names}与其他自评表的项目编码相同，视为同一项目的子项目，其金额不再重复计入，预算数、执行数留空。"
+            f"{names}与其他自评表的项目编码相同，视为同一项目的子项目，其预算数、执行数照列，但不计入合计行。"
         )
     return notes
 

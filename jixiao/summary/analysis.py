@@ -33,7 +33,7 @@ OWN_WEIGHTS = WeightScheme(
 )
 
 BAND = "band"
-DEVIATES = "deviates"  # any deviation flag by the rules (LOW_EXECUTION / INDICATOR_SHORTFALL)
+DEVIATES = "deviates"  # 有较大偏差 by the rules: jixiao.summary.flags.is_deviation
 
 
 @dataclass
@@ -54,6 +54,7 @@ class Analysis:
 
     @property
     def flagged(self) -> pd.DataFrame:
+        """Every project with a flag: the deviating ones and those whose own answer disagrees."""
         return self.projects[self.projects[m.FLAGS].map(bool)]
 
     @property
@@ -61,6 +62,11 @@ class Analysis:
         """Cells left out of every total and mean because they cannot be real (1e308, a score of
         1000, a 得分率 of 130%): the pages say so beside the figures."""
         return sum(1 for f in self.findings if f.code == IMPLAUSIBLE)
+
+    @property
+    def deviating(self) -> pd.DataFrame:
+        """Projects 有较大偏差 by the rules (jixiao.summary.flags.is_deviation)."""
+        return self.projects[self.projects[DEVIATES].astype(bool)]
 
     def findings_by_severity(self) -> dict[str, list[m.Finding]]:
         out: dict[str, list[m.Finding]] = {s: [] for s in m.SEVERITIES}
@@ -84,6 +90,10 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     settings = settings or Settings()
     projects = table.projects.copy()
     rates = execution_rates(projects)
+    if m.OWN_RATE in projects:
+        # a 自评表 whose money is counted on another form keeps its own 执行率 (not "无法计算")
+        own_rate = pd.to_numeric(projects[m.OWN_RATE], errors="coerce").astype(float)
+        rates = rates.where(rates.notna(), own_rate)
     own = m.OWN_SCORE in projects and projects[m.OWN_SCORE].notna().any()
     if own:
         # Forms carry their own weights: their formula total is the recomputed score.

@@ -35,8 +35,13 @@ _RATE_VERDICT = {
 }
 
 
+def _place(src: m.Source) -> str:
+    """The sheet a finding names; none for a CSV file (its one "sheet" is the file)."""
+    return "" if str(src.file or "").lower().endswith((".csv", ".txt")) else src.sheet
+
+
 def _where(sheet: str, row: int, label: str | None, column: str | None = None) -> str:
-    s = f"工作表「{sheet}」第{row}行"
+    s = f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"  # "" for a CSV: it has no sheets
     if label:
         s += f"「{label}」"
     if column:
@@ -87,6 +92,7 @@ def full_rate_claim(reported: float | None, computed: float | None) -> bool:
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
     out: list[m.Finding] = []
     src = table.source
+    place = _place(src)
     header = src.mapping
     rate_header = header.get(m.REPORTED_RATE, "预算执行率")
     score_header = header.get(m.REPORTED_SCORE, "自评得分")
@@ -105,7 +111,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "BUDGET_MISSING",
-                    _where(src.sheet, row, name, header.get(m.BUDGET)),
+                    _where(place, row, name, header.get(m.BUDGET)),
                     "预算数为空，无法计算执行率。",
                     row,
                     m.BUDGET,
@@ -117,7 +123,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "error",
                     "NONPOSITIVE_BUDGET",
-                    _where(src.sheet, row, name, header.get(m.BUDGET)),
+                    _where(place, row, name, header.get(m.BUDGET)),
                     f"预算数为 {wan(budget)} 万元{spent}；预算为 0 或负数时执行率没有意义，未计算执行率。",
                     row,
                     m.BUDGET,
@@ -128,7 +134,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "EXECUTED_MISSING",
-                    _where(src.sheet, row, name, header.get(m.EXECUTED)),
+                    _where(place, row, name, header.get(m.EXECUTED)),
                     "执行数为空，无法计算执行率。",
                     row,
                     m.EXECUTED,
@@ -139,7 +145,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "error",
                     "NEGATIVE_EXECUTED",
-                    _where(src.sheet, row, name, header.get(m.EXECUTED)),
+                    _where(place, row, name, header.get(m.EXECUTED)),
                     f"执行数为负数（{wan(executed)} 万元）。",
                     row,
                     m.EXECUTED,
@@ -152,7 +158,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning" if verdict == "mismatch" else "info",
                     "RATE_MISMATCH",
-                    _where(src.sheet, row, name, rate_header),
+                    _where(place, row, name, rate_header),
                     f"表中填报执行率 {pct(reported_rate)}，按 执行数 {wan(executed)} ÷ 预算数 {wan(budget)} 重新计算为 {pct(rate)}"
                     + _RATE_VERDICT[verdict],
                     row,
@@ -165,7 +171,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                 m.Finding(
                     "warning",
                     "SCORE_MISMATCH",
-                    _where(src.sheet, row, name, score_header),
+                    _where(place, row, name, score_header),
                     f"填报自评得分 {num(reported_score)}，按“{choice.scheme.label}”（{choice.scheme.describe()}）重新计算为 "
                     f"{num(computed_score)}，相差 {num(reported_score - computed_score)} 分。",
                     row,
@@ -186,7 +192,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
         )
     else:
         out.extend(score_mismatches)
-    out.extend(_duplicates(src.sheet, projects))
+    out.extend(_duplicates(place, projects))
     out.extend(_total_checks(table, projects))
     return out
 
@@ -223,6 +229,7 @@ def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
 def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Finding]:
     out: list[m.Finding] = []
     src = table.source
+    place = _place(src)
     by_row = projects.set_index(m.SHEET_ROW, drop=False)
     for rec in m.records(table.totals):
         first, last = rec.get(m.TOTAL_FIRST_ROW), rec.get(m.TOTAL_LAST_ROW)
@@ -232,7 +239,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                 m.Finding(
                     "info",
                     "TOTAL_WITHOUT_ROWS",
-                    _where(src.sheet, row, label),
+                    _where(place, row, label),
                     "这一合计行找不到它所汇总的项目行，未核对。",
                     row,
                 )
@@ -250,7 +257,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                     m.Finding(
                         "error",
                         "TOTAL_MISMATCH",
-                        _where(src.sheet, row, label, src.mapping.get(fieldname)),
+                        _where(place, row, label, src.mapping.get(fieldname)),
                         f"{label}行的{word}为 {wan(stated)} 万元，{span}相加为 {wan(summed)} 万元，相差 {wan(stated - summed)} 万元。",
                         row,
                         fieldname,
@@ -265,7 +272,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
                     m.Finding(
                         "warning",
                         "RATE_MISMATCH",
-                        _where(src.sheet, row, label, src.mapping.get(m.REPORTED_RATE)),
+                        _where(place, row, label, src.mapping.get(m.REPORTED_RATE)),
                         f"{label}行填报执行率 {pct(stated_rate)}，按其执行数 ÷ 预算数重新计算为 {pct(computed)}。",
                         row,
                         m.REPORTED_RATE,
@@ -275,7 +282,7 @@ def _total_checks(table: m.ProjectTable, projects: pd.DataFrame) -> list[m.Findi
         if stated_score is not None:
             means = score_means(covered)
             if means:
-                out.append(_total_score_finding(src.sheet, row, label, stated_score, means, span))
+                out.append(_total_score_finding(place, row, label, stated_score, means, span))
     return out
 
 

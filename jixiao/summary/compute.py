@@ -19,6 +19,9 @@ from jixiao.fmt import round_array, round_half_up
 from jixiao.summary.schemes import AUTO, DEFAULT_PRESET, PRESETS, WeightScheme
 
 SCORE_TOLERANCE = 0.01
+# Above this execution rate a project spent more than its budget: band "over" (超预算), never green,
+# as jixiao.flags calls it OVER_EXECUTION.
+OVER_LIMIT = 100.0
 
 
 def execution_rates(projects: pd.DataFrame) -> pd.Series:
@@ -174,8 +177,13 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
     """``band_of`` for a whole column at once."""
     with np.errstate(invalid="ignore"):
         picked = np.select(
-            [np.isnan(rates), rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
-            ["none", "green", "amber"],
+            [
+                np.isnan(rates),
+                rates > OVER_LIMIT + 1e-9,
+                rates >= low_threshold - 1e-9,
+                rates >= amber_floor - 1e-9,
+            ],
+            ["none", "over", "green", "amber"],
             default="red",
         )
     return picked.tolist()
@@ -184,6 +192,8 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
 def band_of(rate: float | None, low_threshold: float, amber_floor: float) -> str:
     if rate is None or np.isnan(rate):
         return "none"
+    if rate > OVER_LIMIT + 1e-9:
+        return "over"
     if rate >= low_threshold - 1e-9:
         return "green"
     if rate >= amber_floor - 1e-9:
@@ -209,6 +219,24 @@ def totals(projects: pd.DataFrame) -> dict[str, float | None]:
     executed = _sum(projects[m.EXECUTED])
     rate = executed / budget * 100.0 if budget and budget > 0 and executed is not None else None
     return {"budget": budget, "executed": executed, "execution_rate": rate}
+
+
+def total_caveats(projects: pd.DataFrame) -> list[str]:
+    """What the totals rest on that a reader should know, in Chinese: projects whose budget is 0 or
+    below, or unreadable, or whose executed amount is unreadable ("" when the totals are clean)."""
+    budget = pd.to_numeric(projects[m.BUDGET], errors="coerce")
+    executed = pd.to_numeric(projects[m.EXECUTED], errors="coerce")
+    out = []
+    nonpositive = int((budget <= 0).sum())
+    if nonpositive:
+        out.append(f"{nonpositive} 个项目预算为 0 或负数")
+    no_budget = int((budget.isna() & executed.notna()).sum())
+    if no_budget:
+        out.append(f"{no_budget} 个项目预算数无法读取（其执行数已计入执行总额）")
+    no_executed = int((executed.isna() & budget.notna()).sum())
+    if no_executed:
+        out.append(f"{no_executed} 个项目执行数无法读取（其预算已计入预算总额）")
+    return out
 
 
 def score_means(projects: pd.DataFrame) -> dict[str, float | None] | None:

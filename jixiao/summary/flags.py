@@ -24,8 +24,25 @@ FLAG_LABELS = {
     SELF_FLAG_MISMATCH: "自报偏差不一致",
     NO_RATE: "无法计算执行率",
 }
-# The flags that make a project "有较大偏差" by the rules the 自评 forms state.
-DEVIATION_CODES = (LOW_EXECUTION, INDICATOR_SHORTFALL)
+# The one definition of 偏差 (有较大偏差 by the rules): 总览, 偏差预警, the traffic light and every export
+# count it through ``is_deviation``. Spending over the budget, or money spent against no usable budget,
+# is as much a deviation as spending too little; SELF_FLAG_MISMATCH is a remark about the unit's own
+# answer, not a deviation of the project.
+DEVIATION_CODES = (LOW_EXECUTION, OVER_EXECUTION, NO_RATE, INDICATOR_SHORTFALL)
+DEVIATION_RULE = "执行率低于预警线、超过 100%（超预算）、预算为 0 或负数却有支出（无法计算执行率），或任一指标得分率不足 100%"
+
+
+def is_deviation(flags: list[m.Flag] | tuple[m.Flag, ...] | None) -> bool:
+    """有较大偏差 by the rules."""
+    return any(f.code in DEVIATION_CODES for f in flags or ())
+
+
+def stake(budget: float | None, executed: float | None) -> float:
+    """Money at stake (万元): what was not spent, or what was spent beyond the budget; the order of the
+    偏差预警 list."""
+    b = 0.0 if budget is None or budget != budget else float(budget)
+    e = 0.0 if executed is None or executed != executed else float(executed)
+    return abs(b - e) if b > 0 else abs(e)
 
 
 def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) -> list[list[m.Flag]]:
@@ -69,7 +86,7 @@ def flag_table(
     short_any = np.zeros(n, dtype=bool)
     for mask in short.values():
         short_any |= mask
-    deviates = low | short_any
+    deviates = no_rate | low | over | short_any  # is_deviation, a column at a time
     said = np.fromiter(map(_said, projects[m.SELF_FLAG].tolist()), dtype=np.int8, count=n)
     self_yes, self_no = said == 1, said == 2
     mismatch = (self_yes & ~deviates) | (self_no & deviates)
@@ -124,13 +141,16 @@ def flag_table(
         disagree[yes_rows] = _flags(SELF_FLAG_MISMATCH, np.full(len(yes_rows), reason, dtype=object))
     no_rows = np.flatnonzero(mismatch & self_no)
     if len(no_rows):
-        names = np.select(
-            [low[no_rows] & short_any[no_rows], low[no_rows]],
-            [
-                f"{FLAG_LABELS[LOW_EXECUTION]}、{FLAG_LABELS[INDICATOR_SHORTFALL]}",
-                FLAG_LABELS[LOW_EXECUTION],
-            ],
-            default=FLAG_LABELS[INDICATOR_SHORTFALL],
+        # the row's deviation flags by name, in the order they stand: execution first, then indicators
+        nr, lo, ov = no_rate[no_rows], low[no_rows], over[no_rows]
+        first = np.select(
+            [nr, lo, ov], [FLAG_LABELS[NO_RATE], FLAG_LABELS[LOW_EXECUTION], FLAG_LABELS[OVER_EXECUTION]], ""
+        ).astype(object)
+        short = short_any[no_rows]
+        names = np.where(
+            (first != "") & short,
+            first + "、" + FLAG_LABELS[INDICATOR_SHORTFALL],
+            np.where(short, FLAG_LABELS[INDICATOR_SHORTFALL], first),
         ).astype(object)
         disagree[no_rows] = _flags(
             SELF_FLAG_MISMATCH, "单位填报“有较大偏差：否”，但按规则存在偏差（" + names + "）。"

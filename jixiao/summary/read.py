@@ -153,7 +153,9 @@ class _Reader:
 
     # --- where things are, in words ---------------------------------------------------------
     def where(self, sheet_row: int, project: str | None = None, fieldname: str | None = None) -> str:
-        s = f"工作表「{self.sheet.name}」第{sheet_row}行"
+        # a CSV has no sheets: its one "sheet" is the file itself
+        csv = str(self.filename or "").lower().endswith((".csv", ".txt"))
+        s = f"第{sheet_row}行" if csv else f"工作表「{self.sheet.name}」第{sheet_row}行"
         if project:
             s += f"「{project}」"
         if fieldname:

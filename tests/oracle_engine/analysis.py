@@ -66,6 +66,10 @@ def analyze(table: m.ProjectTable, settings: Settings | None = None) -> Analysis
     settings = settings or Settings()
     projects = table.projects.copy()
     rates = execution_rates(projects)
+    if m.OWN_RATE in projects:
+        # mirrors main: a 自评表 whose money is counted on another form keeps its own 执行率
+        own_rate = pd.to_numeric(projects[m.OWN_RATE], errors="coerce").astype(float)
+        rates = rates.where(rates.notna(), own_rate)
     own = m.OWN_SCORE in projects and projects[m.OWN_SCORE].notna().any()
     if own:
         # Forms carry their own weights: their formula total is the recomputed score.

@@ -160,8 +160,9 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
     """``band_of`` for a whole column at once."""
     with np.errstate(invalid="ignore"):
         picked = np.select(
-            [np.isnan(rates), rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
-            ["none", "green", "amber"],
+            # mirrors main: above 100% is its own band "over" (超预算), never green
+            [np.isnan(rates), rates > 100.0 + 1e-9, rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
+            ["none", "over", "green", "amber"],
             default="red",
         )
     return picked.tolist()

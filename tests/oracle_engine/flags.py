@@ -23,7 +23,8 @@ FLAG_LABELS = {
     NO_RATE: "无法计算执行率",
 }
 # The flags that make a project "有较大偏差" by the rules the 自评 forms state.
-DEVIATION_CODES = (LOW_EXECUTION, INDICATOR_SHORTFALL)
+# mirrors main: one definition of 偏差, over-execution and no-rate included
+DEVIATION_CODES = (LOW_EXECUTION, OVER_EXECUTION, NO_RATE, INDICATOR_SHORTFALL)
 
 
 def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) -> list[list[m.Flag]]:
@@ -41,7 +42,7 @@ def flag_projects(projects: pd.DataFrame, rates: pd.Series, settings: Settings) 
         short_any = np.zeros(n, dtype=bool)
         for values in comps.values():
             short_any |= values < 100 - 1e-9
-    deviates = low | short_any
+    deviates = no_rate | low | over | short_any
     self_arr = np.array([x is True for x in self_flag], dtype=bool)
     self_no = np.array([x is False for x in self_flag], dtype=bool)
     mismatch = (self_arr & ~deviates) | (self_no & deviates)
