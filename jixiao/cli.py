@@ -51,7 +51,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     overrides = {"report_year": args.report_year} if args.report_year else {}
     if args.include_hidden:
         overrides["include_hidden"] = True
-    doc = inspect_bytes(_read_bytes(args.file), Path(args.file).name, scheme=args.scheme, overrides=overrides)
+    doc = inspect_bytes(
+        _read_bytes(args.file),
+        Path(args.file).name,
+        scheme=args.scheme,
+        overrides=overrides,
+        lazy_rows=bool(args.json),  # written straight from the columns, a few thousand rows at a time
+    )
     if args.json:
         _print_json(doc)
     else:

@@ -121,7 +121,9 @@ def _choices_doc(src: m.Source) -> dict[str, Any]:
     return out
 
 
-def analysis_doc(a: Analysis) -> dict[str, Any]:
+def analysis_doc(a: Analysis, lazy_rows: bool = False) -> dict[str, Any]:
+    """The document. ``rows`` is a plain list of dicts, unless ``lazy_rows``: then a ``Rows`` view
+    over the columns, for a writer (``write_json``) that never needs them all as dicts at once."""
     src = a.table.source
     p = a.projects
     rows = Rows(
@@ -197,7 +199,7 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
         "scores": scores,
         "units": units,
         "reported_totals": reported_totals,
-        "rows": rows,
+        "rows": rows if lazy_rows else list(rows),
         "findings": [f.to_dict() for f in a.findings],
     }
 
@@ -252,9 +254,11 @@ def inspect_bytes(
     scheme: str = "auto",
     settings: Settings | None = None,
     overrides: dict[str, Any] | None = None,
+    lazy_rows: bool = False,
 ) -> dict[str, Any]:
     """Read any supported file, recompute and audit it. Raises IngestError / SchemeError for bad input.
-    ``overrides`` are read_dataset's (report_year, include_hidden, sheet, …)."""
+    ``overrides`` are read_dataset's (report_year, include_hidden, sheet, …). The document is plain
+    JSON data; with ``lazy_rows`` (the CLI's JSON output) its rows stay columns until written."""
     requested = parse_scheme_arg(scheme)
     settings = settings or Settings()
     if isinstance(requested, str):
@@ -265,7 +269,7 @@ def inspect_bytes(
         ds = read_dataset(data, filename, **(overrides or {}))
         if ds.table is None:
             return {"kind": ds.kind, **(ds.extra_doc or {})}
-        doc = analysis_doc(analyze(ds.table, settings))
+        doc = analysis_doc(analyze(ds.table, settings), lazy_rows=lazy_rows)
     if ds.extra_doc:
         doc.update(ds.extra_doc)
     return doc
