@@ -3,6 +3,10 @@
 A stored dataset is a series (unit, year, kind) with versions; each version keeps the original file
 bytes, their hash, and the parse settings / column mapping used, so what a page shows is always
 re-derived from the original by the same engine. Imports are one transaction each; delete is soft.
+
+A version may carry an 截至日期 (``as_of``): the versions of one unit and year at several dates are
+the snapshots 绩效运行监控 draws month by month. 偏差原因 are stored per unit, year and project
+(jx_reasons), beside the datasets and not as versions of them, so a new snapshot keeps them.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -27,7 +32,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -36,7 +43,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from jixiao import model as m
 from jixiao.store.faults import failure_message, fit_to_column, migrate_under_lock, over_length, unreachable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: jx_versions.as_of, jx_reasons
 DEFAULT_DB_PATH = Path("data") / "jixiao.db"
 ENV_URL = "JIXIAO_DB_URL"
 
@@ -86,6 +93,25 @@ class VersionRow(Base):
     settings: Mapped[dict] = mapped_column(JSON)  # scheme and thresholds in force at import
     summary: Mapped[dict] = mapped_column(JSON)  # projects, budget, executed, rate: for listings
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)  # 截至日期 of a snapshot
+
+
+class ReasonRow(Base):
+    """One 偏差原因 as written. Rows are never updated: the latest per project is the reason in force,
+    the earlier ones are its history (an empty text withdraws it)."""
+
+    __tablename__ = "jx_reasons"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    # how the project is recognised in every snapshot (jixiao.monitor keys: by 项目编码, by name)
+    code_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(600))
+    project: Mapped[str] = mapped_column(String(500))  # as shown when written
+    inner_unit: Mapped[str] = mapped_column(String(200))  # the table's own 单位, "" when none
+    text: Mapped[str] = mapped_column(String(4000))
+    author: Mapped[str] = mapped_column(String(100))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -140,6 +166,31 @@ class StoredFile:
     parse_options: dict
     mapping: dict
     settings: dict
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One stored snapshot: the latest version of a dataset for one 截至日期."""
+
+    dataset_id: int
+    version: int
+    kind: str
+    as_of: date
+    file_name: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class Reason:
+    unit: str
+    year: int
+    code_key: str
+    name_key: str
+    project: str
+    inner_unit: str
+    text: str
+    author: str
+    written_at: datetime
 
 
 @dataclass(frozen=True)
@@ -207,9 +258,9 @@ class Store:
         return create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
     def _migrate(self) -> None:
-        Base.metadata.create_all(self.engine)
+        Base.metadata.create_all(self.engine)  # new tables (jx_reasons) appear here, in place
         with Session(self.engine) as s, s.begin():
-            row = s.get(SchemaVersion, 1)
+            row = s.get(SchemaVersion, 1, with_for_update=not self.is_sqlite)
             if row is None:
                 s.add(SchemaVersion(id=1, version=SCHEMA_VERSION))
             elif row.version > SCHEMA_VERSION:
@@ -217,8 +268,17 @@ class Store:
                     f"数据库结构版本为 {row.version}，比本程序支持的 {SCHEMA_VERSION} 新，请升级 jixiao。"
                 )
             elif row.version < SCHEMA_VERSION:
-                # Future migrations go here, one step per version.
+                # One step per version, each safe to run twice; the row lock above (BEGIN IMMEDIATE on
+                # SQLite) keeps two processes from migrating at once.
+                if row.version < 2:
+                    self._add_column(s, "jx_versions", "as_of", "DATE")
                 row.version = SCHEMA_VERSION
+
+    @staticmethod
+    def _add_column(s: Session, table: str, column: str, sql_type: str) -> None:
+        have = {c["name"] for c in inspect(s.connection()).get_columns(table)}
+        if column not in have:
+            s.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
     def schema_version(self) -> int:
         with Session(self.engine) as s:
@@ -241,9 +301,11 @@ class Store:
         mapping: dict | None = None,
         settings: dict | None = None,
         summary: dict | None = None,
+        as_of: date | None = None,
         _between_steps=None,
     ) -> ImportResult:
-        """Store one import as a new version of (unit, year, kind), in one transaction."""
+        """Store one import as a new version of (unit, year, kind), in one transaction. With ``as_of``
+        the version is a snapshot at that 截至日期 (which must fall in ``year``)."""
         unit = (unit or "").strip()
         if not unit:
             raise StoreError("请填写单位名称。")
@@ -253,6 +315,8 @@ class Store:
         file_name = fit_to_column(file_name, VersionRow.__table__.c.file_name)
         if not (1990 <= int(year) <= 2100):
             raise StoreError(f"年度“{year}”不在 1990–2100 之间。")
+        if as_of is not None and as_of.year != int(year):
+            raise StoreError(f"截至日期 {as_of.isoformat()} 不在 {int(year)} 年内。")
         digest = file_hash(data)
         for attempt in range(5):
             try:
@@ -268,6 +332,7 @@ class Store:
                     mapping,
                     settings,
                     summary,
+                    as_of,
                     _between_steps,
                 )
             except IntegrityError:
@@ -292,6 +357,7 @@ class Store:
         mapping,
         settings,
         summary,
+        as_of,
         between,
     ) -> ImportResult:
         with self.sessions() as s, s.begin():
@@ -312,7 +378,7 @@ class Store:
                                 VersionRow.dataset_id == ds.id, VersionRow.file_hash == digest
                             )
                         )
-                        if (v.parse_options or {}) == options
+                        if (v.parse_options or {}) == options and v.as_of == as_of
                     ),
                     None,
                 )
@@ -352,16 +418,28 @@ class Store:
                     settings=_jsonable(settings or {}),
                     summary=_jsonable(summary or {}),
                     imported_at=_now(),
+                    as_of=as_of,
                 )
             )
             s.flush()
             if between:
                 between("version")
-            ds.current_version = version
+            later = None
+            if as_of is not None:
+                later = s.scalar(
+                    select(func.max(VersionRow.as_of)).where(
+                        VersionRow.dataset_id == ds.id, VersionRow.as_of > as_of
+                    )
+                )
+            if later is None:
+                # a snapshot older than one already stored fills in the series; the dataset still
+                # shows its latest state
+                ds.current_version = version
             ds.deleted_at = None
             if label:
                 ds.label = label
-            return ImportResult(ds.id, version, False, f"已保存为 {unit} {year}年 第 {version} 版。")
+            when = f"（截至 {as_of.isoformat()}）" if as_of else ""
+            return ImportResult(ds.id, version, False, f"已保存为 {unit} {year}年 第 {version} 版{when}。")
 
     def rename(self, dataset_id: int, label: str) -> None:
         label = (label or "").strip()
@@ -479,6 +557,115 @@ class Store:
         with self.sessions() as s:
             return self._get(s, dataset_id).deleted_at is not None
 
+    # --- snapshots and 偏差原因 ------------------------------------------------------------------
+    def snapshots(self, unit: str, year: int, kinds: tuple[str, ...] | None = None) -> list[SnapshotInfo]:
+        """Every 截至日期 stored for (unit, year), oldest first: per dataset and date the latest
+        version. Deleted datasets are left out."""
+        try:
+            with self.sessions() as s:
+                q = (
+                    select(VersionRow, DatasetRow.kind)
+                    .join(DatasetRow, DatasetRow.id == VersionRow.dataset_id)
+                    .where(
+                        DatasetRow.unit == unit.strip(),
+                        DatasetRow.year == int(year),
+                        DatasetRow.deleted_at.is_(None),
+                        VersionRow.as_of.is_not(None),
+                    )
+                )
+                if kinds:
+                    q = q.where(DatasetRow.kind.in_(kinds))
+                latest: dict[tuple[int, date], tuple[VersionRow, str]] = {}
+                for v, kind in s.execute(q).all():
+                    key = (v.dataset_id, v.as_of)
+                    if key not in latest or v.version > latest[key][0].version:
+                        latest[key] = (v, kind)
+                out = [
+                    SnapshotInfo(v.dataset_id, v.version, kind, v.as_of, v.file_name, _aware(v.imported_at))
+                    for v, kind in latest.values()
+                ]
+                return sorted(out, key=lambda i: (i.as_of, i.imported_at))
+        except OperationalError as exc:
+            raise StoreError(_unreachable(self.url)) from exc
+
+    def series(self) -> list[tuple[str, int, int]]:
+        """(unit, year, number of 截至日期) for every unit and year with snapshots, latest year first."""
+        try:
+            with self.sessions() as s:
+                rows = s.execute(
+                    select(DatasetRow.unit, DatasetRow.year, func.count(func.distinct(VersionRow.as_of)))
+                    .join(VersionRow, VersionRow.dataset_id == DatasetRow.id)
+                    .where(DatasetRow.deleted_at.is_(None), VersionRow.as_of.is_not(None))
+                    .group_by(DatasetRow.unit, DatasetRow.year)
+                    .order_by(DatasetRow.year.desc(), DatasetRow.unit)
+                ).all()
+                return [(u, int(y), int(n)) for u, y, n in rows]
+        except OperationalError as exc:
+            raise StoreError(_unreachable(self.url)) from exc
+
+    def set_reason(
+        self,
+        unit: str,
+        year: int,
+        *,
+        code_key: str,
+        name_key: str,
+        project: str,
+        text: str,
+        author: str,
+        inner_unit: str = "",
+    ) -> Reason:
+        """Write (or, with empty text, withdraw) the 偏差原因 of one project of (unit, year)."""
+        unit, author, body = (unit or "").strip(), (author or "").strip(), (text or "").strip()
+        if not unit:
+            raise StoreError("请填写单位名称。")
+        if body and not author:
+            raise StoreError("请填写说明人。")
+        if len(body) > 4000:
+            raise StoreError("偏差原因不能超过 4000 字。")
+        if not (code_key or name_key):
+            raise StoreError("无法识别该项目（没有项目名称或编码）。")
+        row = ReasonRow(
+            unit=unit,
+            year=int(year),
+            code_key=code_key[:200],
+            name_key=name_key[:600],
+            project=(project or "")[:500],
+            inner_unit=(inner_unit or "")[:200],
+            text=body,
+            author=author[:100],
+            written_at=_now(),
+        )
+        with self._write() as s:
+            s.add(row)
+        return _reason(row)
+
+    def reasons(self, unit: str, year: int) -> list[Reason]:
+        """The 偏差原因 in force for (unit, year): the latest per project, withdrawn ones left out."""
+        try:
+            with self.sessions() as s:
+                rows = s.scalars(
+                    select(ReasonRow)
+                    .where(ReasonRow.unit == unit.strip(), ReasonRow.year == int(year))
+                    .order_by(ReasonRow.written_at, ReasonRow.id)
+                ).all()
+        except OperationalError as exc:
+            raise StoreError(_unreachable(self.url)) from exc
+        latest: dict[tuple[str, str], ReasonRow] = {}
+        for r in rows:
+            latest[(r.code_key, r.name_key)] = r
+        return [_reason(r) for r in latest.values() if r.text]
+
+    def reason_history(self, unit: str, year: int) -> list[Reason]:
+        """Every reason written for (unit, year), newest first (who changed what, when)."""
+        with self.sessions() as s:
+            rows = s.scalars(
+                select(ReasonRow)
+                .where(ReasonRow.unit == unit.strip(), ReasonRow.year == int(year))
+                .order_by(ReasonRow.written_at.desc(), ReasonRow.id.desc())
+            ).all()
+            return [_reason(r) for r in rows]
+
     # --- helpers ----------------------------------------------------------------------------
     def _write(self):
         return _WriteSession(self)
@@ -511,6 +698,20 @@ class _WriteSession:
         if isinstance(exc, DBAPIError):
             raise StoreError(_unreachable(self.store.url, exc)) from exc
         return False
+
+
+def _reason(r: ReasonRow) -> Reason:
+    return Reason(
+        r.unit,
+        r.year,
+        r.code_key,
+        r.name_key,
+        r.project,
+        r.inner_unit,
+        r.text,
+        r.author,
+        _aware(r.written_at),
+    )
 
 
 def _jsonable(d: dict) -> dict:
