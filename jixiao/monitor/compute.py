@@ -158,8 +158,8 @@ def check_settings(s: Settings) -> str | None:
 def _clean(p: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            m.UNIT: p[m.UNIT] if m.UNIT in p else None,
-            m.CODE: p[m.CODE] if m.CODE in p else None,
+            m.UNIT: p.get(m.UNIT),
+            m.CODE: p.get(m.CODE),
             m.PROJECT: p[m.PROJECT].astype(str),
             m.BUDGET: pd.to_numeric(p[m.BUDGET], errors="coerce").astype(float),
             m.EXECUTED: pd.to_numeric(p[m.EXECUTED], errors="coerce").astype(float),
