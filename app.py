@@ -27,6 +27,7 @@ PAGES = [
     ("pages/data_manage.py", "数据管理", ":material/database:", False),
     ("pages/execution.py", "预算执行", ":material/bar_chart:", False),
     ("pages/deviations.py", "偏差预警", ":material/warning:", False),
+    ("pages/monitor.py", "监控", ":material/monitoring:", False),
     ("pages/scores.py", "得分分析", ":material/grading:", False),
     ("pages/history.py", "历年对比", ":material/timeline:", False),
     ("pages/units.py", "单位对比", ":material/leaderboard:", False),

@@ -39,7 +39,7 @@ def snapshots(store: Store, unit: str, year: int) -> tuple[list[compute.Snapshot
                 t = read_monthly(sf.data, sf.file_name)
                 for as_of, frame in snapshot_frames(t, int(year)):
                     if as_of <= info.as_of:
-                        out.append(compute.Snapshot(as_of, frame, f"{sf.file_name}（{as_of.month}月）"))
+                        out.append(compute.Snapshot(as_of, frame, sf.file_name))
                 continue
             ds = read_dataset(sf.data, sf.file_name, **_overrides(sf.parse_options))
         except m.IngestError as exc:

@@ -1,0 +1,167 @@
+"""偏差原因 on 偏差预警 and 监控: write one per marked project (who, when, text), see the 待说明 list per
+unit. Reasons live in the store per unit, year and project (jixiao.store jx_reasons), so they outlast
+new snapshots and versions; without a stored dataset the section says how to get one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import state, storage, widgets
+from jixiao import model as m
+from jixiao.flags import DEVIATION_CODES
+from jixiao.monitor import compute as c
+from jixiao.monitor.series import notes_of, save_reason
+from jixiao.store import Store
+
+T = {
+    "title": "偏差原因",
+    "pick": "项目",
+    "text": "偏差原因",
+    "text_help": "说明执行慢或指标未完成的原因及下一步措施；清空后保存即撤回。",
+    "author": "说明人",
+    "save": "保存偏差原因",
+    "saved": "已保存“{project}”的偏差原因。",
+    "withdrawn": "已撤回“{project}”的偏差原因。",
+    "waiting": "待说明（{n} 个项目）",
+    "waiting_none": "需要说明的项目都已填写偏差原因。",
+    "explained": "已说明",
+    "not_stored": "偏差原因随数据集保存在数据库中：请先在「数据导入」保存这份数据（或从侧边栏打开已保存的数据），再填写。",
+    "by": "{author}，{when}",
+    "done": "已说明",
+    "todo": "待说明",
+    "col_unit": "单位",
+    "col_project": "项目名称",
+    "col_reason": "偏差原因",
+    "col_author": "说明人",
+    "col_when": "填写时间",
+    "no_edit": "填写偏差原因需要管理员登录。",
+}
+AUTHOR_KEY = "jx_reason_author"  # kept for the session: one person writes several reasons
+
+
+def _label(row: dict) -> str:
+    unit = f"{row['unit_label']} · " if row["unit_label"] else ""
+    mark = T["done"] if row["reason"] else T["todo"]
+    return f"{unit}{row['project']}（{mark}）"
+
+
+def editor(store: Store, unit: str, year: int, marked: pd.DataFrame, key: str) -> str | None:
+    """Write or withdraw the reason of one of ``marked`` (columns: inner unit, code, project, unit
+    label, reason, author, written_at). Returns the Chinese outcome of a save, or None."""
+    if marked.empty:
+        return None
+    if not storage.can_edit():
+        st.caption(T["no_edit"])
+        return None
+    rows = m.records(marked)
+    options = list(range(len(rows)))
+    # the first project still waiting comes up first
+    first = next((i for i, r in enumerate(rows) if not r["reason"]), 0)
+    i = st.selectbox(
+        T["pick"], options, index=first, format_func=lambda k: _label(rows[k]), key=f"{key}_pick"
+    )
+    row = rows[i]
+    with st.form(f"{key}_form", border=True, clear_on_submit=False):
+        text = st.text_area(
+            T["text"], value=row["reason"] or "", help=T["text_help"], max_chars=4000, key=f"{key}_text_{i}"
+        )
+        author = st.text_input(
+            T["author"], value=st.session_state.get(AUTHOR_KEY, ""), max_chars=100, key=f"{key}_author"
+        )
+        submitted = st.form_submit_button(T["save"], icon=":material/save:")
+    if not submitted:
+        return None
+    st.session_state[AUTHOR_KEY] = author
+    _, err = storage.call(
+        save_reason,
+        store,
+        unit,
+        year,
+        inner_unit=row["inner_unit"],
+        code=row["code"],
+        project=row["project"],
+        text=text,
+        author=author,
+    )
+    if err:
+        st.error(widgets.md_escape(err))
+        return None
+    return T["saved" if text.strip() else "withdrawn"].format(project=row["project"])
+
+
+def waiting_list(marked: pd.DataFrame) -> None:
+    """待说明 per unit, then what is explained, with who wrote it and when."""
+    waiting = marked[marked["reason"].isna()]
+    if waiting.empty:
+        st.success(T["waiting_none"])
+    else:
+        st.markdown(f"**{T['waiting'].format(n=len(waiting))}**")
+        lines = []
+        for unit, g in waiting.groupby(waiting["unit_label"].fillna(""), sort=False):
+            names = "、".join(widgets.md_escape(x) for x in g["project"])
+            lines.append(f"- {widgets.md_escape(unit) + '：' if unit else ''}{names}")
+        st.markdown("\n".join(lines))
+    done = marked[marked["reason"].notna()]
+    if len(done):
+        st.markdown(f"**{T['explained']}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    T["col_unit"]: done["unit_label"].fillna(""),
+                    T["col_project"]: done["project"],
+                    T["col_reason"]: done["reason"],
+                    T["col_author"]: done["author"],
+                    T["col_when"]: [storage.local_time(w) for w in done["written_at"]],
+                }
+            ),
+            hide_index=True,
+            column_config={T["col_reason"]: st.column_config.TextColumn(width="large")},
+        )
+
+
+def marked_frame(projects: pd.DataFrame, inner_col: str, reasons) -> pd.DataFrame:
+    """The rows the editor and 待说明 list take, with each project's reason in force (if any)."""
+    by_code = {r.code_key: r for r in reasons if r.code_key}
+    by_name = {r.name_key: r for r in reasons}
+    found = []
+    for unit, code, name in zip(projects[inner_col], projects[m.CODE], projects[m.PROJECT]):
+        ck, nk = c.reason_keys(unit, code, name)
+        found.append((by_code.get(ck) if ck else None) or by_name.get(nk))
+    inner = [None if x is None or x != x else str(x) for x in projects[inner_col]]
+    return pd.DataFrame(
+        {
+            "inner_unit": inner,
+            "unit_label": inner,
+            "code": projects[m.CODE].tolist(),
+            "project": projects[m.PROJECT].astype(str).tolist(),
+            "reason": [r.text if r else None for r in found],
+            "author": [r.author if r else None for r in found],
+            "written_at": [r.written_at if r else None for r in found],
+        }
+    )
+
+
+def deviation_reasons(flagged: pd.DataFrame) -> None:
+    """The 偏差预警 page's section: projects with a deviation by the rules (执行率偏低, 指标未满分) of the
+    stored dataset shown, with their reasons."""
+    st.subheader(T["title"])
+    sid = st.session_state.get(state.STORED_ID)
+    infos, _ = storage.table_datasets()
+    info = next((i for i in infos if i.id == sid), None) if sid is not None else None
+    s, err = storage.store()
+    if info is None or s is None:
+        st.info(err or T["not_stored"], icon=":material/info:")
+        return
+    marked = flagged[flagged[m.FLAGS].map(lambda fl: any(f.code in DEVIATION_CODES for f in fl))]
+    reasons, err = storage.call(notes_of, s, info.unit, info.year)
+    if err:
+        st.error(widgets.md_escape(err))
+        return
+    frame = marked_frame(marked, m.UNIT, reasons or [])
+    outcome = editor(s, info.unit, info.year, frame, key="dev_reason")
+    if outcome:
+        st.success(outcome)
+        reasons, _ = storage.call(notes_of, s, info.unit, info.year)
+        frame = marked_frame(marked, m.UNIT, reasons or [])
+    waiting_list(frame)
