@@ -16,7 +16,7 @@ from jixiao.fmt import round_half_up
 from jixiao.monitor import compute as c
 from jixiao.monitor import sample
 from jixiao.monitor.series import import_snapshot, load
-from jixiao.store import Store
+from jixiao.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PATH = ROOT / "sample_data" / sample.MONTHLY_FILE

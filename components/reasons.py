@@ -9,10 +9,10 @@ import streamlit as st
 
 from components import state, storage, widgets
 from jixiao import model as m
-from jixiao.flags import DEVIATION_CODES
 from jixiao.monitor import compute as c
 from jixiao.monitor.series import notes_of, save_reason
-from jixiao.store import Store
+from jixiao.store.db import Store
+from jixiao.summary.flags import DEVIATION_CODES
 
 T = {
     "title": "偏差原因",

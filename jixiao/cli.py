@@ -118,7 +118,7 @@ def _import_snapshot(args: argparse.Namespace, data: bytes, name: str, as_of) ->
     """A snapshot for 绩效运行监控: a 汇总表 at --as-of, or a 月度执行表 (one column per month)."""
     from jixiao.monitor.series import import_snapshot
     from jixiao.naming import guess_unit_year
-    from jixiao.store import Store
+    from jixiao.store.db import Store
 
     unit, year = guess_unit_year("", name)
     unit, year = args.unit or unit, args.year or year or (as_of.year if as_of else None)
@@ -137,7 +137,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     """The monitoring series of one unit's year from the store (绩效运行监控)."""
     from jixiao.monitor import compute
     from jixiao.monitor.series import load
-    from jixiao.store import Store
+    from jixiao.store.db import Store
 
     mon, notes = load(Store(args.db), args.unit, args.year)
     for note in notes:

@@ -23,8 +23,8 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, round_half_up, to_float, wan
 from jixiao.history import NO_UNIT, match_projects, normalize_name
-from jixiao.metrics import time_progress
 from jixiao.settings import Settings
+from jixiao.summary.compute import time_progress
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
 BANDS = (RED, YELLOW, GREEN)

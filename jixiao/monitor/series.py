@@ -10,12 +10,12 @@ from datetime import date
 from typing import Any
 
 from jixiao import model as m
-from jixiao.ingest.dataset import read_dataset
 from jixiao.ingest.workbook import load_sheets
 from jixiao.monitor import compute
 from jixiao.monitor.read import looks_like_monthly, read_monthly, read_monthly_sheets, snapshot_frames
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
-from jixiao.store import ImportResult, Store, StoreError, summary_of
+from jixiao.store.db import ImportResult, Store, StoreError, summary_of
 
 MONEY_KINDS = (m.KIND_PROJECT_TABLE, m.KIND_MONTHLY_EXECUTION)
 
