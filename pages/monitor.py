@@ -16,6 +16,7 @@ from jixiao.fmt import num, pct, wan
 from jixiao.monitor import bulletin
 from jixiao.monitor import compute as c
 from jixiao.monitor.series import notes_of
+from jixiao.store import monitor as sm
 
 T = {
     "title": "监控",
@@ -84,7 +85,7 @@ with st.container(horizontal=True, vertical_alignment="center"):
     else:
         st.button(T["sample"], key="sample_monitor", type="primary", on_click=mv.load_sample)
 
-series, err = storage.call(store.series)
+series, err = storage.call(sm.series, store)
 if err:
     st.error(widgets.md_escape(err))
     st.stop()

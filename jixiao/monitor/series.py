@@ -15,6 +15,7 @@ from jixiao.monitor import compute
 from jixiao.monitor.read import looks_like_monthly, read_monthly, read_monthly_sheets, snapshot_frames
 from jixiao.read import read_dataset
 from jixiao.settings import Settings
+from jixiao.store import monitor as sm
 from jixiao.store.db import ImportResult, Store, StoreError, summary_of
 
 MONEY_KINDS = (m.KIND_PROJECT_TABLE, m.KIND_MONTHLY_EXECUTION)
@@ -31,7 +32,7 @@ def snapshots(store: Store, unit: str, year: int) -> tuple[list[compute.Snapshot
     """(snapshots in import order, Chinese notes on stored files that could not be read)."""
     out: list[compute.Snapshot] = []
     notes: list[str] = []
-    infos = sorted(store.snapshots(unit, year, MONEY_KINDS), key=lambda i: i.imported_at)
+    infos = sorted(sm.snapshots(store, unit, year, MONEY_KINDS), key=lambda i: i.imported_at)
     for info in infos:
         sf = store.load(info.dataset_id, info.version)
         try:
@@ -55,7 +56,7 @@ def snapshots(store: Store, unit: str, year: int) -> tuple[list[compute.Snapshot
 def notes_of(store: Store, unit: str, year: int) -> list[compute.ReasonNote]:
     return [
         compute.ReasonNote(r.code_key, r.name_key, r.text, r.author, r.written_at, r.project)
-        for r in store.reasons(unit, year)
+        for r in sm.reasons(store, unit, year)
     ]
 
 
@@ -125,7 +126,8 @@ def save_reason(
 ):
     code_key, name_key = compute.reason_keys(inner_unit, code, project)
     inner = "" if inner_unit is None or inner_unit != inner_unit else str(inner_unit)
-    return store.set_reason(
+    return sm.set_reason(
+        store,
         unit,
         year,
         code_key=code_key,
