@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, detail, drill, links, state, widgets
+from components import charts, data, detail, drill, links, reasons, state, widgets
 from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.export.xlsx import flagged_xlsx
@@ -200,6 +200,8 @@ st.download_button(
     icon=":material/download:",
     key="dev_download",
 )
+
+reasons.deviation_reasons(selected)
 
 st.subheader(T["detail"])
 if len(table) > DETAIL_LIMIT:

@@ -297,7 +297,7 @@ def _judge(latest: pd.DataFrame, s: Settings, reasons: Sequence[ReasonNote]) -> 
     p = latest.copy()
     unspent = (p[m.BUDGET] - p[m.EXECUTED].fillna(0.0)).clip(lower=0.0)
     p[UNSPENT] = unspent.where(p[m.BUDGET].notna())
-    p[BAND] = [band_of_gap(g, s) for g in p[GAP]]
+    p[BAND] = pd.Series([band_of_gap(g, s) for g in p[GAP]], index=p.index, dtype=object)
     p[TIER] = pd.array([tier_of(u, s.unspent_tiers) for u in p[UNSPENT]], dtype="Int64")
     labels = tier_labels(s.unspent_tiers)
     p[TIER_LABEL] = [labels[t] if not pd.isna(t) else "—" for t in p[TIER]]
@@ -308,9 +308,10 @@ def _judge(latest: pd.DataFrame, s: Settings, reasons: Sequence[ReasonNote]) -> 
     for unit, code, name in zip(p[INNER], p[m.CODE], p[m.PROJECT]):
         ck, nk = reason_keys(unit, code, name)
         found.append((by_code.get(ck) if ck else None) or by_name.get(nk))
-    p[REASON] = [r.text if r else None for r in found]
-    p[REASON_AUTHOR] = [r.author if r else None for r in found]
-    p[REASON_AT] = [r.written_at if r else None for r in found]
+    # object columns: pandas would infer a string dtype and turn None into NaN, which is truthy
+    p[REASON] = pd.Series([r.text if r else None for r in found], index=p.index, dtype=object)
+    p[REASON_AUTHOR] = pd.Series([r.author if r else None for r in found], index=p.index, dtype=object)
+    p[REASON_AT] = pd.Series([r.written_at if r else None for r in found], index=p.index, dtype=object)
     order = {RED: 0, YELLOW: 1, GREEN: 2, None: 3}
     p["_o"] = p[BAND].map(order)
     p = p.sort_values(["_o", GAP, UNSPENT], ascending=[True, True, False], na_position="last", kind="stable")
@@ -337,7 +338,7 @@ def _rank_units(
         return pd.DataFrame(columns=cols)
     u = unit_lines[unit_lines[AS_OF] == as_of].copy()
     u[UNSPENT] = (u[m.BUDGET] - u[m.EXECUTED].fillna(0.0)).clip(lower=0.0)
-    u[BAND] = [band_of_gap(g, s) for g in u[GAP]]
+    u[BAND] = pd.Series([band_of_gap(g, s) for g in u[GAP]], index=u.index, dtype=object)
     labels = tier_labels(s.unspent_tiers)
     u[TIER_LABEL] = [
         labels[t] if t is not None else "—" for t in (tier_of(x, s.unspent_tiers) for x in u[UNSPENT])
@@ -401,12 +402,12 @@ def to_doc(mon: Monitor) -> dict:
     projects = [
         {
             "project": row[m.PROJECT],
-            "unit": row[m.UNIT],
+            "unit": None if is_missing(row[m.UNIT]) else str(row[m.UNIT]),
             "execution_rate": r2(row[RATE]),
             "gap_points": r2(row[GAP]),
             "unspent": r2(row[UNSPENT]),
-            "band": row[BAND],
-            "reason": row[REASON],
+            "band": None if is_missing(row[BAND]) else row[BAND],
+            "reason": None if is_missing(row[REASON]) else row[REASON],
         }
         for row in m.records(mon.projects)
     ]
