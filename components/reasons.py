@@ -69,7 +69,7 @@ def editor(store: Store, unit: str, year: int, marked: pd.DataFrame, key: str) -
         author = st.text_input(
             T["author"], value=st.session_state.get(AUTHOR_KEY, ""), max_chars=100, key=f"{key}_author"
         )
-        submitted = st.form_submit_button(T["save"], icon=":material/save:")
+        submitted = st.form_submit_button(T["save"], icon=":material/save:", key=f"{key}_submit")
     if not submitted:
         return None
     st.session_state[AUTHOR_KEY] = author

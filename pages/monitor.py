@@ -113,7 +113,7 @@ with st.expander(T["add"], expanded=not options, icon=":material/add_chart:"):
             as_of_in = c3.date_input(
                 T["as_of"], value=None, help=T["as_of_help"], format="YYYY-MM-DD", key="mon_as_of"
             )
-            if st.form_submit_button(T["save"], icon=":material/save:"):
+            if st.form_submit_button(T["save"], icon=":material/save:", key="mon_add_submit"):
                 level, text = mv.save_snapshot(store, up, unit_in, int(year_in), as_of_in)
                 st.session_state[state.MONITOR_NOTICE] = (level, text)
                 st.rerun()

@@ -365,3 +365,9 @@ def test_a_project_without_budget_has_no_band_and_the_json_stays_json():
     by = {p["project"]: p for p in doc["projects"]}
     assert by["无预算"]["band"] is None and by["无预算"]["execution_rate"] is None
     assert by["有预算"]["band"] == "red" and by["有预算"]["reason"] is None
+
+
+def test_no_snapshots_is_an_empty_monitor():
+    mon = c.build("u", YEAR, [])
+    assert mon.as_of is None and mon.latest is None and mon.projects.empty and mon.units.empty
+    assert c.headline(mon) is None and c.to_doc(mon) == {"unit": "u", "year": YEAR, "snapshots": [], "projects": []}

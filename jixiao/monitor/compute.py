@@ -261,7 +261,7 @@ def build(
     project_lines = (
         pd.concat(line_frames, ignore_index=True)
         if line_frames
-        else pd.DataFrame(columns=[AS_OF, PID, m.UNIT, m.CODE, m.PROJECT, m.BUDGET, m.EXECUTED, RATE, GAP])
+        else pd.DataFrame(columns=[m.UNIT, m.CODE, m.PROJECT, m.BUDGET, m.EXECUTED, PID, AS_OF, INNER, RATE, GAP])
     )
     for col in (m.BUDGET, m.EXECUTED, RATE, GAP, TIME_PROGRESS):
         for f in (snaps, unit_lines, project_lines):
