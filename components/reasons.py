@@ -38,6 +38,7 @@ T = {
     "no_edit": "填写偏差原因需要管理员登录。",
 }
 AUTHOR_KEY = "jx_reason_author"  # kept for the session: one person writes several reasons
+NOTICE_KEY = "jx_reason_notice"  # the outcome of the last save on 偏差预警, shown once after the rerun
 
 
 def _label(row: dict) -> str:
@@ -159,9 +160,12 @@ def deviation_reasons(flagged: pd.DataFrame) -> None:
         st.error(widgets.md_escape(err))
         return
     frame = marked_frame(marked, m.UNIT, reasons or [])
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.success(widgets.md_escape(notice))
     outcome = editor(s, info.unit, info.year, frame, key="dev_reason")
     if outcome:
-        st.success(outcome)
-        reasons, _ = storage.call(notes_of, s, info.unit, info.year)
-        frame = marked_frame(marked, m.UNIT, reasons or [])
+        # drawn again, so the picker and the 待说明 list show the reason just saved
+        st.session_state[NOTICE_KEY] = outcome
+        st.rerun()
     waiting_list(frame)

@@ -17,8 +17,11 @@ from jixiao.monitor import sample
 from jixiao.monitor.series import import_snapshot, load, save_reason
 from jixiao.store import monitor as sm
 from jixiao.store.db import SCHEMA_VERSION, Store, StoreError
+from tests import test_store as _store_tests
 from tests.conftest import ROOT, SAMPLE_DATA
-from tests.test_store import postgres, store, store_url  # noqa: F401 (fixtures)
+
+# the store fixtures (SQLite and a real PostgreSQL) of tests/test_store.py
+postgres, store_url, store = _store_tests.postgres, _store_tests.store_url, _store_tests.store
 
 UNIT, YEAR = sample.UNIT, sample.YEAR
 MONTHLY = (SAMPLE_DATA / sample.MONTHLY_FILE).read_bytes()
@@ -92,15 +95,31 @@ def test_reasons_are_kept_across_a_new_snapshot(store):
     mon, _ = load(store, UNIT, YEAR)
     red = mon.projects[mon.projects[c.BAND] == c.RED].iloc[0]
     save_reason(
-        store, UNIT, YEAR, inner_unit=red[c.INNER], code=None, project=red[m.PROJECT], text="合同未签。", author="张三"
+        store,
+        UNIT,
+        YEAR,
+        inner_unit=red[c.INNER],
+        code=None,
+        project=red[m.PROJECT],
+        text="合同未签。",
+        author="张三",
     )
     save_reason(
-        store, UNIT, YEAR, inner_unit=red[c.INNER], code=None, project=red[m.PROJECT], text="招标中，10月付款。", author="李四"
+        store,
+        UNIT,
+        YEAR,
+        inner_unit=red[c.INNER],
+        code=None,
+        project=red[m.PROJECT],
+        text="招标中，10月付款。",
+        author="李四",
     )
     data, name = snapshot_file(9)
     import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=month_end(9))
     mon9, _ = load(store, UNIT, YEAR)
-    row = mon9.projects[(mon9.projects[m.PROJECT] == red[m.PROJECT]) & (mon9.projects[m.UNIT] == red[m.UNIT])].iloc[0]
+    row = mon9.projects[
+        (mon9.projects[m.PROJECT] == red[m.PROJECT]) & (mon9.projects[m.UNIT] == red[m.UNIT])
+    ].iloc[0]
     assert (row[c.REASON], row[c.REASON_AUTHOR]) == ("招标中，10月付款。", "李四")
     assert row[c.REASON_AT] is not None and row[c.REASON_AT].tzinfo is not None
     history = sm.reason_history(store, UNIT, YEAR)
@@ -108,7 +127,9 @@ def test_reasons_are_kept_across_a_new_snapshot(store):
     # another year of the same unit does not see it
     assert sm.reasons(store, UNIT, YEAR + 1) == []
     # an empty text withdraws it; the history keeps all three
-    save_reason(store, UNIT, YEAR, inner_unit=red[c.INNER], code=None, project=red[m.PROJECT], text=" ", author="")
+    save_reason(
+        store, UNIT, YEAR, inner_unit=red[c.INNER], code=None, project=red[m.PROJECT], text=" ", author=""
+    )
     assert sm.reasons(store, UNIT, YEAR) == [] and len(sm.reason_history(store, UNIT, YEAR)) == 3
     with pytest.raises(StoreError, match="说明人"):
         save_reason(store, UNIT, YEAR, inner_unit=None, code=None, project="x", text="原因", author=" ")
@@ -140,14 +161,28 @@ def test_an_old_database_is_migrated_in_place(store_url):
 
 # --- CLI ----------------------------------------------------------------------------------------------
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def test_cli_import_as_of_and_monitor_json(tmp_path):
     db = f"sqlite:///{tmp_path / 'm.db'}"
     for k in (3, 6, 9):
         path = SAMPLE_DATA / sample.SNAPSHOT_FILE.format(month=k)
-        r = _run("import", str(path), "--unit", UNIT, "--year", str(YEAR), "--as-of", month_end(k).isoformat(), "--db", db, "--json")
+        r = _run(
+            "import",
+            str(path),
+            "--unit",
+            UNIT,
+            "--year",
+            str(YEAR),
+            "--as-of",
+            month_end(k).isoformat(),
+            "--db",
+            db,
+            "--json",
+        )
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["duplicate"] is False
     r = _run("monitor", "--unit", UNIT, "--year", str(YEAR), "--db", db, "--json")
@@ -163,16 +198,22 @@ def test_cli_import_as_of_and_monitor_json(tmp_path):
     assert [x["as_of"] for x in doc["snapshots"]] == ["2023-03-31", "2023-06-30", "2023-09-30"]
     last = doc["snapshots"][-1]
     assert last["gap_points"] == round(last["execution_rate"] - last["time_progress"], 2)
-    assert len(doc["projects"]) == 26 and all(p["band"] in ("red", "yellow", "green") for p in doc["projects"])
+    assert len(doc["projects"]) == 26 and all(
+        p["band"] in ("red", "yellow", "green") for p in doc["projects"]
+    )
 
 
 def test_cli_monthly_table_needs_no_date_and_bad_input_is_chinese(tmp_path):
     db = f"sqlite:///{tmp_path / 'm.db'}"
-    r = _run("import", str(SAMPLE_DATA / sample.MONTHLY_FILE), "--unit", UNIT, "--year", str(YEAR), "--db", db)
+    r = _run(
+        "import", str(SAMPLE_DATA / sample.MONTHLY_FILE), "--unit", UNIT, "--year", str(YEAR), "--db", db
+    )
     assert r.returncode == 0 and "截至 2023-12-31" in r.stdout, r.stderr
     r = _run("monitor", "--unit", UNIT, "--year", str(YEAR), "--db", db, "--json")
     assert len(json.loads(r.stdout)["snapshots"]) == 12
-    r = _run("import", str(SAMPLE_DATA / sample.MONTHLY_FILE), "--unit", UNIT, "--as-of", "2023-13-01", "--db", db)
+    r = _run(
+        "import", str(SAMPLE_DATA / sample.MONTHLY_FILE), "--unit", UNIT, "--as-of", "2023-13-01", "--db", db
+    )
     assert r.returncode == 2 and "不是 YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
     r = _run("monitor", "--unit", "没有的单位", "--year", "2023", "--db", db, "--json")
     assert r.returncode == 2 and "没有 没有的单位 2023年 的监控数据" in r.stderr
