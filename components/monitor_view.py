@@ -208,6 +208,22 @@ def projects_table(mon: c.Monitor) -> pd.DataFrame:
     return out if mon.has_inner_units else out.drop(columns=[COL["unit"]])
 
 
+def indicators_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "监控结果": [c.BAND_LABELS.get(b, "—") if isinstance(b, str) else "—" for b in frame["band"]],
+            "项目名称": frame["project"].astype(str),
+            "指标": frame["indicator"].astype(str),
+            "指标性质": frame["nature"],
+            "指标值": frame["target"],
+            "完成值（年中）": frame["actual"],
+            "度量单位": frame["measure"],
+            "完成进度（%）": _r(frame["progress"]),
+            COL["gap"]: _r(frame["gap_points"]),
+        }
+    )
+
+
 def column_config() -> dict:
     cfg = {k: st.column_config.NumberColumn(format=f) for k, f in MONEY.items()}
     cfg[COL["project"]] = st.column_config.TextColumn(width="medium", pinned=True)

@@ -15,7 +15,7 @@ from jixiao import model as m
 from jixiao.fmt import num, pct, wan
 from jixiao.monitor import bulletin
 from jixiao.monitor import compute as c
-from jixiao.monitor.series import notes_of
+from jixiao.monitor.series import indicators, notes_of
 from jixiao.store import monitor as sm
 
 T = {
@@ -57,6 +57,9 @@ T = {
     "gone": "已不在最新一期中的项目：{names}。",
     "new": "年中新增的项目：{names}。",
     "reasons": "偏差原因（红灯项目）",
+    "indicators": "指标完成进度（年中自评表，截至 {d}）",
+    "indicators_note": "年中数据：完成值为截至日期的实际完成情况。正向指标的完成进度（完成值 ÷ 指标值）与序时进度比较；"
+    "反向、等于和定性指标只列出数值，不按进度判定。",
     "bulletin": "监控通报",
     "docx": "下载通报（Word）",
     "xlsx": "下载通报（Excel）",
@@ -219,6 +222,17 @@ if new_names:
     st.caption(T["new"].format(names="、".join(widgets.md_escape(x) for x in new_names)))
 if len(mon.gone):
     st.caption(T["gone"].format(names="、".join(widgets.md_escape(x) for x in mon.gone[m.PROJECT])))
+
+found, _ = storage.call(indicators, store, unit, year, data.settings())
+if found is not None:
+    ind_as_of, ind = found
+    st.subheader(T["indicators"].format(d=ind_as_of.isoformat()))
+    st.caption(T["indicators_note"])
+    st.dataframe(
+        mv.indicators_table(ind),
+        hide_index=True,
+        column_config={"指标": st.column_config.TextColumn(width="medium"), **mv.column_config()},
+    )
 
 st.subheader(T["reasons"])
 marked = mon.projects[mon.projects[c.NEEDS_REASON]]

@@ -370,4 +370,31 @@ def test_a_project_without_budget_has_no_band_and_the_json_stays_json():
 def test_no_snapshots_is_an_empty_monitor():
     mon = c.build("u", YEAR, [])
     assert mon.as_of is None and mon.latest is None and mon.projects.empty and mon.units.empty
-    assert c.headline(mon) is None and c.to_doc(mon) == {"unit": "u", "year": YEAR, "snapshots": [], "projects": []}
+    assert c.headline(mon) is None and c.to_doc(mon) == {
+        "unit": "u",
+        "year": YEAR,
+        "snapshots": [],
+        "projects": [],
+    }
+
+
+def test_indicator_progress_of_mid_year_forms():
+    from jixiao.read import read_dataset
+
+    forms = read_dataset((SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx").read_bytes(), "f.xlsx").detail
+    as_of = date(YEAR, 6, 30)
+    ind = c.indicator_progress(forms, as_of, Settings())
+    tp = 181 / 365 * 100
+    positive = ind[ind["nature"] == "正向"].dropna(subset=["progress"])
+    assert len(positive) >= 5
+    for row in m.records(positive):
+        assert row["progress"] == pytest.approx(row["actual"] / row["target"] * 100)
+        assert row["gap_points"] == pytest.approx(row["progress"] - tp)
+        assert row["band"] == c.band_of_gap(row["gap_points"], Settings())
+    # 反向 / 等于 indicators are listed but never banded
+    others = ind[ind["nature"].isin(["反向", "等于"])]
+    assert len(others) and others["band"].isna().all() and others["progress"].isna().all()
+    # at the year's end the same 90-of-95 满意度 is behind 序时进度
+    late = c.indicator_progress(forms, date(YEAR, 12, 31), Settings())
+    row = late[(late["target"] == 95) & (late["actual"] == 90)].iloc[0]
+    assert row["band"] == c.YELLOW and row["gap_points"] == pytest.approx(90 / 95 * 100 - 100)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import state
 from jixiao import model as m
-from jixiao.fmt import pct
+from jixiao.fmt import pct, round_half_up
 from jixiao.monitor import bulletin, sample
 from jixiao.monitor import compute as c
 from jixiao.monitor.series import load
@@ -171,3 +171,28 @@ def test_deviations_page_takes_reasons_for_a_stored_dataset(monkeypatch, tmp_pat
     ok(at.button(key="dev_reason_submit").click().run())
     assert "已保存“知识产权事业发展”的偏差原因" in text(at)
     assert "知识产权事业发展（已说明）" in at.selectbox(key="dev_reason_pick").options
+
+
+def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'ind.db'}"
+    monkeypatch.setenv("JIXIAO_DB_URL", url)
+    from jixiao.monitor.series import import_snapshot
+
+    s = Store(url)
+    name = sample.SNAPSHOT_FILE.format(month=6)
+    import_snapshot(
+        s, (SAMPLE_DATA / name).read_bytes(), name, unit="凉山州科协", year=2023, as_of=date(2023, 6, 30)
+    )
+    forms = (SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx").read_bytes()
+    r = import_snapshot(s, forms, "forms.xlsx", unit="凉山州科协", year=2023, as_of=date(2023, 6, 30))
+    assert not r.duplicate
+    s.dispose()
+    at = new_app()
+    assert "指标完成进度（年中自评表，截至 2023-06-30）" in [h.value for h in at.main.subheader]
+    assert "年中数据" in text(at)
+    table = next(f for f in frames(at) if "完成进度（%）" in f.columns)
+    positive = table[table["指标性质"] == "正向"].dropna(subset=["完成进度（%）"])
+    assert len(positive) and all(
+        p == round_half_up(a / t * 100)
+        for p, a, t in zip(positive["完成进度（%）"], positive["完成值（年中）"], positive["指标值"])
+    )

@@ -261,7 +261,9 @@ def build(
     project_lines = (
         pd.concat(line_frames, ignore_index=True)
         if line_frames
-        else pd.DataFrame(columns=[m.UNIT, m.CODE, m.PROJECT, m.BUDGET, m.EXECUTED, PID, AS_OF, INNER, RATE, GAP])
+        else pd.DataFrame(
+            columns=[m.UNIT, m.CODE, m.PROJECT, m.BUDGET, m.EXECUTED, PID, AS_OF, INNER, RATE, GAP]
+        )
     )
     for col in (m.BUDGET, m.EXECUTED, RATE, GAP, TIME_PROGRESS):
         for f in (snaps, unit_lines, project_lines):
@@ -412,3 +414,55 @@ def to_doc(mon: Monitor) -> dict:
         for row in m.records(mon.projects)
     ]
     return {"unit": mon.unit, "year": mon.year, "snapshots": snapshots, "projects": projects}
+
+
+# --- indicators (双监控: the targets as well as the money) -----------------------------------------
+INDICATOR_COLUMNS = [
+    "unit",
+    "project",
+    "indicator",
+    "nature",
+    "target",
+    "actual",
+    "measure",
+    "progress",
+    "gap_points",
+    "band",
+]
+
+
+def indicator_progress(forms, as_of: date, s: Settings | None = None) -> pd.DataFrame:
+    """完成值 so far against 指标值, from 自评表 filled in mid-year (a FormsDataset). A 正向 indicator's
+    progress (完成值 ÷ 指标值) is compared with 序时进度 like money; 反向 and 等于 indicators are shown
+    with their values but not banded (being under a ceiling early in the year says nothing)."""
+    from jixiao.forms.compute import NATURE_GE, NATURE_LABELS
+
+    s = s or Settings()
+    tp = time_progress(as_of)
+    rows = []
+    for f in forms.forms:
+        for ind in f.indicators:
+            if ind.target is None and ind.actual is None:
+                continue
+            progress = gap = band = None
+            if ind.nature == NATURE_GE and ind.target and ind.target > 0 and ind.actual is not None:
+                progress = ind.actual / ind.target * 100.0
+                gap = progress - tp
+                band = band_of_gap(gap, s)
+            rows.append(
+                {
+                    "unit": f.unit or None,
+                    "project": f.project,
+                    "indicator": ind.label,
+                    "nature": NATURE_LABELS.get(ind.nature, ind.nature_raw or "—"),
+                    "target": ind.target,
+                    "actual": ind.actual,
+                    "measure": ind.unit,
+                    "progress": progress,
+                    "gap_points": gap,
+                    "band": band,
+                }
+            )
+    out = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    out["band"] = out["band"].astype(object)
+    return out

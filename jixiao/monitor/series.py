@@ -53,6 +53,20 @@ def snapshots(store: Store, unit: str, year: int) -> tuple[list[compute.Snapshot
     return out, notes
 
 
+def indicators(store: Store, unit: str, year: int, settings: Settings | None = None):
+    """(截至日期, indicator progress) of the latest 自评表 saved with an 截至日期 for (unit, year), or
+    None when there is none."""
+    infos = sm.snapshots(store, unit, year, (m.KIND_SELFEVAL_FORMS,))
+    if not infos:
+        return None
+    info = infos[-1]
+    sf = store.load(info.dataset_id, info.version)
+    ds = read_dataset(sf.data, sf.file_name)
+    if ds.kind != m.KIND_SELFEVAL_FORMS or ds.detail is None:
+        return None
+    return info.as_of, compute.indicator_progress(ds.detail, info.as_of, settings)
+
+
 def notes_of(store: Store, unit: str, year: int) -> list[compute.ReasonNote]:
     return [
         compute.ReasonNote(r.code_key, r.name_key, r.text, r.author, r.written_at, r.project)
