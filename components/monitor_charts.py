@@ -3,6 +3,8 @@ against 结余 (what bureaus combine). Each builder returns a go.Figure; the pag
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -68,7 +70,10 @@ def rate_lines(
         )
     fig.update_yaxes(title_text="支出进度（%）", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(type="category")
-    return apply_theme(fig, title, height=460)
+    fig = apply_theme(fig, title, height=500)
+    # below the plot: long project names in several legend rows would cover the title
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0})
+    return fig
 
 
 def gap_ranking(
@@ -103,7 +108,16 @@ def gap_ranking(
     )
     for edge, color in ((-s.monitor_green_below, GREEN), (-s.monitor_red_below, RED)):
         fig.add_vline(x=edge, line={"color": color, "dash": "dot", "width": 2})
-    fig.update_xaxes(title_text="与序时进度差（个百分点）", zeroline=True, zerolinecolor=MUTED)
+    # room beyond the longest bar for its label, so it never runs into the names
+    lo = min(float(f[c.GAP].min()) if len(f) else 0.0, -s.monitor_red_below, 0.0)
+    hi = max(float(f[c.GAP].max()) if len(f) else 0.0, 0.0)
+    span = max(hi - lo, 1.0)
+    fig.update_xaxes(
+        title_text="与序时进度差（个百分点）",
+        zeroline=True,
+        zerolinecolor=MUTED,
+        range=[lo - 0.14 * span, hi + 0.14 * span],
+    )
     fig.update_yaxes(type="category")
     return apply_theme(fig, title, height=max(320, 36 * len(f) + 140))
 
@@ -138,9 +152,25 @@ def gap_vs_unspent(projects: pd.DataFrame, s: Settings, title: str) -> go.Figure
             )
         )
     for edge in s.unspent_tiers:
-        fig.add_vline(x=edge, line={"color": MUTED, "dash": "dot", "width": 1.5})
+        x = max(edge, 0.01)
+        fig.add_vline(x=x, line={"color": MUTED, "dash": "dot", "width": 1.5})
+        # an annotation on a log axis takes log10 of the value (add_vline's own would stretch the axis)
+        fig.add_annotation(
+            x=math.log10(x),
+            y=1,
+            yref="paper",
+            text=wan_list([edge], 0)[0],
+            showarrow=False,
+            yanchor="bottom",
+        )
     fig.add_hline(y=-s.monitor_red_below, line={"color": RED, "dash": "dot", "width": 1.5})
     fig.add_hline(y=-s.monitor_green_below, line={"color": GREEN, "dash": "dot", "width": 1.5})
-    fig.update_xaxes(title_text="结余（万元，对数刻度）", type="log")
+    ticks = [0.01, 0.1, 1, 10, 100, 1000, 10000]
+    fig.update_xaxes(
+        title_text="结余（万元，对数刻度）",
+        type="log",
+        tickvals=ticks,
+        ticktext=["0", "0.1", "1", "10", "100", "1,000", "10,000"],
+    )
     fig.update_yaxes(title_text="与序时进度差（个百分点）")
     return apply_theme(fig, title, height=440)

@@ -24,7 +24,6 @@ SAMPLE_AS_OF = date(2023, 9, 30)  # the sample is shown as the 1–9月 bulletin
 
 T = {
     "sample_missing": "示例数据文件缺失（sample_data/tangshan_2023_monthly_execution.xlsx）。",
-    "saved_sample": "已载入示例数据：唐山市科学技术协会 2023年 1–9月（逐月数据为虚构，仅本次会话）。",
     "tiers_bad": "结余档次请填写用逗号分隔的金额（万元），如 200, 500, 1000。",
 }
 COL = {
@@ -78,7 +77,6 @@ def load_sample() -> None:
     import_snapshot(s, raw, SAMPLE_PATH.name, unit=sample.UNIT, year=sample.YEAR, as_of=SAMPLE_AS_OF)
     st.session_state[state.MONITOR_SAMPLE_URL] = url
     st.session_state[state.MONITOR_SERIES] = (sample.UNIT, sample.YEAR)
-    st.session_state[state.MONITOR_NOTICE] = ("success", T["saved_sample"])
 
 
 def leave_sample() -> None:

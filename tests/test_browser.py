@@ -583,3 +583,30 @@ def test_presentation_fills_a_1920_by_1080_screen(app_url, browser):
         page.screenshot(path=str(ARTIFACTS / "presentation_1080_cover.png"))
     finally:
         context.close()
+
+
+def test_monitor_page(app_url, browser):
+    """监控 with the sample: the headline, every chart drawn with Chinese labels, and the screenshot a
+    projector would show (tests/artifacts/monitor.png)."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/")
+        wait_idle(page)
+        sidebar_link(page, "监控").click()
+        page.get_by_role("heading", name="监控").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("全系统支出进度").first.wait_for(timeout=30_000)
+        # the last element of the page: everything above it is drawn
+        page.get_by_text("下载通报（Word）").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "监控")
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "1–9月全系统支出进度" in body and "待说明" in body and "下载通报（Word）" in body
+        assert page.locator(".js-plotly-plot").count() == 5
+        svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
+        for words in ("序时进度", "科技馆", "与序时进度差（个百分点）", "9月30日", "红灯"):
+            assert words in svg_text, words
+        screenshot(page, "monitor", LAPTOP)
+    finally:
+        context.close()

@@ -103,7 +103,7 @@ def test_three_snapshots_uploaded_two_reasons_typed_and_the_bulletin_matches(mon
         ok(at.button(key="mon_add_submit").click().run())
         assert f"截至 2023-{k:02d}-{day}" in text(at)
     assert metrics(at)["截至日期"] == "2023-09-30"
-    assert "唐山市科协 · 2023年（3 期）" in at.selectbox(key="mon_series_db").format_func(
+    assert "唐山市科协 · 2023年（已存 3 个截至日期）" in at.selectbox(key="mon_series_db").format_func(
         at.selectbox(key="mon_series_db").value
     )
     before = int(metrics(at)["待说明"].split()[0])
