@@ -70,7 +70,7 @@ def snapshots(store: Store, unit: str, year: int, kinds: tuple[str, ...] | None 
             ]
             return sorted(out, key=lambda i: (i.as_of, i.imported_at))
     except OperationalError as exc:
-        raise StoreError(_unreachable(store.url)) from exc
+        raise StoreError(_unreachable(store.url, exc)) from exc
 
 
 def series(store: Store) -> list[tuple[str, int, int]]:
@@ -86,7 +86,7 @@ def series(store: Store) -> list[tuple[str, int, int]]:
             ).all()
             return [(u, int(y), int(n)) for u, y, n in rows]
     except OperationalError as exc:
-        raise StoreError(_unreachable(store.url)) from exc
+        raise StoreError(_unreachable(store.url, exc)) from exc
 
 
 def set_reason(
@@ -137,7 +137,7 @@ def reasons(store: Store, unit: str, year: int) -> list[Reason]:
                 .order_by(ReasonRow.written_at, ReasonRow.id)
             ).all()
     except OperationalError as exc:
-        raise StoreError(_unreachable(store.url)) from exc
+        raise StoreError(_unreachable(store.url, exc)) from exc
     latest: dict[tuple[str, str], ReasonRow] = {}
     for r in rows:
         latest[(r.code_key, r.name_key)] = r
