@@ -4,6 +4,9 @@ new snapshots and versions; without a stored dataset the section says how to get
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -36,6 +39,8 @@ T = {
     "col_author": "说明人",
     "col_when": "填写时间",
     "no_edit": "填写偏差原因需要管理员登录。",
+    "slide": "偏差原因",
+    "slide_note": "{n} 个偏差项目已说明原因（在「偏差预警」「监控」填写）。",
 }
 AUTHOR_KEY = "jx_reason_author"  # kept for the session: one person writes several reasons
 NOTICE_KEY = "jx_reason_notice"  # the outcome of the last save on 偏差预警, shown once after the rerun
@@ -130,15 +135,20 @@ def marked_frame(projects: pd.DataFrame, inner_col: str, reasons) -> pd.DataFram
         ck, nk = c.reason_keys(unit, code, name)
         found.append((by_code.get(ck) if ck else None) or by_name.get(nk))
     inner = [None if x is None or x != x else str(x) for x in projects[inner_col]]
+
+    def obj(values: list) -> pd.Series:
+        # object, not pandas' string dtype: a missing reason stays None (NaN would read as written)
+        return pd.Series(values, dtype=object)
+
     return pd.DataFrame(
         {
-            "inner_unit": inner,
-            "unit_label": inner,
-            "code": projects[m.CODE].tolist(),
-            "project": projects[m.PROJECT].astype(str).tolist(),
-            "reason": [r.text if r else None for r in found],
-            "author": [r.author if r else None for r in found],
-            "written_at": [r.written_at if r else None for r in found],
+            "inner_unit": obj(inner),
+            "unit_label": obj(inner),
+            "code": obj(projects[m.CODE].tolist()),
+            "project": obj(projects[m.PROJECT].astype(str).tolist()),
+            "reason": obj([r.text if r else None for r in found]),
+            "author": obj([r.author if r else None for r in found]),
+            "written_at": obj([r.written_at if r else None for r in found]),
         }
     )
 
@@ -169,3 +179,92 @@ def deviation_reasons(flagged: pd.DataFrame) -> None:
         st.session_state[NOTICE_KEY] = outcome
         st.rerun()
     waiting_list(frame)
+
+
+# --- the same reasons in the exports and 汇报模式 ---------------------------------------------------
+def stored_map(a) -> dict[str, str]:
+    """The 偏差原因 written for the stored dataset shown, keyed the way the exports look projects up
+    (jixiao.export.docx.reason_for: 项目编码, "单位/项目", project name). Empty for a file of this session
+    or when the database cannot be read: an export never fails for want of them."""
+    sid = st.session_state.get(state.STORED_ID)
+    if sid is None:
+        return {}
+    infos, _ = storage.table_datasets()
+    info = next((i for i in infos if i.id == sid), None)
+    s, _ = storage.store()
+    if info is None or s is None:
+        return {}
+    notes, err = storage.call(notes_of, s, info.unit, info.year)
+    if err or not notes:
+        return {}
+    return export_map(marked_frame(a.projects, m.UNIT, notes))
+
+
+def export_map(frame: pd.DataFrame) -> dict[str, str]:
+    """``marked_frame`` rows with a reason → {key: reason} in the keys the exports look up."""
+    out: dict[str, str] = {}
+    for row in m.records(frame):
+        if not row["reason"]:
+            continue
+        name = row["project"].strip()
+        out[f"{row['inner_unit'].strip()}/{name}" if row["inner_unit"] else name] = row["reason"]
+        code = row["code"]
+        if code is not None and code == code and str(code).strip():
+            out[str(code).strip()] = row["reason"]
+    return out
+
+
+def for_export(a, reasons: dict[str, str] | None, key: str) -> tuple[dict[str, str] | None, str]:
+    """The reasons an export prints: what the 自评表 state, overridden by those written on 偏差预警 and
+    监控; and the cache key of the export, which changes when a reason does."""
+    stored = stored_map(a)
+    if not stored:
+        return reasons, key
+    merged = {**(reasons or {}), **stored}
+    digest = hashlib.sha256(json.dumps(merged, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return merged, f"{key}|reasons:{digest}"
+
+
+def slide_figure(a, reasons: dict[str, str]):
+    """汇报模式: the flagged projects that have a 偏差原因, as a table at projector size."""
+    import plotly.graph_objects as go
+
+    from components.theme import FONT_FAMILY, apply_theme
+    from jixiao.export.docx import reason_for
+
+    rows = []
+    for rec in m.records(a.flagged):
+        text = reason_for(reasons, rec, str(rec[m.PROJECT]))
+        if text:
+            unit = rec.get(m.UNIT)
+            name = str(rec[m.PROJECT]) if unit is None or unit != unit else f"{unit} · {rec[m.PROJECT]}"
+            rows.append((name, text))
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[2, 5],
+            header={
+                "values": ["项目", "偏差原因"],
+                "font": {"size": 22, "family": FONT_FAMILY},
+                "align": "left",
+                "height": 44,
+            },
+            cells={
+                "values": [[r[0] for r in rows], [r[1] for r in rows]],
+                "font": {"size": 20, "family": FONT_FAMILY},
+                "align": "left",
+                "height": 40,
+            },
+        )
+    )
+    return apply_theme(fig, None, height=max(300, 60 + 48 * len(rows)), large=True), len(rows)
+
+
+def slides(a) -> list:
+    """The 汇报模式 slide of the reasons written for the stored dataset shown (none without any)."""
+    from components.present import Slide
+
+    found = stored_map(a)
+    if not found:
+        return []
+    fig, n = slide_figure(a, found)
+    return [Slide("reasons", T["slide"], lambda: fig, T["slide_note"].format(n=n))] if n else []

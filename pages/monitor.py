@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from components import data, reasons, state, storage, widgets
@@ -238,7 +239,9 @@ st.subheader(T["reasons"])
 marked = mon.projects[mon.projects[c.NEEDS_REASON]]
 notes_now, _ = storage.call(notes_of, store, unit, year)
 frame = reasons.marked_frame(marked, c.INNER, notes_now or [])
-frame["unit_label"] = marked[m.UNIT].astype(str).tolist() if mon.has_inner_units else None
+frame["unit_label"] = pd.Series(
+    marked[m.UNIT].astype(str).tolist() if mon.has_inner_units else [None] * len(frame), dtype=object
+)
 outcome = reasons.editor(store, unit, year, frame, key="mon_reason")
 if outcome:
     st.session_state[state.MONITOR_NOTICE] = ("success", outcome)

@@ -111,6 +111,7 @@ def test_three_snapshots_uploaded_two_reasons_typed_and_the_bulletin_matches(mon
     assert "已保存“唐山科技馆装修布展工程”的偏差原因" in text(at)
     at = type_reason(at, "科工中心 · 维修费", "维修项目待验收后付款。", "王会计")
     assert int(metrics(at)["待说明"].split()[0]) == before - 2
+    assert sum(o.endswith("（已说明）") for o in at.selectbox(key="mon_reason_pick").options) == 2
     detail = frames(at)[1]
     row = detail[detail["项目名称"] == "唐山科技馆装修布展工程"].iloc[0]
     assert row["偏差原因"] == "工程招标延后，预计11月集中支付。"
@@ -170,7 +171,9 @@ def test_deviations_page_takes_reasons_for_a_stored_dataset(monkeypatch, tmp_pat
     at.text_input(key="dev_reason_author").set_value("李会计")
     ok(at.button(key="dev_reason_submit").click().run())
     assert "已保存“知识产权事业发展”的偏差原因" in text(at)
-    assert "知识产权事业发展（已说明）" in at.selectbox(key="dev_reason_pick").options
+    options = at.selectbox(key="dev_reason_pick").options
+    assert "知识产权事业发展（已说明）" in options
+    assert sum(o.endswith("（已说明）") for o in options) == 1 and len(options) >= 5
 
 
 def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_path):
@@ -196,3 +199,57 @@ def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_
         p == round_half_up(a / t * 100)
         for p, a, t in zip(positive["完成进度（%）"], positive["完成值（年中）"], positive["指标值"])
     )
+
+
+def test_reasons_reach_the_word_report_and_the_presentation(monkeypatch, tmp_path, henan_analysis):
+    from components import reasons
+    from jixiao.export.docx import build_selfeval_docx
+    from jixiao.monitor.compute import ReasonNote, reason_keys
+
+    flagged = henan_analysis.flagged
+    rec = flagged[flagged[m.PROJECT] == "知识产权事业发展"].iloc[0]
+    note = ReasonNote(
+        *reason_keys(rec[m.UNIT], rec[m.CODE], rec[m.PROJECT]), "项目延期至次年。", "李会计", None
+    )
+    mapping = reasons.export_map(reasons.marked_frame(flagged, m.UNIT, [note]))
+    assert mapping == {"知识产权事业发展": "项目延期至次年。"}
+    doc = docx.Document(
+        io.BytesIO(build_selfeval_docx(henan_analysis, unit="河南省科协", year=2023, reasons=mapping))
+    )
+    body = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "项目延期至次年。" in body
+    # 汇报模式 ends on the reasons of the stored dataset shown
+    url = f"sqlite:///{tmp_path / 'present.db'}"
+    monkeypatch.setenv("JIXIAO_DB_URL", url)
+    s = Store(url)
+    r = s.import_file(
+        (SAMPLE_DATA / "henan_2023_summary.xlsx").read_bytes(),
+        "henan_2023_summary.xlsx",
+        unit="河南省科协",
+        year=2023,
+    )
+    from jixiao.monitor.series import save_reason
+
+    save_reason(
+        s,
+        "河南省科协",
+        2023,
+        inner_unit=None,
+        code=None,
+        project="知识产权事业发展",
+        text="项目延期至次年。",
+        author="李会计",
+    )
+    s.dispose()
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    ok(at.run())
+    ok(at.switch_page("pages/deviations.py").run())
+    ok(at.button(key="sample_deviations").click().run())
+    at.session_state[state.STORED_ID] = r.dataset_id
+    ok(at.switch_page("pages/presentation.py").run())
+    jump = next(sb for sb in at.selectbox if sb.key and "jump" in sb.key)
+    assert jump.options[-1].endswith("偏差原因")
+    ok(jump.set_value(len(jump.options) - 1).run())
+    assert any("1 个偏差项目已说明原因" in cap.value for cap in at.main.caption)
