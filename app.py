@@ -40,7 +40,9 @@ PAGES = [
 st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_sidebar_state="auto")
 
 nav = st.navigation(
-    [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES]
+    [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES],
+    # every page listed: past ten Streamlit would hide the rest behind "View more"
+    expanded=True,
 )
 # A link to a page that a just-started server ran without this script comes back here first.
 links.follow_deep_link(nav.url_path)

@@ -168,6 +168,7 @@ k.metric(
     T["pieces"].format(n=band_n[c.RED]),
     delta=T["unspent_delta"].format(v=wan(red[c.UNSPENT].sum())),
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 k.metric(T["k_wait"], T["pieces"].format(n=len(waiting)), border=True)
