@@ -217,3 +217,13 @@ def test_cli_monthly_table_needs_no_date_and_bad_input_is_chinese(tmp_path):
     assert r.returncode == 2 and "不是 YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
     r = _run("monitor", "--unit", "没有的单位", "--year", "2023", "--db", db, "--json")
     assert r.returncode == 2 and "没有 没有的单位 2023年 的监控数据" in r.stderr
+
+
+def test_versions_name_their_as_of(store):
+    for k in (6, 3):
+        data, name = snapshot_file(k)
+        import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=month_end(k))
+    [info] = store.list_datasets()
+    by_version = {v.version: v for v in store.versions(info.id)}
+    assert (by_version[1].as_of, by_version[2].as_of) == (month_end(6), month_end(3))
+    assert by_version[1].current and not by_version[2].current

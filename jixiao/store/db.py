@@ -154,6 +154,7 @@ class VersionInfo:
     imported_at: datetime
     summary: dict
     current: bool
+    as_of: date | None = None  # 截至日期 of a 监控 snapshot
 
 
 @dataclass(frozen=True)
@@ -504,6 +505,7 @@ class Store:
                     _aware(r.imported_at),
                     r.summary or {},
                     r.version == ds.current_version,
+                    r.as_of,
                 )
                 for r in rows
             ]
