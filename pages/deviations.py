@@ -193,7 +193,14 @@ name = st.session_state.get(state.UPLOAD_NAME) or a.table.source.file
 st.download_button(
     T["download"],
     # Built only when clicked: openpyxl needs seconds for a province-wide list.
-    data=functools.partial(flagged_xlsx, a, selected, title=T["sheet_title"].format(file=name)),
+    data=functools.partial(
+        flagged_xlsx,
+        a,
+        selected,
+        title=T["sheet_title"].format(file=name),
+        # the 偏差原因 written for a stored dataset (None: a file of this session has none)
+        explanations=reasons.stored_map(a) if st.session_state.get(state.STORED_ID) is not None else None,
+    ),
     file_name=T["download_name"],
     mime=XLSX_MIME,
     on_click="ignore",

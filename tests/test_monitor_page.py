@@ -254,3 +254,25 @@ def test_reasons_reach_the_word_report_and_the_presentation(monkeypatch, tmp_pat
     assert jump.options[-1].endswith("偏差原因")
     ok(jump.set_value(len(jump.options) - 1).run())
     assert any("1 个偏差项目已说明原因" in cap.value for cap in at.main.caption)
+
+
+def test_the_flagged_list_carries_the_written_reasons(henan_analysis):
+    import openpyxl
+
+    from components import reasons
+    from jixiao.export.xlsx import EXPLAINED, flagged_xlsx
+    from jixiao.monitor.compute import ReasonNote, reason_keys
+
+    flagged = henan_analysis.flagged
+    note = ReasonNote(*reason_keys(None, None, "知识产权事业发展"), "项目延期至次年。", "李会计", None)
+    mapping = reasons.export_map(reasons.marked_frame(flagged, m.UNIT, [note]))
+    ws = openpyxl.load_workbook(io.BytesIO(flagged_xlsx(henan_analysis, explanations=mapping))).active
+    headers = [c.value for c in ws[1]]
+    col = headers.index(EXPLAINED)
+    names = headers.index("项目名称")
+    got = {row[names].value: row[col].value for row in ws.iter_rows(min_row=2)}
+    assert got["知识产权事业发展"] == "项目延期至次年。"
+    assert sum(v == "未说明" for v in got.values()) == len(got) - 1
+    # without explanations the list is as before
+    plain = openpyxl.load_workbook(io.BytesIO(flagged_xlsx(henan_analysis))).active
+    assert EXPLAINED not in [c.value for c in plain[1]]
