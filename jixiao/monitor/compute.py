@@ -118,6 +118,15 @@ def reason_keys(unit: object, code: object, project: object) -> tuple[str, str]:
     return _code(code), f"{u}|{normalize_name(project)}"
 
 
+def gap_of(rate: float | None, tp: float | None) -> float | None:
+    """执行率 − 序时进度 in 个百分点, taken between the two figures as printed (two decimals), so the
+    gap a table, the headline and the JSON show is always the difference of the numbers beside it."""
+    r, t = round_half_up(to_float(rate), 2), round_half_up(to_float(tp), 2)
+    if r is None or t is None:
+        return None
+    return round_half_up(r - t, 2)
+
+
 def band_of_gap(gap: float | None, s: Settings) -> str | None:
     g = round_half_up(to_float(gap), 2)
     if g is None:
@@ -229,7 +238,7 @@ def build(
                 m.BUDGET: b,
                 m.EXECUTED: e,
                 RATE: r,
-                GAP: None if r is None else r - tp,
+                GAP: gap_of(r, tp),
                 "projects": len(p),
             }
         )
@@ -245,13 +254,13 @@ def build(
                     m.EXECUTED: ue,
                     RATE: ur,
                     TIME_PROGRESS: tp,
-                    GAP: None if ur is None else ur - tp,
+                    GAP: gap_of(ur, tp),
                 }
             )
         lines = p.assign(**{AS_OF: snap.as_of, INNER: p[m.UNIT], m.UNIT: keys})
         rates = [_rate(x, y) for x, y in zip(lines[m.BUDGET], lines[m.EXECUTED])]
         lines[RATE] = pd.Series(rates, index=lines.index, dtype=float)
-        lines[GAP] = lines[RATE] - tp
+        lines[GAP] = pd.Series([gap_of(x, tp) for x in rates], index=lines.index, dtype=float)
         line_frames.append(lines)
 
     snaps = pd.DataFrame(snap_rows, columns=SNAPSHOT_COLUMNS)
@@ -447,7 +456,7 @@ def indicator_progress(forms, as_of: date, s: Settings | None = None) -> pd.Data
             progress = gap = band = None
             if ind.nature == NATURE_GE and ind.target and ind.target > 0 and ind.actual is not None:
                 progress = ind.actual / ind.target * 100.0
-                gap = progress - tp
+                gap = gap_of(progress, tp)
                 band = band_of_gap(gap, s)
             rows.append(
                 {
