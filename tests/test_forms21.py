@@ -123,6 +123,40 @@ def test_budgets_and_totals_match_the_seed(ds, seed, index, project, budget, tot
     assert form.conclusion and form.problems and form.measures
 
 
+def test_every_indicator_budget_line_and_text_reads_as_printed(ds):
+    """Cell by cell against the seed's own rows (the script's parse of the text, not the workbook)."""
+    builder = _builder()
+    printed = builder.split_forms(builder.seed_rows(SEED.read_text("utf-8")))
+    assert len(printed) == len(ds.forms) == 21
+    for seen, form in zip(printed, ds.forms, strict=True):
+        rows = [cells for kind, cells in seen.indicators if kind == "row"]
+        expected, level1 = [], ""
+        for _, l1, l2, l3, nature, target, unit, actual, weight, score, reason in rows:
+            level1 = l1 or level1  # a blank 一级 is the merged cell above
+            expected.append(
+                (level1, l2, l3, nature, target, unit, actual, float(weight), float(score), reason)
+            )
+        got = [
+            (
+                i.level1,
+                i.level2,
+                i.level3,
+                i.nature_raw,
+                i.target_raw,
+                i.unit,
+                i.actual_raw,
+                i.weight,
+                i.score,
+            )
+            + (i.reason,)
+            for i in form.indicators
+        ]
+        assert got == expected, form.project
+        assert [(b.label, b.reason) for b in form.budget_lines] == [(r[0], r[7]) for r in seen.budget]
+        texts = (form.conclusion, form.problems, form.measures)
+        assert texts == tuple(seen.texts[k] for k in ("评价结论", "存在问题", "改进措施")), form.project
+
+
 def test_the_five_forms_of_the_small_sample_read_the_same(ds):
     small = read_forms(FORMS5.read_bytes(), FORMS5.name)
     big = {f.sheet: f for f in ds.forms}
