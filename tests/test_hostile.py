@@ -192,11 +192,15 @@ def test_merged_ranges_outside_the_grid_are_ignored():
         assert doc["projects"] >= 1
 
 
-def test_isolated_reader_gives_the_same_sheets_as_in_process():
-    from jixiao.ingest import excel
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("xls", "tests/data/henan_units_legacy.xls"), ("xlsx", "sample_data/henan_2023_summary.xlsx")],
+)
+def test_guarded_worker_gives_the_same_sheets_as_in_process(kind, path):
+    from jixiao.ingest import worker
 
-    data = (Path(__file__).resolve().parent / "data" / "henan_units_legacy.xls").read_bytes()
-    assert excel.read_isolated(data) == excel.read_sheets(data)
+    data = (Path(__file__).resolve().parent.parent / path).read_bytes()
+    assert worker.run(kind, data, path) == worker.parse(kind, data, path)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.iterdir()))

@@ -3,7 +3,6 @@ changes, shares and completions in a report's text, reading .txt/.docx text, and
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -194,13 +193,13 @@ def _unwrap(text: str) -> str:
 
 def read_text(data: bytes, filename: str) -> str:
     """.txt (UTF-8 or GBK) or .docx bytes -> plain text, paragraphs and table cells one per line."""
-    from jixiao.ingest.workbook import decode_text
+    from jixiao.ingest.workbook import decode_text, read_docx_text
 
     if not data:
         raise IngestError("文件是空的（0 字节）。")
     name = filename.lower()
     if data.startswith(b"PK\x03\x04"):
-        return _docx_text(data)
+        return read_docx_text(data)
     if name.endswith(".doc") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError("不支持旧版 .doc 文件。请在 Word/WPS 中另存为 .docx 或 .txt 后再上传。")
     if name.endswith(".pdf") or data.startswith(b"%PDF"):
@@ -211,20 +210,6 @@ def read_text(data: bytes, filename: str) -> str:
         return decode_text(data)
     except IngestError:
         raise IngestError("文本文件的编码无法识别（不是 UTF-8 或 GBK）。请另存为 UTF-8 后再上传。") from None
-
-
-def _docx_text(data: bytes) -> str:
-    from docx import Document
-
-    try:
-        doc = Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several unrelated types for a bad package
-        raise IngestError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
-    lines = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
 
 
 def _amount_at(text: str, m: re.Match[str]) -> tuple[float, float]:

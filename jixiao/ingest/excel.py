@@ -1,40 +1,31 @@
-"""Excel bytes -> plain sheets through python-calamine, in this process or in a capped child.
+"""Excel bytes -> plain sheets through python-calamine. Runs inside the guarded worker
+(``worker.py``), so it is kept free of pandas and of the rest of the package.
 
-Kept free of pandas and of the rest of the package so that ``python -m jixiao.ingest.excel`` starts
-in a few milliseconds: the child reads a workbook from stdin under a memory cap and writes the
-sheets back as a pickle. calamine's legacy .xls reader panics (an exception Python cannot catch as
-Exception) or asks for gigabytes on some damaged files; in the child that costs an error message.
+calamine panics (an exception Python cannot catch as Exception) or asks for gigabytes on some
+damaged files; the worker's limits turn that into a message. For .xlsx the XML is scanned first
+(``xlsxscan``): caps that hold whatever the XML says, and the sheet facts calamine does not give.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import pickle
-import subprocess
-import sys
+import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-MAX_SHEETS = 200
-MAX_ROWS = 200_000
-MAX_COLS = 200
-CHILD_MEMORY = 3 * 1024**3  # bytes of address space for the isolated reader
-CHILD_SECONDS = 120
+from jixiao.ingest import xlsxscan
+from jixiao.ingest.caps import MAX_COLS, MAX_MERGED, MAX_ROWS, MAX_SHEETS, ReadError
 
-# (name, rows, merged ranges (r0, c0, r1, c1), notes)
-RawSheet = tuple[str, list[list[Any]], list[tuple[int, int, int, int]], list[str]]
+__all__ = ["MAX_COLS", "MAX_ROWS", "MAX_SHEETS", "ExcelError", "read_sheets", "read_xlsx"]
+
+# (name, rows, merged ranges (r0, c0, r1, c1), notes, facts): facts holds what the XML says beyond
+# the values — "hidden_rows", "hidden_cols", "uncached_formulas", "errors" (see workbook.Sheet).
+RawSheet = tuple[str, list[list[Any]], list[tuple[int, int, int, int]], list[str], dict[str, Any]]
 
 DAMAGED = "Excel 文件已损坏或格式不受支持，无法打开。请在 Excel/WPS 中另存为 .xlsx 后再上传。"
 ENCRYPTED = "工作簿设置了密码（已加密），无法读取。请取消密码后另存再上传。"
-TOO_BIG = "这个 Excel 文件读取时需要的内存超出上限（文件可能已损坏），已停止读取。请另存为 .xlsx 后再上传。"
-TOO_SLOW = "这个 Excel 文件读取超时（文件可能已损坏），已停止读取。请另存为 .xlsx 后再上传。"
-
-
-class ExcelError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+ExcelError = ReadError
 
 
 def _message(exc: BaseException) -> str:
@@ -47,7 +38,7 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def read_sheets(data: bytes) -> list[RawSheet]:
+def read_sheets(data: bytes, *, merges: bool = True) -> list[RawSheet]:
     """Every sheet, capped at MAX_SHEETS / MAX_ROWS / MAX_COLS with a note saying what was kept."""
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -64,19 +55,19 @@ def read_sheets(data: bytes) -> list[RawSheet]:
     sheets: list[RawSheet] = []
     for name in names[:MAX_SHEETS]:
         try:
-            sheets.append(_read_one(wb, name))
+            sheets.append(_read_one(wb, name, merges=merges))
         except expected as exc:  # one bad sheet should not hide the good ones
-            sheets.append((name, [], [], [f"工作表「{name}」无法读取：{_message(exc)}"]))
+            sheets.append((name, [], [], [f"工作表「{name}」无法读取：{_message(exc)}"], {}))
         except BaseException as exc:
             if not _is_panic(exc):
                 raise
-            sheets.append((name, [], [], [f"工作表「{name}」无法读取：{DAMAGED}"]))
+            sheets.append((name, [], [], [f"工作表「{name}」无法读取：{DAMAGED}"], {}))
     if len(names) > MAX_SHEETS and sheets:
         sheets[0][3].insert(0, f"工作簿有 {len(names)} 个工作表，只读取了前 {MAX_SHEETS} 个。")
     return sheets
 
 
-def _read_one(wb, name: str) -> RawSheet:
+def _read_one(wb, name: str, *, merges: bool = True) -> RawSheet:
     sh = wb.get_sheet_by_name(name)
     notes: list[str] = []
     height, width = sh.total_height, sh.total_width
@@ -90,8 +81,13 @@ def _read_one(wb, name: str) -> RawSheet:
         rows = [(lead + list(r))[:MAX_COLS] for r in itertools.islice(sh.iter_rows(), MAX_ROWS)]
     else:
         rows = sh.to_python(skip_empty_area=False)
-    merged = [(a[0], a[1], b[0], b[1]) for a, b in (getattr(sh, "merged_cell_ranges", None) or [])]
-    return name, _plain_rows(rows), merged, notes
+    merged = []
+    if merges:
+        ranges = getattr(sh, "merged_cell_ranges", None) or []
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in ranges[:MAX_MERGED]]
+        if len(ranges) > MAX_MERGED:
+            notes.append(f"工作表「{name}」有 {len(ranges)} 个合并单元格区域，只使用了前 {MAX_MERGED} 个。")
+    return name, _plain_rows(rows), merged, notes, {}
 
 
 _SIMPLE = frozenset({str, float, int})
@@ -120,40 +116,45 @@ def _plain(v: Any) -> Any:
     return "" if v is None else v
 
 
-def read_isolated(data: bytes) -> list[RawSheet]:
-    """``read_sheets`` in a child process with a memory cap and a time limit."""
+def read_xlsx(data: bytes) -> list[RawSheet]:
+    """An .xlsx/.xlsm: every sheet's XML is checked against the caps before calamine builds anything,
+    then calamine reads the values and the scan adds merged ranges, hidden rows and columns,
+    formulas never calculated and error cells (kept as their text, e.g. "#DIV/0!")."""
+    scans: dict[str, xlsxscan.SheetScan] = {}
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "jixiao.ingest.excel", str(CHILD_MEMORY)],
-            input=data,
-            capture_output=True,
-            timeout=CHILD_SECONDS,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ExcelError(TOO_SLOW) from exc
-    if proc.returncode != 0 or not proc.stdout:
-        # A panic that aborts, or an allocation refused by the cap, ends the child without a reply.
-        memory = b"memory allocation" in proc.stderr or b"MemoryError" in proc.stderr
-        raise ExcelError(TOO_BIG if memory else DAMAGED)
-    status, payload = pickle.loads(proc.stdout)
-    if status != "ok":
-        raise ExcelError(payload)
-    return payload
-
-
-def _child(memory: int) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    data = sys.stdin.buffer.read()
-    try:
-        reply = ("ok", read_sheets(data))
-    except ExcelError as exc:
-        reply = ("error", exc.message)
-    except MemoryError:
-        reply = ("error", TOO_BIG)
-    sys.stdout.buffer.write(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-if __name__ == "__main__":
-    _child(int(sys.argv[1]) if len(sys.argv) > 1 else CHILD_MEMORY)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            lengths = xlsxscan.string_lengths(zf)
+            for part in xlsxscan.sheet_parts(zf)[:MAX_SHEETS]:
+                if part.path is None or part.name in scans:
+                    continue
+                xml = zf.read(part.path)
+                xlsxscan.check_extent(part.name, xml)
+                xlsxscan.check_strings(part.name, xml, lengths)
+                scans[part.name] = xlsxscan.scan_sheet(xml)
+                del xml
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ReadError("Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。") from exc
+    sheets = read_sheets(data, merges=False)
+    out: list[RawSheet] = []
+    for name, rows, _, notes, _ in sheets:
+        scan = scans.get(name)
+        if scan is None:
+            out.append((name, rows, [], notes, {}))
+            continue
+        if scan.merged_total > MAX_MERGED:
+            notes.append(
+                f"工作表「{name}」有 {scan.merged_total} 个合并单元格区域，只使用了前 {MAX_MERGED} 个。"
+            )
+        errors = {}
+        for (r, c), text in scan.errors.items():
+            if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+                rows[r][c] = text
+                errors[(r, c)] = text
+        facts = {
+            "hidden_rows": sorted(scan.hidden_rows),
+            "hidden_cols": sorted(scan.hidden_cols),
+            "uncached_formulas": sorted(scan.uncached_formulas),
+            "errors": errors,
+        }
+        out.append((name, rows, scan.merged, notes, facts))
+    return out

@@ -1,23 +1,25 @@
 """File bytes -> sheets of cell values, with the guards a server needs before it parses anything.
 
 Every reader (summary tables, forms, final accounts) starts here, so file-type sniffing, encodings
-and the Chinese messages for unreadable files exist once.
+and the Chinese messages for unreadable files exist once. The cheap checks (size, type, the zip's
+central directory) run here; the parse itself runs in a guarded worker process (``worker.py``) with
+memory, CPU and wall-clock limits, so a file that makes a parser abort costs only a message.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.ingest import excel
-from jixiao.ingest.excel import MAX_COLS, MAX_ROWS
+from jixiao.ingest import textgrid, worker
+from jixiao.ingest.caps import MAX_COLS, MAX_MERGED_CELLS, MAX_ROWS, ReadError
 from jixiao.model import IngestError
+
+__all__ = ["MAX_COLS", "MAX_ROWS", "Sheet", "check_zip", "decode_text", "load_sheets", "sniff_kind"]
 
 MAX_BYTES = 20 * 1024 * 1024
 # A real xlsx compresses about 5-10x; more than this is a zip bomb, refused without inflating it.
@@ -25,9 +27,10 @@ MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
+SUFFIXES = (*EXCEL_SUFFIXES, ".csv", ".tsv", ".txt", ".xml")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ASK = "请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。"
 
 
 @dataclass
@@ -37,6 +40,18 @@ class Sheet:
     # merged ranges as (first_row, first_col, last_row, last_col), 0-based inclusive
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was cut (caps), said to the user
+    #: Rows hidden in Excel (0-based indices into ``rows``): ``hidden="1"``, zero height, or inside a
+    #: collapsed outline group. Filled for .xlsx and SpreadsheetML 2003; empty for CSV, HTML and .xls.
+    hidden_rows: frozenset[int] = frozenset()
+    #: Columns hidden in Excel (0-based): ``hidden="1"`` or zero width. Same sources as hidden_rows.
+    hidden_cols: frozenset[int] = frozenset()
+    #: Cells holding a formula that was never calculated (no cached value: the file was written by a
+    #: program that does not compute, e.g. openpyxl). ``rows`` has "" there; the value is unknown,
+    #: not blank. (row, col), 0-based.
+    uncached_formulas: frozenset[tuple[int, int]] = frozenset()
+    #: Error cells by position, with their text ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?",
+    #: "#NUM!", "#NULL!"); the same text is in ``rows``, so a reader that quotes a cell quotes it.
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -49,8 +64,21 @@ def _suffix(filename: str) -> str:
     return name[dot:] if dot >= 0 else ""
 
 
+# Formats recognised by their first bytes and refused by name.
+_REFUSED_MAGIC = (
+    (b"%PDF", "这是 PDF 文件，不是电子表格。"),
+    (b"\x89PNG", "这是 PNG 图片，不是电子表格。"),
+    (b"\xff\xd8\xff", "这是 JPEG 图片，不是电子表格。"),
+    (b"Rar!", "这是 RAR 压缩包，请解压后上传其中的表格文件。"),
+    (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后上传其中的表格文件。"),
+    (b"\x1f\x8b", "这是 gzip 压缩文件，请解压后上传其中的表格文件。"),
+    (b"{\\rtf", "这是 RTF 文档，不是电子表格。"),
+)
+
+
 def sniff_kind(data: bytes, filename: str) -> str:
-    """'xlsx', 'xls' or 'csv' from the bytes themselves; the file name only breaks ties."""
+    """'xlsx', 'xls', 'html', 'xml2003' or 'csv' from the bytes themselves; the file name only breaks
+    ties. A format still refused gets a message naming it."""
     if not data:
         raise IngestError("文件是空的（0 字节），请重新导出后再上传。")
     suffix = _suffix(filename)
@@ -66,22 +94,44 @@ def sniff_kind(data: bytes, filename: str) -> str:
                 "工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再上传。"
             )
         return "xls"
-    if head.startswith(b"%PDF"):
-        raise IngestError("这是 PDF 文件，不是电子表格。请上传 Excel（.xlsx/.xls）或 CSV 文件。")
-    if suffix in (".docx", ".doc", ".pptx", ".ppt", ".pdf", ".png", ".jpg", ".jpeg", ".zip", ".rar", ".txt"):
-        raise IngestError(f"不支持 {suffix} 文件。请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。")
+    for magic, what in _REFUSED_MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"{what}{ASK}")
+    markup = _markup(data)
+    if markup:
+        return markup
+    if suffix in (".docx", ".doc", ".pptx", ".ppt", ".pdf", ".png", ".jpg", ".jpeg", ".zip", ".rar"):
+        raise IngestError(f"不支持 {suffix} 文件。{ASK}")
     if suffix in (".xlsx", ".xlsm"):
         raise IngestError("文件扩展名是 Excel，但内容不是有效的 Excel 工作簿（文件可能已损坏或被截断）。")
     if suffix == ".xls" and not _looks_like_text(data):
         raise IngestError("文件扩展名是 .xls，但内容不是有效的 Excel 工作簿（文件可能已损坏）。")
     if _looks_like_text(data):
         return "csv"
-    raise IngestError("无法识别的文件类型。请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。")
+    raise IngestError(f"无法识别的文件类型。{ASK}")
+
+
+def _markup(data: bytes) -> str | None:
+    """'html' for a web page, 'xml2003' for SpreadsheetML; any other XML is refused by name."""
+    try:
+        head = textgrid.decode_text(data[:4096], strict_tail=False)
+    except ReadError:
+        return None
+    text = head.lstrip("\ufeff \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text or "<workbook" in text:
+        return "xml2003"
+    if any(tag in text for tag in ("<html", "<table", "<!doctype html", "<meta", "<body")):
+        return "html"
+    if text.startswith("<?xml"):
+        raise IngestError(f"这是一个 XML 文件，但不是 Excel 2003 XML 表格（SpreadsheetML），无法读取。{ASK}")
+    return None
 
 
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
-    if b"\x00" in sample:
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     try:
         decode_text(sample, strict_tail=False)
@@ -91,22 +141,12 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 def decode_text(data: bytes, strict_tail: bool = True) -> str:
-    """UTF-8 (with or without BOM), then GB18030 (a superset of GBK, what Excel saves on Chinese Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            # A sample cut in the middle of a multi-byte character is still that encoding.
-            if not strict_tail and exc.start >= len(data) - 3:
-                return data[: exc.start].decode(encoding)
-    raise IngestError("CSV 文件的编码无法识别（不是 UTF-8 或 GBK）。请在 Excel 中另存为“CSV UTF-8”后再上传。")
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, then GB18030 (a superset of GBK, what Excel
+    saves on Chinese Windows)."""
+    try:
+        return textgrid.decode_text(data, strict_tail)
+    except ReadError as exc:
+        raise IngestError(exc.message) from None
 
 
 # What a damaged archive can raise from the standard library's zipfile and zlib.
@@ -120,147 +160,97 @@ ZIP_ERRORS = (
     struct.error,
 )
 
+_OTHER_ZIPS = (
+    ("word/", "这是 Word 文档（.docx），不是电子表格。"),
+    ("ppt/", "这是 PowerPoint 演示文稿（.pptx），不是电子表格。"),
+    ("xl/workbook.bin", "这是 Excel 二进制工作簿（.xlsb），暂不支持，请另存为 .xlsx 后再上传。"),
+)
 
-def check_zip(data: bytes) -> None:
-    """Refuse broken archives and zip bombs from the central directory alone, before inflating."""
+
+def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
+    """Refuse broken archives and zip bombs from the central directory alone, before inflating.
+    ``kind`` 'xlsx' or 'docx' picks the words of the messages and the part the package must have."""
+    word = kind == "docx"
+    what = "Word 文件" if word else "Excel 文件"
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS as exc:
-        raise IngestError(
-            "Excel 文件已损坏（压缩包结构不完整），无法打开。请重新保存或导出后再上传。"
-        ) from exc
+        raise IngestError(f"{what}已损坏（压缩包结构不完整），无法打开。请重新保存或导出后再上传。") from exc
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
+        if "mimetype" in names and "[Content_Types].xml" not in names:
+            raise IngestError(
+                "这是 OpenDocument 文件（.ods/.odt，WPS/LibreOffice 格式），暂不支持。"
+                + ("请另存为 .docx 后再上传。" if word else "请另存为 .xlsx 后再上传。")
+            )
         if "[Content_Types].xml" not in names:
             raise IngestError(
-                "压缩包不是 Excel 工作簿（缺少工作簿结构）。请上传 .xlsx/.xlsm/.xls 或 CSV 文件。"
+                "压缩包不是 Word 文档（缺少文档结构）。请上传 .docx 或 .txt 文件。"
+                if word
+                else f"压缩包不是 Excel 工作簿（缺少工作簿结构）。{ASK}"
             )
+        if not word and not any(n.startswith("xl/") and n.endswith(".xml") for n in names):
+            for prefix, message in _OTHER_ZIPS:
+                if any(n.startswith(prefix) for n in names):
+                    raise IngestError(message if prefix.startswith("xl/") else message + ASK)
         total = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
         if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
             raise IngestError(
-                f"工作簿解压后约 {total / 1024 / 1024:.0f} MB，压缩比异常（{total / packed:.0f} 倍），"
+                f"{what}解压后约 {total / 1024 / 1024:.0f} MB，压缩比异常（{total / packed:.0f} 倍），"
                 "疑似“压缩炸弹”，已拒绝读取。"
             )
 
 
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-_FAR_COL = re.compile(rb'<c r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')  # a column right of GR (200)
-_ROW_NUM = re.compile(rb'<row r="([0-9]{1,7})"')
-MAX_GRID_CELLS = 10_000_000  # calamine holds a sheet as a dense grid from its first to its last cell
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
-
-
-def check_extent(data: bytes) -> None:
-    try:
-        _check_extent(data)
-    except ZIP_ERRORS as exc:
-        raise IngestError(
-            "Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。"
-        ) from exc
-
-
-def _check_extent(data: bytes) -> None:
-    """Refuse a sheet whose cells span a grid too large to hold (two cells at A1 and XFD1048576 are a
-    few bytes of XML but 17 billion cells to a dense reader). Streams the XML; never builds the grid.
-
-    Only a sheet with a cell right of column 200 has its columns counted: on an ordinary sheet the
-    check costs one regex pass."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            rows: list[int] = []
-            far = False
-            with zf.open(info) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 22):
-                    buf = tail + chunk
-                    for pos in (buf.find(b'<row r="'), buf.rfind(b'<row r="')):
-                        hit = _ROW_NUM.match(buf, pos) if pos >= 0 else None
-                        if hit:
-                            rows.append(int(hit.group(1)))
-                    far = far or _FAR_COL.search(buf) is not None
-                    tail = buf[-48:]
-            if not far or not rows:
-                continue
-            with zf.open(info) as fh:
-                cols = set(_CELL_COL.findall(fh.read(MAX_UNCOMPRESSED)))
-            numbers = [_column_number(c) for c in cols] or [1]
-            height = max(rows) - min(rows) + 1
-            width = max(numbers) - min(numbers) + 1
-            if height * width > MAX_GRID_CELLS:
-                raise IngestError(
-                    f"工作表的单元格分布范围过大（约 {height} 行 × {width} 列），"
-                    "可能在很远的位置有零散内容。请删除多余的行列后另存再上传。"
-                )
-
-
 def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> list[Sheet]:
-    """Every sheet of an Excel file, or the one 'sheet' of a CSV. Raises IngestError with a Chinese message."""
+    """Every sheet of a workbook, or the one 'sheet' of a CSV. Raises IngestError with a Chinese message."""
     if len(data) > max_bytes:
         raise IngestError(
             f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.0f} MB。"
         )
     kind = sniff_kind(data, filename)
-    if kind == "csv":
-        sheets = [_read_csv(data, filename)]
-    else:
-        if kind == "xlsx":
-            check_zip(data)
-            check_extent(data)
-        # calamine's .xls (OLE) reader can panic or ask for gigabytes on a damaged file: it runs in a
-        # child process with a memory cap, so such a file costs an error message, not the server.
-        sheets = _read_excel(data, isolated=kind == "xls")
+    if kind == "xlsx":
+        check_zip(data)
+    try:
+        raw = worker.run(kind, data, filename)
+    except ReadError as exc:
+        raise IngestError(exc.message) from None
+    sheets = [_sheet(*r) for r in raw]
     if not any(s.rows for s in sheets):
         raise IngestError("文件里没有任何数据（所有工作表都是空的）。")
     return sheets
 
 
-def _read_csv(data: bytes, filename: str) -> Sheet:
-    text = decode_text(data)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows: list[list[Any]] = []
-    notes: list[str] = []
-    try:
-        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
-            if i >= MAX_ROWS:
-                notes.append(f"CSV 超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
-                break
-            rows.append([c.strip() for c in row[:MAX_COLS]])
-    except csv.Error as exc:
+def read_docx_text(data: bytes) -> str:
+    """A .docx's text (paragraphs, then table rows), through the same zip checks and worker."""
+    if len(data) > MAX_BYTES:
         raise IngestError(
-            f"CSV 文件格式有误（第 {len(rows) + 1} 行附近），无法读取。请在 Excel 中另存为 .xlsx 后再上传。"
-        ) from exc
-    name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
-    return Sheet(name=name, rows=_pad(rows), notes=notes)
-
-
-def _read_excel(data: bytes, *, isolated: bool = False) -> list[Sheet]:
+            f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过上限 {MAX_BYTES // 1024 // 1024} MB。"
+        )
+    check_zip(data, kind="docx")
     try:
-        raw = excel.read_isolated(data) if isolated else excel.read_sheets(data)
-    except excel.ExcelError as exc:
-        raise IngestError(exc.message) from exc
-    sheets = []
-    for name, rows, merged, notes in raw:
-        rows = _pad(rows)
-        sheets.append(Sheet(name=name, rows=rows, merged=_clip_merged(merged, rows), notes=notes))
-    return sheets
+        return worker.run("docx", data, "document.docx")
+    except ReadError as exc:
+        raise IngestError(exc.message) from None
 
 
-MAX_MERGED_CELLS = 100_000
+def _sheet(name, rows, merged, notes, facts) -> Sheet:
+    rows = _pad(rows)
+    height = len(rows)
+    width = len(rows[0]) if rows else 0
+    return Sheet(
+        name=name,
+        rows=rows,
+        merged=_clip_merged(merged, rows),
+        notes=notes,
+        hidden_rows=frozenset(r for r in facts.get("hidden_rows", ()) if r < height),
+        hidden_cols=frozenset(c for c in facts.get("hidden_cols", ()) if c < width),
+        uncached_formulas=frozenset(
+            (r, c) for r, c in facts.get("uncached_formulas", ()) if r < height and c < width
+        ),
+        errors={k: v for k, v in facts.get("errors", {}).items() if k[0] < height and k[1] < width},
+    )
 
 
 def _clip_merged(merged, rows: list[list[Any]]) -> list[tuple[int, int, int, int]]:

@@ -1,0 +1,200 @@
+"""Every uploaded file is parsed in a child process with a memory cap, a CPU-time cap and a wall-clock
+limit, so a file that makes a parser abort, allocate gigabytes or spin costs a message, never the
+server or another user's session.
+
+The child is a fresh interpreter (``python -I -c``) that imports only this package's pandas-free
+readers and python-calamine, then waits on its stdin. One spare child is always started ahead, so
+a read does not wait for an interpreter to start; each child serves one file and exits, so limits
+are per file and nothing a hostile file did survives it. The request and the reply are ``marshal``
+data (bytes, str, numbers, lists, tuples, dicts): compact, quick, and unable to run code in the
+parent the way a pickle from a subverted child could.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import marshal
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from jixiao.ingest.caps import STOPPED, ReadError
+
+log = logging.getLogger("jixiao.ingest")
+
+MEMORY = 3 * 1024**3  # bytes of address space
+CPU_SECONDS = 60
+WALL_SECONDS = 90
+
+AGAIN = "请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
+TOO_BIG = f"{STOPPED}读取需要的内存超出上限（{MEMORY // 1024**3} GB），文件可能已损坏或含有异常结构。{AGAIN}"
+TOO_SLOW = f"{STOPPED}读取耗时超过上限，文件可能已损坏或含有异常结构。{AGAIN}"
+CRASHED = f"{STOPPED}读取程序异常退出，文件可能已损坏或含有异常结构。{AGAIN}"
+
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from jixiao.ingest.worker import _child; _child()"
+
+
+def parse(kind: str, data: bytes, filename: str) -> Any:
+    """The read itself, as the child runs it (callable in-process for benchmarks and tests)."""
+    if kind == "xlsx":
+        from jixiao.ingest.excel import read_xlsx
+
+        return read_xlsx(data)
+    if kind == "xls":
+        from jixiao.ingest.excel import read_sheets
+
+        return read_sheets(data)
+    if kind == "csv":
+        from jixiao.ingest.textgrid import read_csv
+
+        return [read_csv(data, filename)]
+    if kind == "html":
+        from jixiao.ingest.htmltable import read_html
+
+        return read_html(data)
+    if kind == "xml2003":
+        from jixiao.ingest.xml2003 import read_xml2003
+
+        return read_xml2003(data)
+    if kind == "docx":
+        from jixiao.ingest.docx import docx_text
+
+        return docx_text(data)
+    raise ReadError(f"不支持的文件类型：{kind}")
+
+
+# --- the parent's side ---------------------------------------------------------------------------
+_lock = threading.Lock()
+_spare: subprocess.Popen | None = None
+
+
+def _start() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-I", "-c", _BOOT, _ROOT, str(MEMORY), str(CPU_SECONDS)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a Ctrl-C meant for the server does not reach a read in progress
+    )
+
+
+def _take() -> subprocess.Popen:
+    """The spare child if it is still waiting, and a new spare started for the next read."""
+    global _spare
+    with _lock:
+        proc, _spare = _spare, None
+        if proc is None or proc.poll() is not None:
+            proc = _start()
+        try:
+            _spare = _start()
+        except OSError as exc:  # out of processes: this read still has its child
+            log.warning("could not start a spare reader: %s", exc)
+    return proc
+
+
+@atexit.register
+def _close_spare() -> None:
+    global _spare
+    with _lock:
+        proc, _spare = _spare, None
+    if proc is not None and proc.poll() is None:
+        proc.stdin.close()  # EOF: the child exits without reading anything
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run(kind: str, data: bytes, filename: str) -> Any:
+    """``parse`` in a guarded child. Raises ReadError with a Chinese message for anything that goes
+    wrong; the details go to the server log."""
+    request = marshal.dumps((kind, data, filename))
+    try:
+        proc = _take()
+    except OSError as exc:
+        log.error("cannot start the reader process: %s", exc)
+        raise ReadError(f"{STOPPED}服务器暂时无法启动读取进程，请稍后再试。") from exc
+    try:
+        out, err = proc.communicate(request, timeout=WALL_SECONDS)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        log.warning("reading %r (%s, %d bytes) passed %d s; stopped", filename, kind, len(data), WALL_SECONDS)
+        raise ReadError(TOO_SLOW) from exc
+    if proc.returncode == 0 and out:
+        try:
+            status, payload = marshal.loads(out)
+        except (ValueError, EOFError, TypeError) as exc:
+            log.error("reader reply for %r unreadable (%d bytes)", filename, len(out))
+            raise ReadError(CRASHED) from exc
+        if status == "ok":
+            return payload
+        raise ReadError(TOO_BIG if status == "memory" else str(payload))
+    message = _why(proc.returncode, err)
+    log.warning(
+        "reading %r (%s, %d bytes) ended with code %s: %s",
+        filename,
+        kind,
+        len(data),
+        proc.returncode,
+        err[-2000:].decode("utf-8", "replace").strip(),
+    )
+    raise ReadError(message)
+
+
+def _why(code: int, err: bytes) -> str:
+    if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+        return TOO_SLOW
+    if b"memory allocation" in err or b"MemoryError" in err or b"Cannot allocate" in err:
+        return TOO_BIG
+    return CRASHED
+
+
+# --- the child's side ----------------------------------------------------------------------------
+def _child() -> None:
+    memory, cpu = int(sys.argv[2]), int(sys.argv[3])
+    # Imported before the limits and before the request arrives: the spare child is warm.
+    import python_calamine  # noqa: F401
+
+    from jixiao.ingest import excel, textgrid  # noqa: F401
+
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    except (ImportError, ValueError, OSError):  # no such limits on this platform: isolation only
+        pass
+    request = sys.stdin.buffer.read()
+    if not request:
+        return  # the parent closed a spare it no longer needs
+    try:
+        kind, data, filename = marshal.loads(request)
+        del request
+        reply: tuple[str, Any] = ("ok", parse(kind, data, filename))
+    except ReadError as exc:
+        reply = ("error", exc.message)
+    except MemoryError:
+        reply = ("memory", "")
+    except RecursionError:
+        reply = ("error", CRASHED)
+    except BaseException as exc:
+        # pyo3 turns a Rust panic into PanicException, a BaseException: a damaged file, not a bug here.
+        if type(exc).__name__ != "PanicException":
+            raise
+        reply = ("error", CRASHED)
+    try:
+        out = marshal.dumps(reply)
+    except ValueError:  # a value type the readers should have turned into text: say so in the log
+        sys.stderr.write(f"unmarshallable reply for {kind}\n")
+        out = marshal.dumps(("error", CRASHED))
+    except MemoryError:
+        os._exit(3)
+    sys.stdout.buffer.write(out)
