@@ -145,9 +145,19 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
             notes.append(
                 f"工作表「{name}」有 {scan.merged_total} 个合并单元格区域，只使用了前 {MAX_MERGED} 个。"
             )
+        # calamine's grid ends at its last value: an error cell or an uncalculated formula beyond it
+        # still gets its place, so readers can point at it.
+        spots = [*scan.errors, *scan.uncached_formulas]
+        if spots:
+            height = max(len(rows), max(r for r, _ in spots) + 1)
+            width = max(max((len(r) for r in rows), default=0), max(c for _, c in spots) + 1)
+            rows.extend([] for _ in range(height - len(rows)))
+            for i, row in enumerate(rows):
+                if len(row) < width:
+                    rows[i] = row + [""] * (width - len(row))
         errors = {}
         for (r, c), text in scan.errors.items():
-            if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+            if rows[r][c] == "":
                 rows[r][c] = text
                 errors[(r, c)] = text
         facts = {

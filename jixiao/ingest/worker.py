@@ -81,6 +81,7 @@ def _start() -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a Ctrl-C meant for the server does not reach a read in progress
+        env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's first line is enough for the log
     )
 
 
@@ -143,7 +144,7 @@ def run(kind: str, data: bytes, filename: str) -> Any:
         kind,
         len(data),
         proc.returncode,
-        err[-2000:].decode("utf-8", "replace").strip(),
+        err[-600:].decode("utf-8", "replace").strip(),
     )
     raise ReadError(message)
 

@@ -115,6 +115,10 @@ _FAR = re.compile(
 _REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
 
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,7})" + _Q)
+
+
 def column_number(letters: bytes | str) -> int:
     n = 0
     for ch in letters.upper() if isinstance(letters, str) else letters.upper().decode():
@@ -140,6 +144,11 @@ def check_extent(name: str, xml: bytes) -> None:
     for letters, digits in _REF.findall(xml):
         cols.add(letters)
         rows.append(int(digits))
+    # A cell without a reference sits after the previous one, in the row its <row r=…> names: a row
+    # far down holding such cells is counted as full width.
+    if len(_ANY_CELL.findall(xml)) > len(rows):
+        rows += [int(r) for r in _ROW_NUMBER.findall(xml)]
+        cols.add(b"GR")
     if not rows:
         return
     numbers = [column_number(c) for c in cols]
@@ -249,8 +258,9 @@ def scan_sheet(xml: bytes) -> SheetScan:
             a, b = _ref(first), _ref(last or first)
             if a and b:
                 out.merged.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
-    if b"hidden" in xml or any(b" ht=" + q + b"0" in xml for q in quotes):
-        _hidden(xml, out)
+    data = _hidden_cols(xml, out)
+    if xml.find(b"hidden", data) >= 0 or any(xml.find(b" ht=" + q + b"0", data) >= 0 for q in quotes):
+        _hidden_rows(xml, data, out)
     if (b"<f" in xml) if plain else _FORMULA.search(xml):
         for m in _FORMULA.finditer(xml):
             _cell_at(xml, m.start(), out)
@@ -261,10 +271,12 @@ def scan_sheet(xml: bytes) -> SheetScan:
     return out
 
 
-def _hidden(xml: bytes, out: SheetScan) -> None:
-    # <cols> precedes <sheetData>; a range may span up to XFD: only columns we keep are listed.
+def _hidden_cols(xml: bytes, out: SheetScan) -> int:
+    """Columns hidden or of zero width, from <cols> (before <sheetData>, so a short search); a range
+    may span up to XFD, only columns we keep are listed. Returns where <sheetData> starts."""
     data = re.search(rb"<(?:[\w.-]+:)?sheetData[\s>/]", xml)
-    for m in _COL.finditer(xml, 0, data.start() if data else len(xml)):
+    end = data.start() if data else len(xml)
+    for m in _COL.finditer(xml, 0, end):
         a = _attrs(m.group(1))
         if _truthy(a.get("hidden")) or _zero(a.get("width")):
             try:
@@ -272,8 +284,12 @@ def _hidden(xml: bytes, out: SheetScan) -> None:
             except ValueError:
                 continue
             out.hidden_cols.update(range(max(lo, 1) - 1, min(hi, MAX_COLS)))
+    return end if data else 0
+
+
+def _hidden_rows(xml: bytes, start: int, out: SheetScan) -> None:
     row = 0
-    for m in _ROW.finditer(xml, data.start() if data else 0):
+    for m in _ROW.finditer(xml, start):
         a = _attrs(m.group(1))
         try:
             row = int(a["r"]) if "r" in a else row + 1
