@@ -166,3 +166,10 @@ def test_upload_page_gives_a_message_for_each_and_keeps_serving(corpus, apptest_
         rate = {m.label: m.value for m in at.main.metric}["总体执行率"]
         assert rate == f"{hc.FIGURES[2] / hc.FIGURES[1] * 100:.2f}%", name
         at.switch_page("pages/import_data.py").run()
+
+
+def test_users_see_no_tracebacks_by_default():
+    import tomllib
+
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

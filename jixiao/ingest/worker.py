@@ -86,17 +86,26 @@ def _start() -> subprocess.Popen:
 
 
 def _take() -> subprocess.Popen:
-    """The spare child if it is still waiting, and a new spare started for the next read."""
+    """The spare child if it is still waiting, else a new one."""
     global _spare
     with _lock:
         proc, _spare = _spare, None
-        if proc is None or proc.poll() is not None:
-            proc = _start()
+    if proc is None or proc.poll() is not None:
+        proc = _start()
+    return proc
+
+
+def _restock() -> None:
+    """Start the next spare once a read is over: started during the read it would compete with it for
+    the CPU, and it is ready long before the next upload."""
+    global _spare
+    with _lock:
+        if _spare is not None:
+            return
         try:
             _spare = _start()
-        except OSError as exc:  # out of processes: this read still has its child
+        except OSError as exc:  # out of processes: the next read starts its own child
             log.warning("could not start a spare reader: %s", exc)
-    return proc
 
 
 @atexit.register
@@ -126,8 +135,10 @@ def run(kind: str, data: bytes, filename: str) -> Any:
     except subprocess.TimeoutExpired as exc:
         proc.kill()
         proc.communicate()
+        _restock()
         log.warning("reading %r (%s, %d bytes) passed %d s; stopped", filename, kind, len(data), WALL_SECONDS)
         raise ReadError(TOO_SLOW) from exc
+    _restock()
     if proc.returncode == 0 and out:
         try:
             status, payload = marshal.loads(out)
@@ -199,3 +210,6 @@ def _child() -> None:
     except MemoryError:
         os._exit(3)
     sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
+    # Tearing down the interpreter would free every cell one by one: the parent is waiting for the exit.
+    os._exit(0)
