@@ -173,3 +173,19 @@ def test_users_see_no_tracebacks_by_default():
 
     config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text("utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_cell_count_cap_holds_whatever_the_references(monkeypatch):
+    from jixiao.ingest import xlsxscan
+    from jixiao.ingest.caps import ReadError
+
+    monkeypatch.setattr(xlsxscan, "MAX_CELLS", 10)
+    xlsxscan.check_extent("S", b"<c/>" * 10)  # at the cap: read
+    with pytest.raises(ReadError, match="单元格超过 10 个"):
+        xlsxscan.check_extent("S", b"<x:c/>" * 11)
+
+
+def test_a_line_break_typed_in_a_quoted_cell_is_not_a_quote_error():
+    data = '项目名称,预算数,执行数\n"甲项目\n（续）",10,9\n乙项目,5,5\n'.encode()
+    doc = inspect_bytes(data, "multiline.csv")
+    assert doc["projects"] == 2 and doc["totals"]["budget"] == 15.0

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from jixiao.ingest.caps import (
+    MAX_CELLS,
     MAX_COLS,
     MAX_GRID_CELLS,
     MAX_MERGED,
@@ -137,6 +138,9 @@ def _ref(text: str) -> tuple[int, int] | None:
 def check_extent(name: str, xml: bytes) -> None:
     """Refuse a sheet whose cells span a grid too large to hold: two cells at A1 and GR1048576 are a
     few bytes of XML but 200 million cells to a dense reader. On an ordinary sheet one regex search."""
+    # A cell takes at least 4 bytes (<c/>): only a sheet this large can hold too many of them.
+    if len(xml) > 4 * MAX_CELLS and len(_ANY_CELL.findall(xml)) > MAX_CELLS:
+        raise ReadError(f"{STOPPED}工作表「{name}」的单元格超过 {MAX_CELLS:,} 个。")
     if not _FAR.search(xml):
         return  # every cell within A1:AX199999, at most 10 million
     rows: list[int] = []
