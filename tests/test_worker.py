@@ -1,0 +1,68 @@
+"""The guarded worker's limits and failures, each turned into the Chinese message, and reads from
+several sessions at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from jixiao.ingest import worker
+from jixiao.ingest.caps import STOPPED, ReadError
+from tests import hostile_corpus as hc
+
+
+@pytest.fixture
+def fresh_workers(monkeypatch):
+    """Limits are handed to a child when it starts: drop the spare before and after changing them."""
+    worker._close_spare()
+    yield monkeypatch
+    monkeypatch.undo()
+    worker._close_spare()
+
+
+def test_wall_clock_limit(fresh_workers):
+    fresh_workers.setattr(worker, "WALL_SECONDS", 0.001)
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", hc.good_xlsx(), "slow.xlsx")
+    assert exc.value.message.startswith(STOPPED) and "耗时" in exc.value.message
+
+
+def test_memory_limit(fresh_workers):
+    # The interpreter with calamine takes ~20 MB; a 20,000-row sheet of long strings needs far more.
+    fresh_workers.setattr(worker, "MEMORY", 48 * 1024**2)
+    rows = hc.good_rows() + [[f"项目{i}-" + "长" * 300, 1, 1] for i in range(20_000)]
+    data = hc.xlsx([("S", f"<sheetData>{hc.table_rows(rows)}</sheetData>")])
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", data, "big.xlsx")
+    assert exc.value.message.startswith(STOPPED) and "内存" in exc.value.message
+
+
+def test_a_child_that_dies_is_a_message(fresh_workers):
+    fresh_workers.setattr(worker, "_BOOT", "import os; os.abort()")
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", hc.good_xlsx(), "abort.xlsx")
+    assert exc.value.message.startswith(STOPPED) and "异常退出" in exc.value.message
+
+
+def test_a_garbled_reply_is_a_message(fresh_workers):
+    fresh_workers.setattr(worker, "_BOOT", "import sys; sys.stdin.buffer.read(); sys.stdout.write('junk')")
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", hc.good_xlsx(), "junk.xlsx")
+    assert "异常退出" in exc.value.message
+
+
+def test_reads_from_several_sessions_at_once():
+    data = hc.good_xlsx()
+    results: list = []
+
+    def read() -> None:
+        results.append(worker.run("xlsx", data, "good.xlsx"))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = worker.parse("xlsx", data, "good.xlsx")
+    assert len(results) == 4 and all(r == expected for r in results)
