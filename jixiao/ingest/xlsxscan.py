@@ -120,6 +120,12 @@ _ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,7})" + _Q)
 
 
+# Compiled once, at import: the worker imports this module before a file arrives.
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*>\s*)?<worksheet[\s>]")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
+
+
 def column_number(letters: bytes | str) -> int:
     n = 0
     for ch in letters.upper() if isinstance(letters, str) else letters.upper().decode():
@@ -129,7 +135,7 @@ def column_number(letters: bytes | str) -> int:
 
 def _ref(text: str) -> tuple[int, int] | None:
     """'B3' -> (2, 1), 0-based."""
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})", text.strip())
+    m = _A1.fullmatch(text.strip())
     if not m or int(m.group(2)) < 1:
         return None
     return int(m.group(2)) - 1, column_number(m.group(1)) - 1
@@ -249,7 +255,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
     # on sheets that have the feature. Single-quoted attributes and prefixed tags are rare enough to be
     # looked for only when the file uses them at all.
     quotes = (b'"',) + ((b"'",) if b"='" in xml else ())
-    plain = re.match(rb"\s*(?:<\?[^>]*>\s*)?<worksheet[\s>]", xml) is not None
+    plain = _PLAIN_ROOT.match(xml) is not None
     tail = xml.rfind(b"sheetData>")
     at = xml.find(b"mergeCell", max(tail, 0))
     if at >= 0:
@@ -278,7 +284,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
 def _hidden_cols(xml: bytes, out: SheetScan) -> int:
     """Columns hidden or of zero width, from <cols> (before <sheetData>, so a short search); a range
     may span up to XFD, only columns we keep are listed. Returns where <sheetData> starts."""
-    data = re.search(rb"<(?:[\w.-]+:)?sheetData[\s>/]", xml)
+    data = _SHEET_DATA.search(xml)
     end = data.start() if data else len(xml)
     for m in _COL.finditer(xml, 0, end):
         a = _attrs(m.group(1))
