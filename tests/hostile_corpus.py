@@ -108,6 +108,9 @@ def far_cell(form: str) -> bytes:
     far = {
         "plain": '<row r="1048576"><c r="GR1048576"><v>1</v></c></row>',
         "attribute_order": '<row r="1048576"><c s="0" t="n" r = "GR1048576"><v>1</v></c></row>',
+        # beyond Excel's own limits: calamine asked for 9.6 GB on the first, 475,253 columns on the second
+        "row_99999999": '<row r="99999999"><c r="A99999999"><v>1</v></c></row>',
+        "column_zzzz": '<row r="1048576"><c r="ZZZZ1048576"><v>1</v></c></row>',
     }
     if form == "prefix":
         body = base.replace("<row", "<x:row").replace("</row>", "</x:row>")
@@ -255,6 +258,8 @@ HOSTILE = {
     "far_cell_prefix.xlsx": (lambda: far_cell("prefix"), "范围过大"),
     "far_cell_attribute_order.xlsx": (lambda: far_cell("attribute_order"), "范围过大"),
     "far_cell_outside_worksheets.xlsx": (lambda: far_cell("outside"), "范围过大"),
+    "far_cell_row_99999999.xlsx": (lambda: far_cell("row_99999999"), "范围过大"),
+    "far_cell_column_zzzz.xlsx": (lambda: far_cell("column_zzzz"), "范围过大"),
     "shared_string_bomb.xlsx": (shared_string_bomb, "已停止读取"),
     "merges_30000.xlsx": (merges, None),
     "sheets_1000.xlsx": (many_sheets, None),

@@ -110,14 +110,15 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
 _Q = rb"[\"']"
 # A reference right of column AX (50) or below row 199,999: only then are all references counted.
 _FAR = re.compile(
-    rb"r\s*=\s*" + _Q + rb"\$?(?:(?:[A-Za-z]{3}|[B-Zb-z][A-Za-z]|[Aa][YZyz])\$?[0-9]"
-    rb"|[A-Za-z]{0,3}\$?(?:[0-9]{7}|[2-9][0-9]{5})" + _Q + rb")"
+    rb"r\s*=\s*" + _Q + rb"\$?(?:(?:[A-Za-z]{3,}|[B-Zb-z][A-Za-z]|[Aa][YZyz])\$?[0-9]"
+    rb"|[A-Za-z]*\$?(?:[0-9]{7,}|[2-9][0-9]{5})" + _Q + rb")"
 )
-_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# Longer than Excel allows (XFD, 1048576) is still counted: calamine takes "A99999999" at its word.
+_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,7})\$?([0-9]{1,12})")
 
 
 _ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
-_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,7})" + _Q)
+_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row(?=\s)[^>]*?\sr\s*=\s*" + _Q + rb"([0-9]{1,12})" + _Q)
 
 
 # Compiled once, at import: the worker imports this module before a file arrives.
