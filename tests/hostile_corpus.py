@@ -223,6 +223,14 @@ def spreadsheetml() -> bytes:
     ).encode()
 
 
+def xml2003_entity_bomb() -> bytes:
+    """SpreadsheetML carrying "billion laughs": ten levels of entities, each ten of the one below."""
+    levels = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    doctype = f'<!DOCTYPE Workbook [<!ENTITY lol0 "lol">{levels}]>'
+    text = spreadsheetml().decode().replace('<?mso-application progid="Excel.Sheet"?>', doctype)
+    return text.replace("甲项目", "&lol9;").encode()
+
+
 def utf16_text() -> bytes:
     """Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated."""
     lines = ["\t".join(str(v) for v in r) for r in good_rows()]
@@ -267,6 +275,7 @@ HOSTILE = {
     "zip_bomb.xlsx": (zip_bomb, "压缩炸弹"),
     "bad_quote.csv": (bad_quote_csv, "第 13 行的引号"),
     "not_spreadsheet.xml": (xml_not_spreadsheet, "不是 Excel 2003 XML"),
+    "xml2003_entity_bomb.xml": (xml2003_entity_bomb, "无法解析"),
     "opendocument.ods": (ods, "OpenDocument"),
 }
 # The statement checker's .docx input: refused by the zip checks, or stopped by the worker.
