@@ -66,3 +66,11 @@ def test_reads_from_several_sessions_at_once():
         t.join()
     expected = worker.parse("xlsx", data, "good.xlsx")
     assert len(results) == 4 and all(r == expected for r in results)
+
+
+def test_a_reply_over_the_cap_is_refused_not_read(fresh_workers):
+    fresh_workers.setattr(worker, "MAX_REPLY", 1000)
+    rows = hc.good_rows() + [[f"项目{i}", 1, 1] for i in range(200)]
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", hc.xlsx([("S", f"<sheetData>{hc.table_rows(rows)}</sheetData>")]), "x.xlsx")
+    assert exc.value.message.startswith(STOPPED) and "内存" in exc.value.message

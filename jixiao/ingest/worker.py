@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,14 @@ log = logging.getLogger("jixiao.ingest")
 MEMORY = 3 * 1024**3  # bytes of address space
 CPU_SECONDS = 60
 WALL_SECONDS = 90
+MAX_REPLY = 512 * 1024**2  # bytes of marshal data: 10 million cells of the grid cap take ~150 MB
 
 AGAIN = "请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
 TOO_BIG = f"{STOPPED}读取需要的内存超出上限（{MEMORY // 1024**3} GB），文件可能已损坏或含有异常结构。{AGAIN}"
 TOO_SLOW = f"{STOPPED}读取耗时超过上限，文件可能已损坏或含有异常结构。{AGAIN}"
 CRASHED = f"{STOPPED}读取程序异常退出，文件可能已损坏或含有异常结构。{AGAIN}"
 
+_EXIT_TOO_BIG = 3
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from jixiao.ingest.worker import _child; _child()"
 
@@ -75,14 +78,33 @@ _spare: subprocess.Popen | None = None
 
 
 def _start() -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-I", "-c", _BOOT, _ROOT, str(MEMORY), str(CPU_SECONDS)],
+    # The reply goes to a file, not a pipe: the child's file-size limit caps it, so a child gone wrong
+    # cannot make the server read gigabytes.
+    reply, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed in _outputs)
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-c", _BOOT, _ROOT, str(MEMORY), str(CPU_SECONDS), str(MAX_REPLY)],
         stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=reply,
+        stderr=err,
         start_new_session=True,  # a Ctrl-C meant for the server does not reach a read in progress
         env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's first line is enough for the log
     )
+    proc.reply, proc.err = reply, err  # type: ignore[attr-defined]
+    return proc
+
+
+def _outputs(proc: subprocess.Popen) -> tuple[bytes, bytes]:
+    """The reply (empty when over MAX_REPLY) and the last 2 KB of the child's stderr; closes both files."""
+    reply, err = proc.reply, proc.err  # type: ignore[attr-defined]
+    try:
+        size = reply.seek(0, os.SEEK_END)
+        reply.seek(0)
+        out = reply.read() if size <= MAX_REPLY else b""
+        err.seek(max(0, err.seek(0, os.SEEK_END) - 2048))
+        return out, err.read()
+    finally:
+        reply.close()
+        err.close()
 
 
 def _take() -> subprocess.Popen:
@@ -90,9 +112,10 @@ def _take() -> subprocess.Popen:
     global _spare
     with _lock:
         proc, _spare = _spare, None
-    if proc is None or proc.poll() is not None:
-        proc = _start()
-    return proc
+    if proc is not None and proc.poll() is not None:
+        _outputs(proc)  # a spare that died waiting (killed by an operator, out of memory)
+        proc = None
+    return proc or _start()
 
 
 def _restock() -> None:
@@ -113,12 +136,16 @@ def _close_spare() -> None:
     global _spare
     with _lock:
         proc, _spare = _spare, None
-    if proc is not None and proc.poll() is None:
+    if proc is None:
+        return
+    if proc.poll() is None:
         proc.stdin.close()  # EOF: the child exits without reading anything
         try:
             proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+    _outputs(proc)
 
 
 def run(kind: str, data: bytes, filename: str) -> Any:
@@ -131,13 +158,15 @@ def run(kind: str, data: bytes, filename: str) -> Any:
         log.error("cannot start the reader process: %s", exc)
         raise ReadError(f"{STOPPED}服务器暂时无法启动读取进程，请稍后再试。") from exc
     try:
-        out, err = proc.communicate(request, timeout=WALL_SECONDS)
+        proc.communicate(request, timeout=WALL_SECONDS)
     except subprocess.TimeoutExpired as exc:
         proc.kill()
-        proc.communicate()
+        proc.wait()
+        _outputs(proc)
         _restock()
         log.warning("reading %r (%s, %d bytes) passed %d s; stopped", filename, kind, len(data), WALL_SECONDS)
         raise ReadError(TOO_SLOW) from exc
+    out, err = _outputs(proc)
     _restock()
     if proc.returncode == 0 and out:
         try:
@@ -163,6 +192,8 @@ def run(kind: str, data: bytes, filename: str) -> Any:
 def _why(code: int, err: bytes) -> str:
     if code == -signal.SIGXCPU or code == -signal.SIGKILL:
         return TOO_SLOW
+    if code in (-signal.SIGXFSZ, _EXIT_TOO_BIG, 0):  # 0 with no reply: it was over MAX_REPLY
+        return TOO_BIG
     if b"memory allocation" in err or b"MemoryError" in err or b"Cannot allocate" in err:
         return TOO_BIG
     return CRASHED
@@ -170,7 +201,7 @@ def _why(code: int, err: bytes) -> str:
 
 # --- the child's side ----------------------------------------------------------------------------
 def _child() -> None:
-    memory, cpu = int(sys.argv[2]), int(sys.argv[3])
+    memory, cpu, reply_cap = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     # Imported before the limits and before the request arrives: the spare child is warm.
     import python_calamine  # noqa: F401
 
@@ -182,6 +213,7 @@ def _child() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (reply_cap, reply_cap))
     except (ImportError, ValueError, OSError):  # no such limits on this platform: isolation only
         pass
     request = sys.stdin.buffer.read()
@@ -208,8 +240,11 @@ def _child() -> None:
         sys.stderr.write(f"unmarshallable reply for {kind}\n")
         out = marshal.dumps(("error", CRASHED))
     except MemoryError:
-        os._exit(3)
-    sys.stdout.buffer.write(out)
-    sys.stdout.buffer.flush()
+        os._exit(_EXIT_TOO_BIG)
+    try:
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+    except OSError:  # over the file-size limit (Python ignores SIGXFSZ and raises EFBIG instead)
+        os._exit(_EXIT_TOO_BIG)
     # Tearing down the interpreter would free every cell one by one: the parent is waiting for the exit.
     os._exit(0)
