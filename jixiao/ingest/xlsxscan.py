@@ -255,7 +255,8 @@ def scan_sheet(xml: bytes) -> SheetScan:
     # Each gate is one byte search (about 20 ms on a 50,000-row sheet); the passes behind them run only
     # on sheets that have the feature. Single-quoted attributes and prefixed tags are rare enough to be
     # looked for only when the file uses them at all.
-    quotes = (b'"',) + ((b"'",) if b"='" in xml else ())
+    # Writers quote attributes one way throughout: the head of the sheet says which.
+    quotes = (b'"',) + ((b"'",) if b"='" in xml[:65536] else ())
     plain = _PLAIN_ROOT.match(xml) is not None
     tail = xml.rfind(b"sheetData>")
     at = xml.find(b"mergeCell", max(tail, 0))
@@ -270,7 +271,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
             if a and b:
                 out.merged.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     data = _hidden_cols(xml, out)
-    if xml.find(b"hidden", data) >= 0 or any(xml.find(b" ht=" + q + b"0", data) >= 0 for q in quotes):
+    if _has_hidden_rows(xml, data):
         _hidden_rows(xml, data, out)
     if (b"<f" in xml) if plain else _FORMULA.search(xml):
         for m in _FORMULA.finditer(xml):
@@ -296,6 +297,16 @@ def _hidden_cols(xml: bytes, out: SheetScan) -> int:
                 continue
             out.hidden_cols.update(range(max(lo, 1) - 1, min(hi, MAX_COLS)))
     return end if data else 0
+
+
+_HIDDEN_GATE = re.compile(rb"h(?:idden|t\s*=\s*[\"']0)")  # 'h' is rare in sheet XML: a fast search
+
+
+def _has_hidden_rows(xml: bytes, start: int) -> bool:
+    for m in _HIDDEN_GATE.finditer(xml, start):
+        if m.group().startswith(b"hidden") or xml[m.start() - 1 : m.start()].isspace():
+            return True  # not the tail of right="0.7" or height="0"
+    return False
 
 
 def _hidden_rows(xml: bytes, start: int, out: SheetScan) -> None:
