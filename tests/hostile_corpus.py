@@ -252,6 +252,11 @@ def xml_not_spreadsheet() -> bytes:
     return b'<?xml version="1.0"?><note><to>x</to></note>'
 
 
+def mht() -> bytes:
+    """Excel's "single file web page", which some systems send under an .xls name."""
+    return b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n<html></html>"
+
+
 def ods() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -277,6 +282,7 @@ HOSTILE = {
     "not_spreadsheet.xml": (xml_not_spreadsheet, "不是 Excel 2003 XML"),
     "xml2003_entity_bomb.xml": (xml2003_entity_bomb, "无法解析"),
     "opendocument.ods": (ods, "OpenDocument"),
+    "web_archive_as.xls": (mht, "网页存档"),
 }
 # The statement checker's .docx input: refused by the zip checks, or stopped by the worker.
 DOCX = {
