@@ -75,7 +75,7 @@ _REFUSED_MAGIC = (
     (b"{\\rtf", "这是 RTF 文档，不是电子表格。"),
     (
         b"MIME-Version:",
-        "这是网页存档（.mht/.mhtml，“单个文件网页”），无法直接读取。请在 Excel/WPS 中打开后另存为 .xlsx 再上传。",
+        "这是网页存档（.mht/.mhtml，“单个文件网页”），无法直接读取，可在 Excel/WPS 中另存为 .xlsx。",
     ),
 )
 
