@@ -189,3 +189,9 @@ def test_a_line_break_typed_in_a_quoted_cell_is_not_a_quote_error():
     data = '项目名称,预算数,执行数\n"甲项目\n（续）",10,9\n乙项目,5,5\n'.encode()
     doc = inspect_bytes(data, "multiline.csv")
     assert doc["projects"] == 2 and doc["totals"]["budget"] == 15.0
+
+
+def test_a_quoted_cell_with_a_comma_on_its_second_line_is_not_a_quote_error():
+    data = '项目名称,预算数,执行数\n"甲项目\n二期,续建",10,9\n乙项目,5,5\n'.encode()
+    doc = inspect_bytes(data, "multiline.csv")
+    assert doc["projects"] == 2

@@ -82,7 +82,7 @@ def _check_quotes(rows: list[list[str]], starts: list[int], delimiter: str, last
     if not widths:
         return
     expected = widths.most_common(1)[0][0]
-    need = max(1, expected - 2)
+    need = max(1, expected - 1)  # a whole record: one delimiter fewer than its columns
     for i, row in enumerate(rows):
         for value in row:
             if "\n" not in value and "\r" not in value:
