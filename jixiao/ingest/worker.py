@@ -40,7 +40,16 @@ CRASHED = f"{STOPPED}读取程序异常退出，文件可能已损坏或含有�
 
 _EXIT_TOO_BIG = 3
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from jixiao.ingest.worker import _child; _child()"
+_BOOT = (
+    "import os, sys; sys.path[:0] = sys.argv[1].split(os.pathsep); "
+    "from jixiao.ingest.worker import _child; _child()"
+)
+
+
+def _path() -> str:
+    """This package first, then the server's own import path (without the current folder, which -I
+    leaves out on purpose): a server started with PYTHONPATH finds calamine in the child too."""
+    return os.pathsep.join([_ROOT, *(p for p in sys.path if p and os.path.isabs(p) and p != _ROOT)])
 
 
 def parse(kind: str, data: bytes, filename: str) -> Any:
@@ -82,7 +91,7 @@ def _start() -> subprocess.Popen:
     # cannot make the server read gigabytes.
     reply, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed in _outputs)
     proc = subprocess.Popen(
-        [sys.executable, "-I", "-c", _BOOT, _ROOT, str(MEMORY), str(CPU_SECONDS), str(MAX_REPLY)],
+        [sys.executable, "-I", "-c", _BOOT, _path(), str(MEMORY), str(CPU_SECONDS), str(MAX_REPLY)],
         stdin=subprocess.PIPE,
         stdout=reply,
         stderr=err,
