@@ -74,3 +74,20 @@ def test_a_reply_over_the_cap_is_refused_not_read(fresh_workers):
     with pytest.raises(ReadError) as exc:
         worker.run("xlsx", hc.xlsx([("S", f"<sheetData>{hc.table_rows(rows)}</sheetData>")]), "x.xlsx")
     assert exc.value.message.startswith(STOPPED) and "内存" in exc.value.message
+
+
+def test_reads_beyond_the_concurrent_cap_wait_their_turn(monkeypatch):
+    monkeypatch.setattr(worker, "_slots", threading.BoundedSemaphore(1))
+    test_reads_from_several_sessions_at_once()
+
+
+def test_a_read_that_cannot_get_a_slot_is_told_the_server_is_busy(monkeypatch):
+    monkeypatch.setattr(worker, "_slots", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(worker, "WALL_SECONDS", 0.05)
+    worker._slots.acquire()
+    try:
+        with pytest.raises(ReadError) as exc:
+            worker.run("xlsx", hc.good_xlsx(), "good.xlsx")
+    finally:
+        worker._slots.release()
+    assert "请稍后再上传" in exc.value.message

@@ -31,6 +31,8 @@ log = logging.getLogger("jixiao.ingest")
 MEMORY = 3 * 1024**3  # bytes of address space
 CPU_SECONDS = 60
 WALL_SECONDS = 90
+# Reads at once (more wait their turn): each may take MEMORY, so uploads cannot add up past the machine.
+MAX_CONCURRENT = max(2, os.cpu_count() or 2)
 MAX_REPLY = 512 * 1024**2  # bytes of marshal data: 10 million cells of the grid cap take ~150 MB
 
 AGAIN = "请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
@@ -84,6 +86,8 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
 # --- the parent's side ---------------------------------------------------------------------------
 _lock = threading.Lock()
 _spare: subprocess.Popen | None = None
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+BUSY = f"{STOPPED}服务器正在读取其他文件，请稍后再上传。"
 
 
 def _start() -> subprocess.Popen:
@@ -160,6 +164,16 @@ def _close_spare() -> None:
 def run(kind: str, data: bytes, filename: str) -> Any:
     """``parse`` in a guarded child. Raises ReadError with a Chinese message for anything that goes
     wrong; the details go to the server log."""
+    if not _slots.acquire(timeout=WALL_SECONDS):
+        log.warning("reading %r: no free reader slot after %d s", filename, WALL_SECONDS)
+        raise ReadError(BUSY)
+    try:
+        return _run(kind, data, filename)
+    finally:
+        _slots.release()
+
+
+def _run(kind: str, data: bytes, filename: str) -> Any:
     request = marshal.dumps((kind, data, filename))
     try:
         proc = _take()
