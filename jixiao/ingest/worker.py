@@ -5,9 +5,10 @@ server or another user's session.
 The child is a fresh interpreter (``python -I -c``) that imports only this package's pandas-free
 readers and python-calamine, then waits on its stdin. One spare child is always started ahead, so
 a read does not wait for an interpreter to start; each child serves one file and exits, so limits
-are per file and nothing a hostile file did survives it. The request and the reply are ``marshal``
-data (bytes, str, numbers, lists, tuples, dicts): compact, quick, and unable to run code in the
-parent the way a pickle from a subverted child could.
+are per file and nothing a hostile file did survives it. The request (on stdin) and the reply (in a
+temporary file under the child's file-size limit) are ``marshal`` data (bytes, str, numbers, lists,
+tuples, dicts): compact, quick, and unable to run code in the parent the way a pickle from a
+subverted child could. At most MAX_CONCURRENT reads run at once.
 """
 
 from __future__ import annotations
