@@ -78,6 +78,8 @@ def _check_quotes(rows: list[list[str]], starts: list[int], delimiter: str, last
     """A quote opened and never closed makes the following lines one field. A field that spans lines
     which themselves look like records (as many delimiters as a row has columns) is such a swallow,
     not a cell with a line break typed in it."""
+    if last_line <= len(rows):
+        return  # one line per record: no field spans lines
     widths = Counter(len(r) for r in rows if len(r) > 1)
     if not widths:
         return
