@@ -42,6 +42,8 @@ TOO_SLOW = f"{STOPPED}读取耗时超过上限，文件可能已损坏或含有�
 CRASHED = f"{STOPPED}读取程序异常退出，文件可能已损坏或含有异常结构。{AGAIN}"
 
 _EXIT_TOO_BIG = 3
+# POSIX signals; elsewhere (no resource limits there) they never end a child.
+_SIGXCPU, _SIGKILL, _SIGXFSZ = (getattr(signal, n, 0) or 999 for n in ("SIGXCPU", "SIGKILL", "SIGXFSZ"))
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
 _BOOT = (
     "import os, sys; sys.path[:0] = sys.argv[1].split(os.pathsep); "
@@ -214,9 +216,9 @@ def _run(kind: str, data: bytes, filename: str) -> Any:
 
 
 def _why(code: int, err: bytes) -> str:
-    if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+    if code in (-_SIGXCPU, -_SIGKILL):
         return TOO_SLOW
-    if code in (-signal.SIGXFSZ, _EXIT_TOO_BIG, 0):  # 0 with no reply: it was over MAX_REPLY
+    if code in (-_SIGXFSZ, _EXIT_TOO_BIG, 0):  # 0 with no reply: it was over MAX_REPLY
         return TOO_BIG
     if b"memory allocation" in err or b"MemoryError" in err or b"Cannot allocate" in err:
         return TOO_BIG
