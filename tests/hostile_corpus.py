@@ -29,6 +29,7 @@ def xlsx(
     *,
     strings: list[str] | None = None,
     folder: str = "worksheets",
+    list_strings: bool = True,
 ) -> bytes:
     """A minimal workbook from raw sheet XML: (name, XML inside <worksheet>), sheets stored in
     xl/``folder``/ and found through the workbook's relationships."""
@@ -60,7 +61,8 @@ def xlsx(
             for i in range(len(sheets))
         )
         if strings is not None:
-            rels += f'<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            if list_strings:  # calamine finds xl/sharedStrings.xml without the relationship too
+                rels += f'<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
             items = "".join(f"<si><t>{s}</t></si>" for s in strings)
             z.writestr("xl/sharedStrings.xml", f'<sst xmlns="{NS}" count="{len(strings)}">{items}</sst>')
         z.writestr(
@@ -124,10 +126,12 @@ def far_cell(form: str) -> bytes:
     return xlsx([("Sheet1", f"<sheetData>{base}{far[form]}</sheetData>")])
 
 
-def shared_string_bomb() -> bytes:
+def shared_string_bomb(listed: bool = True) -> bytes:
     """One 200,000-character shared string referenced by 20,000 cells: 4 billion characters once read."""
     cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 20_001))
-    return xlsx([("Sheet1", f"<sheetData>{cells}</sheetData>")], strings=["长" * 200_000])
+    return xlsx(
+        [("Sheet1", f"<sheetData>{cells}</sheetData>")], strings=["长" * 200_000], list_strings=listed
+    )
 
 
 def merges(n: int = 30_000) -> bytes:
@@ -273,7 +277,8 @@ HOSTILE = {
     "far_cell_outside_worksheets.xlsx": (lambda: far_cell("outside"), "范围过大"),
     "far_cell_row_99999999.xlsx": (lambda: far_cell("row_99999999"), "范围过大"),
     "far_cell_column_zzzz.xlsx": (lambda: far_cell("column_zzzz"), "范围过大"),
-    "shared_string_bomb.xlsx": (shared_string_bomb, "已停止读取"),
+    "shared_string_bomb.xlsx": (shared_string_bomb, "文字总量"),
+    "shared_string_bomb_unlisted.xlsx": (lambda: shared_string_bomb(listed=False), "文字总量"),
     "merges_30000.xlsx": (merges, None),
     "sheets_1000.xlsx": (many_sheets, None),
     "truncated.xlsx": (truncated, "已损坏"),

@@ -180,19 +180,24 @@ _SHARED_CELL = re.compile(
     + _Q
     + rb"s"
     + _Q
-    + rb"[^>]*>\s*<(?:[\w.-]+:)?v(?:\s[^>]*)?>\s*([0-9]{1,9})"
+    + rb"[^>]*>\s*<(?:[\w.-]+:)?v(?:\s[^>]*)?>\s*\+?([0-9]{1,9})"
 )
 
 
 def string_lengths(zf: zipfile.ZipFile) -> list[int]:
-    """An upper bound of each shared string's length: the bytes of its <si> element."""
-    path = next((p for kind, p in _rels(zf, _workbook(zf)).values() if kind.endswith("/sharedStrings")), None)
-    xml = _read_part(zf, path) if path else None
-    if not xml:
-        return []
-    starts = [m.start() for m in _SI.finditer(xml)]
-    ends = [*starts[1:], len(xml)]
-    return [e - s for s, e in zip(starts, ends)]
+    """An upper bound of each shared string's length: the bytes of its <si> element. The table the
+    relationships name and the one at the usual path are both counted (a reader may take either),
+    the larger length per index kept."""
+    named = [p for kind, p in _rels(zf, _workbook(zf)).values() if kind.endswith("/sharedStrings")]
+    out: list[int] = []
+    for path in dict.fromkeys([*named, "xl/sharedStrings.xml"]):
+        xml = _read_part(zf, path)
+        if not xml:
+            continue
+        starts = [m.start() for m in _SI.finditer(xml)]
+        lengths = [e - s for s, e in zip(starts, [*starts[1:], len(xml)])]
+        out = [max(a, b) for a, b in zip(out, lengths)] + (lengths[len(out) :] or out[len(lengths) :])
+    return out
 
 
 def _workbook(zf: zipfile.ZipFile) -> str:
