@@ -126,6 +126,21 @@ def far_cell(form: str) -> bytes:
     return xlsx([("Sheet1", f"<sheetData>{base}{far[form]}</sheetData>")])
 
 
+def decoy_workbook() -> bytes:
+    """The package's relationships name an empty decoy workbook; calamine reads xl/workbook.xml anyway,
+    whose sheet has a cell at GR1048576 (calamine asked for 6.7 GB)."""
+    src = zipfile.ZipFile(io.BytesIO(far_cell("plain")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "_rels/.rels":
+                data = data.replace(b'Target="xl/workbook.xml"', b'Target="xl/decoy.xml"')
+            z.writestr(info.filename, data)
+        z.writestr("xl/decoy.xml", f'<workbook xmlns="{NS}"><sheets/></workbook>')
+    return buf.getvalue()
+
+
 def shared_string_bomb(listed: bool = True) -> bytes:
     """One 200,000-character shared string referenced by 20,000 cells: 4 billion characters once read."""
     cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 20_001))
@@ -275,6 +290,7 @@ HOSTILE = {
     "far_cell_prefix.xlsx": (lambda: far_cell("prefix"), "范围过大"),
     "far_cell_attribute_order.xlsx": (lambda: far_cell("attribute_order"), "范围过大"),
     "far_cell_outside_worksheets.xlsx": (lambda: far_cell("outside"), "范围过大"),
+    "far_cell_behind_a_decoy_workbook.xlsx": (decoy_workbook, "范围过大"),
     "far_cell_row_99999999.xlsx": (lambda: far_cell("row_99999999"), "范围过大"),
     "far_cell_column_zzzz.xlsx": (lambda: far_cell("column_zzzz"), "范围过大"),
     "shared_string_bomb.xlsx": (shared_string_bomb, "文字总量"),

@@ -124,13 +124,21 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             lengths = xlsxscan.string_lengths(zf)
-            for part in xlsxscan.sheet_parts(zf)[:MAX_SHEETS]:
+            parts = xlsxscan.sheet_parts(zf)
+            for part in parts[:MAX_SHEETS]:
                 if part.path is None or part.name in scans:
                     continue
                 xml = zf.read(part.path)
                 xlsxscan.check_extent(part.name, xml)
                 xlsxscan.check_strings(part.name, xml, lengths)
                 scans[part.name] = xlsxscan.scan_sheet(xml)
+                del xml
+            # A reader may find cells where no relationship we followed leads: the caps hold there too.
+            scanned = {p.path for p in parts[:MAX_SHEETS] if p.path}
+            for path in xlsxscan.other_parts(zf, scanned):
+                xml = zf.read(path)
+                xlsxscan.check_extent(path.rsplit("/", 1)[-1], xml)
+                xlsxscan.check_strings(path.rsplit("/", 1)[-1], xml, lengths)
                 del xml
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ReadError("Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。") from exc

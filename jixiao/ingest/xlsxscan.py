@@ -87,23 +87,37 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def workbooks(zf: zipfile.ZipFile) -> list[str]:
+    """The workbook part the package's relationships name, and xl/workbook.xml, which calamine reads
+    whatever the relationships say."""
+    named = [path for kind, path in _rels(zf, "").values() if kind.endswith("/officeDocument")]
+    return list(dict.fromkeys([*named, "xl/workbook.xml"]))
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     """The sheets in workbook order, each with the archive member its relationship names."""
-    workbook = "xl/workbook.xml"
-    for kind, path in _rels(zf, "").values():
-        if kind.endswith("/officeDocument"):
-            workbook = path
-    rels = _rels(zf, workbook)
-    root = _parse(_read_part(zf, workbook))
     names = set(zf.namelist())
-    parts = []
-    for el in root.iter() if root is not None else []:
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-        path = rels.get(rid, ("", ""))[1]
-        parts.append(SheetPart(el.get("name") or "", path if path in names else None))
+    parts: list[SheetPart] = []
+    for workbook in workbooks(zf):
+        rels = _rels(zf, workbook)
+        root = _parse(_read_part(zf, workbook))
+        for el in root.iter() if root is not None else []:
+            if _local(el.tag) != "sheet":
+                continue
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            path = rels.get(rid, ("", ""))[1]
+            parts.append(SheetPart(el.get("name") or "", path if path in names else None))
     return parts
+
+
+def other_parts(zf: zipfile.ZipFile, known: set[str]) -> list[str]:
+    """Members that might hold cells though no sheet names them: the caps hold for them too."""
+    skip = known | {"[Content_Types].xml"}
+    return [
+        n
+        for n in zf.namelist()
+        if n not in skip and not n.endswith((".rels", "/")) and "sharedStrings" not in n
+    ]
 
 
 # --- the extent of the cells ---------------------------------------------------------------------
@@ -188,7 +202,9 @@ def string_lengths(zf: zipfile.ZipFile) -> list[int]:
     """An upper bound of each shared string's length: the bytes of its <si> element. The table the
     relationships name and the one at the usual path are both counted (a reader may take either),
     the larger length per index kept."""
-    named = [p for kind, p in _rels(zf, _workbook(zf)).values() if kind.endswith("/sharedStrings")]
+    named = [
+        p for wb in workbooks(zf) for kind, p in _rels(zf, wb).values() if kind.endswith("/sharedStrings")
+    ]
     out: list[int] = []
     for path in dict.fromkeys([*named, "xl/sharedStrings.xml"]):
         xml = _read_part(zf, path)
@@ -198,13 +214,6 @@ def string_lengths(zf: zipfile.ZipFile) -> list[int]:
         lengths = [e - s for s, e in zip(starts, [*starts[1:], len(xml)])]
         out = [max(a, b) for a, b in zip(out, lengths)] + (lengths[len(out) :] or out[len(lengths) :])
     return out
-
-
-def _workbook(zf: zipfile.ZipFile) -> str:
-    for kind, path in _rels(zf, "").values():
-        if kind.endswith("/officeDocument"):
-            return path
-    return "xl/workbook.xml"
 
 
 def check_strings(name: str, xml: bytes, lengths: list[int]) -> None:
