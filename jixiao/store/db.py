@@ -234,6 +234,11 @@ class Store:
 
     def _migrate(self) -> None:
         Base.metadata.create_all(self.engine)  # new tables (jx_reasons) appear here, in place
+        with Session(self.engine) as s:
+            # Current already: no row lock, so a read-only database still opens for browsing.
+            row = s.get(SchemaVersion, 1)
+            if row is not None and row.version == SCHEMA_VERSION:
+                return
         with Session(self.engine) as s, s.begin():
             row = s.get(SchemaVersion, 1, with_for_update=not self.is_sqlite)
             if row is None:
