@@ -27,6 +27,7 @@ PAGES = [
     ("pages/data_manage.py", "数据管理", ":material/database:", False),
     ("pages/execution.py", "预算执行", ":material/bar_chart:", False),
     ("pages/deviations.py", "偏差预警", ":material/warning:", False),
+    ("pages/monitor.py", "监控", ":material/monitoring:", False),
     ("pages/scores.py", "得分分析", ":material/grading:", False),
     ("pages/history.py", "历年对比", ":material/timeline:", False),
     ("pages/units.py", "单位对比", ":material/leaderboard:", False),
@@ -39,7 +40,9 @@ PAGES = [
 st.set_page_config(page_title=TITLE, page_icon="📊", layout="wide", initial_sidebar_state="auto")
 
 nav = st.navigation(
-    [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES]
+    [st.Page(script, title=title, icon=icon, default=default) for script, title, icon, default in PAGES],
+    # every page listed: past ten Streamlit would hide the rest behind "View more"
+    expanded=True,
 )
 # A link to a page that a just-started server ran without this script comes back here first.
 links.follow_deep_link(nav.url_path)

@@ -48,3 +48,8 @@ STORED_YEAR = "jx_stored_year"
 FOCUS_UNITS = "jx_focus_units"  # list[str]: the unit filter every page shares (a click on a unit bar sets it)
 FOCUS_PROJECT = "jx_focus_project"  # index of the project whose detail is open (Analysis.projects), or None
 LINK_RESTORED = "jx_link_restored"  # True once the URL of the first run was read (dataset, unit, project)
+
+# --- 监控 (pages/monitor.py) ---------------------------------------------------------------------
+MONITOR_SAMPLE_URL = "jx_monitor_sample_url"  # SQLite file of this session's monitoring sample (or None)
+MONITOR_SERIES = "jx_monitor_series"  # (unit, year) shown on 监控
+MONITOR_NOTICE = "jx_monitor_notice"  # (level, text) of the last snapshot save, shown once

@@ -72,6 +72,11 @@ def _open_store(url: str) -> Store:
     return Store(url)
 
 
+def open_url(url: str) -> Store:
+    """The process's Store for another database (the 监控 page's session sample)."""
+    return _open_store(url)
+
+
 _failures: dict[str, tuple[float, str]] = {}
 
 
@@ -203,6 +208,9 @@ def settings_to_dict(s: Settings) -> dict[str, Any]:
         "amber_floor": s.amber_floor,
         "target_deviation": s.target_deviation,
         "as_of": s.as_of.isoformat() if s.as_of else None,
+        "monitor_green_below": s.monitor_green_below,
+        "monitor_red_below": s.monitor_red_below,
+        "unspent_tiers": list(s.unspent_tiers),
     }
 
 
@@ -218,6 +226,9 @@ def settings_from_dict(d: dict[str, Any] | None) -> Settings | None:
             amber_floor=float(d.get("amber_floor", Settings.amber_floor)),
             target_deviation=float(d.get("target_deviation", Settings.target_deviation)),
             as_of=date.fromisoformat(d["as_of"]) if d.get("as_of") else None,
+            monitor_green_below=float(d.get("monitor_green_below", Settings.monitor_green_below)),
+            monitor_red_below=float(d.get("monitor_red_below", Settings.monitor_red_below)),
+            unspent_tiers=tuple(float(x) for x in d.get("unspent_tiers", Settings.unspent_tiers)),
         )
         requested_scheme(s)  # custom weights that do not add up: not usable
     except (TypeError, ValueError, AttributeError):  # SchemeError is a ValueError
@@ -346,6 +357,8 @@ def save(unit: str, year: int | None, label: str = "") -> tuple[str, str]:
         mapping=table.source.mapping if table is not None else {},
         settings=settings_to_dict(data.settings()),
         summary=summary_of(table),
+        # the sidebar's 截至日期 makes the version a 监控 snapshot when it falls in the year saved
+        as_of=as_of if (as_of := data.settings().as_of) and as_of.year == int(year) else None,
     )
     if result is None:
         return "error", err or T["failed"]

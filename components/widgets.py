@@ -290,7 +290,8 @@ def settings_sidebar() -> Settings:
                 persist_state="session",
                 help=T["deviation_help"],
             )
-        new = Settings(
+        # with_: settings edited on other pages (监控's band edges) are kept
+        new = current.with_(
             scheme=new_scheme,
             custom_weights=new_weights,
             low_threshold=new_low,

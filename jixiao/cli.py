@@ -86,6 +86,15 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise IngestError(f"截至日期“{text}”不是 YYYY-MM-DD 格式的日期（如 2023-09-30）。") from None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from jixiao.naming import guess_unit_year
     from jixiao.read import read_dataset
@@ -93,6 +102,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     data = _read_bytes(args.file)
     name = Path(args.file).name
+    as_of = _date(args.as_of) if args.as_of else None
+    if as_of is not None or _is_monthly(data, name):
+        return _import_snapshot(args, data, name, as_of)
     ds = read_dataset(data, name)  # refuse what cannot be read before it is stored
     title = ds.table.source.title if ds.table is not None else ""
     unit, year = guess_unit_year(title, name)
@@ -109,6 +121,55 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_json(doc)
     else:
         sys.stdout.write(result.message + "\n")
+    return 0
+
+
+def _is_monthly(data: bytes, name: str) -> bool:
+    from jixiao.ingest.workbook import load_sheets
+    from jixiao.monitor.read import looks_like_monthly
+
+    return looks_like_monthly(load_sheets(data, name))
+
+
+def _import_snapshot(args: argparse.Namespace, data: bytes, name: str, as_of) -> int:
+    """A snapshot for 绩效运行监控: a 汇总表 at --as-of, or a 月度执行表 (one column per month)."""
+    from jixiao.monitor.series import import_snapshot
+    from jixiao.naming import guess_unit_year
+    from jixiao.store.db import Store
+
+    unit, year = guess_unit_year("", name)
+    unit, year = args.unit or unit, args.year or year or (as_of.year if as_of else None)
+    if not unit or not year:
+        raise IngestError("无法从文件中判断单位或年度，请用 --unit 和 --year 指定。")
+    result = import_snapshot(Store(args.db), data, name, unit=unit, year=year, as_of=as_of)
+    doc = {"dataset_id": result.dataset_id, "version": result.version, "duplicate": result.duplicate}
+    if args.json:
+        _print_json(doc)
+    else:
+        sys.stdout.write(result.message + "\n")
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    """The monitoring series of one unit's year from the store (绩效运行监控)."""
+    from jixiao.monitor import compute
+    from jixiao.monitor.series import load
+    from jixiao.store.db import Store
+
+    mon, notes = load(Store(args.db), args.unit, args.year)
+    for note in notes:
+        sys.stderr.write(f"提示：{note}\n")
+    if not len(mon.snapshots):
+        raise IngestError(
+            f"数据库中没有 {args.unit} {args.year}年 的监控数据：请先用 import FILE --as-of YYYY-MM-DD 导入各期数据。"
+        )
+    if args.json:
+        _print_json(compute.to_doc(mon))
+    else:
+        sys.stdout.write((compute.headline(mon, args.unit) or "") + "\n")
+        for row in compute.to_doc(mon)["projects"]:
+            band = compute.BAND_LABELS.get(row["band"], "—")
+            sys.stdout.write(f"{band}\t{row['unit'] or ''}\t{row['project']}\t{row['gap_points']}\n")
     return 0
 
 
@@ -184,9 +245,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--unit", help="单位名称（默认从文件标题猜测）")
     p.add_argument("--year", type=int, help="年度（默认从文件标题或文件名猜测）")
+    p.add_argument(
+        "--as-of",
+        help="截至日期 YYYY-MM-DD：作为绩效运行监控的一期数据保存（月度执行表可省略，取最后有数的月末）",
+    )
     p.add_argument("--db", help="数据库地址，默认 JIXIAO_DB_URL 或 data/jixiao.db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("monitor", help="绩效运行监控：某单位某年度各期的支出进度与序时进度")
+    p.add_argument("--unit", required=True, help="单位名称（与导入时一致）")
+    p.add_argument("--year", required=True, type=int, help="年度")
+    p.add_argument("--db", help="数据库地址，默认 JIXIAO_DB_URL 或 data/jixiao.db")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_monitor)
 
     p = sub.add_parser("datasets", help="列出已保存的数据集")
     p.add_argument("--db", help="数据库地址，默认 JIXIAO_DB_URL 或 data/jixiao.db")

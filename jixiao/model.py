@@ -148,11 +148,13 @@ KIND_SELFEVAL_FORMS = "selfeval_forms"
 KIND_FINAL_ACCOUNTS = "final_accounts"
 KIND_DEPARTMENT_FORM = "department_form"  # 部门整体支出绩效自评表 (rolls up like project forms)
 FORM_KINDS = (KIND_SELFEVAL_FORMS, KIND_DEPARTMENT_FORM)  # kinds read from forms, shown on 项目自评表
+KIND_MONTHLY_EXECUTION = "monthly_execution"  # 月度执行表: one column per month (jixiao.monitor)
 KIND_LABELS = {
     KIND_PROJECT_TABLE: "项目单位自评汇总表",
     KIND_SELFEVAL_FORMS: "项目支出绩效自评表",
     KIND_DEPARTMENT_FORM: "部门整体支出绩效自评表",
     KIND_FINAL_ACCOUNTS: "部门决算图表数据",
+    KIND_MONTHLY_EXECUTION: "月度执行表",
 }
 
 

@@ -61,6 +61,7 @@ COL = {
     "executed": "执行数（万元）",
     "rate": "执行率（%）",
     "imported": "导入时间",
+    "as_of": "截至日期",
     "status": "状态",
     "file": "文件名",
     "current": "当前",
@@ -255,6 +256,7 @@ st.dataframe(
             COL["current"]: [T["current_mark"] if v.current else "" for v in versions],
             COL["file"]: [v.file_name for v in versions],
             COL["imported"]: [storage.local_time(v.imported_at) for v in versions],
+            COL["as_of"]: [v.as_of.isoformat() if v.as_of else "" for v in versions],  # 监控 snapshots
             COL["projects"]: pd.array([v.summary.get("projects") for v in versions], dtype="Int64"),
             COL["budget"]: [round_half_up(v.summary.get("budget")) for v in versions],
             COL["executed"]: [round_half_up(v.summary.get("executed")) for v in versions],

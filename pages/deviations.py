@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, detail, drill, links, state, widgets
+from components import charts, data, detail, drill, links, reasons, state, widgets
 from components.links import through_app  # noqa: E402
 from jixiao import model as m
 from jixiao.export.xlsx import flagged_xlsx
@@ -199,13 +199,22 @@ name = st.session_state.get(state.UPLOAD_NAME) or a.table.source.file
 st.download_button(
     T["download"],
     # Built only when clicked: openpyxl needs seconds for a province-wide list.
-    data=functools.partial(flagged_xlsx, a, selected, title=T["sheet_title"].format(file=name)),
+    data=functools.partial(
+        flagged_xlsx,
+        a,
+        selected,
+        title=T["sheet_title"].format(file=name),
+        # the 偏差原因 written for a stored dataset (None: a file of this session has none)
+        explanations=reasons.stored_map(a) if st.session_state.get(state.STORED_ID) is not None else None,
+    ),
     file_name=T["download_name"],
     mime=XLSX_MIME,
     on_click="ignore",
     icon=":material/download:",
     key="dev_download",
 )
+
+reasons.deviation_reasons(selected)
 
 st.subheader(T["detail"])
 if len(table) > DETAIL_LIMIT:

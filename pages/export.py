@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import data, state, widgets
+from components import reasons as reasons_mod
 from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
 from jixiao import model as m
@@ -290,7 +291,8 @@ def main() -> None:
     stem = file_stem(unit, year)
     today = date.today().isoformat()
     fkey = final_key(fa)
-    reasons = form_reasons(a)
+    # the 偏差原因 written on 偏差预警 / 监控 join those the 自评表 state; the key changes with them
+    reasons, key = reasons_mod.for_export(a, form_reasons(a), key)
     with st.container(border=True):
         for kind, (label, what, _ext, mime) in FILES.items():
             if kind == "final_docx" and fa is None:

@@ -21,7 +21,8 @@ T = {
     "intro": "上传项目单位自评汇总表（每个项目一行），看板会自动找到表头、识别各列和金额单位，"
     "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
     "upload": "上传 Excel 或 CSV 文件",
-    "upload_caption": "把文件拖到下面的框里，或点框中的按钮选择文件：.xlsx、.xlsm、.xls 或 .csv，"
+    "upload_caption": "把文件拖到下面的框里，或点框中的按钮选择文件：.xlsx、.xlsm、.xls、.csv，"
+    "或系统导出的网页表格、Excel 2003 XML 表格、Excel“Unicode 文本”（.txt），"
     "单个文件不超过 {mb} MB（框内的英文提示是上传控件自带的）。",
     "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（GBK 编码也可以），以及系统导出的网页表格、Excel 2003 XML 表格和 Excel“Unicode 文本”（.txt），单个文件不超过 {mb} MB。",
     "sample": "使用示例数据",

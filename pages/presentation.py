@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from components import data, present, state, widgets
+from components import data, present, reasons, state, widgets
 from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
 
@@ -153,14 +153,17 @@ def chooser(full: list[present.Slide], deck: list[present.Slide]) -> None:
 
 def main() -> None:
     unit, year = data.unit_year()
+    a = data.analysis()
     full = present.slides(
-        data.analysis(),
+        a,
         st.session_state.get(state.FINAL_ACCOUNTS),
         st.session_state.get(state.FORMS),
         unit=unit,
         year=year,
         today=date.today().strftime("%Y年%-m月%-d日"),
     )
+    if a is not None:
+        full += reasons.slides(a)  # the 偏差原因 written on 偏差预警 / 监控, last
     deck = chosen(full)
     if not deck:
         st.title(T["title"])

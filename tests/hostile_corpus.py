@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -138,6 +139,20 @@ def decoy_workbook() -> bytes:
                 data = data.replace(b'Target="xl/workbook.xml"', b'Target="xl/decoy.xml"')
             z.writestr(info.filename, data)
         z.writestr("xl/decoy.xml", f'<workbook xmlns="{NS}"><sheets/></workbook>')
+    return buf.getvalue()
+
+
+def duplicate_member() -> bytes:
+    """The archive holds xl/worksheets/sheet1.xml twice: the far-cell sheet, then a harmless one
+    (Python's zipfile reads the last copy; another reader may take the first)."""
+    src = zipfile.ZipFile(io.BytesIO(far_cell("plain")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Duplicate name": the point of this file
+            z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{NS}"><sheetData/></worksheet>')
     return buf.getvalue()
 
 
@@ -291,6 +306,7 @@ HOSTILE = {
     "far_cell_attribute_order.xlsx": (lambda: far_cell("attribute_order"), "范围过大"),
     "far_cell_outside_worksheets.xlsx": (lambda: far_cell("outside"), "范围过大"),
     "far_cell_behind_a_decoy_workbook.xlsx": (decoy_workbook, "范围过大"),
+    "far_cell_in_a_duplicate_member.xlsx": (duplicate_member, "范围过大"),
     "far_cell_row_99999999.xlsx": (lambda: far_cell("row_99999999"), "范围过大"),
     "far_cell_column_zzzz.xlsx": (lambda: far_cell("column_zzzz"), "范围过大"),
     "shared_string_bomb.xlsx": (shared_string_bomb, "文字总量"),

@@ -445,53 +445,6 @@ def test_export_downloads_through_the_server(app_url, browser, tmp_path):
         context.close()
 
 
-# --- a file that makes the parser abort, in one session, while another session reads -------------
-CRASH = ROOT / "tests" / "data" / "hostile" / "xls_asks_8gb.xls"  # calamine aborts asking for 4 GB
-
-
-def _upload(page, url: str, path) -> None:
-    page.goto(url + "/")
-    sidebar_link(page, "数据导入").click()
-    page.get_by_role("heading", name="数据导入").wait_for(timeout=30_000)
-    page.locator('input[type="file"]').set_input_files(str(path))
-
-
-def test_a_crash_file_in_one_session_leaves_the_server_serving_another(browser, tmp_path):
-    good = tmp_path / "good.xlsx"
-    good.write_bytes(hc.good_xlsx())
-    log = tmp_path / "server.log"
-    with serve(log) as url:
-        first = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-        try:
-            page = first.new_page()
-            _upload(page, url, CRASH)
-            page.get_by_text("文件过大或结构异常，已停止读取").wait_for(timeout=60_000)
-            wait_idle(page)
-            assert_no_exception(page, "crash upload")
-            assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
-        finally:
-            first.close()
-
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
-            assert r.read().strip() == b"ok"
-
-        second = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-        try:
-            page = second.new_page()
-            _upload(page, url, good)
-            page.get_by_text("识别结果").wait_for(timeout=30_000)
-            wait_idle(page)
-            sidebar_link(page, "总览").click()
-            page.get_by_text("73.33%").first.wait_for(timeout=30_000)
-            body = page.locator('[data-testid="stMain"]').inner_text()
-            assert "600.00" in body and "440.00" in body
-            assert_no_exception(page, "good upload after the crash")
-        finally:
-            second.close()
-    # the reason is in the server log for the operator, not in the user's browser
-    assert "memory allocation" in log.read_text(errors="replace")
-
-
 def _click_bar(page, chart, label: str) -> None:
     """Click the bar of the category ``label`` on a horizontal bar chart, where a user would."""
     tick = chart.locator(".ytick text").filter(has_text=label).first.bounding_box()
@@ -631,3 +584,77 @@ def test_presentation_fills_a_1920_by_1080_screen(app_url, browser):
         page.screenshot(path=str(ARTIFACTS / "presentation_1080_cover.png"))
     finally:
         context.close()
+
+
+def test_monitor_page(app_url, browser):
+    """监控 with the sample: the headline, every chart drawn with Chinese labels, and the screenshot a
+    projector would show (tests/artifacts/monitor.png)."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/")
+        wait_idle(page)
+        sidebar_link(page, "监控").click()
+        page.get_by_role("heading", name="监控").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="使用示例数据").click()
+        page.get_by_text("全系统支出进度").first.wait_for(timeout=30_000)
+        # the last element of the page: everything above it is drawn
+        page.get_by_text("下载通报（Word）").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_exception(page, "监控")
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "1–9月全系统支出进度" in body and "待说明" in body and "下载通报（Word）" in body
+        assert page.locator(".js-plotly-plot").count() == 5
+        svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
+        for words in ("序时进度", "科技馆", "与序时进度差（个百分点）", "9月30日", "红灯"):
+            assert words in svg_text, words
+        screenshot(page, "monitor", LAPTOP)
+    finally:
+        context.close()
+
+
+# --- a file that makes the parser abort, in one session, while another session reads -------------
+CRASH = ROOT / "tests" / "data" / "hostile" / "xls_asks_8gb.xls"  # calamine aborts asking for 4 GB
+
+
+def _upload(page, url: str, path) -> None:
+    page.goto(url + "/")
+    sidebar_link(page, "数据导入").click()
+    page.get_by_role("heading", name="数据导入").wait_for(timeout=30_000)
+    page.locator('input[type="file"]').set_input_files(str(path))
+
+
+def test_a_crash_file_in_one_session_leaves_the_server_serving_another(browser, tmp_path):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(hc.good_xlsx())
+    log = tmp_path / "server.log"
+    with serve(log) as url:
+        first = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        try:
+            page = first.new_page()
+            _upload(page, url, CRASH)
+            page.get_by_text("文件过大或结构异常，已停止读取").wait_for(timeout=60_000)
+            wait_idle(page)
+            assert_no_exception(page, "crash upload")
+            assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
+        finally:
+            first.close()
+
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
+            assert r.read().strip() == b"ok"
+
+        second = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+        try:
+            page = second.new_page()
+            _upload(page, url, good)
+            page.get_by_text("识别结果").wait_for(timeout=30_000)
+            wait_idle(page)
+            sidebar_link(page, "总览").click()
+            page.get_by_text("73.33%").first.wait_for(timeout=30_000)
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            assert "600.00" in body and "440.00" in body
+            assert_no_exception(page, "good upload after the crash")
+        finally:
+            second.close()
+    # the reason is in the server log for the operator, not in the user's browser
+    assert "memory allocation" in log.read_text(errors="replace")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from jixiao import model as m
 from jixiao.naming import guess_unit_year
 from jixiao.read import read_dataset
-from jixiao.store.db import Store, StoreError, summary_of
+from jixiao.store.db import SCHEMA_VERSION, Store, StoreError, summary_of
 from tests.pg import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def _import(store: Store, data: bytes = HENAN, unit="河南省科学技术协会
 
 
 def test_schema_version_table(store):
-    assert store.schema_version() == 1
+    assert store.schema_version() == SCHEMA_VERSION == 2
 
 
 def test_import_versions_and_identical_bytes(store):

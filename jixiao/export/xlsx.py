@@ -442,7 +442,16 @@ FLAGGED_HEADERS = [
     "执行数（万元）",
     "原因说明",
 ]
-_FLAGGED_WIDTHS = {"项目名称": 36, "原因说明": 70, "偏差类型": 18, "单位": 18, "行号": 7, "序号": 7}
+EXPLAINED = "偏差原因（单位说明）"
+_FLAGGED_WIDTHS = {
+    EXPLAINED: 50,
+    "项目名称": 36,
+    "原因说明": 70,
+    "偏差类型": 18,
+    "单位": 18,
+    "行号": 7,
+    "序号": 7,
+}
 
 
 def flagged_rows(analysis: Analysis, projects: pd.DataFrame | None = None) -> list[dict[str, Any]]:
@@ -477,13 +486,21 @@ def flagged_rows(analysis: Analysis, projects: pd.DataFrame | None = None) -> li
 
 
 def flagged_xlsx(
-    analysis: Analysis, projects: pd.DataFrame | None = None, *, title: str | None = None
+    analysis: Analysis,
+    projects: pd.DataFrame | None = None,
+    *,
+    title: str | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> bytes:
-    """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons."""
+    """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons.
+    ``explanations``: the 偏差原因 units wrote (keys as jixiao.export.docx.reason_for looks them up),
+    printed in a column of their own, "未说明" where a deviation has none."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_FLAGGED
     headers = [h for h in FLAGGED_HEADERS if h != "单位" or analysis.table.has_units]
+    if explanations is not None:
+        headers.append(EXPLAINED)
     r = 1
     if title:
         write_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
@@ -497,10 +514,18 @@ def flagged_xlsx(
         "行号": INT_FORMAT,
     }
     rows = flagged_rows(analysis, projects)
+    if explanations is not None:
+        from jixiao.export.docx import reason_for
+
+        frame = analysis.flagged if projects is None else projects[projects[m.FLAGS].map(bool)]
+        for row, rec in zip(rows, frame.to_dict("records")):
+            deviates = is_deviation(rec[m.FLAGS])
+            text = reason_for(explanations, rec, str(rec[m.PROJECT]))
+            row[EXPLAINED] = text or ("未说明" if deviates else "")
     for i, row in enumerate(rows, start=r + 1):
         for j, h in enumerate(headers, start=1):
             c = write_cell(ws, i, j, row[h], fmts.get(h))
-            c.alignment = Alignment(wrap_text=h in ("原因说明", "项目名称"), vertical="top")
+            c.alignment = Alignment(wrap_text=h in ("原因说明", "项目名称", EXPLAINED), vertical="top")
             if h == "执行率" and row["_red_rate"]:
                 c.font = RED_FONT
     if not rows:

@@ -135,10 +135,11 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
                 del xml
             # A reader may find cells where no relationship we followed leads: the caps hold there too.
             scanned = {p.path for p in parts[:MAX_SHEETS] if p.path}
-            for path in xlsxscan.other_parts(zf, scanned):
-                xml = zf.read(path)
-                xlsxscan.check_extent(path.rsplit("/", 1)[-1], xml)
-                xlsxscan.check_strings(path.rsplit("/", 1)[-1], xml, lengths)
+            for info in xlsxscan.other_parts(zf, scanned):
+                xml = zf.read(info)
+                name = info.filename.rsplit("/", 1)[-1]
+                xlsxscan.check_extent(name, xml)
+                xlsxscan.check_strings(name, xml, lengths)
                 del xml
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ReadError("Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。") from exc

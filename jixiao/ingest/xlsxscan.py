@@ -29,7 +29,7 @@ from jixiao.ingest.caps import (
     ReadError,
 )
 
-MAX_PART = 50 * 1024 * 1024  # workbook.xml, relationships, sharedStrings.xml: read whole, so capped
+MAX_PART = 50 * 1024 * 1024  # workbook.xml and relationships: parsed whole, so capped
 
 
 @dataclass
@@ -110,13 +110,18 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     return parts
 
 
-def other_parts(zf: zipfile.ZipFile, known: set[str]) -> list[str]:
-    """Members that might hold cells though no sheet names them: the caps hold for them too."""
+def other_parts(zf: zipfile.ZipFile, known: set[str]) -> list[zipfile.ZipInfo]:
+    """Members that might hold cells though no sheet we read names them, and every copy of a name the
+    archive holds twice (readers differ in which copy they take): the caps hold for them too."""
+    infos = zf.infolist()
+    twice = {name for name, n in Counter(i.filename for i in infos).items() if n > 1}
     skip = known | {"[Content_Types].xml"}
     return [
-        n
-        for n in zf.namelist()
-        if n not in skip and not n.endswith((".rels", "/")) and "sharedStrings" not in n
+        i
+        for i in infos
+        if not i.filename.endswith((".rels", "/"))
+        and "sharedStrings" not in i.filename
+        and (i.filename in twice or i.filename not in skip)
     ]
 
 
@@ -200,16 +205,17 @@ _SHARED_CELL = re.compile(
 
 def string_lengths(zf: zipfile.ZipFile) -> list[int]:
     """An upper bound of each shared string's length: the bytes of its <si> element. The table the
-    relationships name and the one at the usual path are both counted (a reader may take either),
-    the larger length per index kept."""
+    relationships name and the one at the usual path are both counted, and every copy of either (a
+    reader may take any), the larger length per index kept."""
     named = [
         p for wb in workbooks(zf) for kind, p in _rels(zf, wb).values() if kind.endswith("/sharedStrings")
     ]
     out: list[int] = []
-    for path in dict.fromkeys([*named, "xl/sharedStrings.xml"]):
-        xml = _read_part(zf, path)
-        if not xml:
+    paths = set([*named, "xl/sharedStrings.xml"])
+    for info in zf.infolist():  # every copy of a name the archive holds twice
+        if info.filename not in paths:
             continue
+        xml = zf.read(info)  # scanned, never parsed: only the archive's own 400 MB cap applies
         starts = [m.start() for m in _SI.finditer(xml)]
         lengths = [e - s for s, e in zip(starts, [*starts[1:], len(xml)])]
         out = [max(a, b) for a, b in zip(out, lengths)] + (lengths[len(out) :] or out[len(lengths) :])

@@ -3,6 +3,9 @@
 A stored dataset is a series (unit, year, kind) with versions; each version keeps the original file
 bytes, their hash, and the parse settings / column mapping used, so what a page shows is always
 re-derived from the original by the same engine. Imports are one transaction each; delete is soft.
+
+A version may carry an 截至日期 (``as_of``): a snapshot for 绩效运行监控; reading snapshots and the
+偏差原因 (jx_reasons) is in jixiao/store/monitor.py.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -27,7 +31,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -36,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from jixiao import model as m
 from jixiao.store.faults import failure_message, fit_to_column, migrate_under_lock, over_length, unreachable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: jx_versions.as_of, jx_reasons
 DEFAULT_DB_PATH = Path("data") / "jixiao.db"
 ENV_URL = "JIXIAO_DB_URL"
 
@@ -86,6 +92,25 @@ class VersionRow(Base):
     settings: Mapped[dict] = mapped_column(JSON)  # scheme and thresholds in force at import
     summary: Mapped[dict] = mapped_column(JSON)  # projects, budget, executed, rate: for listings
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)  # 截至日期 of a snapshot
+
+
+class ReasonRow(Base):
+    """One 偏差原因 as written. Rows are never updated: the latest per project is the reason in force,
+    the earlier ones are its history (an empty text withdraws it)."""
+
+    __tablename__ = "jx_reasons"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    # how the project is recognised in every snapshot (jixiao.monitor keys: by 项目编码, by name)
+    code_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(600))
+    project: Mapped[str] = mapped_column(String(500))  # as shown when written
+    inner_unit: Mapped[str] = mapped_column(String(200))  # the table's own 单位, "" when none
+    text: Mapped[str] = mapped_column(String(4000))
+    author: Mapped[str] = mapped_column(String(100))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,7 @@ class VersionInfo:
     imported_at: datetime
     summary: dict
     current: bool
+    as_of: date | None = None  # 截至日期 of a 监控 snapshot
 
 
 @dataclass(frozen=True)
@@ -207,9 +233,14 @@ class Store:
         return create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
     def _migrate(self) -> None:
-        Base.metadata.create_all(self.engine)
-        with Session(self.engine) as s, s.begin():
+        Base.metadata.create_all(self.engine)  # new tables (jx_reasons) appear here, in place
+        with Session(self.engine) as s:
+            # Current already: no row lock, so a read-only database still opens for browsing.
             row = s.get(SchemaVersion, 1)
+            if row is not None and row.version == SCHEMA_VERSION:
+                return
+        with Session(self.engine) as s, s.begin():
+            row = s.get(SchemaVersion, 1, with_for_update=not self.is_sqlite)
             if row is None:
                 s.add(SchemaVersion(id=1, version=SCHEMA_VERSION))
             elif row.version > SCHEMA_VERSION:
@@ -217,8 +248,17 @@ class Store:
                     f"数据库结构版本为 {row.version}，比本程序支持的 {SCHEMA_VERSION} 新，请升级 jixiao。"
                 )
             elif row.version < SCHEMA_VERSION:
-                # Future migrations go here, one step per version.
+                # One step per version, each safe to run twice; the row lock above (BEGIN IMMEDIATE on
+                # SQLite) keeps two processes from migrating at once.
+                if row.version < 2:
+                    self._add_column(s, "jx_versions", "as_of", "DATE")
                 row.version = SCHEMA_VERSION
+
+    @staticmethod
+    def _add_column(s: Session, table: str, column: str, sql_type: str) -> None:
+        have = {c["name"] for c in inspect(s.connection()).get_columns(table)}
+        if column not in have:
+            s.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
     def schema_version(self) -> int:
         with Session(self.engine) as s:
@@ -241,9 +281,11 @@ class Store:
         mapping: dict | None = None,
         settings: dict | None = None,
         summary: dict | None = None,
+        as_of: date | None = None,
         _between_steps=None,
     ) -> ImportResult:
-        """Store one import as a new version of (unit, year, kind), in one transaction."""
+        """Store one import as a new version of (unit, year, kind), in one transaction. With ``as_of``
+        the version is a snapshot at that 截至日期 (which must fall in ``year``)."""
         unit = (unit or "").strip()
         if not unit:
             raise StoreError("请填写单位名称。")
@@ -253,6 +295,8 @@ class Store:
         file_name = fit_to_column(file_name, VersionRow.__table__.c.file_name)
         if not (1990 <= int(year) <= 2100):
             raise StoreError(f"年度“{year}”不在 1990–2100 之间。")
+        if as_of is not None and as_of.year != int(year):
+            raise StoreError(f"截至日期 {as_of.isoformat()} 不在 {int(year)} 年内。")
         digest = file_hash(data)
         for attempt in range(5):
             try:
@@ -268,6 +312,7 @@ class Store:
                     mapping,
                     settings,
                     summary,
+                    as_of,
                     _between_steps,
                 )
             except IntegrityError:
@@ -292,6 +337,7 @@ class Store:
         mapping,
         settings,
         summary,
+        as_of,
         between,
     ) -> ImportResult:
         with self.sessions() as s, s.begin():
@@ -312,7 +358,7 @@ class Store:
                                 VersionRow.dataset_id == ds.id, VersionRow.file_hash == digest
                             )
                         )
-                        if (v.parse_options or {}) == options
+                        if (v.parse_options or {}) == options and v.as_of == as_of
                     ),
                     None,
                 )
@@ -352,16 +398,28 @@ class Store:
                     settings=_jsonable(settings or {}),
                     summary=_jsonable(summary or {}),
                     imported_at=_now(),
+                    as_of=as_of,
                 )
             )
             s.flush()
             if between:
                 between("version")
-            ds.current_version = version
+            later = None
+            if as_of is not None:
+                later = s.scalar(
+                    select(func.max(VersionRow.as_of)).where(
+                        VersionRow.dataset_id == ds.id, VersionRow.as_of > as_of
+                    )
+                )
+            if later is None:
+                # a snapshot older than one already stored fills in the series; the dataset still
+                # shows its latest state
+                ds.current_version = version
             ds.deleted_at = None
             if label:
                 ds.label = label
-            return ImportResult(ds.id, version, False, f"已保存为 {unit} {year}年 第 {version} 版。")
+            when = f"（截至 {as_of.isoformat()}）" if as_of else ""
+            return ImportResult(ds.id, version, False, f"已保存为 {unit} {year}年 第 {version} 版{when}。")
 
     def rename(self, dataset_id: int, label: str) -> None:
         label = (label or "").strip()
@@ -452,6 +510,7 @@ class Store:
                     _aware(r.imported_at),
                     r.summary or {},
                     r.version == ds.current_version,
+                    r.as_of,
                 )
                 for r in rows
             ]

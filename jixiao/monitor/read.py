@@ -1,0 +1,312 @@
+"""月度执行表: one row per project, one column per month (1月 … 12月), read as a series.
+
+Two habits exist: each month's column holds the amount spent *so far* (累计) or the amount spent *in
+that month* (当月). The header decides when it says so (累计 / 截至 / 1–3月 versus 当月 / 本月);
+otherwise the data does: cumulative amounts never fall from one month to the next, monthly ones do.
+Which way the table was read, and why, is said as a finding. Amounts are stored cumulative, in 万元.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from jixiao import model as m
+from jixiao.ingest import values as v
+from jixiao.ingest.header import (
+    _is_label_row,
+    amount_unit_of_label,
+    combine_two_rows,
+    find_amount_unit_line,
+    match_field,
+    normalize_label,
+)
+from jixiao.ingest.workbook import Sheet, load_sheets
+
+CUMULATIVE, MONTHLY = "cumulative", "monthly"
+HABIT_LABELS = {CUMULATIVE: "累计数", MONTHLY: "当月数"}
+MONTHS = tuple(range(1, 13))
+MONTH_COLUMNS = tuple(f"m{k}" for k in MONTHS)  # cumulative 万元 at the end of month k (NaN: absent)
+
+# "1月" "01月份" "2023年3月" "1-3月" "1至3月累计" "累计至3月" "3月当月"; not "3月执行率"
+_MONTH = re.compile(r"(?:(?<!\d)(1)\s*[-－–—~～至到]\s*)?(?<!\d)(\d{1,2})\s*月")
+_RATE_WORDS = re.compile(r"(率|进度|%|％|比例|占比)")
+_CUM_WORDS = re.compile(r"(累计|截至|截止|至今|年初至)")
+_MONTHLY_WORDS = re.compile(r"(当月|本月|月度支出|月支出|单月)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
+_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
+TOLERANCE = 0.005  # 万元: amounts equal at the printed precision are equal
+
+NO_MONTHS_MESSAGE = (
+    "没有找到月度执行表的表头：需要“项目名称”一列和至少两个月份列（如“1月”“2月”，或“1-3月累计”）。"
+)
+
+
+@dataclass
+class MonthlyTable:
+    projects: pd.DataFrame  # SHEET_ROW, UNIT, CODE, PROJECT, BUDGET, m1..m12 (cumulative 万元)
+    months: list[int]  # months that hold data, ascending
+    habit: str  # CUMULATIVE / MONTHLY: how the file was written
+    habit_reason: str  # why, in Chinese
+    year: int | None  # from the header or title, when it says
+    file: str
+    sheet: str
+    findings: list[m.Finding] = field(default_factory=list)
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.projects[m.UNIT].notna().any()) if len(self.projects) else False
+
+
+@dataclass
+class _Header:
+    sheet_index: int
+    rows: list[int]  # 0-based
+    labels: list[str]
+    months: dict[int, int]  # month -> column
+    columns: dict[str, int]  # field -> column (project, unit, code, budget)
+    range_labels: bool  # "1-3月" style: cumulative by construction
+
+
+def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
+    found: dict[int, int] = {}
+    ranged = False
+    for c, label in enumerate(labels):
+        if not label or _RATE_WORDS.search(label):
+            continue
+        hit = _MONTH.search(label)
+        if not hit:
+            continue
+        month = int(hit.group(2))
+        if 1 <= month <= 12 and month not in found:
+            found[month] = c
+            ranged |= bool(hit.group(1)) and month > 1
+    return found, ranged
+
+
+def _fields(labels: list[str], months: dict[int, int]) -> dict[str, int]:
+    skip = set(months.values())
+    columns: dict[str, int] = {}
+    priorities: dict[str, int] = {}
+    for c, label in enumerate(labels):
+        if c in skip:
+            continue
+        name, priority = match_field(label)
+        if name in (m.PROJECT, m.UNIT, m.CODE, m.BUDGET) and (
+            name not in columns or priority > priorities[name]
+        ):
+            columns[name], priorities[name] = c, priority
+    return columns
+
+
+def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
+    best: _Header | None = None
+    for i, sheet in enumerate(sheets):
+        for r in range(min(scan_rows, len(sheet.rows))):
+            candidates = [([r], [normalize_label(x) if isinstance(x, str) else "" for x in sheet.rows[r]])]
+            if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]):
+                candidates.append(([r, r + 1], combine_two_rows(sheet, r)))
+            for rows, labels in candidates:
+                months, ranged = _month_columns(labels)
+                columns = _fields(labels, months)
+                if len(months) < 2 or m.PROJECT not in columns:
+                    continue
+                h = _Header(i, rows, labels, months, columns, ranged)
+                if best is None or len(h.months) > len(best.months):
+                    best = h
+    return best
+
+
+def looks_like_monthly(sheets: list[Sheet]) -> bool:
+    return _find_header(sheets) is not None
+
+
+def _text(x: object) -> str:
+    return v.text_of(x).strip()
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def read_monthly(data: bytes, filename: str) -> MonthlyTable:
+    return read_monthly_sheets(load_sheets(data, filename), filename)
+
+
+def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
+    h = _find_header(sheets)
+    if h is None:
+        raise m.IngestError(NO_MONTHS_MESSAGE)
+    sheet = sheets[h.sheet_index]
+    findings: list[m.Finding] = []
+    first_data = h.rows[-1] + 1
+    title = " ".join(_text(x) for row in sheet.rows[: h.rows[0]] for x in row if _text(x))
+    header_text = " ".join(h.labels)
+
+    # 金额单位: on a month or budget label, else a "单位：元" line above the header
+    amount_labels = [h.labels[c] for c in h.months.values()]
+    if m.BUDGET in h.columns:
+        amount_labels.append(h.labels[h.columns[m.BUDGET]])
+    unit_found = next((u for u in map(amount_unit_of_label, amount_labels) if u), None) or (
+        find_amount_unit_line(sheet.rows, h.rows[0] + 1)
+    )
+    scale = 1.0 / 10000.0 if unit_found == "元" else 1.0
+    if unit_found is None:
+        findings.append(
+            m.Finding(
+                "info", "AMOUNT_UNIT_ASSUMED", f"工作表「{sheet.name}」", "表中未注明金额单位，按万元读取。"
+            )
+        )
+
+    records = []
+    section_unit: str | None = None
+    last_unit: str | None = None
+    unit_col = h.columns.get(m.UNIT)
+    for r in range(first_data, len(sheet.rows)):
+        row = sheet.rows[r]
+        name = _text(row[h.columns[m.PROJECT]])
+        unit_cell = _text(row[unit_col]) if unit_col is not None else ""
+        amounts = {}
+        for month, c in h.months.items():
+            x, status = v.parse_number(row[c])
+            if status == v.BAD:
+                findings.append(
+                    m.Finding(
+                        "warning",
+                        "UNPARSEABLE_VALUE",
+                        f"第{r + 1}行「{name}」，列「{h.labels[c]}」",
+                        f"“{_text(row[c])}”不是金额，按空白处理。",
+                        sheet_row=r + 1,
+                    )
+                )
+            amounts[month] = None if x is None else x * scale
+        budget = None
+        if m.BUDGET in h.columns:
+            budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
+            budget = None if budget is None else budget * scale
+        if _TOTAL.search(name) or _TOTAL.search(unit_cell):
+            continue
+        if not name:
+            if unit_cell:
+                last_unit = unit_cell
+            continue
+        if _SECTION.match(name) and budget is None and all(a is None for a in amounts.values()):
+            section_unit = _SECTION.sub("", name).strip() or None
+            continue
+        if unit_cell:
+            last_unit = unit_cell
+        unit = (unit_cell or last_unit) if unit_col is not None else section_unit
+        code = _text(row[h.columns[m.CODE]]) if m.CODE in h.columns else ""
+        records.append(
+            {
+                m.SHEET_ROW: r + 1,
+                m.UNIT: unit or None,
+                m.CODE: code or None,
+                m.PROJECT: name,
+                m.BUDGET: budget,
+                **{f"m{k}": amounts.get(k) for k in MONTHS},
+            }
+        )
+    if not records:
+        raise m.IngestError("月度执行表中没有项目行。")
+    raw = pd.DataFrame(records)
+    values = raw[list(MONTH_COLUMNS)].to_numpy(dtype=float, copy=True)
+    with_data = [k for k in MONTHS if not np.isnan(values[:, k - 1]).all()]
+    if not with_data:
+        raise m.IngestError("月度执行表的月份列都是空的，没有可读的执行数。")
+    habit, reason = _decide_habit(values, raw[m.BUDGET].to_numpy(dtype=float), h, title, header_text)
+    findings.insert(
+        0,
+        m.Finding(
+            "info",
+            "MONTHLY_HABIT",
+            f"工作表「{sheet.name}」",
+            f"月份列按{HABIT_LABELS[habit]}读取：{reason}",
+        ),
+    )
+    last = max(with_data)
+    cumulative = values.copy() if habit == CUMULATIVE else _accumulate(values, last)
+    cumulative[:, last:] = np.nan  # months after the latest with data are not snapshots yet
+    projects = raw.drop(columns=list(MONTH_COLUMNS))
+    for k in MONTHS:
+        projects[f"m{k}"] = cumulative[:, k - 1]
+    year_hit = _YEAR.search(title) or _YEAR.search(header_text) or _YEAR.search(filename)
+    return MonthlyTable(
+        projects=projects,
+        months=[k for k in MONTHS if k <= last and not np.isnan(cumulative[:, k - 1]).all()],
+        habit=habit,
+        habit_reason=reason,
+        year=int(year_hit.group(1)) if year_hit else None,
+        file=filename,
+        sheet=sheet.name,
+        findings=findings,
+    )
+
+
+def _accumulate(values: np.ndarray, last: int) -> np.ndarray:
+    """Monthly amounts → cumulative. A project exists from its first filled month; a blank month after
+    that is a month without spending."""
+    out = np.full_like(values, np.nan)
+    for i, row in enumerate(values):
+        filled = np.nonzero(~np.isnan(row[:last]))[0]
+        if not len(filled):
+            continue
+        start = filled[0]
+        out[i, start:last] = np.cumsum(np.nan_to_num(row[start:last]))
+    return out
+
+
+def _decide_habit(
+    values: np.ndarray, budget: np.ndarray, h: _Header, title: str, header_text: str
+) -> tuple[str, str]:
+    falls = 0
+    rising = 0
+    over_if_monthly = 0
+    over_if_cumulative = 0
+    for row, b in zip(values, budget):
+        seq = row[~np.isnan(row)]
+        if len(seq) >= 2:
+            diffs = np.diff(seq)
+            falls += bool((diffs < -TOLERANCE).any())
+            rising += bool((diffs > TOLERANCE).any())
+        if len(seq) and b == b and b > 0:
+            over_if_monthly += bool(seq.sum() > b + TOLERANCE)
+            over_if_cumulative += bool(seq[-1] > b + TOLERANCE)
+    text = f"{title} {header_text}"
+    if h.range_labels or _CUM_WORDS.search(header_text):
+        reason = "表头写明累计（如“累计”“截至”“1-3月”）"
+        if falls:
+            reason += f"；但有 {falls} 个项目的累计数比上月减少，请核实（可能有资金收回）"
+        return CUMULATIVE, reason + "。"
+    if _MONTHLY_WORDS.search(text):
+        return MONTHLY, "表头写明当月数（如“当月”“本月”）。"
+    if _CUM_WORDS.search(title):
+        return CUMULATIVE, "表格标题写明累计。"
+    if falls:
+        return MONTHLY, f"表头未写明；有 {falls} 个项目的数额逐月有升有降，累计数不会减少，故为当月数。"
+    why = "表头未写明；各项目的数额逐月只增不减"
+    if over_if_monthly > over_if_cumulative:
+        why += f"，若按当月数相加将有 {over_if_monthly} 个项目超过预算"
+    elif not rising:
+        why += "（各月数额相同，也可能是每月固定支出，请核实）"
+    return CUMULATIVE, why + "，故为累计数。"
+
+
+def snapshot_frames(table: MonthlyTable, year: int) -> list[tuple[date, pd.DataFrame]]:
+    """One (截至日期, projects with EXECUTED) per month with data; a project is in a month's snapshot
+    when its column has an amount there."""
+    out = []
+    base = table.projects[[m.SHEET_ROW, m.UNIT, m.CODE, m.PROJECT, m.BUDGET]]
+    for k in table.months:
+        executed = table.projects[f"m{k}"]
+        present = executed.notna()
+        frame = base[present].copy()
+        frame[m.EXECUTED] = executed[present].astype(float)
+        out.append((_last_day(year, k), frame.reset_index(drop=True)))
+    return out

@@ -1,0 +1,401 @@
+"""绩效运行监控 without the UI: the 月度执行表 in both habits, series of 3/6/12 snapshots, projects that
+join or leave mid-year, bands and 结余 tiers at their edges, and the 监控通报 read back."""
+
+from __future__ import annotations
+
+import calendar
+import io
+from datetime import date, datetime
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+
+from jixiao import model as m
+from jixiao.fmt import round_half_up
+from jixiao.model import IngestError
+from jixiao.monitor import bulletin, sample
+from jixiao.monitor import compute as c
+from jixiao.monitor.read import CUMULATIVE, MONTHLY, read_monthly, snapshot_frames
+from jixiao.settings import Settings
+from tests.conftest import SAMPLE_DATA
+
+YEAR = sample.YEAR
+
+
+def month_end(k: int) -> date:
+    return date(YEAR, k, calendar.monthrange(YEAR, k)[1])
+
+
+def sample_snapshots(months: list[int]) -> list[c.Snapshot]:
+    """汇总表-like snapshots of the sample at the ends of ``months``."""
+    out = []
+    for k in months:
+        rows = [r for r in sample.rows() if r["months"][k - 1] is not None]
+        frame = pd.DataFrame(
+            {
+                m.UNIT: [r["unit"] for r in rows],
+                m.CODE: [None] * len(rows),
+                m.PROJECT: [r["project"] for r in rows],
+                m.BUDGET: [r["budget"] for r in rows],
+                m.EXECUTED: [r["months"][k - 1] for r in rows],
+            }
+        )
+        out.append(c.Snapshot(month_end(k), frame, f"{k}月"))
+    return out
+
+
+def frame(*rows: tuple) -> pd.DataFrame:
+    """(unit, project, budget, executed) rows as a snapshot's projects."""
+    return pd.DataFrame(
+        {
+            m.UNIT: [r[0] for r in rows],
+            m.CODE: [None] * len(rows),
+            m.PROJECT: [r[1] for r in rows],
+            m.BUDGET: [r[2] for r in rows],
+            m.EXECUTED: [r[3] for r in rows],
+        }
+    )
+
+
+# --- the 月度执行表 ----------------------------------------------------------------------------------
+def test_sample_file_is_what_the_generator_writes():
+    t = read_monthly((SAMPLE_DATA / sample.MONTHLY_FILE).read_bytes(), sample.MONTHLY_FILE)
+    assert t.habit == CUMULATIVE and t.year == YEAR and t.months == list(range(1, 13))
+    assert len(t.projects) == len(sample.PROJECTS) == 27
+    # December is the year-end figure of the 自评报告 for every project
+    assert t.projects["m12"].round(2).tolist() == [p[3] for p in sample.PROJECTS]
+    assert t.projects[m.BUDGET].tolist() == [p[2] for p in sample.PROJECTS]
+    assert set(t.projects[m.UNIT]) == {"科协本级", "科工中心", "进修学院", "科技馆"}
+
+
+def test_both_habits_read_to_the_same_cumulative_series():
+    cum = read_monthly(sample.monthly_workbook("cumulative"), "累计.xlsx")
+    mon = read_monthly(sample.monthly_workbook("monthly"), "当月.xlsx")
+    assert (cum.habit, mon.habit) == (CUMULATIVE, MONTHLY)
+    assert "表头写明累计" in cum.findings[0].message and cum.findings[0].code == "MONTHLY_HABIT"
+    assert "表头写明当月数" in mon.findings[0].message
+    for k in range(1, 13):
+        a, b = cum.projects[f"m{k}"], mon.projects[f"m{k}"]
+        assert (a.isna() == b.isna()).all(), k
+        assert (a - b).abs().max() < 0.02, k  # each month's amount was rounded once
+    # the project that joins in April is absent before, in both readings
+    i = cum.projects.index[cum.projects[m.PROJECT] == "全国科技工作者日河北主场活动"][0]
+    assert cum.projects.loc[i, ["m1", "m2", "m3"]].isna().all() and mon.projects.loc[
+        i, "m4"
+    ] == pytest.approx(3.04)
+
+
+def _plain_months(values: list[list[float | None]], budgets: list[float]) -> bytes:
+    """A 月度执行表 whose header says neither 累计 nor 当月: only the data can tell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "预算数（万元）", *[f"{k}月" for k in range(1, len(values[0]) + 1)]])
+    for i, row in enumerate(values):
+        ws.append([f"项目{i + 1}", budgets[i], *row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_habit_decided_from_the_data_when_the_header_is_silent():
+    rising = _plain_months([[10, 30, 60, 80], [0, 5, 5, 9]], [100, 10])
+    t = read_monthly(rising, "x.xlsx")
+    assert t.habit == CUMULATIVE
+    assert "逐月只增不减" in t.habit_reason and "若按当月数相加将有 2 个项目超过预算" in t.habit_reason
+    assert t.projects["m4"].tolist() == [80, 9]
+    up_down = _plain_months([[10, 30, 5, 20], [1, 0, 2, 1]], [100, 10])
+    t = read_monthly(up_down, "x.xlsx")
+    assert t.habit == MONTHLY and "有升有降" in t.habit_reason
+    assert t.projects["m4"].tolist() == [65, 4] and t.projects["m2"].tolist() == [40, 1]
+
+
+def test_months_without_data_are_not_snapshots():
+    t = read_monthly(sample.monthly_workbook("cumulative", months=12), "x.xlsx")
+    data = sample.monthly_workbook("monthly", months=7)
+    t7 = read_monthly(data, "x.xlsx")
+    assert t7.months == list(range(1, 8))
+    snaps = snapshot_frames(t7, YEAR)
+    assert [d for d, _ in snaps] == [month_end(k) for k in range(1, 8)]
+    assert round(snaps[-1][1][m.EXECUTED].sum(), 2) == round(t.projects["m7"].sum(), 2)
+
+
+def test_a_file_without_month_columns_is_a_chinese_error():
+    with pytest.raises(IngestError, match="月份列"):
+        read_monthly((SAMPLE_DATA / "henan_2023_summary.xlsx").read_bytes(), "henan.xlsx")
+
+
+# --- series ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("months", [[3, 6, 9], [1, 3, 5, 7, 9, 11], list(range(1, 13))])
+def test_series_of_3_6_12_snapshots(months):
+    mon = c.build(sample.UNIT, YEAR, sample_snapshots(months))
+    assert list(mon.snapshots[c.AS_OF]) == [month_end(k) for k in months]
+    rows = sample.rows()
+    for snap in m.records(mon.snapshots):
+        k = snap[c.AS_OF].month
+        present = [r for r in rows if r["months"][k - 1] is not None]
+        budget = sum(r["budget"] for r in present)
+        executed = sum(r["months"][k - 1] for r in present)
+        tp = snap[c.AS_OF].timetuple().tm_yday / 365 * 100
+        assert snap[c.TIME_PROGRESS] == pytest.approx(tp)
+        assert snap[c.RATE] == pytest.approx(executed / budget * 100)
+        # the gap is the difference of the two figures as printed
+        assert snap[c.GAP] == round_half_up(round_half_up(executed / budget * 100) - round_half_up(tp))
+    # each unit has one line with one point per snapshot
+    assert mon.unit_lines.groupby(m.UNIT).size().to_dict() == dict.fromkeys(
+        ["科协本级", "科工中心", "进修学院", "科技馆"], len(months)
+    )
+    # twelve snapshots end on the report's year-end 实际执行数 at 序时进度 100%
+    last = mon.snapshots.iloc[-1]
+    if months[-1] == 12:
+        assert round_half_up(last[m.EXECUTED]) == round_half_up(sum(p[3] for p in sample.PROJECTS))
+        assert last[c.TIME_PROGRESS] == pytest.approx(100.0)
+
+
+def test_a_project_that_appears_mid_year_and_one_that_disappears():
+    first = frame(("甲", "维修费", 100, 10), ("甲", "会议费", 50, 10))
+    second = frame(("甲", "2023年维修费", 100, 40), ("甲", "会议费", 50, 20), ("甲", "新项目", 30, 0))
+    third = frame(("甲", "维修费", 100, 70), ("甲", "新项目", 30, 15))
+    mon = c.build(
+        "某单位",
+        YEAR,
+        [
+            c.Snapshot(date(YEAR, 3, 31), first),
+            c.Snapshot(date(YEAR, 6, 30), second),
+            c.Snapshot(date(YEAR, 9, 30), third),
+        ],
+    )
+    # 维修费 keeps one line although the June file called it "2023年维修费"
+    repair = mon.project_lines[mon.project_lines[m.PROJECT].str.contains("维修费")]
+    assert repair[c.PID].nunique() == 1 and len(repair) == 3
+    assert repair[c.RATE].tolist() == pytest.approx([10.0, 40.0, 70.0])
+    p = mon.projects.set_index(m.PROJECT)
+    assert p.loc["新项目", c.STATUS] == c.STATUS_NEW and p.loc["维修费", c.STATUS] == ""
+    assert mon.gone[m.PROJECT].tolist() == ["会议费"] and mon.gone[c.AS_OF].tolist() == [date(YEAR, 6, 30)]
+    assert list(mon.snapshots["projects"]) == [2, 3, 2]
+
+
+def test_same_date_twice_the_later_snapshot_wins():
+    a = c.Snapshot(date(YEAR, 6, 30), frame(("甲", "x", 100, 10)))
+    b = c.Snapshot(date(YEAR, 6, 30), frame(("甲", "x", 100, 60)))
+    assert c.build("u", YEAR, [a, b]).snapshots[c.RATE].tolist() == [60.0]
+
+
+# --- bands and tiers at their edges -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("gap", "band"),
+    [
+        (5.0, c.GREEN),
+        (0.0, c.GREEN),
+        (-0.004, c.GREEN),  # printed −0.00
+        (-0.005, c.YELLOW),  # printed −0.01
+        (-10.0, c.YELLOW),
+        (-10.004, c.YELLOW),
+        (-10.005, c.RED),
+        (-40.0, c.RED),
+        (None, None),
+    ],
+)
+def test_bands_at_their_edges(gap, band):
+    assert c.band_of_gap(gap, Settings()) == band
+
+
+def test_band_edges_are_settings():
+    s = Settings(monitor_green_below=2.0, monitor_red_below=5.0)
+    assert [c.band_of_gap(g, s) for g in (-2.0, -2.01, -5.0, -5.01)] == [c.GREEN, c.YELLOW, c.YELLOW, c.RED]
+    assert c.check_settings(Settings(monitor_green_below=6.0, monitor_red_below=5.0))
+    assert c.check_settings(Settings(unspent_tiers=(500.0, 200.0)))
+    assert c.check_settings(s) is None
+
+
+@pytest.mark.parametrize(
+    ("unspent", "tier"),
+    [(0.0, 0), (199.994, 0), (199.995, 1), (200.0, 1), (499.99, 1), (500.0, 2), (1000.0, 3), (5000.0, 3)],
+)
+def test_unspent_tiers_at_their_edges(unspent, tier):
+    assert c.tier_of(unspent, (200.0, 500.0, 1000.0)) == tier
+
+
+def test_tier_labels():
+    assert c.tier_labels((200.0, 500.0, 1000.0)) == [
+        "200万元以下",
+        "200–500万元",
+        "500–1,000万元",
+        "1,000万元及以上",
+    ]
+
+
+def test_project_bands_and_units_ranked_at_the_latest_snapshot():
+    # 2023-06-30: 序时进度 = 181/365 = 49.59%
+    tp = 181 / 365 * 100
+    snap = frame(
+        ("甲", "绿", 100, tp),  # exactly on 序时进度
+        ("甲", "黄", 100, tp - 10),  # exactly 10 points below
+        ("乙", "红", 1200, 0),  # far behind, 1,200 万元 left
+    )
+    mon = c.build("某系统", YEAR, [c.Snapshot(date(YEAR, 6, 30), snap)])
+    p = mon.projects.set_index(m.PROJECT)
+    assert p[c.BAND].to_dict() == {"红": c.RED, "黄": c.YELLOW, "绿": c.GREEN}
+    assert p.loc["红", c.TIER_LABEL] == "1,000万元及以上" and p.loc["红", c.UNSPENT] == 1200
+    assert p.loc["红", c.NEEDS_REASON] and not p.loc["黄", c.NEEDS_REASON]
+    assert mon.units[m.UNIT].tolist() == ["甲", "乙"] and mon.units[c.RANK].tolist() == [1, 2]
+    assert mon.units[c.RED_PROJECTS].tolist() == [0, 1] and mon.units[c.MISSING_REASONS].tolist() == [0, 1]
+    assert mon.waiting()[m.PROJECT].tolist() == ["红"]
+
+
+def test_reasons_attach_by_code_or_by_name():
+    snap = frame(("甲", "维修费", 100, 0), ("乙", "维修费", 100, 0))
+    snap.loc[1, m.CODE] = "13-001"
+    when = datetime(2023, 7, 1)
+    notes = [
+        c.ReasonNote(*c.reason_keys("甲", None, "2023年 维修费"), "施工推迟", "张三", when),
+        c.ReasonNote(*c.reason_keys("other", "13 001".replace(" ", "-"), "改名了"), "招标中", "李四", when),
+    ]
+    mon = c.build("u", YEAR, [c.Snapshot(date(YEAR, 6, 30), snap)], reasons=notes)
+    assert mon.projects.set_index(m.UNIT)[c.REASON].to_dict() == {"甲": "施工推迟", "乙": "招标中"}
+    assert mon.waiting().empty
+
+
+def test_headline_and_json_shape():
+    mon = c.build(sample.UNIT, YEAR, sample_snapshots([3, 6, 7]))
+    row = mon.snapshots.iloc[-1]
+    rate, tp = round_half_up(row[c.RATE]), round_half_up(row[c.TIME_PROGRESS])
+    assert (
+        c.headline(mon)
+        == f"1–7月全系统支出进度{rate:.2f}%，低于序时进度{tp - rate:.2f}个百分点（序时进度{tp:.2f}%）。"
+    )
+    assert c.period_label(date(YEAR, 9, 15)) == "截至9月15日" and c.period_label(date(YEAR, 1, 31)) == "1月"
+    doc = c.to_doc(mon)
+    assert set(doc) == {"unit", "year", "snapshots", "projects"}
+    assert all(
+        set(s) == {"as_of", "time_progress", "budget", "executed", "execution_rate", "gap_points"}
+        for s in doc["snapshots"]
+    )
+    assert all(
+        set(p) == {"project", "unit", "execution_rate", "gap_points", "unspent", "band", "reason"}
+        for p in doc["projects"]
+    )
+    assert {p["band"] for p in doc["projects"]} <= {"red", "yellow", "green"}
+    assert doc["snapshots"][-1]["execution_rate"] == rate and doc["snapshots"][0]["as_of"] == "2023-03-31"
+
+
+# --- the bulletin read back -------------------------------------------------------------------------
+def _bulletin_monitor() -> c.Monitor:
+    snaps = sample_snapshots([3, 6, 9])
+    reds = c.build(sample.UNIT, YEAR, snaps).projects
+    first_red = reds[reds[c.BAND] == c.RED].iloc[0]
+    note = c.ReasonNote(
+        *c.reason_keys(first_red[c.INNER], None, first_red[m.PROJECT]),
+        "工程招标延后，预计11月支付。",
+        "王五",
+        datetime(2023, 10, 8),
+    )
+    return c.build(sample.UNIT, YEAR, snaps, reasons=[note])
+
+
+def test_bulletin_docx_numbers_match_the_monitor():
+    mon = _bulletin_monitor()
+    doc = docx.Document(io.BytesIO(bulletin.bulletin_docx(mon, today=date(2023, 10, 10))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert c.headline(mon) in text and "绩效运行监控通报" in text
+    js = c.to_doc(mon)
+    units_t, red_t, trend_t = doc.tables
+    assert [cell.text for cell in units_t.rows[0].cells] == bulletin.UNIT_HEADERS
+    for row, u in zip(units_t.rows[1:], m.records(mon.units), strict=True):
+        cells = [cell.text for cell in row.cells]
+        assert cells[1] == u[m.UNIT]
+        assert (
+            cells[2] == f"{round_half_up(u[m.BUDGET]):,.2f}" and cells[4] == f"{round_half_up(u[c.RATE]):.2f}"
+        )
+        assert cells[5] == f"{round_half_up(u[c.GAP]):.2f}" and cells[7] == c.BAND_LABELS[u[c.BAND]]
+    reds = [p for p in js["projects"] if p["band"] == "red"]
+    assert len(red_t.rows) - 1 == len(reds)
+    for row, p in zip(red_t.rows[1:], reds, strict=True):
+        cells = [cell.text for cell in row.cells]
+        assert (
+            cells[1] == p["project"]
+            and cells[4] == f"{p['execution_rate']:.2f}"
+            and cells[5] == f"{p['gap_points']:.2f}"
+        )
+        assert cells[6] == f"{p['unspent']:,.2f}" and cells[8] == (p["reason"] or "未说明")
+    assert sum(1 for r in red_t.rows[1:] if r.cells[8].text == "未说明") == len(mon.waiting())
+    assert [r.cells[2].text for r in trend_t.rows[1:]] == [
+        f"{s['execution_rate']:.2f}" for s in js["snapshots"]
+    ]
+    assert len(doc.inline_shapes) == 1  # the chart
+    # 公文: body in 仿宋, the title in 小标宋
+    title = next(p for p in doc.paragraphs if p.text == "绩效运行监控通报")
+    assert title.runs[0].font.name == bulletin.TITLE_FONT
+    assert doc.sections[0].left_margin.mm == pytest.approx(28, abs=0.1)
+
+
+def test_bulletin_xlsx_numbers_match_the_monitor():
+    mon = _bulletin_monitor()
+    wb = openpyxl.load_workbook(io.BytesIO(bulletin.bulletin_xlsx(mon)))
+    assert wb.sheetnames == ["通报", "单位排名", "红灯项目", "走势"]
+    assert wb["通报"]["A3"].value == c.headline(mon)
+    js = c.to_doc(mon)
+    ws = wb["红灯项目"]
+    reds = [p for p in js["projects"] if p["band"] == "red"]
+    got = [[cell.value for cell in row] for row in ws.iter_rows(min_row=2)]
+    assert [(g[1], g[4], g[5], g[6], g[8]) for g in got] == [
+        (p["project"], p["execution_rate"], p["gap_points"], p["unspent"], p["reason"] or "未说明")
+        for p in reds
+    ]
+    assert ws["C2"].number_format == "#,##0.00"
+    units = [[cell.value for cell in row] for row in wb["单位排名"].iter_rows(min_row=2)]
+    assert [u[1] for u in units] == mon.units[m.UNIT].tolist()
+    assert [u[4] for u in units] == [round_half_up(x) for x in mon.units[c.RATE]]
+    trend = wb["走势"]
+    assert [r[2].value for r in trend.iter_rows(min_row=2)] == [s["execution_rate"] for s in js["snapshots"]]
+    assert len(trend._charts) == 1
+
+
+def test_chart_png_is_a_picture():
+    png = bulletin.chart_png(_bulletin_monitor())
+    assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_a_project_without_budget_has_no_band_and_the_json_stays_json():
+    import json
+
+    snap = frame(("甲", "无预算", 0, 5), ("甲", "有预算", 100, 10))
+    mon = c.build("u", YEAR, [c.Snapshot(date(YEAR, 6, 30), snap)])
+    doc = json.loads(json.dumps(c.to_doc(mon), allow_nan=False))
+    by = {p["project"]: p for p in doc["projects"]}
+    assert by["无预算"]["band"] is None and by["无预算"]["execution_rate"] is None
+    assert by["有预算"]["band"] == "red" and by["有预算"]["reason"] is None
+
+
+def test_no_snapshots_is_an_empty_monitor():
+    mon = c.build("u", YEAR, [])
+    assert mon.as_of is None and mon.latest is None and mon.projects.empty and mon.units.empty
+    assert c.headline(mon) is None and c.to_doc(mon) == {
+        "unit": "u",
+        "year": YEAR,
+        "snapshots": [],
+        "projects": [],
+    }
+
+
+def test_indicator_progress_of_mid_year_forms():
+    from jixiao.read import read_dataset
+
+    forms = read_dataset((SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx").read_bytes(), "f.xlsx").detail
+    as_of = date(YEAR, 6, 30)
+    ind = c.indicator_progress(forms, as_of, Settings())
+    tp = 181 / 365 * 100
+    positive = ind[ind["nature"] == "正向"].dropna(subset=["progress"])
+    assert len(positive) >= 5
+    for row in m.records(positive):
+        assert row["progress"] == pytest.approx(row["actual"] / row["target"] * 100)
+        assert row["gap_points"] == round_half_up(round_half_up(row["progress"]) - round_half_up(tp))
+        assert row["band"] == c.band_of_gap(row["gap_points"], Settings())
+    # 反向 / 等于 indicators are listed but never banded
+    others = ind[ind["nature"].isin(["反向", "等于"])]
+    assert len(others) and others["band"].isna().all() and others["progress"].isna().all()
+    # at the year's end the same 90-of-95 满意度 is behind 序时进度
+    late = c.indicator_progress(forms, date(YEAR, 12, 31), Settings())
+    row = late[(late["target"] == 95) & (late["actual"] == 90)].iloc[0]
+    assert row["band"] == c.YELLOW and row["gap_points"] == round_half_up(round_half_up(90 / 95 * 100) - 100)
