@@ -161,7 +161,12 @@ def bands(rates: np.ndarray, low_threshold: float, amber_floor: float) -> list[s
     with np.errstate(invalid="ignore"):
         picked = np.select(
             # mirrors main: above 100% is its own band "over" (超预算), never green
-            [np.isnan(rates), rates > 100.0 + 1e-9, rates >= low_threshold - 1e-9, rates >= amber_floor - 1e-9],
+            [
+                np.isnan(rates),
+                rates > 100.0 + 1e-9,
+                rates >= low_threshold - 1e-9,
+                rates >= amber_floor - 1e-9,
+            ],
             ["none", "over", "green", "amber"],
             default="red",
         )
