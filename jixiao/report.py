@@ -130,7 +130,7 @@ def analysis_doc(a: Analysis, lazy_rows: bool = False) -> dict[str, Any]:
         [
             [int(x) for x in p[m.SHEET_ROW].tolist()],
             *(_texts(p[c]) for c in (m.SEQ, m.UNIT, m.CODE)),
-            p[m.PROJECT].tolist(),
+            _texts(p[m.PROJECT]),
             *(
                 _rounded_list(p[c])
                 for c in (
@@ -142,7 +142,7 @@ def analysis_doc(a: Analysis, lazy_rows: bool = False) -> dict[str, Any]:
                     m.COMPUTED_SCORE,
                 )
             ),
-            p[m.GRADE].tolist(),
+            _texts(p[m.GRADE]),  # pandas 3 keeps a missing grade as NaN: JSON has no NaN
             [None if x is None or x != x else bool(x) for x in p[m.SELF_FLAG].tolist()],
             p[m.FLAGS].tolist(),
         ]

@@ -99,3 +99,28 @@ def test_inspect_detects_final_accounts():
     assert doc["kind"] == "final_accounts"
     assert doc["figures"]["unit"] == "凉山州科学技术协会"
     assert doc["figures"]["fig1_total_income_expenditure"] == {"2022": 877.47, "2023": 874.05}
+
+
+def _strict(text: str):
+    def refuse(token: str):
+        raise ValueError(f"not JSON: {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_inspect_json_is_strict_json_when_some_rows_have_no_score_or_name(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "预算数", "执行数", "自评得分"])
+    ws.append(["甲项目", 10, 9, "95分"])
+    ws.append(["乙项目", 10, 5, None])  # no score: no grade
+    ws.append([None, 3, 3, 80])  # no name
+    path = tmp_path / "partly_scored.xlsx"
+    wb.save(path)
+    r = _run("inspect", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = _strict(r.stdout)
+    grades = [row["grade"] for row in doc["rows"]]
+    assert grades == ["优", None, "良"]

@@ -216,7 +216,7 @@ def check_unit_blocks(
                         "error",
                         "TOTAL_MISMATCH",
                         at,
-                        f"单位汇总中“{name}”的项目个数为 {num(row['count'])}，项目表中{who}有 {len(covered)} 个。",
+                        f"单位汇总中“{name}”的项目个数为 {num(row['count'], 0)}，项目表中{who}有 {len(covered)} 个。",
                         row["sheet_row"],
                     )
                 )
