@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -292,9 +293,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ENV_LOG = "JIXIAO_LOG"  # set to 1: the reader's details on stderr too
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # One Chinese line on stderr for input we cannot use: the reader's details (a crashed worker's
+    # own words) are for an operator who asks for them with JIXIAO_LOG=1.
+    if os.environ.get(ENV_LOG):
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    else:
+        logging.getLogger("jixiao").addHandler(logging.NullHandler())
     try:
         return int(args.func(args) or 0)
     except (IngestError, SchemeError, StoreError) as exc:

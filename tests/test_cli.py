@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,21 @@ def test_inspect_json_is_strict_json_when_some_rows_have_no_score_or_name(tmp_pa
     doc = _strict(r.stdout)
     grades = [row["grade"] for row in doc["rows"]]
     assert grades == ["优", None, "良"]
+
+
+def test_a_file_that_crashes_the_reader_gives_one_chinese_line_and_details_only_on_request():
+    crash = "tests/data/hostile/xls_asks_8gb.xls"
+    r = _run("inspect", crash)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误：文件过大或结构异常"), r.stderr
+    env_run = subprocess.run(
+        [sys.executable, "-m", "jixiao", "inspect", crash],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "JIXIAO_LOG": "1"},
+    )
+    assert env_run.returncode == 2
+    assert "memory allocation" in env_run.stderr and env_run.stderr.strip().endswith("再上传。")
