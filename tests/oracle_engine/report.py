@@ -53,9 +53,9 @@ def analysis_doc(a: Analysis) -> dict[str, Any]:
     columns = zip(
         p[m.SHEET_ROW].tolist(),
         *texts,
-        p[m.PROJECT].tolist(),
+        [_s(x) for x in p[m.PROJECT].tolist()],  # mirrors main: a missing name or grade is null, never NaN
         *numbers,
-        p[m.GRADE].tolist(),
+        [_s(x) for x in p[m.GRADE].tolist()],
         self_flags,
         flag_dicts,
     )
