@@ -206,11 +206,13 @@ def export_bytes(
     if kind == "docx":
         return build_selfeval_docx(_analysis, unit=unit, year=year, today=when, reasons=_reasons)
     if kind == "pptx":
-        return build_pptx(_analysis, unit=unit, year=year, final_accounts=_fa, today=when)
+        return build_pptx(_analysis, unit=unit, year=year, final_accounts=_fa, today=when, reasons=_reasons)
     if kind == "xlsx":
-        return build_xlsx(_analysis)
+        return build_xlsx(_analysis, _reasons)
     if kind == "html":
-        return build_html(_analysis, final_accounts=_fa, unit=unit, year=year, today=when).encode("utf-8")
+        return build_html(
+            _analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons
+        ).encode("utf-8")
     if kind == "zip":
         return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons)
     raise ValueError(f"unknown export kind: {kind}")

@@ -304,7 +304,7 @@ def test_export_bytes_builds_once_per_key(monkeypatch, henan_analysis):
     mod.export_bytes.clear()
     calls: list[int] = []
 
-    def fake_xlsx(analysis):
+    def fake_xlsx(analysis, reasons=None):
         calls.append(1)
         return b"workbook %d" % len(calls)
 

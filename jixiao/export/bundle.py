@@ -62,18 +62,18 @@ def build_all(
     out: dict[str, bytes] = {}
     if "pptx" in kinds:
         out[FILES["pptx"]] = build_pptx(
-            analysis, unit=unit, year=year, final_accounts=final_accounts, today=today
+            analysis, unit=unit, year=year, final_accounts=final_accounts, today=today, reasons=reasons
         )
     if "xlsx" in kinds:
         if analysis is not None:
-            out[FILES["xlsx"]] = build_xlsx(analysis)
+            out[FILES["xlsx"]] = build_xlsx(analysis, reasons)
         else:
             from jixiao.final_accounts.template import write_template
 
             out[FILES["xlsx"]] = write_template(final_accounts)
     if "html" in kinds:
         out[FILES["html"]] = build_html(
-            analysis, final_accounts=final_accounts, unit=unit, year=year, today=today
+            analysis, final_accounts=final_accounts, unit=unit, year=year, today=today, reasons=reasons
         ).encode("utf-8")
     if "docx" in kinds and analysis is not None:
         out[FILES["docx"]] = build_selfeval_docx(analysis, unit=unit, year=year, today=today, reasons=reasons)

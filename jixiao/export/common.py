@@ -6,6 +6,7 @@ has no import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from jixiao import model as m
 from jixiao.fmt import is_missing, num, pct, wan
 from jixiao.naming import tell_apart, unit_in, year_in
 from jixiao.safe_text import xml_text
+from jixiao.summary.flags import is_deviation
 
 if TYPE_CHECKING:
     from jixiao.final_accounts.figures import FinalAccounts
@@ -211,3 +213,36 @@ def project_sentences(analysis: Analysis) -> list[str]:
         f"{c.comparable} 个可比项目中有 {c.reproduced} 个与填报得分一致。"
     )
     return out
+
+
+NO_REASON = "未说明"  # a deviation whose unit has not yet said why
+
+
+def reason_for(reasons: Mapping[str, str] | None, rec: Mapping, label: str) -> str:
+    """The reason typed for a project: looked up by its code, by "unit/project", by the label the
+    report prints, then by its name; '' when there is none."""
+    if not reasons:
+        return ""
+    name = project_name(rec.get(m.PROJECT))
+    unit = rec.get(m.UNIT)
+    keys = []
+    code = rec.get(m.CODE)
+    if not is_missing(code) and str(code).strip():
+        keys.append(str(code).strip())
+    if not is_missing(unit) and str(unit).strip():
+        keys.append(f"{str(unit).strip()}/{name}")
+    keys += [label, name, str(rec.get(m.PROJECT) or "").strip()]
+    for k in keys:
+        text = reasons.get(k)
+        if text is not None and str(text).strip():
+            return str(text).strip()
+    return ""
+
+
+def explained(reasons: Mapping[str, str] | None, rec: Mapping, label: str) -> str | None:
+    """What an export prints beside a flagged project: its typed reason, "未说明" for a deviation
+    without one, '' for a flag that is no deviation; None when no reasons were given at all (the
+    export then has no such column or line)."""
+    if reasons is None:
+        return None
+    return reason_for(reasons, rec, label) or (NO_REASON if is_deviation(rec.get(m.FLAGS) or []) else "")

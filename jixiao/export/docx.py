@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from jixiao import model as m
 from jixiao.export import common as b
+from jixiao.export.common import NO_REASON, reason_for
 from jixiao.export.gongwen import BODY_W_MM, H1_FONT, MAX_TABLE_ROWS, Gongwen, _ChartSource, set_fonts
 from jixiao.fmt import is_missing, num, pct, to_float, wan
 from jixiao.summary.flags import (
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 SELFEVAL_TITLE = "项目支出绩效自评报告"
 DEPARTMENT_TITLE = "部门整体支出绩效自评报告"
-NO_REASON = "未说明"
 RATE_CHART_BARS = 20
 
 
@@ -48,27 +48,6 @@ def _label(rec: Mapping, name: str, with_unit: bool) -> str:
     if with_unit and not is_missing(unit) and str(unit).strip():
         return f"{name}（{unit}）"
     return name
-
-
-def reason_for(reasons: Mapping[str, str] | None, rec: Mapping, label: str) -> str:
-    """The reason typed for a project: looked up by its code, by "unit/project", by the label the
-    report prints, then by its name; '' when there is none."""
-    if not reasons:
-        return ""
-    name = b.project_name(rec.get(m.PROJECT))
-    unit = rec.get(m.UNIT)
-    keys = []
-    code = rec.get(m.CODE)
-    if not is_missing(code) and str(code).strip():
-        keys.append(str(code).strip())
-    if not is_missing(unit) and str(unit).strip():
-        keys.append(f"{str(unit).strip()}/{name}")
-    keys += [label, name, str(rec.get(m.PROJECT) or "").strip()]
-    for k in keys:
-        text = reasons.get(k)
-        if text is not None and str(text).strip():
-            return str(text).strip()
-    return ""
 
 
 def _units(analysis: Analysis) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -271,7 +272,7 @@ def _projects_table(analysis: Analysis) -> str:
     return "<h3>项目明细</h3>" + _table(headers, rows, widths) + note
 
 
-def _flagged_section(analysis: Analysis, charts: _Charts) -> str:
+def _flagged_section(analysis: Analysis, charts: _Charts, reasons: Mapping[str, str] | None = None) -> str:
     flagged = analysis.flagged
     out = [f"<section><h2>{H['flagged']}</h2>"]
     if not len(flagged):
@@ -284,8 +285,11 @@ def _flagged_section(analysis: Analysis, charts: _Charts) -> str:
     units = analysis.table.has_units
     headers = ["行号", *(["单位"] if units else []), "项目名称", "执行率", "偏差类型", "原因说明"]
     widths = [7, *([12] if units else []), 22 if units else 27, 11, 14, 34 if units else 41]
+    if reasons is not None:  # the 偏差原因 units typed, beside the rules' reasons
+        headers.append("单位说明")
+        widths = [*widths[:-1], widths[-1] - 14, 14]
     rows = []
-    for rec in m.records(df, [m.SHEET_ROW, m.UNIT, m.PROJECT, "_r", m.FLAGS])[:MAX_TABLE_ROWS]:
+    for rec in m.records(df, [m.SHEET_ROW, m.UNIT, m.PROJECT, m.CODE, "_r", m.FLAGS])[:MAX_TABLE_ROWS]:
         flags = rec[m.FLAGS]
         bad = any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in flags)
         row = [(esc(int(rec[m.SHEET_ROW])), "num")]
@@ -297,6 +301,8 @@ def _flagged_section(analysis: Analysis, charts: _Charts) -> str:
             (esc("、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)), ""),
             (esc("\n".join(x.reason for x in flags)), ""),
         ]
+        if reasons is not None:
+            row.append((esc(b.explained(reasons, rec, b.project_name(rec[m.PROJECT]))), ""))
         rows.append(row)
     out.append(_table(headers, rows, widths))
     out.append("</section>")
@@ -418,8 +424,10 @@ def build_html(
     unit: str | None = None,
     year: int | None = None,
     today: date | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> str:
-    """The report as one HTML document (str). ``unit`` / ``year`` default to what the table's title and
+    """The report as one HTML document (str). ``reasons``: the 偏差原因 units typed, a column of the
+    flagged list ("未说明" where missing). ``unit`` / ``year`` default to what the table's title and
     file name say; ``final_accounts`` adds 图1–图7 with their sentences and tables. Without a project
     table (``analysis`` None) the report is 图1–图7 alone."""
     if analysis is None and final_accounts is None:
@@ -454,7 +462,7 @@ def build_html(
     if analysis is not None:
         parts += [
             _execution_section(analysis, charts),
-            _flagged_section(analysis, charts),
+            _flagged_section(analysis, charts, reasons),
             _scores_section(analysis, charts),
         ]
     if final_accounts is not None:

@@ -9,6 +9,7 @@ every run, because the Latin typeface alone leaves the CJK glyphs to the viewer'
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -298,7 +299,7 @@ def _score_slides(deck: _Deck, analysis: Analysis) -> None:
         _gridlines(val)
 
 
-def _flagged_slides(deck: _Deck, analysis: Analysis) -> None:
+def _flagged_slides(deck: _Deck, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
     flagged = analysis.flagged
     if not len(flagged):
         s = deck.slide(T["flagged"])
@@ -309,11 +310,15 @@ def _flagged_slides(deck: _Deck, analysis: Analysis) -> None:
     names = b.project_labels(df)
     units = analysis.table.has_units
     rows, low_rate = [], []
-    for name, rec in zip(names, m.records(df, [m.SHEET_ROW, "_r", m.FLAGS, m.UNIT])):
+    for name, rec in zip(names, m.records(df, [m.SHEET_ROW, "_r", m.FLAGS, m.UNIT, m.PROJECT, m.CODE])):
+        label = name
         if units and not is_missing(rec[m.UNIT]):
             name += f"\n（{rec[m.UNIT]}）"
-        reasons = "\n".join(f"【{FLAG_LABELS.get(x.code, x.code)}】{x.reason}" for x in rec[m.FLAGS])
-        rows.append([str(int(rec[m.SHEET_ROW])), name, pct(to_float(rec["_r"])), reasons])
+        why = "\n".join(f"【{FLAG_LABELS.get(x.code, x.code)}】{x.reason}" for x in rec[m.FLAGS])
+        said = b.explained(reasons, rec, label)
+        if said:
+            why += f"\n【单位说明】{said}"
+        rows.append([str(int(rec[m.SHEET_ROW])), name, pct(to_float(rec["_r"])), why])
         low_rate.append(any(x.code in ("LOW_EXECUTION", "OVER_EXECUTION", "NO_RATE") for x in rec[m.FLAGS]))
     widths = [0.85, 3.2, 1.35, SLIDE_W / 914400 - 2 * MARGIN / 914400 - 0.85 - 3.2 - 1.35]
     size = 14
@@ -505,10 +510,12 @@ def build_pptx(
     year: int | None = None,
     final_accounts: FinalAccounts | None = None,
     today: date | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> bytes:
     """The whole deck as .pptx bytes. ``unit`` / ``year`` default to what the table's title and file
     name say; ``final_accounts`` adds 图1–图7 (the latest year, or ``year`` when the figures have it).
-    Without a project table (``analysis`` None) the deck is the title and 图1–图7."""
+    Without a project table (``analysis`` None) the deck is the title and 图1–图7. ``reasons``: the
+    偏差原因 units typed, a 【单位说明】 line under each flagged project ("未说明" where missing)."""
     if analysis is None and final_accounts is None:
         raise ValueError("build_pptx needs a project table or 决算 figures")
     unit = b.guess_unit(analysis, final_accounts) if unit is None else unit
@@ -523,7 +530,7 @@ def build_pptx(
         _summary_slide(deck, analysis)
         _execution_slides(deck, analysis)
         _unit_slide(deck, analysis)
-        _flagged_slides(deck, analysis)
+        _flagged_slides(deck, analysis, reasons)
         _score_slides(deck, analysis)
         _findings_slides(deck, analysis)
     if final_accounts is not None:

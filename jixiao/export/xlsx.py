@@ -14,6 +14,7 @@ is stored as a string with Excel's quote prefix (jixiao.safe_text.write_cell), s
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -162,11 +163,13 @@ def _na_comp(col: str) -> str | None:
     return None
 
 
-def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
+def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
     ws = wb.active
     ws.title = SHEET_PROJECTS
     p = analysis.projects
     cols = _project_columns(analysis)
+    if reasons is not None:
+        cols.append(_Col("_explained", EXPLAINED, "text", 40))
     _header(ws, 1, [c.header for c in cols])
     _widths(ws, [c.width for c in cols])
     index = {c.key: j for j, c in enumerate(cols, start=1)}
@@ -175,7 +178,7 @@ def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
         if f.sheet_row is not None:
             finding_cells.setdefault((int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
     keys = [c.key for c in cols if not c.key.startswith("_")]
-    recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS])))
+    recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS, m.PROJECT, m.UNIT, m.CODE])))
     low = analysis.settings.low_threshold
     for i, rec in enumerate(recs, start=2):
         flags = rec[m.FLAGS] or []
@@ -183,6 +186,8 @@ def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
         rec["_rule"] = "有偏差" if is_deviation(flags) else "无偏差"
         rec["_flag_types"] = "、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)
         rec["_reasons"] = "\n".join(x.reason for x in flags)
+        if reasons is not None:
+            rec["_explained"] = b.explained(reasons, rec, str(rec[m.PROJECT]))
         red_cells: set[str] = set()
         if any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in flags):
             red_cells.add(m.EXECUTION_RATE)
@@ -209,7 +214,7 @@ def _project_sheet(wb: Workbook, analysis: Analysis) -> None:
             elif c.kind == "text" and value is not None and not is_missing(value):
                 value = str(value)
             cell = write_cell(ws, i, index[c.key], value, c.number_format)
-            cell.alignment = WRAP_TOP if c.key in ("_reasons", m.PROJECT) else TOP
+            cell.alignment = WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP
             if flags:
                 cell.fill = FLAG_FILL
             if c.key in red_cells:
@@ -418,10 +423,11 @@ def _notes_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 # --- entry points --------------------------------------------------------------------------------
-def build_xlsx(analysis: Analysis) -> bytes:
-    """The whole workbook as .xlsx bytes."""
+def build_xlsx(analysis: Analysis, reasons: Mapping[str, str] | None = None) -> bytes:
+    """The whole workbook as .xlsx bytes. ``reasons``: the 偏差原因 units typed (as
+    ``common.reason_for`` looks them up), a column of 项目明细 of their own."""
     wb = Workbook()
-    _project_sheet(wb, analysis)
+    _project_sheet(wb, analysis, reasons)
     _units_sheet(wb, analysis)
     _findings_sheet(wb, analysis)
     _notes_sheet(wb, analysis)
@@ -493,7 +499,7 @@ def flagged_xlsx(
     explanations: dict[str, str] | None = None,
 ) -> bytes:
     """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons.
-    ``explanations``: the 偏差原因 units wrote (keys as jixiao.export.docx.reason_for looks them up),
+    ``explanations``: the 偏差原因 units wrote (keys as jixiao.export.common.reason_for looks them up),
     printed in a column of their own, "未说明" where a deviation has none."""
     wb = Workbook()
     ws = wb.active
@@ -515,13 +521,9 @@ def flagged_xlsx(
     }
     rows = flagged_rows(analysis, projects)
     if explanations is not None:
-        from jixiao.export.docx import reason_for
-
         frame = analysis.flagged if projects is None else projects[projects[m.FLAGS].map(bool)]
         for row, rec in zip(rows, frame.to_dict("records")):
-            deviates = is_deviation(rec[m.FLAGS])
-            text = reason_for(explanations, rec, str(rec[m.PROJECT]))
-            row[EXPLAINED] = text or ("未说明" if deviates else "")
+            row[EXPLAINED] = b.explained(explanations, rec, str(rec[m.PROJECT]))
     for i, row in enumerate(rows, start=r + 1):
         for j, h in enumerate(headers, start=1):
             c = write_cell(ws, i, j, row[h], fmts.get(h))
