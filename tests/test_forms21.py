@@ -314,3 +314,18 @@ def test_the_forms_page_loads_the_21_forms():
     assert not at.exception
     shown = "\n".join(e.value for e in at.error)
     assert "人才发展专项" in shown and "117 分" in shown
+
+
+def test_an_equal_target_exceeded_is_said_to_be_exceeded_not_missed(ds):
+    texts = [f.message for form in ds.forms for f in form.findings if f.code == "TARGET_MISSED_FULL_MARKS"]
+    assert any("16.2万人次 高于指标值 ＝16万人次" in t for t in texts), texts
+    assert not any("未达到指标值 ＝" in t for t in texts)
+
+
+def test_the_word_report_says_where_the_money_of_a_shared_code_form_went(tmp_path):
+    from jixiao.export.bundle import export_file
+
+    written = export_file(FORMS21, tmp_path, only=["docx"])
+    text = "\n".join(p.text for p in Document(written["docx"]).paragraphs)
+    assert "其中1个项目的金额已计入同一项目编码的其他自评表，未重复计入合计。" in text
+    assert "没有可用的预算数" not in text

@@ -91,7 +91,15 @@ def _basic(g: Gongwen, analysis: Analysis) -> None:
     if len(_units(analysis)) > 1:
         text += f"，涉及{len(units)}个单位"
     text += f"，全年预算数{wan(t.get('budget'))}万元，全年执行数{wan(t.get('executed'))}万元。"
-    missing_budget = int(pd.to_numeric(p[m.BUDGET], errors="coerce").isna().sum())
+    no_budget = pd.to_numeric(p[m.BUDGET], errors="coerce").isna()
+    # a form sharing its project code with another has its money counted there, said in MONEY_NOTE
+    counted_elsewhere = (
+        p[m.MONEY_NOTE].map(lambda x: isinstance(x, str) and bool(x)) if m.MONEY_NOTE in p else None
+    )
+    elsewhere = int((no_budget & counted_elsewhere).sum()) if counted_elsewhere is not None else 0
+    missing_budget = int(no_budget.sum()) - elsewhere
+    if elsewhere:
+        text += f"其中{elsewhere}个项目的金额已计入同一项目编码的其他自评表，未重复计入合计。"
     if missing_budget:
         text += f"其中{missing_budget}个项目没有可用的预算数，未计入合计。"
     g.paragraph(text)

@@ -321,6 +321,14 @@ def _target_text(ind: Indicator) -> str:
     return f"{sign}{n(ind.target)}{ind.shown_unit}"
 
 
+def _missed(ind: Indicator) -> str:
+    """How a 完成值 misses its target: an ＝ target can be missed from above ("16.2万人次" against
+    "＝16万人次"), so say which side rather than "未达到"."""
+    if ind.nature == NATURE_EQ and ind.actual is not None and ind.target is not None:
+        return "高于" if ind.actual > ind.target else "低于"
+    return "未达到"
+
+
 def _formula_checks(ind: Indicator, add, deducted: bool) -> None:
     formula, weight, score = ind.formula_score, ind.weight, ind.score
     if formula is None or weight is None or score is None:
@@ -337,7 +345,7 @@ def _formula_checks(ind: Indicator, add, deducted: bool) -> None:
         add(
             "warning",
             "TARGET_MISSED_FULL_MARKS",
-            f"{actual} 未达到指标值 {_target_text(ind)}（按公式应得 {n(formula)} 分），填报却给了满分 {n(score)} 分。",
+            f"{actual} {_missed(ind)}指标值 {_target_text(ind)}（按公式应得 {n(formula)} 分），填报却给了满分 {n(score)} 分。",
         )
     elif abs(formula - score) >= FORMULA_NOTE_THRESHOLD:
         add(
