@@ -132,7 +132,11 @@ def test_every_indicator_budget_line_and_text_reads_as_printed(ds):
         rows = [cells for kind, cells in seen.indicators if kind == "row"]
         expected, level1 = [], ""
         for _, l1, l2, l3, nature, target, unit, actual, weight, score, reason in rows:
-            level1 = l1 or level1  # a blank 一级 is the merged cell above
+            level1 = l1 or level1  # a blank 一级 is the merged cell above …
+            if not l1 and "成本" in l2 and "成本" not in level1:
+                level1 = "成本指标"  # … unless the row's 二级 names another component (LEVEL1_FROM_LEVEL2)
+            elif not l1 and "可持续影响" in l2 and "效益" not in level1:
+                level1 = "效益指标"
             expected.append(
                 (level1, l2, l3, nature, target, unit, actual, float(weight), float(score), reason)
             )
@@ -329,3 +333,14 @@ def test_the_word_report_says_where_the_money_of_a_shared_code_form_went(tmp_pat
     text = "\n".join(p.text for p in Document(written["docx"]).paragraphs)
     assert "其中1个项目的金额已计入同一项目编码的其他自评表，未重复计入合计。" in text
     assert "没有可用的预算数" not in text
+
+
+def test_a_blank_merged_level1_yields_to_the_rows_own_level2(ds):
+    # sheets 20 and 21, row 14: 一级 blank but merged with 产出指标 above; 二级 names another component
+    science = form_named(ds, "省级科普专项资金")
+    cloud = form_named(ds, "天府科技云服务项目")
+    assert [i.level1 for i in science.indicators if i.sheet_row == 14] == ["成本指标"]
+    assert [i.level1 for i in cloud.indicators if i.sheet_row == 14] == ["效益指标"]
+    for form in (science, cloud):
+        said = [f for f in form.findings if f.code == "LEVEL1_FROM_LEVEL2"]
+        assert len(said) == 1 and said[0].sheet_row == 14 and "与上方“产出指标”合并" in said[0].message

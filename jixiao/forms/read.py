@@ -18,6 +18,7 @@ from typing import Any
 
 from jixiao.forms.audit import audit_dataset
 from jixiao.forms.compute import (
+    COMPONENT_LEVEL1,
     FORM_DEPARTMENT,
     NATURE_EQ,
     NATURE_GE,
@@ -26,6 +27,8 @@ from jixiao.forms.compute import (
     Form,
     FormsDataset,
     Indicator,
+    component_of,
+    component_of_level2,
 )
 from jixiao.forms.labels import (
     BUDGET_END_LABELS,
@@ -408,12 +411,25 @@ class _FormReader:
         keys = ("level3", "nature", "target", "actual", "weight", "score")
         if all(self.cell(r, cols, k) == "" for k in keys):
             return None
-        level1, level2 = _levels(
-            _raw(self.cell(r, cols, "level1", filled=True)),
-            _raw(self.cell(r, cols, "level2", filled=True)),
-            level1,
-            level2,
-        )
+        own1 = _raw(self.cell(r, cols, "level1", filled=True))
+        own2 = _raw(self.cell(r, cols, "level2", filled=True))
+        if own1 and not _raw(self.cell(r, cols, "level1")):
+            # A blank 一级 cell merged down from the block above: the row's own 二级 name, when it
+            # names another component (成本指标 under a merged 产出指标), decides, as for an unmerged blank.
+            inferred = component_of_level2(own2) if own2 else None
+            merged_into = component_of(own1)  # None for a department's own groups (履职效能 …): kept
+            if inferred and merged_into and inferred != merged_into:
+                self.finding(
+                    "info",
+                    "LEVEL1_FROM_LEVEL2",
+                    r,
+                    "一级指标",
+                    f"本行一级指标单元格为空（与上方“{own1}”合并），按二级指标“{own2}”归入"
+                    f"“{COMPONENT_LEVEL1[inferred]}”。",
+                    field="level1",
+                )
+                own1 = ""
+        level1, level2 = _levels(own1, own2, level1, level2)
         target_raw, actual_raw = self.cell(r, cols, "target"), self.cell(r, cols, "actual")
         nature_raw = _raw(self.cell(r, cols, "nature"))
         ind = Indicator(
