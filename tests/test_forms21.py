@@ -344,3 +344,10 @@ def test_a_blank_merged_level1_yields_to_the_rows_own_level2(ds):
     for form in (science, cloud):
         said = [f for f in form.findings if f.code == "LEVEL1_FROM_LEVEL2"]
         assert len(said) == 1 and said[0].sheet_row == 14 and "与上方“产出指标”合并" in said[0].message
+
+
+def test_a_numeric_target_without_a_nature_is_said_to_be_unscorable(ds):
+    form = form_named(ds, "凉山州级科普专项经费（第38届凉山州青少年科技创新大赛）")
+    said = [f for f in form.findings if f.code == "NATURE_MISSING"]
+    assert len(said) == 1 and said[0].sheet_row == 14 and "指标值「10」" in said[0].message
+    assert sum(1 for f in ds.forms for x in f.findings if x.code == "NATURE_MISSING") == 1

@@ -303,6 +303,20 @@ def _levels(own1: str, own2: str, level1: str, level2: str) -> tuple[str, str]:
     return level1, own2 or level2
 
 
+def merged_level1(printed: str, filled: str, own2: str) -> tuple[str, str | None]:
+    """(一级 to use, note): a blank 一级 cell merged down from a standard component yields to the row's
+    own 二级 when that names another component (成本指标 under a merged 产出指标), as an unmerged blank
+    does in ``_levels``; a department's own groups (履职效能 …) are kept."""
+    if printed or not filled:
+        return filled, None
+    inferred = component_of_level2(own2) if own2 else None
+    merged_into = component_of(filled)
+    if inferred and merged_into and inferred != merged_into:
+        target = COMPONENT_LEVEL1[inferred]
+        return "", f"本行一级指标单元格为空（与上方“{filled}”合并），按二级指标“{own2}”归入“{target}”。"
+    return filled, None
+
+
 def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[:n] + "…"
 

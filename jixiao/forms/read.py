@@ -18,7 +18,6 @@ from typing import Any
 
 from jixiao.forms.audit import audit_dataset
 from jixiao.forms.compute import (
-    COMPONENT_LEVEL1,
     FORM_DEPARTMENT,
     NATURE_EQ,
     NATURE_GE,
@@ -27,8 +26,6 @@ from jixiao.forms.compute import (
     Form,
     FormsDataset,
     Indicator,
-    component_of,
-    component_of_level2,
 )
 from jixiao.forms.labels import (
     BUDGET_END_LABELS,
@@ -61,6 +58,7 @@ from jixiao.forms.labels import (
     _short,
     compare_units,
     is_label,
+    merged_level1,
     norm,
     parse_nature,
     parse_number,
@@ -411,24 +409,14 @@ class _FormReader:
         keys = ("level3", "nature", "target", "actual", "weight", "score")
         if all(self.cell(r, cols, k) == "" for k in keys):
             return None
-        own1 = _raw(self.cell(r, cols, "level1", filled=True))
         own2 = _raw(self.cell(r, cols, "level2", filled=True))
-        if own1 and not _raw(self.cell(r, cols, "level1")):
-            # A blank 一级 cell merged down from the block above: the row's own 二级 name, when it
-            # names another component (成本指标 under a merged 产出指标), decides, as for an unmerged blank.
-            inferred = component_of_level2(own2) if own2 else None
-            merged_into = component_of(own1)  # None for a department's own groups (履职效能 …): kept
-            if inferred and merged_into and inferred != merged_into:
-                self.finding(
-                    "info",
-                    "LEVEL1_FROM_LEVEL2",
-                    r,
-                    "一级指标",
-                    f"本行一级指标单元格为空（与上方“{own1}”合并），按二级指标“{own2}”归入"
-                    f"“{COMPONENT_LEVEL1[inferred]}”。",
-                    field="level1",
-                )
-                own1 = ""
+        printed1, filled1 = (
+            _raw(self.cell(r, cols, "level1")),
+            _raw(self.cell(r, cols, "level1", filled=True)),
+        )
+        own1, note = merged_level1(printed1, filled1, own2)
+        if note:
+            self.finding("info", "LEVEL1_FROM_LEVEL2", r, "一级指标", note, field="level1")
         level1, level2 = _levels(own1, own2, level1, level2)
         target_raw, actual_raw = self.cell(r, cols, "target"), self.cell(r, cols, "actual")
         nature_raw = _raw(self.cell(r, cols, "nature"))
@@ -467,6 +455,16 @@ class _FormReader:
                 f"{what}的完成值",
                 f"指标值「{ind.target_raw}」与完成值「{ind.actual_raw}」的{ind.unit_note}，"
                 "得分无法按公式复核，保留填报得分。",
+            )
+        if ind.nature is None and not ind.nature_raw and target is not None:
+            # a number to reach with no direction given: neither ≥ nor ≤ can be assumed
+            self.finding(
+                "info",
+                "NATURE_MISSING",
+                r,
+                f"{what}的指标性质",
+                f"指标性质为空（指标值「{ind.target_raw}」），无法判断是正向还是反向指标，得分无法按公式复核，"
+                "保留填报得分。",
             )
         if ind.nature is None and ind.nature_raw:
             self.finding(
