@@ -117,6 +117,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = store.import_file(
         data, name, unit=unit, year=year, kind=ds.kind, mapping=mapping, summary=summary_of(ds.table)
     )
+    return _print_import(args, result)
+
+
+def _print_import(args: argparse.Namespace, result) -> int:
+    """What `import` prints, for a dataset and for a 监控 snapshot alike."""
     doc = {"dataset_id": result.dataset_id, "version": result.version, "duplicate": result.duplicate}
     if args.json:
         _print_json(doc)
@@ -143,12 +148,7 @@ def _import_snapshot(args: argparse.Namespace, data: bytes, name: str, as_of) ->
     if not unit or not year:
         raise IngestError("无法从文件中判断单位或年度，请用 --unit 和 --year 指定。")
     result = import_snapshot(Store(args.db), data, name, unit=unit, year=year, as_of=as_of)
-    doc = {"dataset_id": result.dataset_id, "version": result.version, "duplicate": result.duplicate}
-    if args.json:
-        _print_json(doc)
-    else:
-        sys.stdout.write(result.message + "\n")
-    return 0
+    return _print_import(args, result)
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
