@@ -91,3 +91,28 @@ def test_a_read_that_cannot_get_a_slot_is_told_the_server_is_busy(monkeypatch):
     finally:
         worker._slots.release()
     assert "请稍后再上传" in exc.value.message
+
+
+def _large_rows(n: int) -> list[list]:
+    # distinct numbers, so the compressed file passes excel.OVERLAP_FROM
+    return hc.good_rows() + [[f"项目{i}", i * 7.31 + 0.123456789, i * 3.17 + 0.987654321] for i in range(n)]
+
+
+def test_a_large_file_is_read_while_it_is_scanned_and_gives_the_same_sheets(monkeypatch):
+    from jixiao.ingest import excel
+
+    data = hc.facts_workbook()
+    monkeypatch.setattr(excel, "OVERLAP_FROM", 0)
+    assert excel.read_xlsx(data, overlap=True) == excel.read_xlsx(data)
+    big = hc.xlsx([("S", f"<sheetData>{hc.table_rows(_large_rows(30_000))}</sheetData>")])
+    assert len(big) >= excel.OVERLAP_FROM
+    assert worker.run("xlsx", big, "big.xlsx") == worker.parse("xlsx", big, "big.xlsx")
+
+
+def test_a_large_file_with_a_far_cell_is_still_refused_when_read_alongside_the_scan():
+    body = hc.table_rows(_large_rows(30_000)) + '<row r="1048576"><c r="GR1048576"><v>1</v></c></row>'
+    data = hc.xlsx([("S", f"<sheetData>{body}</sheetData>")])
+    with pytest.raises(ReadError) as exc:
+        worker.run("xlsx", data, "far.xlsx")
+    # the scan usually refuses first; calamine running into the worker's memory cap is the other outcome
+    assert "范围过大" in exc.value.message or exc.value.message == worker.TOO_BIG

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import threading
 import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -116,34 +117,34 @@ def _plain(v: Any) -> Any:
     return "" if v is None else v
 
 
-def read_xlsx(data: bytes) -> list[RawSheet]:
-    """An .xlsx/.xlsm: every sheet's XML is checked against the caps before calamine builds anything,
-    then calamine reads the values and the scan adds merged ranges, hidden rows and columns,
-    formulas never calculated and error cells (kept as their text, e.g. "#DIV/0!")."""
-    scans: dict[str, xlsxscan.SheetScan] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            lengths = xlsxscan.string_lengths(zf)
-            parts = xlsxscan.sheet_parts(zf)
-            for part in parts[:MAX_SHEETS]:
-                if part.path is None or part.name in scans:
-                    continue
-                xml = zf.read(part.path)
-                xlsxscan.check_extent(part.name, xml)
-                xlsxscan.check_strings(part.name, xml, lengths)
-                scans[part.name] = xlsxscan.scan_sheet(xml)
-                del xml
-            # A reader may find cells where no relationship we followed leads: the caps hold there too.
-            scanned = {p.path for p in parts[:MAX_SHEETS] if p.path}
-            for info in xlsxscan.other_parts(zf, scanned):
-                xml = zf.read(info)
-                name = info.filename.rsplit("/", 1)[-1]
-                xlsxscan.check_extent(name, xml)
-                xlsxscan.check_strings(name, xml, lengths)
-                del xml
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise ReadError("Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。") from exc
-    sheets = read_sheets(data, merges=False)
+# From this size on, the worker lets calamine parse while the XML is scanned (calamine's Rust parse
+# releases the GIL): the scan then costs next to nothing. Smaller files are scanned first, so a small
+# hostile file is always refused with the scan's own message.
+OVERLAP_FROM = 256 * 1024
+
+
+def read_xlsx(data: bytes, *, overlap: bool = False) -> list[RawSheet]:
+    """An .xlsx/.xlsm: every sheet's XML is checked against the caps, calamine reads the values and
+    the scan adds merged ranges, hidden rows and columns, formulas never calculated and error cells
+    (kept as their text, e.g. "#DIV/0!").
+
+    The caps must hold before calamine can build anything: in-process the scan therefore comes first.
+    With ``overlap`` (only inside the guarded worker, whose memory and CPU limits contain calamine and
+    whose exit ends it) a large file's scan and calamine's parse run side by side; a refusal by the
+    scan still wins, and calamine's work is thrown away with the process."""
+    box: dict[str, Any] = {}
+    reader = None
+    if overlap and len(data) >= OVERLAP_FROM:
+        reader = threading.Thread(target=_read_into, args=(data, box), daemon=True)
+        reader.start()
+    scans = _scan(data)
+    if reader is None:
+        sheets = read_sheets(data, merges=False)
+    else:
+        reader.join()
+        if "error" in box:
+            raise box["error"]
+        sheets = box["sheets"]
     out: list[RawSheet] = []
     for name, rows, _, notes, _ in sheets:
         scan = scans.get(name)
@@ -177,3 +178,37 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
         }
         out.append((name, rows, scan.merged, notes, facts))
     return out
+
+
+def _read_into(data: bytes, box: dict[str, Any]) -> None:
+    try:
+        box["sheets"] = read_sheets(data, merges=False)
+    except BaseException as exc:  # raised again by the waiting thread, where the worker sorts it out
+        box["error"] = exc
+
+
+def _scan(data: bytes) -> dict[str, xlsxscan.SheetScan]:
+    scans: dict[str, xlsxscan.SheetScan] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            lengths = xlsxscan.string_lengths(zf)
+            parts = xlsxscan.sheet_parts(zf)
+            for part in parts[:MAX_SHEETS]:
+                if part.path is None or part.name in scans:
+                    continue
+                xml = zf.read(part.path)
+                xlsxscan.check_extent(part.name, xml)
+                xlsxscan.check_strings(part.name, xml, lengths)
+                scans[part.name] = xlsxscan.scan_sheet(xml)
+                del xml
+            # A reader may find cells where no relationship we followed leads: the caps hold there too.
+            scanned = {p.path for p in parts[:MAX_SHEETS] if p.path}
+            for info in xlsxscan.other_parts(zf, scanned):
+                xml = zf.read(info)
+                name = info.filename.rsplit("/", 1)[-1]
+                xlsxscan.check_extent(name, xml)
+                xlsxscan.check_strings(name, xml, lengths)
+                del xml
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ReadError("Excel 文件已损坏（压缩数据无法解开），无法打开。请重新保存或导出后再上传。") from exc
+    return scans

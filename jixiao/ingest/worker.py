@@ -62,7 +62,7 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
     if kind == "xlsx":
         from jixiao.ingest.excel import read_xlsx
 
-        return read_xlsx(data)
+        return read_xlsx(data, overlap=_in_child)
     if kind == "xls":
         from jixiao.ingest.excel import read_sheets
 
@@ -84,6 +84,9 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
 
         return docx_text(data)
     raise ReadError(f"不支持的文件类型：{kind}")
+
+
+_in_child = False  # set in the guarded child: its limits contain calamine while the XML is scanned
 
 
 # --- the parent's side ---------------------------------------------------------------------------
@@ -227,6 +230,8 @@ def _why(code: int, err: bytes) -> str:
 
 # --- the child's side ----------------------------------------------------------------------------
 def _child() -> None:
+    global _in_child
+    _in_child = True
     memory, cpu, reply_cap = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     # Imported before the limits and before the request arrives: the spare child is warm.
     import python_calamine  # noqa: F401
