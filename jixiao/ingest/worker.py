@@ -186,15 +186,11 @@ def _run(kind: str, data: bytes, filename: str) -> Any:
     except OSError as exc:
         log.error("cannot start the reader process: %s", exc)
         raise ReadError(f"{STOPPED}服务器暂时无法启动读取进程，请稍后再试。") from exc
-    try:
-        proc.communicate(request, timeout=WALL_SECONDS)
-    except subprocess.TimeoutExpired as exc:
-        proc.kill()
-        proc.wait()
+    if not _exchange(proc, request):
         _outputs(proc)
         _restock()
         log.warning("reading %r (%s, %d bytes) passed %d s; stopped", filename, kind, len(data), WALL_SECONDS)
-        raise ReadError(TOO_SLOW) from exc
+        raise ReadError(TOO_SLOW)
     out, err = _outputs(proc)
     _restock()
     if proc.returncode == 0 and out:
@@ -216,6 +212,30 @@ def _run(kind: str, data: bytes, filename: str) -> Any:
         err[-600:].decode("utf-8", "replace").strip(),
     )
     raise ReadError(message)
+
+
+def _exchange(proc: subprocess.Popen, request: bytes) -> bool:
+    """Send the request and wait for the child to exit; False when WALL_SECONDS ran out first (the
+    child is then killed). The wait blocks until the exit itself: ``Popen.wait(timeout)`` polls and
+    notices an exit up to 50 ms late, on every upload."""
+    late = threading.Event()
+
+    def stop() -> None:
+        late.set()
+        proc.kill()
+
+    timer = threading.Timer(WALL_SECONDS, stop)
+    timer.start()
+    try:
+        try:
+            proc.stdin.write(request)
+            proc.stdin.close()
+        except (BrokenPipeError, ValueError):  # the child is gone (killed, or died starting)
+            pass
+        proc.wait()
+    finally:
+        timer.cancel()
+    return not late.is_set()
 
 
 def _why(code: int, err: bytes) -> str:
