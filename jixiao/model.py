@@ -12,6 +12,10 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from jixiao.perf import lean_arrow_pool
+
+lean_arrow_pool()
+
 # --- project table columns (one row per project) -------------------------------------------
 SHEET_ROW = "sheet_row"  # 1-based row number in the source sheet, as Excel shows it
 SEQ = "seq"  # 序号 as printed, or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,3 +23,14 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def lean_arrow_pool() -> None:
+    """Arrow's default pool (mimalloc) keeps what pandas' text columns freed mapped, adding about 12 MB
+    to the peak of a 50,000-row read (bench/ingest.py, peak RSS); the system allocator, no slower
+    here, gives it back. An operator's ARROW_DEFAULT_MEMORY_POOL still decides."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())

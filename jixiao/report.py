@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from itertools import repeat
 from typing import Any, BinaryIO
 
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -31,9 +32,16 @@ def _r(x: Any) -> float | None:
     return None if math.isnan(f) else round_half_up(f, 2)
 
 
-def _rounded_list(series) -> list[float | None]:
-    values = round_array(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float), 2)
-    return [None if math.isnan(x) else x for x in values.tolist()]
+def _rounded(series) -> np.ndarray:
+    """A money/percent column as float64 rounded half-up to 2 decimals, missing as NaN."""
+    return round_array(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float), 2)
+
+
+def _floats(values: np.ndarray) -> list[float | None]:
+    """NaN → None, in C: an object array takes the floats, the NaN places take None."""
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return out.tolist()
 
 
 def _s(x: Any) -> str | None:
@@ -41,6 +49,8 @@ def _s(x: Any) -> str | None:
         return None
     return str(x)
 
+
+CHUNK_ROWS = 5000  # rows turned into dicts (and JSON text) at a time
 
 ROW_KEYS = (
     "sheet_row",
@@ -64,14 +74,18 @@ class Rows(Sequence):
     """The document's project rows, held as the columns they come from.
 
     A row is a dict only while someone looks at it; the JSON writer (``write_json``) turns a few
-    thousand at a time into text, so a province-wide table is never held twice as 50,000 dicts."""
+    thousand at a time into text. Number columns stay float64 arrays until then, so a province-wide
+    table is never held twice, as 50,000 dicts or as a million Python floats."""
 
-    def __init__(self, columns: list[list[Any]]):
+    def __init__(self, columns: list[list[Any] | np.ndarray]):
         self._columns = columns
         self._n = len(columns[0]) if columns else 0
 
     def __len__(self) -> int:
         return self._n
+
+    def _part(self, start: int, stop: int) -> list[list[Any]]:
+        return [_floats(c[start:stop]) if isinstance(c, np.ndarray) else c[start:stop] for c in self._columns]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -80,11 +94,12 @@ class Rows(Sequence):
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError(i)
-        return _row(tuple(c[i] for c in self._columns))
+        return _row(tuple(c[0] for c in self._part(i, i + 1)))
 
     def __iter__(self):
-        for values in zip(*self._columns):
-            yield _row(values)
+        for start in range(0, self._n, CHUNK_ROWS):
+            for values in zip(*self._part(start, start + CHUNK_ROWS)):
+                yield _row(values)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -92,7 +107,7 @@ class Rows(Sequence):
     def chunks(self, size: int):
         """Rows as dicts, ``size`` at a time, flags left as Flag tuples (the writer converts them)."""
         for start in range(0, self._n, size):
-            part = zip(*(c[start : start + size] for c in self._columns))
+            part = zip(*self._part(start, start + size))
             yield list(map(dict, map(zip, repeat(ROW_KEYS), part)))
 
 
@@ -132,7 +147,7 @@ def analysis_doc(a: Analysis, lazy_rows: bool = False) -> dict[str, Any]:
             *(_texts(p[c]) for c in (m.SEQ, m.UNIT, m.CODE)),
             _texts(p[m.PROJECT]),
             *(
-                _rounded_list(p[c])
+                _rounded(p[c])
                 for c in (
                     m.BUDGET,
                     m.EXECUTED,
@@ -205,7 +220,6 @@ def analysis_doc(a: Analysis, lazy_rows: bool = False) -> dict[str, Any]:
 
 
 PRETTY_ROWS = 2000  # above this many rows the JSON is for programs: compact, written by orjson
-CHUNK_ROWS = 5000
 
 
 def _plain(x: Any) -> Any:
