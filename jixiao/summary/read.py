@@ -228,9 +228,9 @@ class _Reader:
         totals: list[dict[str, Any]] = []
         current_unit: str | None = None
         section_unit: str | None = None
-        since_sub: list[int] = []  # indexes into recs since the last subtotal boundary
-        since_grand: list[int] = []
-        pending: list[dict[str, Any]] = []  # totals printed above the projects they cover
+        # recs since the last subtotal / grand-total boundary: always a run, kept as where it starts
+        sub_start = grand_start = 0
+        pending: list[tuple[dict[str, Any], int]] = []  # totals printed above the projects they cover
         seen_note = False
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
@@ -273,15 +273,15 @@ class _Reader:
                 if total_label is not None:
                     rec = self.total_record(row, sheet_row, total_label, factor, current_unit or section_unit)
                     is_sub = rec[m.TOTAL_KIND] == "小计" or _has_prefix(total_label)
-                    covered = since_sub if is_sub else since_grand
+                    covered = range(sub_start if is_sub else grand_start, len(recs))
                     if covered:
                         self.cover(rec, recs, covered)
                     else:
-                        pending.append(rec)
+                        pending.append((rec, len(recs)))  # it covers every project from here on
                     totals.append(rec)
-                    since_sub = []
+                    sub_start = len(recs)
                     if not is_sub:
-                        since_grand = []
+                        grand_start = len(recs)
                     continue
                 project = v.text_of(project_raw) if project_raw != "" else ""
                 if isinstance(project_raw, (int, float)) and not has_amount:
@@ -309,7 +309,6 @@ class _Reader:
                 unit_raw = row[unit_col]
                 if type(unit_raw) is str and unit_raw.strip():
                     current_unit = unit_raw.strip()
-            index = len(recs)
             recs.append(
                 {
                     m.SHEET_ROW: r + 1,
@@ -318,13 +317,9 @@ class _Reader:
                 }
             )
             cells.append(row)
-            since_sub.append(index)
-            since_grand.append(index)
-            for p in pending:
-                p.setdefault("_covers", []).append(index)
 
-        for p in pending:
-            self.cover(p, recs, p.pop("_covers", []))
+        for p, start in pending:
+            self.cover(p, recs, range(start, len(recs)))
         if unit_col is None:
             _units_from_subtotals(recs, totals)
         recs, cells = layout.split_parents(self, recs, cells, totals, factor)
@@ -365,7 +360,7 @@ class _Reader:
         cols, _ = assign_columns(labels)
         return len(set(cols) & header_fields) >= 3
 
-    def cover(self, rec: dict[str, Any], recs: list[dict[str, Any]], covered: list[int]) -> None:
+    def cover(self, rec: dict[str, Any], recs: list[dict[str, Any]], covered: range) -> None:
         if covered:
             rec[m.TOTAL_FIRST_ROW] = recs[covered[0]][m.SHEET_ROW]
             rec[m.TOTAL_LAST_ROW] = recs[covered[-1]][m.SHEET_ROW]
