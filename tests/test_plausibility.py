@@ -208,3 +208,25 @@ def test_a_column_reads_as_its_cells_do_one_by_one(cells, factor):
             assert (i in flagged) == (status == v.BAD or x is not None), (cell, status)
         else:
             assert out[i] == x * factor and i not in flagged
+
+
+@pytest.mark.parametrize(
+    ("budgets", "suspect"),
+    [
+        (
+            [520000, 1250000, 0, None, 880000],
+            "880,000.00",
+        ),  # 元 written under a 万元 header: said, 0 and blanks aside
+        ([520000, 1250000, 880000, 60000], "700,000.00"),  # an even count: the mean of the middle two
+        ([52.0, 125.0, 88.0], None),  # plausible 万元
+    ],
+)
+def test_amounts_that_look_like_yuan_under_a_wan_header_are_said(budgets, suspect):
+    rows = [
+        [i + 1, f"项目{i}", "" if b is None else b, "" if b is None else b] for i, b in enumerate(budgets)
+    ]
+    found = [f for f in _table(rows).findings if f.code == "AMOUNT_UNIT_SUSPECT"]
+    if suspect is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and f"中位数达 {suspect} 万元" in found[0].message

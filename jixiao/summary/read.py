@@ -8,9 +8,9 @@ and every rate shape. Nothing here keys on a cell position.
 from __future__ import annotations
 
 import re
-import statistics
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jixiao import model as m
@@ -483,13 +483,17 @@ class _Reader:
         return rec
 
     def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
-        budgets = [b for b in budget_column if b and b == b]  # NaN: missing
-        if unit_text == "万元" and budgets and statistics.median(budgets) > 100_000:
+        if unit_text != "万元":
+            return
+        budgets = np.asarray(budget_column, dtype=float)
+        budgets = budgets[(budgets != 0) & ~np.isnan(budgets)]  # 0 and missing (NaN) say nothing
+        median = float(np.median(budgets)) if len(budgets) else 0.0
+        if median > 100_000:
             self.add(
                 "warning",
                 "AMOUNT_UNIT_SUSPECT",
                 f"工作表「{self.sheet.name}」",
-                f"按“万元”理解时，项目预算的中位数达 {statistics.median(budgets):,.2f} 万元，金额可能是以“元”为单位。"
+                f"按“万元”理解时，项目预算的中位数达 {median:,.2f} 万元，金额可能是以“元”为单位。"
                 "如是，请在导入页把金额单位改为“元”。",
             )
 
