@@ -4,6 +4,7 @@ several sessions at once."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,27 @@ def test_a_large_file_with_a_far_cell_is_still_refused_when_read_alongside_the_s
         worker.run("xlsx", data, "far.xlsx")
     # the scan usually refuses first; calamine running into the worker's memory cap is the other outcome
     assert "范围过大" in exc.value.message or exc.value.message == worker.TOO_BIG
+
+
+def test_dates_and_times_reach_the_parent_as_the_in_process_read_gives_them():
+    """In the child dates are turned into text only when the reply cannot carry them: the result
+    is the in-process read's, for .xlsx and legacy .xls alike."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "开始日期", "时间", "预算数"])
+    ws.append(["甲项目", dt.date(2023, 3, 1), dt.time(9, 30), 100])
+    ws.append(["乙项目", dt.datetime(2023, 4, 2, 8, 15), "", 200])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    got = worker.run("xlsx", data, "dates.xlsx")
+    assert got == worker.parse("xlsx", data, "dates.xlsx")
+    rows = got[0][1]
+    assert rows[1][1] == "2023-03-01" and rows[2][1] == "2023-04-02 08:15:00" and rows[1][2] == "09:30:00"
+    legacy = Path("tests/data/henan_units_legacy.xls").read_bytes()
+    assert worker.run("xls", legacy, "legacy.xls") == worker.parse("xls", legacy, "legacy.xls")

@@ -39,8 +39,9 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def read_sheets(data: bytes, *, merges: bool = True) -> list[RawSheet]:
-    """Every sheet, capped at MAX_SHEETS / MAX_ROWS / MAX_COLS with a note saying what was kept."""
+def read_sheets(data: bytes, *, merges: bool = True, plain: bool = True) -> list[RawSheet]:
+    """Every sheet, capped at MAX_SHEETS / MAX_ROWS / MAX_COLS with a note saying what was kept.
+    Without ``plain`` calamine's dates and times are left as they are (see ``plain_sheets``)."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     expected = (CalamineError, ValueError, OSError)
@@ -56,7 +57,7 @@ def read_sheets(data: bytes, *, merges: bool = True) -> list[RawSheet]:
     sheets: list[RawSheet] = []
     for name in names[:MAX_SHEETS]:
         try:
-            sheets.append(_read_one(wb, name, merges=merges))
+            sheets.append(_read_one(wb, name, merges=merges, plain=plain))
         except expected as exc:  # one bad sheet should not hide the good ones
             sheets.append((name, [], [], [f"工作表「{name}」无法读取：{_message(exc)}"], {}))
         except BaseException as exc:
@@ -68,7 +69,7 @@ def read_sheets(data: bytes, *, merges: bool = True) -> list[RawSheet]:
     return sheets
 
 
-def _read_one(wb, name: str, *, merges: bool = True) -> RawSheet:
+def _read_one(wb, name: str, *, merges: bool = True, plain: bool = True) -> RawSheet:
     sh = wb.get_sheet_by_name(name)
     notes: list[str] = []
     height, width = sh.total_height, sh.total_width
@@ -88,7 +89,7 @@ def _read_one(wb, name: str, *, merges: bool = True) -> RawSheet:
         merged = [(a[0], a[1], b[0], b[1]) for a, b in ranges[:MAX_MERGED]]
         if len(ranges) > MAX_MERGED:
             notes.append(f"工作表「{name}」有 {len(ranges)} 个合并单元格区域，只使用了前 {MAX_MERGED} 个。")
-    return name, _plain_rows(rows), merged, notes, {}
+    return name, _plain_rows(rows) if plain else rows, merged, notes, {}
 
 
 _SIMPLE = frozenset({str, float, int})
@@ -104,6 +105,11 @@ def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
         else:
             out.append([v if type(v) in _SIMPLE else _plain(v) for v in r])
     return out
+
+
+def plain_sheets(sheets: list[RawSheet]) -> list[RawSheet]:
+    """Sheets read without ``plain``, with their dates and times as text (and None as "")."""
+    return [(name, _plain_rows(rows), merged, notes, facts) for name, rows, merged, notes, facts in sheets]
 
 
 def _plain(v: Any) -> Any:
@@ -123,7 +129,7 @@ def _plain(v: Any) -> Any:
 OVERLAP_FROM = 256 * 1024
 
 
-def read_xlsx(data: bytes, *, overlap: bool = False) -> list[RawSheet]:
+def read_xlsx(data: bytes, *, overlap: bool = False, plain: bool = True) -> list[RawSheet]:
     """An .xlsx/.xlsm: every sheet's XML is checked against the caps, calamine reads the values and
     the scan adds merged ranges, hidden rows and columns, formulas never calculated and error cells
     (kept as their text, e.g. "#DIV/0!").
@@ -135,11 +141,11 @@ def read_xlsx(data: bytes, *, overlap: bool = False) -> list[RawSheet]:
     box: dict[str, Any] = {}
     reader = None
     if overlap and len(data) >= OVERLAP_FROM:
-        reader = threading.Thread(target=_read_into, args=(data, box), daemon=True)
+        reader = threading.Thread(target=_read_into, args=(data, box, plain), daemon=True)
         reader.start()
     scans = _scan(data)
     if reader is None:
-        sheets = read_sheets(data, merges=False)
+        sheets = read_sheets(data, merges=False, plain=plain)
     else:
         reader.join()
         if "error" in box:
@@ -180,9 +186,9 @@ def read_xlsx(data: bytes, *, overlap: bool = False) -> list[RawSheet]:
     return out
 
 
-def _read_into(data: bytes, box: dict[str, Any]) -> None:
+def _read_into(data: bytes, box: dict[str, Any], plain: bool) -> None:
     try:
-        box["sheets"] = read_sheets(data, merges=False)
+        box["sheets"] = read_sheets(data, merges=False, plain=plain)
     except BaseException as exc:  # raised again by the waiting thread, where the worker sorts it out
         box["error"] = exc
 

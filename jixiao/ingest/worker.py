@@ -62,11 +62,12 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
     if kind == "xlsx":
         from jixiao.ingest.excel import read_xlsx
 
-        return read_xlsx(data, overlap=_in_child)
+        # In the child, dates are turned into text only if the reply cannot carry them (see _child).
+        return read_xlsx(data, overlap=_in_child, plain=not _in_child)
     if kind == "xls":
         from jixiao.ingest.excel import read_sheets
 
-        return read_sheets(data)
+        return read_sheets(data, plain=not _in_child)
     if kind == "csv":
         from jixiao.ingest.textgrid import read_csv
 
@@ -286,7 +287,14 @@ def _child() -> None:
             raise
         reply = ("error", CRASHED)
     try:
-        out = marshal.dumps(reply)
+        try:
+            out = marshal.dumps(reply)
+        except ValueError:
+            # calamine's dates and times, left as they are by parse() in the child: most sheets have
+            # none, and looking at every cell for them costs more than this second try
+            if kind not in ("xlsx", "xls") or reply[0] != "ok":
+                raise
+            out = marshal.dumps(("ok", excel.plain_sheets(reply[1])))
     except ValueError:  # a value type the readers should have turned into text: say so in the log
         sys.stderr.write(f"unmarshallable reply for {kind}\n")
         out = marshal.dumps(("error", CRASHED))
