@@ -255,3 +255,42 @@ def test_flagged_xlsx_of_a_filtered_view(henan_analysis):
         12,
         18,
     ]  # row 4 has no flag
+
+
+def _initial_budget_workbook(initial: list[object]) -> bytes:
+    """年初预算数 beside 调整后预算数: the rate uses the adjusted budget; the export shows both."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["科协2023年度项目单位自评汇总表"])
+    ws.append(
+        ["序号", "项目名称", "年初预算数（万元）", "调整后预算数（万元）", "执行数（万元）", "自评得分"]
+    )
+    rows = [
+        ("学术交流", 120.5, 135.25, 130.1, 95),
+        ("科普活动", 80, 80, 64.2, 88),
+        ("学会服务", 45.3, 52.7, 52.7, 97),
+    ]
+    for i, ((name, _, adjusted, spent, score), first) in enumerate(zip(rows, initial, strict=True)):
+        ws.append([i + 1, name, first, adjusted, spent, score])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_the_initial_budget_is_exported_beside_the_budget_the_rate_uses():
+    ds = read_dataset(_initial_budget_workbook([120.5, 80, 45.3]), "initial.xlsx")
+    ws = _load(build_xlsx(analyze(ds.table, Settings())))[SHEET_PROJECTS]
+    h = _headers(ws)
+    assert h["年初预算数（万元）"] == h["预算数（万元）"] - 1
+    r = _row_of(ws, h["项目名称"], "学术交流")
+    assert ws.cell(row=r, column=h["年初预算数（万元）"]).value == 120.5
+    assert ws.cell(row=r, column=h["预算数（万元）"]).value == 135.25
+    assert ws.cell(row=r, column=h["年初预算数（万元）"]).number_format == AMOUNT_FORMAT
+    total = _row_of(ws, h["项目名称"], "合计")
+    assert ws.cell(row=total, column=h["年初预算数（万元）"]).value == round_half_up(120.5 + 80 + 45.3, 2)
+    assert ws.cell(row=total, column=h["预算数（万元）"]).value == round_half_up(135.25 + 80 + 52.7, 2)
+
+
+def test_no_initial_budget_column_when_the_sheet_has_none():
+    ws = _load(build_xlsx(analyze(read_dataset(_small_workbook(["甲", "乙"]), "s.xlsx").table, Settings())))
+    assert "年初预算数（万元）" not in _headers(ws[SHEET_PROJECTS])

@@ -132,8 +132,11 @@ def _project_columns(analysis: Analysis) -> list[_Col]:
         cols.append(_Col(m.UNIT, "单位", "text", 18))
     if has(m.CODE):
         cols.append(_Col(m.CODE, "项目编码", "text", 16))
+    cols.append(_Col(m.PROJECT, "项目名称", "text", 36))
+    if has(m.INITIAL_BUDGET):
+        # beside the budget the rate uses (调整后/全年), as the sheet had it; never in the rate
+        cols.append(_Col(m.INITIAL_BUDGET, "年初预算数（万元）", "amount", 15))
     cols += [
-        _Col(m.PROJECT, "项目名称", "text", 36),
         _Col(m.BUDGET, "预算数（万元）", "amount", 15),
         _Col(m.EXECUTED, "执行数（万元）", "amount", 15),
         _Col(m.EXECUTION_RATE, "执行率（重新计算）", "rate", 13),
@@ -229,6 +232,14 @@ def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] 
     _project_totals(ws, analysis, cols, index, last + 1, low)
 
 
+def _column_sum(p: pd.DataFrame, col: str) -> float | None:
+    """The column's sum over the rows that have a value; None when none has."""
+    if col not in p:
+        return None
+    values = pd.to_numeric(p[col], errors="coerce")
+    return float(values.sum()) if values.notna().any() else None
+
+
 def _project_totals(
     ws, analysis: Analysis, cols: list[_Col], index: dict[str, int], row: int, low: float
 ) -> None:
@@ -240,6 +251,7 @@ def _project_totals(
             TOTAL_LABEL,
             {
                 m.SHEET_ROW: None,
+                m.INITIAL_BUDGET: _amount(_column_sum(analysis.projects, m.INITIAL_BUDGET)),
                 m.BUDGET: _amount(t.get("budget")),
                 m.EXECUTED: _amount(t.get("executed")),
                 m.EXECUTION_RATE: _fraction(t.get("execution_rate")),
