@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, links, state, storage, widgets
+from components.tables import show_table
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, to_float, wan
@@ -198,7 +199,7 @@ def show(a: Analysis, index: int | None, key: str) -> None:
             st.caption(T["no_findings"])
         if form is not None and form.indicators:
             st.markdown(f"**{T['indicators'].format(n=len(form.indicators))}**")
-            st.dataframe(indicator_frame(form), hide_index=True)
+            show_table(indicator_frame(form), hide_index=True)
         st.markdown(f"**{T['history']}**")
         hist, years = history_frame(a, index)
         if hist is None:
@@ -208,4 +209,4 @@ def show(a: Analysis, index: int | None, key: str) -> None:
         elif len(hist) < 2:
             st.caption(T["history_none"])
         else:
-            st.dataframe(hist, hide_index=True)
+            show_table(hist, hide_index=True)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import links, widgets
+from components.tables import show_table
 
 T = {
     "clear_units": "显示全部单位",
@@ -87,7 +88,7 @@ def _row_picked(key: str, index: list) -> None:
 def project_table(shown: pd.DataFrame, index: pd.Index | list, key: str, **kwargs) -> None:
     """st.dataframe of projects (``shown``, one row per entry of ``index``, the projects' index in
     Analysis.projects); selecting a row opens that project's detail."""
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         key=key,

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state, storage, widgets
+from components.tables import show_table
 from jixiao import model as m
 from jixiao.monitor import compute as c
 from jixiao.monitor.series import notes_of, save_reason
@@ -111,7 +112,7 @@ def waiting_list(marked: pd.DataFrame) -> None:
     done = marked[marked["reason"].notna()]
     if len(done):
         st.markdown(f"**{T['explained']}**")
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     T["col_unit"]: done["unit_label"].fillna(""),

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import data, state
+from components.tables import show_table
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import round_array, round_half_up, to_float
@@ -350,8 +351,8 @@ def _weight_inputs(current: Settings) -> dict[str, float]:
 
 # --- page pieces -------------------------------------------------------------------------------
 def numbers_as_text(frame: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, dict]:
-    """A small table with its numbers as right-aligned text, so a blank reads "—": st.dataframe shows
-    a missing number as "None" whatever a Styler says. ``formats`` maps column -> Python format."""
+    """A small table with its numbers as right-aligned text in a fixed format (half-up, thousands
+    separators), a blank as "—". ``formats`` maps column -> Python format."""
     out = frame.copy()
     config = {}
     for col, spec in formats.items():
@@ -407,7 +408,7 @@ def findings_panel(findings: Sequence[m.Finding], limit: int = 200) -> None:
                 st.markdown("\n".join(f"- {md_escape(f.where)}：{md_escape(f.message)}" for f in items))
             else:
                 st.caption(T["findings_more"].format(n=len(items)))
-                st.dataframe(
+                show_table(
                     pd.DataFrame(
                         {
                             "行号": [f.sheet_row for f in items],

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import state, storage, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from jixiao import model as m
 from jixiao.fmt import round_half_up
 from jixiao.store.db import DatasetInfo
@@ -174,7 +175,7 @@ if not infos:
     st.page_link("pages/import_data.py", label=T["to_import"], icon=":material/upload_file:")
     st.stop()
 
-st.dataframe(listing(infos, show_deleted), hide_index=True, column_config=NUMBER_CONFIG)
+show_table(listing(infos, show_deleted), hide_index=True, column_config=NUMBER_CONFIG)
 
 by_id = {i.id: i for i in infos}
 open_id = st.session_state.get(state.STORED_ID)
@@ -249,7 +250,7 @@ versions, error = storage.call(store.versions, info.id)
 if error:
     st.error(widgets.md_escape(error))
     st.stop()
-st.dataframe(
+show_table(
     pd.DataFrame(
         {
             COL["version"]: [f"第{v.version}版" for v in versions],

@@ -16,6 +16,7 @@ import streamlit as st
 from components import final_charts as fc
 from components import state, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from jixiao.final_accounts import figures as fam
 from jixiao.final_accounts import narrative
 from jixiao.final_accounts import read as fa_read
@@ -162,7 +163,7 @@ def _charts(fa: fam.FinalAccounts, year: int, large: bool) -> None:
             table = fc.table(fa, chart, year)
             # A blank (no previous year) reads as "—", not Streamlit's "None"; the tables are small.
             shown, config = widgets.numbers_as_text(table, {c: "{:,.2f}" for c in table.columns[1:]})
-            st.dataframe(shown, hide_index=True, column_config=config, key=f"fa_table_{chart}")
+            show_table(shown, hide_index=True, column_config=config, key=f"fa_table_{chart}")
             st.caption(TEXT["sentence"])
             if texts[chart]:
                 st.code(texts[chart], language=None, wrap_lines=True)
@@ -195,7 +196,7 @@ def _findings(findings: list[Finding]) -> None:
         }
         for f in findings
     ]
-    st.dataframe(
+    show_table(
         pd.DataFrame(rows),
         hide_index=True,
         key="fa_findings",
@@ -239,7 +240,7 @@ def _checker(fa: fam.FinalAccounts | None) -> None:
         if only_problems
         else found
     )
-    st.dataframe(
+    show_table(
         pd.DataFrame(stm.to_rows(shown)),
         hide_index=True,
         key="fa_statements",

@@ -12,6 +12,7 @@ import streamlit as st
 from components import data, state, storage, widgets
 from components import history_charts as hc
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from jixiao import history as h
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, wan
@@ -214,7 +215,7 @@ with right:
 widgets.show_chart(hc.year_scores(years), key="hist_scores")
 
 st.subheader(T["table"])
-st.dataframe(
+show_table(
     year_table(years),
     hide_index=True,
     column_config={
@@ -264,6 +265,6 @@ if len(table) <= STYLE_LIMIT:
     # A project new or dropped this year has no figures for the other year: "—", not "None".
     formats = {name: PY_FORMAT[c["type_config"]["format"]] for name, c in config.items()}
     text_table, text_config = widgets.numbers_as_text(table, formats)
-    st.dataframe(text_table, hide_index=True, column_config=text_config)
+    show_table(text_table, hide_index=True, column_config=text_config)
 else:
-    st.dataframe(table, hide_index=True, column_config=config)
+    show_table(table, hide_index=True, column_config=config)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import data, state, storage, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.ingest.workbook import MAX_BYTES
@@ -252,7 +253,7 @@ def mapping_table(src: m.Source) -> None:
         for f, label in m.FIELD_LABELS.items()
     ]
     st.markdown(f"**{T['mapping']}**")
-    st.dataframe(mapping, hide_index=True, width="stretch", height="content")
+    show_table(mapping, hide_index=True, width="stretch", height="content")
 
 
 def correction_form(src: m.Source) -> None:
@@ -399,6 +400,6 @@ else:
     widgets.findings_panel(a.findings)
 
     with st.expander(T["preview"]):
-        st.dataframe(
+        show_table(
             widgets.project_frame(a.projects), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG
         )

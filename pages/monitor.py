@@ -12,6 +12,7 @@ import streamlit as st
 from components import data, reasons, state, storage, widgets
 from components import monitor_charts as mc
 from components import monitor_view as mv
+from components.tables import show_table
 from jixiao import model as m
 from jixiao.fmt import num, pct, wan
 from jixiao.monitor import bulletin
@@ -186,7 +187,7 @@ if mon.has_inner_units:
         key="mon_unit_rank",
     )
     st.subheader(T["units_table"])
-    st.dataframe(mv.units_table(mon), hide_index=True, column_config=mv.column_config())
+    show_table(mv.units_table(mon), hide_index=True, column_config=mv.column_config())
 else:
     widgets.show_chart(
         mc.rate_lines(mon.unit_lines.iloc[0:0], mon.snapshots, m.UNIT, T["units_lines"], whole=unit)
@@ -218,7 +219,7 @@ widgets.show_chart(
 widgets.show_chart(mc.gap_vs_unspent(mon.projects, s, T["scatter"]), key="mon_scatter")
 
 st.subheader(T["projects_table"].format(d=mon.as_of.isoformat()))
-st.dataframe(mv.projects_table(mon), hide_index=True, column_config=mv.column_config())
+show_table(mv.projects_table(mon), hide_index=True, column_config=mv.column_config())
 new_names = mon.projects[mon.projects[c.STATUS] == c.STATUS_NEW][m.PROJECT].tolist()
 if new_names:
     st.caption(T["new"].format(names="、".join(widgets.md_escape(x) for x in new_names)))
@@ -230,7 +231,7 @@ if found is not None:
     ind_as_of, ind = found
     st.subheader(T["indicators"].format(d=ind_as_of.isoformat()))
     st.caption(T["indicators_note"])
-    st.dataframe(
+    show_table(
         mv.indicators_table(ind),
         hide_index=True,
         column_config={"指标": st.column_config.TextColumn(width="medium"), **mv.column_config()},

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import charts, data, detail, drill, links, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from components.theme import BAND_LABELS
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_half_up, wan
@@ -184,7 +185,7 @@ if a.table.has_units:
     st.caption(T["units_help"])
     drill.unit_chart(charts.unit_execution_bars(a.units, s, tp, title=""), key="overview_units")
     st.caption(T["units_table"])
-    st.dataframe(
+    show_table(
         data.unit_ranking(a),
         hide_index=True,
         column_config={

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import charts, data, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from jixiao import model as m
 from jixiao.fmt import num, pct, wan
 from jixiao.summary.schemes import AUTO, PRESETS
@@ -135,7 +136,7 @@ with left:
         st.success(T["diff_none"].format(n=choice.comparable, label=choice.scheme.label))
     elif not diffs.empty:
         st.warning(T["diff_some"].format(k=len(diffs)))
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     T["col_row"]: diffs[m.SHEET_ROW].astype(int),

@@ -22,6 +22,7 @@ import streamlit as st  # noqa: E402
 from components import data, state  # noqa: E402
 from components.form_charts import indicator_scores_bar, level1_rate_bar  # noqa: E402
 from components.links import through_app  # noqa: E402
+from components.tables import show_table  # noqa: E402
 from components.widgets import md_escape as md  # noqa: E402
 from components.widgets import show_chart  # noqa: E402
 from jixiao.fmt import num, pct, wan  # noqa: E402
@@ -212,10 +213,10 @@ def overview(ds: FormsDataset) -> None:
                 COL["infos"]: c["info"],
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     if ds.findings:
         with st.expander(T["file_findings"]):
-            st.dataframe(_findings_frame(ds.findings), hide_index=True, width="stretch")
+            show_table(_findings_frame(ds.findings), hide_index=True, width="stretch")
 
 
 def _findings_frame(findings) -> pd.DataFrame:
@@ -273,11 +274,11 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
     infos = [f for f in form.findings if f.severity not in show]
     if infos:
         with st.expander(T["infos"].format(n=len(infos))):
-            st.dataframe(_findings_frame(infos), hide_index=True, width="stretch")
+            show_table(_findings_frame(infos), hide_index=True, width="stretch")
 
     notes = _notes_by_row(form)
     st.markdown(f"**{T['dept_budget'] if form.is_department else T['budget']}**")
-    st.dataframe(_budget_frame(form, notes), hide_index=True, width="stretch")
+    show_table(_budget_frame(form, notes), hide_index=True, width="stretch")
     if form.goal_expected or form.goal_actual:
         with st.expander(T["goals"], expanded=form.is_department):
             for key in ("goal_expected", "goal_actual"):
@@ -285,9 +286,9 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
                 st.text(getattr(form, key) or T["none"])
     if form.is_department:
         st.markdown(f"**{T['groups']}**")
-        st.dataframe(_group_frame(form), hide_index=True, width="stretch")
+        show_table(_group_frame(form), hide_index=True, width="stretch")
     st.markdown(f"**{T['indicators']}**")
-    st.dataframe(_indicator_frame(form, notes), hide_index=True, width="stretch")
+    show_table(_indicator_frame(form, notes), hide_index=True, width="stretch")
 
     st.markdown(f"**{T['charts']}**")
     show_chart(level1_rate_bar(form), key="forms_rate_bar")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import charts, data, drill, links, storage, widgets
 from components.links import through_app  # noqa: E402
+from components.tables import show_table
 from components.theme import BAND_LABELS
 from jixiao import history as h
 from jixiao.fmt import pct, round_half_up, wan
@@ -156,10 +157,10 @@ if chosen:
     with clear:
         drill.clear_units_button("units_clear_units")
     mine = data.pick_projects(projects, units=chosen, order="slowest")
-    st.dataframe(widgets.project_frame(mine), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
+    show_table(widgets.project_frame(mine), hide_index=True, column_config=widgets.PROJECT_COLUMN_CONFIG)
 
 st.subheader(T["ranking"])
-st.dataframe(
+show_table(
     ranking_table(units, s.low_threshold, s.amber_floor),
     hide_index=True,
     column_config={

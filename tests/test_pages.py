@@ -610,3 +610,19 @@ def test_the_overview_says_how_many_impossible_values_were_left_out():
     go(at, "overview")
     assert "已剔除 2 个异常值" in text(at)
     assert metrics(at)["预算总额（万元）"] == "300.00"  # 100 + 200: the 1e308 is not in it
+
+
+def test_every_table_shows_a_missing_value_as_a_dash():
+    """Streamlit writes "None" in an empty cell unless told otherwise: every table goes through
+    components.tables.show_table, and no page calls st.dataframe itself."""
+    at = loaded_app()
+    seen = 0
+    for page in ("overview", "import", "execution", "deviations", "scores"):
+        go(at, page)
+        for table in at.dataframe:
+            assert table.proto.placeholder == "—", page
+            seen += 1
+    assert seen >= 3
+    for path in [*sorted(APP.parent.glob("pages/*.py")), *sorted(APP.parent.glob("components/*.py"))]:
+        if path.name != "tables.py":
+            assert "st.dataframe(" not in path.read_text(encoding="utf-8"), path.name
