@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from jixiao import model as m
 from jixiao.export import common as b
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
-from jixiao.safe_text import write_cell
+from jixiao.safe_text import new_cell, write_cell
 from jixiao.summary.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION, is_deviation
 
 if TYPE_CHECKING:
@@ -49,6 +49,9 @@ BOLD = Font(bold=True)
 TOP_BORDER = Border(top=Side(style="medium", color="1F2933"))
 TOP = Alignment(vertical="top")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+NOTE_HEADING_FONT = Font(bold=True, color="1F5FA8", size=12)
+TITLE_FONT = Font(bold=True, size=14)
 
 
 SHEET_PROJECTS = "项目明细"
@@ -60,31 +63,50 @@ TOTAL_LABEL = "合计"
 
 
 # --- cells: jixiao.safe_text.write_cell (strings stay strings) ----------------------------------
-class _Styles:
-    """Cells that look alike share one style array. openpyxl hashes every style object on each
-    assignment: four assignments on each of a million cells were two thirds of a 50,000-row export.
-    The style objects passed in are module constants (they key the cache by identity)."""
+class _Rows:
+    """A write-only worksheet filled a row at a time: a 200,000-row export never holds its cells (in
+    openpyxl's normal mode they took 2.4 GB). Cells that look alike share one style array: openpyxl
+    hashes every style object on each assignment, two thirds of a 50,000-row export. The style
+    objects passed in are module constants (they key the cache by identity)."""
 
-    def __init__(self) -> None:
-        self._arrays: dict[tuple, tuple] = {}
+    def __init__(
+        self, wb: Workbook, title: str, widths: list[float] | None = None, freeze: str | None = None
+    ) -> None:
+        self.ws = wb.create_sheet(title)
+        # written ahead of the rows (widths and panes precede the cells in the sheet's XML)
+        self.ws.freeze_panes = freeze
+        self.count = 0  # rows written
+        self._styles: dict[tuple, tuple] = {}
+        for j, w in enumerate(widths or [], start=1):
+            self.ws.column_dimensions[get_column_letter(j)].width = w
 
-    def apply(self, cell, number_format=None, alignment=None, fill=None, font=None):
-        key = (number_format, id(alignment), id(fill), id(font), cell.quotePrefix)
-        known = self._arrays.get(key)
+    def cell(self, value: Any, number_format=None, alignment=None, fill=None, font=None, border=None):
+        """A cell holding ``value`` as write_cell writes it (text stays text); the number format only
+        on a number."""
+        c = new_cell(self.ws, value)
+        number_format = number_format if _numeric(c.value) else None
+        key = (number_format, id(alignment), id(fill), id(font), id(border), c.quotePrefix)
+        known = self._styles.get(key)
         if known is not None:
-            cell._style = copy(known[0])
-            return cell
+            c._style = copy(known[0])
+            return c
         if number_format:
-            cell.number_format = number_format
-        if alignment is not None:
-            cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
-        if font is not None:
-            cell.font = font
-        self._arrays[key] = (copy(cell._style), alignment, fill, font)  # the objects stay alive with their ids
-        return cell
+            c.number_format = number_format
+        for name, style in (("alignment", alignment), ("fill", fill), ("font", font), ("border", border)):
+            if style is not None:
+                setattr(c, name, style)
+        self._styles[key] = (copy(c._style), alignment, fill, font, border)  # objects alive, ids theirs
+        return c
 
+    def append(self, cells: list[Any]) -> int:
+        """Write the next row; its 1-based number."""
+        self.ws.append(cells)
+        self.count += 1
+        return self.count
+
+    def header(self, headers: list[str]) -> int:
+        self.ws.row_dimensions[self.count + 1].height = 36
+        return self.append([self.cell(h, None, HEADER_ALIGN, HEADER_FILL, HEADER_FONT) for h in headers])
 
 
 def _numeric(value: Any) -> bool:
@@ -117,11 +139,12 @@ def _seq(x: Any) -> Any:
 
 
 def _header(ws, row: int, headers: list[str]) -> None:
+    """The header row of a normal (not write-only) worksheet, as _Rows.header writes it."""
     for j, text in enumerate(headers, start=1):
         c = write_cell(ws, row, j, text)
         c.font = HEADER_FONT
         c.fill = HEADER_FILL
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.alignment = HEADER_ALIGN
     ws.row_dimensions[row].height = 36
 
 
@@ -198,15 +221,13 @@ def _na_comp(col: str) -> str | None:
 
 
 def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
-    ws = wb.active
-    ws.title = SHEET_PROJECTS
     p = analysis.projects
     cols = _project_columns(analysis)
     if reasons is not None:
         cols.append(_Col("_explained", EXPLAINED, "text", 40))
-    _header(ws, 1, [c.header for c in cols])
-    _widths(ws, [c.width for c in cols])
     index = {c.key: j for j, c in enumerate(cols, start=1)}
+    out = _Rows(wb, SHEET_PROJECTS, [c.width for c in cols], f"{get_column_letter(index[m.PROJECT] + 1)}2")
+    out.header([c.header for c in cols])
     finding_cells: dict[tuple[int, str], list[str]] = {}
     for f in analysis.findings:
         if f.sheet_row is not None:
@@ -214,8 +235,8 @@ def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] 
     keys = [c.key for c in cols if not c.key.startswith("_")]
     recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS, m.PROJECT, m.UNIT, m.CODE])))
     low = analysis.settings.low_threshold
-    styles = _Styles()
-    for i, rec in enumerate(recs, start=2):
+    for rec in recs:
+        row: list[Any] = []
         flags = rec[m.FLAGS] or []
         na = rec[m.NA_COMPONENTS] if isinstance(rec[m.NA_COMPONENTS], tuple | list) else ()
         rec["_rule"] = "有偏差" if is_deviation(flags) else "无偏差"
@@ -248,21 +269,20 @@ def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] 
                 value = _score(value)
             elif c.kind == "text" and value is not None and not is_missing(value):
                 value = str(value)
-            cell = write_cell(ws, i, index[c.key], value)
             messages = finding_cells.get((int(rec[m.SHEET_ROW]), c.key))
-            styles.apply(
-                cell,
-                c.number_format if _numeric(cell.value) else None,
+            cell = out.cell(
+                value,
+                c.number_format,
                 WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP,
                 FINDING_FILL if messages else FLAG_FILL if flags else None,
                 RED_FONT if c.key in red_cells else None,
             )
             if messages:
                 cell.comment = Comment("\n".join(messages), "绩效看板", width=320, height=140)
-    last = len(recs) + 1
-    ws.freeze_panes = ws.cell(row=2, column=index[m.PROJECT] + 1)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
-    _project_totals(ws, analysis, cols, index, last + 1, low)
+            row.append(cell)
+        out.append(row)
+    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{out.count}"
+    _project_totals(out, analysis, cols, index, low)
 
 
 def _column_sum(p: pd.DataFrame, col: str) -> float | None:
@@ -274,7 +294,7 @@ def _column_sum(p: pd.DataFrame, col: str) -> float | None:
 
 
 def _project_totals(
-    ws, analysis: Analysis, cols: list[_Col], index: dict[str, int], row: int, low: float
+    out: _Rows, analysis: Analysis, cols: list[_Col], index: dict[str, int], low: float
 ) -> None:
     """The 合计 row (sums and the overall rate) and, where there are scores, the two means."""
     t = analysis.totals
@@ -296,20 +316,15 @@ def _project_totals(
         lines.append(("金额加权平均分（按预算数加权）", {m.SCORE: _score(s.get("mean_budget_weighted"))}))
         lines.append(("简单平均分", {m.SCORE: _score(s.get("mean_simple"))}))
     for k, (label, values) in enumerate(lines):
-        r = row + k
-        for j in range(1, len(cols) + 1):
-            c = ws.cell(row=r, column=j)
-            c.fill = TOTAL_FILL
-            c.font = BOLD
-            if k == 0:
-                c.border = TOP_BORDER
-        write_cell(ws, r, label_col, label)
-        for key, value in values.items():
-            if key in index and value is not None:
-                col = cols[index[key] - 1]
-                cell = write_cell(ws, r, index[key], value, col.number_format)
-                if key == m.EXECUTION_RATE and value * 100 < low - 1e-9:
-                    cell.font = RED_FONT
+        border = TOP_BORDER if k == 0 else None
+        row = []
+        for j, col in enumerate(cols, start=1):
+            value = values.get(col.key) if j != label_col else label
+            red = col.key == m.EXECUTION_RATE and value is not None and value * 100 < low - 1e-9
+            row.append(
+                out.cell(value, col.number_format, None, TOTAL_FILL, RED_FONT if red else BOLD, border)
+            )
+        out.append(row)
 
 
 # --- 单位汇总 ------------------------------------------------------------------------------------
@@ -317,14 +332,12 @@ def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
     u = analysis.units
     if u is None or not len(u):
         return
-    ws = wb.create_sheet(SHEET_UNITS)
     headers = ["单位", "项目数", "预算数（万元）", "执行数（万元）", "执行率", "简单平均分", "金额加权平均分"]
     fmts = [None, INT_FORMAT, AMOUNT_FORMAT, AMOUNT_FORMAT, RATE_FORMAT, SCORE_FORMAT, SCORE_FORMAT]
-    _header(ws, 1, headers)
-    _widths(ws, [24, 9, 16, 16, 12, 12, 14])
+    out = _Rows(wb, SHEET_UNITS, [24, 9, 16, 16, 12, 12, 14], "B2")
+    out.header(headers)
     low = analysis.settings.low_threshold
-    recs = m.records(u)
-    for i, rec in enumerate(recs, start=2):
+    for rec in m.records(u):
         values = [
             str(rec["unit"]),
             int(rec["projects"]),
@@ -334,14 +347,17 @@ def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
             _score(rec["mean_simple"]),
             _score(rec["mean_budget_weighted"]),
         ]
-        for j, (v, fmt) in enumerate(zip(values, fmts), start=1):
-            write_cell(ws, i, j, v, fmt)
         rate = to_float(rec["execution_rate"])
-        if rate is not None and rate < low - 1e-9:
-            for j in range(1, len(headers) + 1):
-                ws.cell(row=i, column=j).fill = FLAG_FILL
-            ws.cell(row=i, column=5).font = RED_FONT
-    last = len(recs) + 1
+        low_rate = rate is not None and rate < low - 1e-9
+        out.append(
+            [
+                out.cell(
+                    v, fmt, None, FLAG_FILL if low_rate else None, RED_FONT if low_rate and j == 5 else None
+                )
+                for j, (v, fmt) in enumerate(zip(values, fmts), start=1)
+            ]
+        )
+    last = out.count
     t, s = analysis.totals, analysis.scores or {}
     total = [
         TOTAL_LABEL,
@@ -352,21 +368,16 @@ def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
         _score(s.get("mean_simple")),
         _score(s.get("mean_budget_weighted")),
     ]
-    for j, (v, fmt) in enumerate(zip(total, fmts), start=1):
-        c = write_cell(ws, last + 1, j, v, fmt)
-        c.fill, c.font, c.border = TOTAL_FILL, BOLD, TOP_BORDER
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    out.append([out.cell(v, fmt, None, TOTAL_FILL, BOLD, TOP_BORDER) for v, fmt in zip(total, fmts)])
+    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
 
 
 # --- 审核发现 ------------------------------------------------------------------------------------
 def _findings_sheet(wb: Workbook, analysis: Analysis) -> None:
-    ws = wb.create_sheet(SHEET_FINDINGS)
-    headers = ["级别", "代码", "位置", "说明", "行号", "字段"]
-    _header(ws, 1, headers)
-    _widths(ws, [8, 24, 48, 80, 7, 16])
+    out = _Rows(wb, SHEET_FINDINGS, [8, 24, 48, 80, 7, 16], "A2")
+    out.header(["级别", "代码", "位置", "说明", "行号", "字段"])
     fills = {"error": FLAG_FILL, "warning": FINDING_FILL}
-    for i, f in enumerate(analysis.findings, start=2):
+    for f in analysis.findings:
         values = [
             m.SEVERITY_LABELS.get(f.severity, f.severity),
             f.code,
@@ -375,15 +386,16 @@ def _findings_sheet(wb: Workbook, analysis: Analysis) -> None:
             None if f.sheet_row is None else int(f.sheet_row),
             m.FIELD_LABELS.get(f.field or "", f.field or ""),
         ]
-        for j, v in enumerate(values, start=1):
-            c = write_cell(ws, i, j, v, INT_FORMAT if j == 5 else None)
-            c.alignment = Alignment(wrap_text=j in (3, 4), vertical="top")
-            if f.severity in fills:
-                c.fill = fills[f.severity]
+        fill = fills.get(f.severity)
+        out.append(
+            [
+                out.cell(v, INT_FORMAT if j == 5 else None, WRAP_TOP if j in (3, 4) else TOP, fill)
+                for j, v in enumerate(values, start=1)
+            ]
+        )
     if not analysis.findings:
-        write_cell(ws, 2, 1, "审核未发现问题。")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:F{max(1, len(analysis.findings)) + 1}"
+        out.append([out.cell("审核未发现问题。")])
+    out.ws.auto_filter.ref = f"A1:F{max(1, len(analysis.findings)) + 1}"
 
 
 # --- 说明 ----------------------------------------------------------------------------------------
@@ -457,21 +469,17 @@ def notes_rows(analysis: Analysis) -> list[tuple[str, str]]:
 
 
 def _notes_sheet(wb: Workbook, analysis: Analysis) -> None:
-    ws = wb.create_sheet(SHEET_NOTES)
-    _widths(ws, [24, 100])
-    for i, (key, text) in enumerate(notes_rows(analysis), start=1):
-        k = write_cell(ws, i, 1, key or None)
-        v = write_cell(ws, i, 2, text or None)
-        v.alignment = Alignment(wrap_text=True, vertical="top")
-        if key.startswith("【"):
-            k.font = Font(bold=True, color="1F5FA8", size=12)
+    out = _Rows(wb, SHEET_NOTES, [24, 100])
+    for key, text in notes_rows(analysis):
+        heading = NOTE_HEADING_FONT if key.startswith("【") else None
+        out.append([out.cell(key or None, font=heading), out.cell(text or None, alignment=WRAP_TOP)])
 
 
 # --- entry points --------------------------------------------------------------------------------
 def build_xlsx(analysis: Analysis, reasons: Mapping[str, str] | None = None) -> bytes:
     """The whole workbook as .xlsx bytes. ``reasons``: the 偏差原因 units typed (as
     ``common.reason_for`` looks them up), a column of 项目明细 of their own."""
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     _project_sheet(wb, analysis, reasons)
     _units_sheet(wb, analysis)
     _findings_sheet(wb, analysis)
@@ -546,18 +554,20 @@ def flagged_xlsx(
     """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons.
     ``explanations``: the 偏差原因 units wrote (keys as jixiao.export.common.reason_for looks them up),
     printed in a column of their own, "未说明" where a deviation has none."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_FLAGGED
+    wb = Workbook(write_only=True)
     headers = [h for h in FLAGGED_HEADERS if h != "单位" or analysis.table.has_units]
     if explanations is not None:
         headers.append(EXPLAINED)
-    r = 1
+    first = 3 if title else 2  # the first project row
+    out = _Rows(
+        wb,
+        SHEET_FLAGGED,
+        [_FLAGGED_WIDTHS.get(h, 13) for h in headers],
+        f"{get_column_letter(headers.index('项目名称') + 2)}{first}",
+    )
     if title:
-        write_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
-        r = 2
-    _header(ws, r, headers)
-    _widths(ws, [_FLAGGED_WIDTHS.get(h, 13) for h in headers])
+        out.append([out.cell(title, font=TITLE_FONT)])
+    r = out.header(headers)
     fmts = {
         "执行率": RATE_FORMAT,
         "预算数（万元）": AMOUNT_FORMAT,
@@ -569,19 +579,20 @@ def flagged_xlsx(
         frame = analysis.flagged if projects is None else projects[projects[m.FLAGS].map(bool)]
         for row, rec in zip(rows, frame.to_dict("records")):
             row[EXPLAINED] = b.explained(explanations, rec, str(rec[m.PROJECT]))
-    styles = _Styles()
-    for i, row in enumerate(rows, start=r + 1):
-        for j, h in enumerate(headers, start=1):
-            c = write_cell(ws, i, j, row[h])
-            styles.apply(
-                c,
-                fmts.get(h) if _numeric(c.value) else None,
-                WRAP_TOP if h in ("原因说明", "项目名称", EXPLAINED) else TOP,
-                None,
-                RED_FONT if h == "执行率" and row["_red_rate"] else None,
-            )
+    for row in rows:
+        out.append(
+            [
+                out.cell(
+                    row[h],
+                    fmts.get(h),
+                    WRAP_TOP if h in ("原因说明", "项目名称", EXPLAINED) else TOP,
+                    None,
+                    RED_FONT if h == "执行率" and row["_red_rate"] else None,
+                )
+                for h in headers
+            ]
+        )
     if not rows:
-        write_cell(ws, r + 1, 1, "没有项目触发偏差规则。")
-    ws.freeze_panes = ws.cell(row=r + 1, column=headers.index("项目名称") + 2)
-    ws.auto_filter.ref = f"A{r}:{get_column_letter(len(headers))}{r + max(1, len(rows))}"
+        out.append([out.cell("没有项目触发偏差规则。")])
+    out.ws.auto_filter.ref = f"A{r}:{get_column_letter(len(headers))}{r + max(1, len(rows))}"
     return _save(wb)
