@@ -62,13 +62,6 @@ def write_cell(ws: Any, row: int, column: int, value: Any, number_format: str | 
     return _put(ws.cell(row=row, column=column), value, number_format)
 
 
-def new_cell(ws: Any, value: Any) -> Any:
-    """A cell of a write-only worksheet holding ``value`` as ``write_cell`` would write it."""
-    from openpyxl.cell import WriteOnlyCell
-
-    return _put(WriteOnlyCell(ws), value)
-
-
 def _put(cell: Any, value: Any, number_format: str | None = None) -> Any:
     if value is None or (not isinstance(value, str) and is_missing(value)):
         cell.value = None

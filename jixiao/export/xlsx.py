@@ -7,28 +7,26 @@ Values, not formulas: the numbers are the ones the dashboard shows, and any read
 script) sees them without recalculating.
 
 Text from the uploaded file is never a formula: a cell whose text starts with = + - @ (or a tab / CR)
-is stored as a string with Excel's quote prefix (jixiao.safe_text.write_cell), so a project named
-"=HYPERLINK(…)" stays a name.
+is stored as a string with Excel's quote prefix (jixiao.export.xlsx_rows, which writes these workbooks a
+row at a time; jixiao.safe_text.write_cell for openpyxl sheets), so a project named "=HYPERLINK(…)" stays
+a name.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
-from copy import copy
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from jixiao import model as m
 from jixiao.export import common as b
+from jixiao.export.xlsx_rows import Book, Rows
 from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
-from jixiao.safe_text import new_cell, write_cell
+from jixiao.safe_text import write_cell
 from jixiao.summary.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION, is_deviation
 
 if TYPE_CHECKING:
@@ -63,57 +61,6 @@ TOTAL_LABEL = "合计"
 
 
 # --- cells: jixiao.safe_text.write_cell (strings stay strings) ----------------------------------
-class _Rows:
-    """A write-only worksheet filled a row at a time: a 200,000-row export never holds its cells (in
-    openpyxl's normal mode they took 2.4 GB). Cells that look alike share one style array: openpyxl
-    hashes every style object on each assignment, two thirds of a 50,000-row export. The style
-    objects passed in are module constants (they key the cache by identity)."""
-
-    def __init__(
-        self, wb: Workbook, title: str, widths: list[float] | None = None, freeze: str | None = None
-    ) -> None:
-        self.ws = wb.create_sheet(title)
-        # written ahead of the rows (widths and panes precede the cells in the sheet's XML)
-        self.ws.freeze_panes = freeze
-        self.count = 0  # rows written
-        self._styles: dict[tuple, tuple] = {}
-        for j, w in enumerate(widths or [], start=1):
-            self.ws.column_dimensions[get_column_letter(j)].width = w
-
-    def cell(self, value: Any, number_format=None, alignment=None, fill=None, font=None, border=None):
-        """A cell holding ``value`` as write_cell writes it (text stays text); the number format only
-        on a number."""
-        c = new_cell(self.ws, value)
-        number_format = number_format if _numeric(c.value) else None
-        key = (number_format, id(alignment), id(fill), id(font), id(border), c.quotePrefix)
-        known = self._styles.get(key)
-        if known is not None:
-            c._style = copy(known[0])
-            return c
-        if number_format:
-            c.number_format = number_format
-        for name, style in (("alignment", alignment), ("fill", fill), ("font", font), ("border", border)):
-            if style is not None:
-                setattr(c, name, style)
-        self._styles[key] = (copy(c._style), alignment, fill, font, border)  # objects alive, ids theirs
-        return c
-
-    def append(self, cells: list[Any]) -> int:
-        """Write the next row; its 1-based number."""
-        self.ws.append(cells)
-        self.count += 1
-        return self.count
-
-    def header(self, headers: list[str]) -> int:
-        self.ws.row_dimensions[self.count + 1].height = 36
-        return self.append([self.cell(h, None, HEADER_ALIGN, HEADER_FILL, HEADER_FONT) for h in headers])
-
-
-def _numeric(value: Any) -> bool:
-    """What write_cell gives a number format: a number, not text, a 是/否 or an empty cell."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _fraction(percent: Any) -> float | None:
     """86.2273 (percent) → 0.8623: the rate as the dashboard prints it, stored as Excel's fraction."""
     v = round_half_up(to_float(percent), 2)
@@ -138,8 +85,12 @@ def _seq(x: Any) -> Any:
     return int(text) if text.isdigit() and len(text) < 10 else text
 
 
+def _header_row(out: Rows, headers: list[str]) -> int:
+    return out.header(headers, HEADER_ALIGN, HEADER_FILL, HEADER_FONT)
+
+
 def _header(ws, row: int, headers: list[str]) -> None:
-    """The header row of a normal (not write-only) worksheet, as _Rows.header writes it."""
+    """The header row of an openpyxl worksheet (the monitor's workbook), as _header_row writes it."""
     for j, text in enumerate(headers, start=1):
         c = write_cell(ws, row, j, text)
         c.font = HEADER_FONT
@@ -151,12 +102,6 @@ def _header(ws, row: int, headers: list[str]) -> None:
 def _widths(ws, widths: list[float]) -> None:
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
-
-
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 # --- 项目明细 ------------------------------------------------------------------------------------
@@ -220,14 +165,14 @@ def _na_comp(col: str) -> str | None:
     return None
 
 
-def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
+def _project_sheet(book: Book, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
     p = analysis.projects
     cols = _project_columns(analysis)
     if reasons is not None:
         cols.append(_Col("_explained", EXPLAINED, "text", 40))
     index = {c.key: j for j, c in enumerate(cols, start=1)}
-    out = _Rows(wb, SHEET_PROJECTS, [c.width for c in cols], f"{get_column_letter(index[m.PROJECT] + 1)}2")
-    out.header([c.header for c in cols])
+    out = Rows(book, SHEET_PROJECTS, [c.width for c in cols], f"{get_column_letter(index[m.PROJECT] + 1)}2")
+    _header_row(out, [c.header for c in cols])
     finding_cells: dict[tuple[int, str], list[str]] = {}
     for f in analysis.findings:
         if f.sheet_row is not None:
@@ -270,18 +215,18 @@ def _project_sheet(wb: Workbook, analysis: Analysis, reasons: Mapping[str, str] 
             elif c.kind == "text" and value is not None and not is_missing(value):
                 value = str(value)
             messages = finding_cells.get((int(rec[m.SHEET_ROW]), c.key))
-            cell = out.cell(
-                value,
-                c.number_format,
-                WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP,
-                FINDING_FILL if messages else FLAG_FILL if flags else None,
-                RED_FONT if c.key in red_cells else None,
+            row.append(
+                out.cell(
+                    value,
+                    c.number_format,
+                    WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP,
+                    FINDING_FILL if messages else FLAG_FILL if flags else None,
+                    RED_FONT if c.key in red_cells else None,
+                    comment="\n".join(messages) if messages else None,
+                )
             )
-            if messages:
-                cell.comment = Comment("\n".join(messages), "绩效看板", width=320, height=140)
-            row.append(cell)
         out.append(row)
-    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{out.count}"
+    out.autofilter(f"A1:{get_column_letter(len(cols))}{out.count}")
     _project_totals(out, analysis, cols, index, low)
 
 
@@ -294,7 +239,7 @@ def _column_sum(p: pd.DataFrame, col: str) -> float | None:
 
 
 def _project_totals(
-    out: _Rows, analysis: Analysis, cols: list[_Col], index: dict[str, int], low: float
+    out: Rows, analysis: Analysis, cols: list[_Col], index: dict[str, int], low: float
 ) -> None:
     """The 合计 row (sums and the overall rate) and, where there are scores, the two means."""
     t = analysis.totals
@@ -328,14 +273,14 @@ def _project_totals(
 
 
 # --- 单位汇总 ------------------------------------------------------------------------------------
-def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
+def _units_sheet(book: Book, analysis: Analysis) -> None:
     u = analysis.units
     if u is None or not len(u):
         return
     headers = ["单位", "项目数", "预算数（万元）", "执行数（万元）", "执行率", "简单平均分", "金额加权平均分"]
     fmts = [None, INT_FORMAT, AMOUNT_FORMAT, AMOUNT_FORMAT, RATE_FORMAT, SCORE_FORMAT, SCORE_FORMAT]
-    out = _Rows(wb, SHEET_UNITS, [24, 9, 16, 16, 12, 12, 14], "B2")
-    out.header(headers)
+    out = Rows(book, SHEET_UNITS, [24, 9, 16, 16, 12, 12, 14], "B2")
+    _header_row(out, headers)
     low = analysis.settings.low_threshold
     for rec in m.records(u):
         values = [
@@ -369,13 +314,13 @@ def _units_sheet(wb: Workbook, analysis: Analysis) -> None:
         _score(s.get("mean_budget_weighted")),
     ]
     out.append([out.cell(v, fmt, None, TOTAL_FILL, BOLD, TOP_BORDER) for v, fmt in zip(total, fmts)])
-    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    out.autofilter(f"A1:{get_column_letter(len(headers))}{last}")
 
 
 # --- 审核发现 ------------------------------------------------------------------------------------
-def _findings_sheet(wb: Workbook, analysis: Analysis) -> None:
-    out = _Rows(wb, SHEET_FINDINGS, [8, 24, 48, 80, 7, 16], "A2")
-    out.header(["级别", "代码", "位置", "说明", "行号", "字段"])
+def _findings_sheet(book: Book, analysis: Analysis) -> None:
+    out = Rows(book, SHEET_FINDINGS, [8, 24, 48, 80, 7, 16], "A2")
+    _header_row(out, ["级别", "代码", "位置", "说明", "行号", "字段"])
     fills = {"error": FLAG_FILL, "warning": FINDING_FILL}
     for f in analysis.findings:
         values = [
@@ -395,7 +340,7 @@ def _findings_sheet(wb: Workbook, analysis: Analysis) -> None:
         )
     if not analysis.findings:
         out.append([out.cell("审核未发现问题。")])
-    out.ws.auto_filter.ref = f"A1:F{max(1, len(analysis.findings)) + 1}"
+    out.autofilter(f"A1:F{max(1, len(analysis.findings)) + 1}")
 
 
 # --- 说明 ----------------------------------------------------------------------------------------
@@ -468,8 +413,8 @@ def notes_rows(analysis: Analysis) -> list[tuple[str, str]]:
     return rows
 
 
-def _notes_sheet(wb: Workbook, analysis: Analysis) -> None:
-    out = _Rows(wb, SHEET_NOTES, [24, 100])
+def _notes_sheet(book: Book, analysis: Analysis) -> None:
+    out = Rows(book, SHEET_NOTES, [24, 100])
     for key, text in notes_rows(analysis):
         heading = NOTE_HEADING_FONT if key.startswith("【") else None
         out.append([out.cell(key or None, font=heading), out.cell(text or None, alignment=WRAP_TOP)])
@@ -479,12 +424,12 @@ def _notes_sheet(wb: Workbook, analysis: Analysis) -> None:
 def build_xlsx(analysis: Analysis, reasons: Mapping[str, str] | None = None) -> bytes:
     """The whole workbook as .xlsx bytes. ``reasons``: the 偏差原因 units typed (as
     ``common.reason_for`` looks them up), a column of 项目明细 of their own."""
-    wb = Workbook(write_only=True)
-    _project_sheet(wb, analysis, reasons)
-    _units_sheet(wb, analysis)
-    _findings_sheet(wb, analysis)
-    _notes_sheet(wb, analysis)
-    return _save(wb)
+    book = Book()
+    _project_sheet(book, analysis, reasons)
+    _units_sheet(book, analysis)
+    _findings_sheet(book, analysis)
+    _notes_sheet(book, analysis)
+    return book.close()
 
 
 FLAGGED_HEADERS = [
@@ -554,20 +499,20 @@ def flagged_xlsx(
     """Only the flagged projects (all of them, or those of ``projects``), one sheet, with the reasons.
     ``explanations``: the 偏差原因 units wrote (keys as jixiao.export.common.reason_for looks them up),
     printed in a column of their own, "未说明" where a deviation has none."""
-    wb = Workbook(write_only=True)
+    book = Book()
     headers = [h for h in FLAGGED_HEADERS if h != "单位" or analysis.table.has_units]
     if explanations is not None:
         headers.append(EXPLAINED)
     first = 3 if title else 2  # the first project row
-    out = _Rows(
-        wb,
+    out = Rows(
+        book,
         SHEET_FLAGGED,
         [_FLAGGED_WIDTHS.get(h, 13) for h in headers],
         f"{get_column_letter(headers.index('项目名称') + 2)}{first}",
     )
     if title:
         out.append([out.cell(title, font=TITLE_FONT)])
-    r = out.header(headers)
+    r = _header_row(out, headers)
     fmts = {
         "执行率": RATE_FORMAT,
         "预算数（万元）": AMOUNT_FORMAT,
@@ -594,5 +539,5 @@ def flagged_xlsx(
         )
     if not rows:
         out.append([out.cell("没有项目触发偏差规则。")])
-    out.ws.auto_filter.ref = f"A{r}:{get_column_letter(len(headers))}{r + max(1, len(rows))}"
-    return _save(wb)
+    out.autofilter(f"A{r}:{get_column_letter(len(headers))}{r + max(1, len(rows))}")
+    return book.close()
