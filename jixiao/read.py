@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jixiao import model as m
-from jixiao.ingest.workbook import load_sheets
+from jixiao.ingest.workbook import Sheet, load_sheets, split_hidden
 from jixiao.summary.read import read_project_table
 
 DEFAULT_DEVIATION = 20.0  # percent: 完成值 further than this from 指标值 is a deviation
@@ -29,25 +29,47 @@ def read_dataset(
     """Read any supported file. ``overrides`` (sheet, header_rows, columns, amount_unit, report_year,
     include_hidden) apply to project tables: they are what a user corrected on the import page."""
     sheets = load_sheets(data, filename)
-    if not overrides:
-        from jixiao.forms.read import looks_like_forms
-
-        if looks_like_forms(sheets):
-            from jixiao.forms.read import parse_sheets
-            from jixiao.forms.rollup import forms_doc, forms_to_project_table
-
-            forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
-            # A file of 部门整体支出绩效自评表 only is its own kind; mixed with project forms it is read
-            # as a set of forms, each marked with its own kind.
-            kind = m.KIND_DEPARTMENT_FORM if forms.is_department else m.KIND_SELFEVAL_FORMS
-            return Dataset(
-                kind, forms_to_project_table(forms), forms, {"kind": kind, "forms": forms_doc(forms)}
-            )
-        from jixiao.final_accounts import read as fa_read
-        from jixiao.final_accounts import template as fa_template
-
-        if fa_read.looks_like_final_accounts(sheets):
-            figures, findings = fa_read.from_sheets(sheets)
-            return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
-    table = read_project_table(sheets, filename, **overrides)
+    if overrides:
+        return Dataset(m.KIND_PROJECT_TABLE, read_project_table(sheets, filename, **overrides))
+    shown, hidden = split_hidden(sheets)
+    found = _forms_or_figures(sheets, shown, filename, target_deviation)
+    if found is not None or not hidden:
+        return found or Dataset(m.KIND_PROJECT_TABLE, read_project_table(sheets, filename))
+    # The sheets people see hold no forms and no figures. A project table on one of them is the file;
+    # only when there is none are the hidden sheets (an old year, a backup) asked what they are.
+    try:
+        table, error = read_project_table(sheets, filename), None
+    except m.IngestError as exc:
+        table, error = None, exc
+    if table is not None and table.source.sheet not in {s.name for s in hidden}:
+        return Dataset(m.KIND_PROJECT_TABLE, table)
+    found = _forms_or_figures(sheets, hidden, filename, target_deviation)
+    if found is not None:
+        return found
+    if table is None:
+        raise error
     return Dataset(m.KIND_PROJECT_TABLE, table)
+
+
+def _forms_or_figures(
+    sheets: list[Sheet], looked_at: list[Sheet], filename: str, target_deviation: float
+) -> Dataset | None:
+    """Forms or 决算 figures when ``looked_at`` (some of ``sheets``) hold them, read from ``sheets``."""
+    from jixiao.forms.read import looks_like_forms
+
+    if looks_like_forms(looked_at):
+        from jixiao.forms.read import parse_sheets
+        from jixiao.forms.rollup import forms_doc, forms_to_project_table
+
+        forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
+        # A file of 部门整体支出绩效自评表 only is its own kind; mixed with project forms it is read
+        # as a set of forms, each marked with its own kind.
+        kind = m.KIND_DEPARTMENT_FORM if forms.is_department else m.KIND_SELFEVAL_FORMS
+        return Dataset(kind, forms_to_project_table(forms), forms, {"kind": kind, "forms": forms_doc(forms)})
+    from jixiao.final_accounts import read as fa_read
+    from jixiao.final_accounts import template as fa_template
+
+    if fa_read.looks_like_final_accounts(looked_at):
+        figures, findings = fa_read.from_sheets(sheets)
+        return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
+    return None

@@ -31,7 +31,7 @@ from jixiao.final_accounts.figures import (
     dec,
 )
 from jixiao.ingest.values import BAD, NA, parse_number
-from jixiao.ingest.workbook import Sheet
+from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, split_hidden
 from jixiao.model import Finding, IngestError
 
 NOTES_SHEET = "填表说明"  # the template's second sheet: reading notes, never figures
@@ -436,9 +436,12 @@ def from_frame(df: Any, unit: str = "") -> tuple[FinalAccounts, list[Finding]]:
 
 
 def from_sheets(sheets: Sequence[Sheet]) -> tuple[FinalAccounts, list[Finding]]:
-    """The first sheet laid out like the template; reading notes of the other sheets are ignored."""
+    """The first sheet laid out like the template (a visible one before any hidden one); reading notes
+    of the other sheets are ignored."""
     reasons: list[str] = []
-    for sheet in sheets:
+    shown, hidden = split_hidden(list(sheets))
+    # A hidden sheet (an old year, a backup copy) is read only when no sheet people see holds figures.
+    for sheet in shown + hidden:
         if sheet.name == NOTES_SHEET or not sheet.rows:
             continue
         try:
@@ -447,6 +450,10 @@ def from_sheets(sheets: Sequence[Sheet]) -> tuple[FinalAccounts, list[Finding]]:
             reasons.append(f"工作表「{sheet.name}」{exc}")
             continue
         findings = [Finding("info", "FA_SHEET_NOTE", sheet.name, n) for n in sheet.notes] + parsed.findings
+        if hidden:
+            used = sheet.hidden
+            names = [sheet.name] if used else [s.name for s in hidden]
+            findings.insert(0, hidden_sheets_finding(names, used=used, what="决算数据"))
         return parsed.fa, findings
     detail = "；".join(reasons[:3]) or "文件里没有可读的工作表"
     raise IngestError(f"没有找到部门决算图表数据：{detail}。请使用本系统的“部门决算数据模板”填写后上传。")

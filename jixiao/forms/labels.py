@@ -401,3 +401,22 @@ def _map_columns(rows: list[list[Any]], fields: dict[str, tuple[str, ...]]) -> d
                     cols[name] = c
                     break
     return cols
+
+
+def looks_like_forms(sheets: list[Sheet]) -> bool:
+    """True when some sheet carries an indicator header (一级指标 … 完成值 … 得分) and a 项目名称 label or a
+    budget header (调整后预算数 … 预算执行数): what a self-evaluation form has and a summary table has not."""
+    for sheet in sheets:
+        has_name = has_header = False
+        for row in sheet.rows[:500]:  # a form opens with its header; a 50,000-row table is not one
+            if not has_name and (
+                _row_has(row, PROJECT_LABELS) is not None
+                or _row_has(row, DEPARTMENT_NAME_LABELS) is not None
+                or _is_budget_header(row)
+            ):
+                has_name = True
+            if not has_header and _is_indicator_header(row):
+                has_header = True
+            if has_name and has_header:
+                return True
+    return False

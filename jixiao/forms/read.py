@@ -64,27 +64,9 @@ from jixiao.forms.labels import (
     parse_number,
     parse_quantity,
 )
-from jixiao.ingest.workbook import Sheet, load_sheets
+from jixiao.forms.labels import looks_like_forms as looks_like_forms  # where the router looks for it
+from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, load_sheets, split_hidden
 from jixiao.model import Finding, IngestError
-
-
-def looks_like_forms(sheets: list[Sheet]) -> bool:
-    """True when some sheet carries an indicator header (一级指标 … 完成值 … 得分) and a 项目名称 label or a
-    budget header (调整后预算数 … 预算执行数): what a self-evaluation form has and a summary table has not."""
-    for sheet in sheets:
-        has_name = has_header = False
-        for row in sheet.rows[:500]:  # a form opens with its header; a 50,000-row table is not one
-            if not has_name and (
-                _row_has(row, PROJECT_LABELS) is not None
-                or _row_has(row, DEPARTMENT_NAME_LABELS) is not None
-                or _is_budget_header(row)
-            ):
-                has_name = True
-            if not has_header and _is_indicator_header(row):
-                has_header = True
-            if has_name and has_header:
-                return True
-    return False
 
 
 def _form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
@@ -117,22 +99,15 @@ def _form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
 def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20) -> FormsDataset:
     """Every form on every sheet, audited. Raises IngestError when the file holds no form at all."""
     ds = FormsDataset(file=filename, sheets=[s.name for s in sheets])
-    for sheet in sheets:
-        for note in sheet.notes:
-            ds.findings.append(Finding("warning", "SHEET_TRUNCATED", f"工作表「{sheet.name}」", note))
-        grid = _Grid(sheet, _fill_merged(sheet))
-        forms = _sheet_forms(grid)
-        if forms:
-            ds.forms.extend(forms)
-        elif any(v != "" for row in sheet.rows for v in row):
-            ds.findings.append(
-                Finding(
-                    "info",
-                    "SHEET_SKIPPED",
-                    f"工作表「{sheet.name}」",
-                    f"工作表「{sheet.name}」里没有找到项目支出绩效自评表（需要“项目名称”和“一级指标…得分”表头），已跳过。",
-                )
-            )
+    shown, hidden = split_hidden(sheets)
+    for sheet in shown:
+        _read_sheet(ds, sheet)
+    if hidden:  # an old year or a backup copy: read only when no sheet people see holds a form
+        used = not ds.forms
+        for sheet in hidden if used else ():
+            _read_sheet(ds, sheet)
+        if ds.forms:
+            ds.findings.append(hidden_sheets_finding([s.name for s in hidden], used=used, what="自评表"))
     if not ds.forms:
         raise IngestError(
             "文件里没有找到项目支出绩效自评表：每张表需要“项目名称”一栏和“一级指标、二级指标、三级指标、"
@@ -140,6 +115,24 @@ def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20)
         )
     audit_dataset(ds, deviation=deviation)
     return ds
+
+
+def _read_sheet(ds: FormsDataset, sheet: Sheet) -> None:
+    for note in sheet.notes:
+        ds.findings.append(Finding("warning", "SHEET_TRUNCATED", f"工作表「{sheet.name}」", note))
+    grid = _Grid(sheet, _fill_merged(sheet))
+    forms = _sheet_forms(grid)
+    if forms:
+        ds.forms.extend(forms)
+    elif any(v != "" for row in sheet.rows for v in row):
+        ds.findings.append(
+            Finding(
+                "info",
+                "SHEET_SKIPPED",
+                f"工作表「{sheet.name}」",
+                f"工作表「{sheet.name}」里没有找到项目支出绩效自评表（需要“项目名称”和“一级指标…得分”表头），已跳过。",
+            )
+        )
 
 
 def read_forms(data: bytes, filename: str, *, deviation: float = 0.20) -> FormsDataset:

@@ -21,7 +21,8 @@ from jixiao.ingest.caps import MAX_COLS, MAX_MERGED, MAX_ROWS, MAX_SHEETS, ReadE
 __all__ = ["MAX_COLS", "MAX_ROWS", "MAX_SHEETS", "ExcelError", "read_sheets", "read_xlsx"]
 
 # (name, rows, merged ranges (r0, c0, r1, c1), notes, facts): facts holds what the XML says beyond
-# the values — "hidden_rows", "hidden_cols", "uncached_formulas", "errors" (see workbook.Sheet).
+# the values — "hidden_rows", "hidden_cols", "uncached_formulas", "errors", "sheet_hidden" (see
+# workbook.Sheet).
 RawSheet = tuple[str, list[list[Any]], list[tuple[int, int, int, int]], list[str], dict[str, Any]]
 
 DAMAGED = "Excel 文件已损坏或格式不受支持，无法打开。请在 Excel/WPS 中另存为 .xlsx 后再上传。"
@@ -181,6 +182,7 @@ def read_xlsx(data: bytes, *, overlap: bool = False, plain: bool = True) -> list
             "hidden_cols": sorted(scan.hidden_cols),
             "uncached_formulas": sorted(scan.uncached_formulas),
             "errors": errors,
+            "sheet_hidden": scan.hidden,
         }
         out.append((name, rows, scan.merged, notes, facts))
     return out
@@ -200,12 +202,16 @@ def _scan(data: bytes) -> dict[str, xlsxscan.SheetScan]:
             lengths = xlsxscan.string_lengths(zf)
             parts = xlsxscan.sheet_parts(zf)
             for part in parts[:MAX_SHEETS]:
-                if part.path is None or part.name in scans:
+                if part.name in scans:
+                    continue
+                if part.path is None:
+                    scans[part.name] = xlsxscan.SheetScan(hidden=part.hidden)
                     continue
                 xml = zf.read(part.path)
                 xlsxscan.check_extent(part.name, xml)
                 xlsxscan.check_strings(part.name, xml, lengths)
                 scans[part.name] = xlsxscan.scan_sheet(xml)
+                scans[part.name].hidden = part.hidden
                 del xml
             # A reader may find cells where no relationship we followed leads: the caps hold there too.
             scanned = {p.path for p in parts[:MAX_SHEETS] if p.path}

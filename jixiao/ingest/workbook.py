@@ -17,7 +17,7 @@ from typing import Any
 
 from jixiao.ingest import textgrid, worker
 from jixiao.ingest.caps import MAX_COLS, MAX_MERGED_CELLS, MAX_ROWS, ReadError
-from jixiao.model import IngestError
+from jixiao.model import Finding, IngestError
 
 __all__ = ["MAX_COLS", "MAX_ROWS", "Sheet", "check_zip", "decode_text", "load_sheets", "sniff_kind"]
 
@@ -52,6 +52,9 @@ class Sheet:
     #: Error cells by position, with their text ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?",
     #: "#NUM!", "#NULL!"); the same text is in ``rows``, so a reader that quotes a cell quotes it.
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The sheet itself is hidden (workbook.xml ``state="hidden"`` or ``"veryHidden"``): an old year or
+    #: a backup copy kept beside the sheet people see. Filled for .xlsx only.
+    hidden: bool = False
 
     @property
     def width(self) -> int:
@@ -254,6 +257,30 @@ def _sheet(name, rows, merged, notes, facts) -> Sheet:
             (r, c) for r, c in facts.get("uncached_formulas", ()) if r < height and c < width
         ),
         errors={k: v for k, v in facts.get("errors", {}).items() if k[0] < height and k[1] < width},
+        hidden=bool(facts.get("sheet_hidden", False)),
+    )
+
+
+def split_hidden(sheets: list[Sheet]) -> tuple[list[Sheet], list[Sheet]]:
+    """(the sheets people see, the hidden sheets that hold anything). Readers of forms and figures
+    read the hidden ones only when the visible ones give nothing."""
+    shown = [s for s in sheets if not getattr(s, "hidden", False)]
+    return shown, [s for s in sheets if getattr(s, "hidden", False) and s.rows]
+
+
+def hidden_sheets_finding(names: list[str], *, used: bool, what: str) -> Finding:
+    """Hidden sheets passed over (info), or read because no visible sheet held ``what`` (warning)."""
+    listed = "、".join(f"「{x}」" for x in names[:8]) + ("等" if len(names) > 8 else "")
+    if used:
+        return Finding(
+            "warning",
+            "HIDDEN_SHEET_READ",
+            f"工作表{listed}",
+            f"未隐藏的工作表里没有找到{what}，读取了隐藏的工作表{listed}。"
+            "隐藏的工作表常是往年的数据或备份，请确认它就是要分析的内容。",
+        )
+    return Finding(
+        "info", "HIDDEN_SHEET_SKIPPED", f"工作表{listed}", f"工作表{listed}是隐藏的工作表，未读取。"
     )
 
 

@@ -36,6 +36,7 @@ MAX_PART = 50 * 1024 * 1024  # workbook.xml and relationships: parsed whole, so 
 class SheetPart:
     name: str
     path: str | None  # the zip member; None when the relationship points at nothing in the archive
+    hidden: bool = False  # state="hidden" or "veryHidden" in workbook.xml: not shown as a tab
 
 
 @dataclass
@@ -46,6 +47,7 @@ class SheetScan:
     merged_total: int = 0
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    hidden: bool = False  # the whole sheet is hidden (from workbook.xml, set by the caller)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -106,7 +108,9 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
                 continue
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
             path = rels.get(rid, ("", ""))[1]
-            parts.append(SheetPart(el.get("name") or "", path if path in names else None))
+            state = next((v for k, v in el.attrib.items() if _local(k) == "state"), "")
+            hidden = state.strip().lower() in ("hidden", "veryhidden")
+            parts.append(SheetPart(el.get("name") or "", path if path in names else None, hidden))
     return parts
 
 
@@ -292,8 +296,9 @@ def scan_sheet(xml: bytes) -> SheetScan:
             if a and b:
                 out.merged.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
     data = _hidden_cols(xml, out)
-    if _has_hidden_rows(xml, data):
-        _hidden_rows(xml, data, out)
+    zero_height = _zero_height(xml, data)
+    if zero_height or _has_hidden_rows(xml, data):
+        _hidden_rows(xml, data, out, zero_height)
     if (b"<f" in xml) if plain else _FORMULA.search(xml):
         for m in _FORMULA.finditer(xml):
             _cell_at(xml, m.start(), out)
@@ -330,7 +335,30 @@ def _has_hidden_rows(xml: bytes, start: int) -> bool:
     return False
 
 
-def _hidden_rows(xml: bytes, start: int, out: SheetScan) -> None:
+_FORMAT = re.compile(rb"<(?:[\w.-]+:)?sheetFormatPr(?=[\s/>])([^>]*)>")
+
+
+def _zero_height(xml: bytes, data: int) -> bool:
+    """``<sheetFormatPr zeroHeight="1">``: rows are hidden by default, and only those with their own
+    height show (Excel writes it when a user hides every unused row below a table). Looked for in the
+    head of the sheet only, and parsed only when the word is there."""
+    if data <= 0 or xml.find(b"zeroHeight", 0, data) < 0:
+        return False
+    m = _FORMAT.search(xml, 0, data)
+    return m is not None and _truthy(_attrs(m.group(1)).get("zeroHeight"))
+
+
+def _height(value: str | None) -> float:
+    try:
+        return float(value) if value is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _hidden_rows(xml: bytes, start: int, out: SheetScan, zero_height: bool = False) -> None:
+    """Rows hidden="1" or of zero height; with ``zero_height`` also every row without a height of its
+    own. Rows the XML leaves out are hidden then too, but they hold no cell, so there is nothing to
+    leave out."""
     row = 0
     for m in _ROW.finditer(xml, start):
         a = _attrs(m.group(1))
@@ -340,7 +368,7 @@ def _hidden_rows(xml: bytes, start: int, out: SheetScan) -> None:
             row += 1
         if row > MAX_ROWS:
             break
-        if _truthy(a.get("hidden")) or _zero(a.get("ht")):
+        if _truthy(a.get("hidden")) or (_height(a.get("ht")) <= 0 if zero_height else _zero(a.get("ht"))):
             out.hidden_rows.add(row - 1)
 
 

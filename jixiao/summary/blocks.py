@@ -163,8 +163,13 @@ def other_sheet_blocks(
                 out.append(block)
     done = {g.sheet_index for g in lists}
     for i, s in enumerate(sheets):
-        if i == chosen or not s.rows or i in done:
-            continue
+        if (
+            i == chosen
+            or not s.rows
+            or i in done
+            or (getattr(s, "hidden", False) and not opts.include_hidden)
+        ):
+            continue  # a hidden sheet (an old year, a backup) holds no totals of this table
         out.extend(find_unit_blocks(s, 0, min(len(s.rows), 200), opts)[:1])
     return out
 
@@ -233,12 +238,21 @@ def check_unit_blocks(
     return out
 
 
-def rank_tables(sheets: list[Sheet], opts: ReadOptions) -> list[HeaderGuess]:
-    """Every sheet's table, best first. A table whose "projects" are the units of another table (a
-    汇总 sheet or block listing units) yields to it."""
+def rank_tables(
+    sheets: list[Sheet], opts: ReadOptions, skip: frozenset[int] = frozenset()
+) -> list[HeaderGuess]:
+    """Every sheet's table (but those of the sheets in ``skip``), best first. A table whose "projects"
+    are the units of another table (a 汇总 sheet or block listing units) yields to it."""
     ranked = sorted(
-        (g for i, s in enumerate(sheets) if s.rows for g in [best_on_sheet(s, i, opts)] if g),
-        key=lambda g: (-g.score, g.sheet_index),
+        (
+            g
+            for i, s in enumerate(sheets)
+            if s.rows and i not in skip
+            for g in [best_on_sheet(s, i, opts)]
+            if g
+        ),
+        # on a tie a visible sheet before a hidden one (they compete only when hidden content is asked for)
+        key=lambda g: (-g.score, getattr(sheets[g.sheet_index], "hidden", False), g.sheet_index),
     )
     if len(ranked) >= 2 and _names_are_units(sheets, ranked[0], ranked[1]):
         ranked = [ranked[1], ranked[0], *ranked[2:]]

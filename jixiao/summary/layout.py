@@ -16,9 +16,10 @@ from typing import Any
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
-from jixiao.ingest.workbook import Sheet
+from jixiao.ingest.workbook import Sheet, hidden_sheets_finding
 from jixiao.summary.blocks import (
     UnitBlock,
+    best_on_sheet,
     check_unit_blocks,
     find_unit_blocks,
     other_sheet_blocks,
@@ -121,7 +122,12 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
     the sheet to the project block when another block stands beside it. Row numbers never change."""
     rows = sheet.rows
     first = guess.header_rows[-1] + 1
-    hidden = sorted(r for r in (getattr(sheet, "hidden_rows", ()) or ()) if r >= first and r < len(rows))
+    # An empty hidden row leaves nothing out: under zeroHeight="1" every unused row is hidden.
+    hidden = sorted(
+        r
+        for r in (getattr(sheet, "hidden_rows", ()) or ())
+        if first <= r < len(rows) and any(x != "" for x in rows[r])
+    )
     if opts.include_hidden:
         hidden = []
     blocks: list[UnitBlock] = []
@@ -209,6 +215,42 @@ def hidden_finding(p: Prepared, sheet: str) -> m.Finding | None:
         f"表中有{'和'.join(parts)}，已按未隐藏的内容计算，隐藏内容未计入。"
         "如隐藏的内容也应计入，请在数据导入页“识别有误？”中勾选“包含隐藏的行和列”。",
     )
+
+
+def hidden_sheet_findings(
+    sheets: list[Sheet], guess: HeaderGuess | None, *, chosen_by_user: bool, opts: ReadOptions
+) -> list[m.Finding]:
+    """One finding when the table read is on a hidden sheet (a warning when no sheet people see had
+    a table), or one naming the hidden sheets whose tables were passed over."""
+    if guess is None:
+        return []
+    name = sheets[guess.sheet_index].name
+    if getattr(sheets[guess.sheet_index], "hidden", False):
+        if not (chosen_by_user or opts.include_hidden):
+            return [hidden_sheets_finding([name], used=True, what="项目表")]
+        message = f"工作表「{name}」是隐藏的工作表，按所选读取了它。"
+        return [m.Finding("info", "HIDDEN_SHEET_READ", f"工作表「{name}」", message)]
+    if chosen_by_user:
+        return []
+    passed = [
+        s.name
+        for i, s in enumerate(sheets)
+        if getattr(s, "hidden", False) and s.rows and i != guess.sheet_index and best_on_sheet(s, i, opts)
+    ]
+    if not passed:
+        return []
+    names = "、".join(f"「{x}」" for x in passed[:_MAX_CELLS_NAMED]) + (
+        "等" if len(passed) > _MAX_CELLS_NAMED else ""
+    )
+    return [
+        m.Finding(
+            "info",
+            "HIDDEN_SHEET_SKIPPED",
+            f"工作表{names}",
+            f"工作表{names}是隐藏的工作表，其中的表格未读取，采用了工作表「{name}」。"
+            "如要读取隐藏的工作表，请在数据导入页“识别有误？”中改选工作表。",
+        )
+    ]
 
 
 # --- parent rows with "其中：" children ------------------------------------------------------------

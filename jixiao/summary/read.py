@@ -63,6 +63,7 @@ def read_project_table(
     detected."""
     opts = ReadOptions(report_year=report_year, include_hidden=include_hidden, filename=filename)
     guess, alternatives = _choose(sheets, sheet, header_rows, opts)
+    sheet_notes = layout.hidden_sheet_findings(sheets, guess, chosen_by_user=sheet is not None, opts=opts)
     if guess is None:
         if not any(s.rows for s in sheets):
             raise m.IngestError("工作表是空的，没有任何数据。")
@@ -89,6 +90,7 @@ def read_project_table(
     reader.alternatives = alternatives
     reader.opts = opts
     table = reader.read()
+    table.findings[:0] = sheet_notes
     _to_absolute(table.source, guess, prepared, opts)
     table.source.header_weights = getattr(reader, "header_weights", {}) or {}
     return table
@@ -117,11 +119,21 @@ def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, o
 def _choose(
     sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None, opts: ReadOptions
 ) -> tuple[HeaderGuess | None, list[HeaderGuess]]:
+    # A hidden sheet (an old year, a backup copy) is read only when no sheet people see has a table,
+    # or when the user asks for it (by name, or by taking hidden content in).
+    hidden = (
+        frozenset(i for i, s in enumerate(sheets) if getattr(s, "hidden", False))
+        if not opts.include_hidden
+        else frozenset()
+    )
     if sheet is None:
         if header_rows is None:
-            ranked = blocks.rank_tables(sheets, opts)
+            ranked = blocks.rank_tables(sheets, opts, skip=hidden)
+            if not ranked and hidden:
+                ranked = blocks.rank_tables(sheets, opts)
             return (ranked[0] if ranked else None), ranked[1:]
-        index = 0
+        shown = [i for i, s in enumerate(sheets) if s.rows and i not in hidden]
+        index = shown[0] if shown else 0
     else:
         names = [s.name for s in sheets]
         if sheet not in names:
