@@ -369,3 +369,24 @@ def test_a_hidden_older_copy_of_the_figures_is_passed_over():
     assert ds.detail.data[2022].expenditure_total == plain.data[2022].expenditure_total
     skipped = [f for f in ds.extra_doc["findings"] if f["code"] == "HIDDEN_SHEET_SKIPPED"]
     assert len(skipped) == 1 and "「决算数据（旧）」" in skipped[0]["message"]
+
+
+def test_every_row_under_the_header_hidden_is_read_with_a_warning():
+    """zeroHeight with heights only on the title and header rows (a writer that sets zeroHeight and
+    no row heights would hide the whole table): nothing would be left, so everything is read."""
+    rows = henan_rows()
+    header = next(i for i, r in enumerate(rows) if r[1] == "项目名称")
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append([None if x == "" else x for x in row])
+    ws.sheet_format.zeroHeight = True
+    for r in range(1, header + 2):
+        ws.row_dimensions[r].height = 18
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert len(load_sheets(buf.getvalue(), "t.xlsx")[0].hidden_rows) >= PROJECTS
+    doc = inspect_bytes(buf.getvalue(), "t.xlsx")
+    assert doc["projects"] == PROJECTS
+    assert doc["totals"]["budget"] == BUDGET and doc["totals"]["executed"] == EXECUTED
+    assert len(codes(doc, "ALL_ROWS_HIDDEN")) == 1 and not codes(doc, "HIDDEN_LEFT_OUT")

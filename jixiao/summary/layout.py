@@ -115,6 +115,7 @@ class Prepared:
     hidden_rows: list[int] = field(default_factory=list)  # 1-based rows left out
     hidden_cols: list[int] = field(default_factory=list)  # 0-based columns left out
     unit_blocks: list[UnitBlock] = field(default_factory=list)
+    every_row_hidden: bool = False  # every filled row under the header was hidden: all were read
 
 
 def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
@@ -128,7 +129,16 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         for r in (getattr(sheet, "hidden_rows", ()) or ())
         if first <= r < len(rows) and any(x != "" for x in rows[r])
     )
-    if opts.include_hidden:
+    every_row_hidden = False
+    if (
+        hidden
+        and not opts.include_hidden
+        and len(hidden) == sum(1 for r in range(first, len(rows)) if any(x != "" for x in rows[r]))
+    ):
+        # Nothing under the header would be left: not what a sheet's author hid rows for (a writer
+        # that marks rows hidden by default, zeroHeight without row heights). Read them, and say so.
+        every_row_hidden = True
+    if opts.include_hidden or every_row_hidden:
         hidden = []
     blocks: list[UnitBlock] = []
     c0, c1 = guess.span if guess.span else (0, max(sheet.width - 1, 0))
@@ -190,6 +200,7 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         [r + 1 for r in hidden],
         sorted(c for c in guess.skipped_cols if c < sheet.width and _has_data(sheet, c, first)),
         blocks,
+        every_row_hidden,
     )
 
 
@@ -198,6 +209,13 @@ def _has_data(sheet: Sheet, c: int, first: int) -> bool:
 
 
 def hidden_finding(p: Prepared, sheet: str) -> m.Finding | None:
+    if p.every_row_hidden:
+        return m.Finding(
+            "warning",
+            "ALL_ROWS_HIDDEN",
+            f"工作表「{sheet}」",
+            "表头下面的所有行都标为隐藏，已全部读取（否则没有可计算的项目）。请在 Excel/WPS 中确认这些行是否应当隐藏。",
+        )
     if not p.hidden_rows and not p.hidden_cols:
         return None
     parts = []
