@@ -207,6 +207,7 @@ class Source:
     columns: dict[str, int] = field(default_factory=dict)  # field -> 0-based column index
     headers: list[str] = field(default_factory=list)  # every column's header text, for re-mapping
     sheets: list[str] = field(default_factory=list)  # every sheet in the file
+    hidden_sheets: list[str] = field(default_factory=list)  # those of ``sheets`` hidden in the workbook
     title: str = ""  # title rows above the header, joined (unit and year are guessed from it)
     # field -> the other columns that also fit it and were passed over (the import page offers them)
     candidates: dict[str, list[int]] = field(default_factory=dict)

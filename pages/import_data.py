@@ -61,6 +61,7 @@ T = {
     "fix_hidden_help": "默认不计入 Excel 中隐藏的行和列（常是旧数据或草稿）；勾选后全部计入。",
     "fix": "识别有误？手动更正后重新识别",
     "fix_sheet": "工作表",
+    "hidden_sheet": "{name}（隐藏的工作表）",
     "fix_rows": "表头所在行（如 3，两行表头写 3,4）",
     "fix_unit": "表中金额单位",
     "unused": "（不使用）",
@@ -264,10 +265,12 @@ def correction_form(src: m.Source) -> None:
         with st.form(f"remap_{token}", border=False):
             c1, c2, c3 = st.columns(3)
             sheets = src.sheets or [src.sheet]
+            hidden = set(getattr(src, "hidden_sheets", None) or ())
             c1.selectbox(
                 T["fix_sheet"],
                 sheets,
                 index=sheets.index(src.sheet) if src.sheet in sheets else 0,
+                format_func=lambda name: T["hidden_sheet"].format(name=name) if name in hidden else name,
                 key=keys["_sheet"],
             )
             c2.text_input(T["fix_rows"], value=",".join(str(r) for r in src.header_rows), key=keys["_rows"])

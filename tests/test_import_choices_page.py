@@ -50,3 +50,22 @@ def test_the_hidden_switch_takes_hidden_rows_in():
     assert "已按你的选择计入" in text(at)
     go(at, "overview")
     assert metrics(at)["预算总额（万元）"] == f"{BUDGET + 100 * stale:,.2f}"
+
+
+def test_a_hidden_sheet_is_marked_in_the_sheet_choice_and_can_be_read():
+    from tests.test_hidden_sheets import book, henan_rows, old_rows
+
+    data = book(("2022年", old_rows(), "hidden"), ("2023年", henan_rows(), "visible"))
+    at = upload(new_app(), "两年.xlsx", data)
+    key = _key(at, "remap_sheet_")
+    choice = at.selectbox(key=key)
+    assert choice.format_func("2022年") == "2022年（隐藏的工作表）"
+    assert choice.format_func("2023年") == "2023年"
+    assert choice.value == "2023年"
+    choice.set_value("2022年")
+    submit(at)
+    assert_clean(at)
+    assert at.session_state[state.OVERRIDES]["sheet"] == "2022年"
+    go(at, "overview")
+    old = [r for r in old_rows() if isinstance(r[0], float)]
+    assert metrics(at)["预算总额（万元）"] == f"{round(sum(r[2] for r in old), 2):,.2f}"

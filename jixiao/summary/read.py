@@ -358,6 +358,7 @@ class _Reader:
             columns=dict(self.cols),
             headers=list(self.guess.labels),
             sheets=[s.name for s in self.sheets],
+            hidden_sheets=[s.name for s in self.sheets if getattr(s, "hidden", False)],
             title=" ".join(
                 str(x).strip()
                 for row in rows[: self.guess.header_rows[0]]
