@@ -390,3 +390,23 @@ def test_every_row_under_the_header_hidden_is_read_with_a_warning():
     assert doc["projects"] == PROJECTS
     assert doc["totals"]["budget"] == BUDGET and doc["totals"]["executed"] == EXECUTED
     assert len(codes(doc, "ALL_ROWS_HIDDEN")) == 1 and not codes(doc, "HIDDEN_LEFT_OUT")
+
+
+def test_a_hidden_sheet_of_a_legacy_xls_is_known_too():
+    """A .xls says a sheet is hidden in its BOUNDSHEET record (0x0085: stream offset, then the
+    visibility byte): the test file's 汇总表 record, patched to hidden, is read with a warning."""
+    data = bytearray((Path(__file__).resolve().parent / "data" / "henan_units_legacy.xls").read_bytes())
+    at = [i for i in range(len(data) - 12) if data[i : i + 2] == b"\x85\x00" and data[i + 9] == 0]
+    summary = next(
+        i for i in at if data[i + 10] == 3 and data[i + 12 : i + 18] == "汇总表".encode("utf-16-le")
+    )
+    assert data[summary + 8] == 0
+    shown = load_sheets(bytes(data), "t.xls")
+    assert [s.hidden for s in shown] == [False, False]
+    data[summary + 8] = 1
+    sheets = load_sheets(bytes(data), "t.xls")
+    assert [s.name for s in sheets if s.hidden] == ["汇总表"]
+    doc = inspect_bytes(bytes(data), "t.xls")
+    assert doc["source"]["sheet"] == "汇总表" and len(codes(doc, "HIDDEN_SHEET_READ")) == 1
+    data[summary + 8] = 0
+    assert doc["totals"] == inspect_bytes(bytes(data), "t.xls")["totals"]

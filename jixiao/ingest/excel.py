@@ -55,10 +55,13 @@ def read_sheets(data: bytes, *, merges: bool = True, plain: bool = True) -> list
         if _is_panic(exc):
             raise ExcelError(DAMAGED) from exc
         raise
+    hidden = _hidden_names(wb)
     sheets: list[RawSheet] = []
     for name in names[:MAX_SHEETS]:
         try:
             sheets.append(_read_one(wb, name, merges=merges, plain=plain))
+            if name in hidden:
+                sheets[-1][4]["sheet_hidden"] = True
         except expected as exc:  # one bad sheet should not hide the good ones
             sheets.append((name, [], [], [f"工作表「{name}」无法读取：{_message(exc)}"], {}))
         except BaseException as exc:
@@ -68,6 +71,18 @@ def read_sheets(data: bytes, *, merges: bool = True, plain: bool = True) -> list
     if len(names) > MAX_SHEETS and sheets:
         sheets[0][3].insert(0, f"工作簿有 {len(names)} 个工作表，只读取了前 {MAX_SHEETS} 个。")
     return sheets
+
+
+def _hidden_names(wb) -> set[str]:
+    """Sheets the workbook hides (a legacy .xls says so in its BOUNDSHEET records; calamine reads it).
+    For .xlsx, read_xlsx takes the same fact from workbook.xml."""
+    try:
+        from python_calamine import SheetVisibleEnum
+
+        hidden = (SheetVisibleEnum.Hidden, SheetVisibleEnum.VeryHidden)
+        return {m.name for m in wb.sheets_metadata if m.visible in hidden}
+    except Exception:  # an old calamine without metadata: every sheet counts as shown
+        return set()
 
 
 def _read_one(wb, name: str, *, merges: bool = True, plain: bool = True) -> RawSheet:
