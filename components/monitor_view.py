@@ -63,6 +63,28 @@ def current_store() -> tuple[Store | None, str | None, bool]:
     return s, err, False
 
 
+SAMPLE_PREFIX = "jixiao-monitor-"
+SAMPLE_MAX_AGE = 24 * 3600  # seconds: a session that never left the sample has long ended by then
+
+
+def _drop_sample_folders(url: str | None) -> None:
+    """The session's own sample database (it is leaving it or loading a fresh one), and any left by
+    sessions that ended a day ago or more: each sample click writes a small SQLite file in the temp
+    folder, which a server running for months must not keep collecting."""
+    import shutil
+    import time
+
+    tmp = Path(tempfile.gettempdir())
+    mine = Path(url.removeprefix("sqlite:///")).parent if url and url.startswith("sqlite:///") else None
+    for folder in tmp.glob(SAMPLE_PREFIX + "*"):
+        try:
+            old = time.time() - folder.stat().st_mtime > SAMPLE_MAX_AGE
+            if folder == mine or old:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def load_sample() -> None:
     """A fresh SQLite file for this session with the sample 月度执行表 in it: the user's own database is
     never touched by the sample."""
@@ -71,7 +93,8 @@ def load_sample() -> None:
     except OSError:
         st.session_state[state.MONITOR_NOTICE] = ("error", T["sample_missing"])
         return
-    folder = Path(tempfile.mkdtemp(prefix="jixiao-monitor-"))
+    _drop_sample_folders(st.session_state.get(state.MONITOR_SAMPLE_URL))
+    folder = Path(tempfile.mkdtemp(prefix=SAMPLE_PREFIX))
     url = f"sqlite:///{folder / 'sample.db'}"
     s = storage.open_url(url)
     import_snapshot(s, raw, SAMPLE_PATH.name, unit=sample.UNIT, year=sample.YEAR, as_of=SAMPLE_AS_OF)
@@ -80,6 +103,7 @@ def load_sample() -> None:
 
 
 def leave_sample() -> None:
+    _drop_sample_folders(st.session_state.get(state.MONITOR_SAMPLE_URL))
     st.session_state[state.MONITOR_SAMPLE_URL] = None
     st.session_state[state.MONITOR_SERIES] = None
 

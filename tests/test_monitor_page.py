@@ -276,3 +276,32 @@ def test_the_flagged_list_carries_the_written_reasons(henan_analysis):
     # without explanations the list is as before
     plain = openpyxl.load_workbook(io.BytesIO(flagged_xlsx(henan_analysis))).active
     assert EXPLAINED not in [c.value for c in plain[1]]
+
+
+def test_the_sample_database_is_removed_when_the_session_leaves_it(monkeypatch, tmp_path):
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from components import monitor_view as mv
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's own temp folder
+    stale = tmp_path / f"{mv.SAMPLE_PREFIX}old"
+    stale.mkdir()
+    os.utime(stale, (0, 0))  # a session that ended long ago
+    recent = tmp_path / f"{mv.SAMPLE_PREFIX}other"
+    recent.mkdir()  # another session's, still in use
+
+    def folders() -> set[str]:
+        return {p.name for p in Path(tmp_path).glob(mv.SAMPLE_PREFIX + "*")}
+
+    at = new_app()
+    ok(at.button(key="sample_monitor").click().run())
+    first = Path(at.session_state[state.MONITOR_SAMPLE_URL].removeprefix("sqlite:///")).parent
+    assert first.parent == tmp_path and folders() == {first.name, recent.name}
+    ok(at.button(key="mon_leave_sample").click().run())
+    assert at.session_state[state.MONITOR_SAMPLE_URL] is None
+    assert folders() == {recent.name}
+    ok(at.button(key="sample_monitor").click().run())
+    again = Path(at.session_state[state.MONITOR_SAMPLE_URL].removeprefix("sqlite:///")).parent
+    assert again != first and folders() == {again.name, recent.name}
