@@ -47,6 +47,10 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
         [
             (r"(全年执行数|实际执行数|预算执行数|实际支出数|实际执行|实际支出)", 3),
             (r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数)", 2),
+            (
+                r"(执行合计|执行小计|执行总计|执行总额|执行)$",
+                1,
+            ),  # "财政拨款执行", "执行合计": split by source of funds
         ],
     ),
     (m.INITIAL_BUDGET, [(r"(年初预算|年初批复|年初安排|年初数)", 1)]),
@@ -140,14 +144,30 @@ class Choice:
     field: str
     chosen: int
     passed_over: list[int]
-    reason: str  # "period" / "priority" / "same_label" / "tie"
+    reason: str  # "period" / "whole" / "priority" / "same_label" / "tie"
+
+
+# An amount split by source of funds: the 合计/小计 column is the amount, the others are parts of it.
+_WHOLE = re.compile(r"(合计|小计|总计|总额)")
+_PART = re.compile(
+    r"(财政拨款|财政资金|财政性资金|一般公共预算|政府性基金|其他资金|自筹|上级补助|上级资金|本级财政|"
+    r"中央|省级|市级|县级|单位资金|事业收入|经营收入|其中)"
+)
+
+
+def part_rank(label: str) -> int:
+    """0 for a column that is the whole of an amount split by source, 2 for a part of one, else 1."""
+    if _WHOLE.search(label):
+        return 0
+    return 2 if _PART.search(label) else 1
 
 
 def choose_columns(
     labels: list[str], report_year: int | None = None, skip: frozenset[int] | set[int] = frozenset()
 ) -> tuple[dict[str, int], dict[str, int], list[Choice]]:
     """Every field's column: the report year's column before one that names no year before another
-    year's, then the surer wording, then the leftmost. Also what else fitted, for the user to see."""
+    year's, then a 合计 column before the parts of an amount split by source of funds (财政拨款,
+    其他资金 …), then the surer wording, then the leftmost. Also what else fitted, for the user to see."""
     found: dict[str, list[tuple[int, int, int]]] = {}
     for c, label in enumerate(labels):
         if c in skip:
@@ -155,13 +175,15 @@ def choose_columns(
         fieldname, priority = match_field(label)
         if fieldname is None:
             continue
-        found.setdefault(fieldname, []).append((label_period(label, report_year), priority, c))
+        found.setdefault(fieldname, []).append(
+            (label_period(label, report_year), priority, c, part_rank(label))
+        )
     columns: dict[str, int] = {}
     priorities: dict[str, int] = {}
     choices: list[Choice] = []
     for fieldname, cands in found.items():
-        ranked = sorted(cands, key=lambda t: (-t[0], -t[1], t[2]))
-        period, priority, col = ranked[0]
+        ranked = sorted(cands, key=lambda t: (-t[0], t[3], -t[1], t[2]))
+        period, priority, col, part = ranked[0]
         columns[fieldname], priorities[fieldname] = col, priority
         if len(ranked) > 1:
             runner = ranked[1]
@@ -169,6 +191,8 @@ def choose_columns(
                 reason = "same_label"
             elif runner[0] != period:
                 reason = "period"
+            elif runner[3] != part:
+                reason = "whole"
             elif runner[1] != priority:
                 reason = "priority"
             else:
@@ -253,6 +277,31 @@ def _is_label_row(row: list[object]) -> bool:
     texts = sum(1 for v in row if isinstance(v, str) and v.strip())
     numbers = sum(1 for v in row if isinstance(v, (int, float)) and not isinstance(v, bool))
     return texts >= 2 and numbers <= 1
+
+
+_NUMERIC_TEXT = re.compile(r"^[\s+\-−]*[\d０-９][\d０-９,，.．\s]*(%|％|万元|元|分)?$")
+
+
+def _sub_header(sheet: Sheet, r: int) -> bool:
+    """Row r+1 names the parts of a label of row r spread over several columns ("预算数" over
+    "小计 / 财政拨款 / 其他资金"): a second header row even though it names no field of its own."""
+    top, bottom = sheet.rows[r], sheet.rows[r + 1]
+    if any(isinstance(v, str) and _NUMERIC_TEXT.match(v) for v in bottom):
+        return False
+
+    def labelled(c: int) -> bool:
+        return c < len(bottom) and isinstance(bottom[c], str) and bool(bottom[c].strip())
+
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 == r and r1 == r and c1 > c0 and sum(labelled(c) for c in range(c0, c1 + 1)) >= 2:
+            return True
+
+    # no merge (CSV, some .xls, "centre across selection"): a label with blank cells after it, all
+    # labelled below
+    def text(c: int) -> bool:
+        return isinstance(top[c], str) and bool(top[c].strip())
+
+    return any(text(c) and not text(c + 1) and labelled(c) and labelled(c + 1) for c in range(len(top) - 1))
 
 
 def combine_two_rows(sheet: Sheet, r: int) -> list[str]:
@@ -369,7 +418,8 @@ def usable_guesses(
         if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]):
             labels2 = combine_two_rows(sheet, r)
             guess2 = guess_for_labels(sheet, sheet_index, [r, r + 1], labels2, opts)
-            if len(guess2.columns) > len(guess.columns):
+            more = len(guess2.columns) > len(guess.columns)
+            if more or (len(guess2.columns) == len(guess.columns) and _sub_header(sheet, r)):
                 guess = guess2
         if guess.usable:
             out.append(guess)

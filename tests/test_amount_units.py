@@ -1,0 +1,90 @@
+"""Each amount column in its own unit: "预算数（元）" beside "执行数（万元）", cells written "390000元",
+a 年初预算数 in 元 beside a 调整预算数 in 万元. Every column is turned into 万元 on its own, so the headline
+rate is right, and the mix is said. Numbers are seed 002's (唐山市科学技术协会, 万元)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao import model as m
+from jixiao.read import read_dataset
+from jixiao.report import analysis_doc, inspect_bytes
+from jixiao.summary.analysis import analyze
+from tests.test_reader_choices import BUDGET, EXECUTED, PROJECTS, codes, found, xlsx
+
+RATE = round(EXECUTED / BUDGET * 100, 2)
+
+
+def _yuan(x: float) -> float:
+    return round(x * 10000, 2)
+
+
+def _doc(rows, **kw):
+    if kw:
+        table = read_dataset(xlsx(("Sheet1", rows)), "t.xlsx", **kw).table
+        return analysis_doc(analyze(table))
+    return inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+
+
+def _right(doc) -> None:
+    assert doc["projects"] == len(PROJECTS)
+    assert doc["totals"] == {"budget": BUDGET, "executed": EXECUTED, "execution_rate": RATE}
+    assert "AMOUNT_UNIT_SUSPECT" not in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
+
+
+@pytest.mark.parametrize(
+    "budget_head,executed_head,to_b,to_e",
+    [
+        ("预算数（元）", "执行数（万元）", _yuan, float),
+        ("调整预算数（万元）", "实际执行数(元)", float, _yuan),
+        ("全年预算数（元）", "全年执行数（万元）", _yuan, float),
+    ],
+)
+def test_columns_in_different_units_are_each_turned_into_wan(budget_head, executed_head, to_b, to_e):
+    rows = [["序号", "单位名称", "项目名称", budget_head, executed_head]]
+    rows += [[i, u, n, to_b(b), to_e(e)] for i, (u, n, b, e) in enumerate(PROJECTS, 1)]
+    rows.append([None, "合计", None, to_b(BUDGET), to_e(EXECUTED)])  # the 合计 in each column's unit too
+    doc = _doc(rows)
+    _right(doc)
+    mixed = found(doc, "AMOUNT_UNITS_MIXED")
+    said = mixed[0]["message"] if len(mixed) == 1 else ""
+    assert "按元" in said and "按万元" in said and budget_head[:3] in said and executed_head[:3] in said
+
+
+def test_an_initial_budget_in_yuan_beside_an_adjusted_one_in_wan():
+    rows = [["项目名称", "年初预算数（元）", "调整后预算数（万元）", "实际执行数（万元）"]]
+    rows += [[n, _yuan(b * 0.8), b, e] for _, n, b, e in PROJECTS]
+    table = read_dataset(xlsx(("Sheet1", rows)), "t.xlsx").table
+    assert table.projects[m.INITIAL_BUDGET].round(2).tolist() == [round(p[2] * 0.8, 2) for p in PROJECTS]
+    assert round(float(table.projects[m.BUDGET].sum()), 2) == BUDGET
+
+
+@pytest.mark.parametrize("suffix", ["元", " 元"])
+def test_cells_written_in_yuan_without_a_unit_in_the_header(suffix):
+    rows = [["项目名称", "预算数", "执行数"]]
+    rows += [[n, f"{_yuan(b):.0f}{suffix}", f"{_yuan(e):,.2f}{suffix}"] for _, n, b, e in PROJECTS]
+    doc = _doc(rows)
+    _right(doc)
+    assert "AMOUNT_UNIT_ASSUMED" not in codes(doc)
+
+
+def test_cells_written_in_wan_beat_a_unit_line_that_says_yuan():
+    rows = [["单位：元"], ["项目名称", "预算数", "执行数"]]
+    rows += [[n, f"{b}万元", f"{e}万元"] for _, n, b, e in PROJECTS]
+    _right(_doc(rows))
+
+
+def test_one_unit_chosen_on_the_import_page_applies_to_every_column():
+    rows = [["项目名称", "预算数（元）", "执行数（万元）"]]
+    rows += [[n, _yuan(b), _yuan(e)] for _, n, b, e in PROJECTS]  # the 万元 in the header is wrong
+    doc = _doc(rows, amount_unit="元")
+    assert doc["totals"] == {"budget": BUDGET, "executed": EXECUTED, "execution_rate": RATE}
+    assert not found(doc, "AMOUNT_UNITS_MIXED")
+
+
+def test_one_unit_for_the_whole_table_is_not_called_mixed():
+    rows = [["单位：元"], ["项目名称", "预算数", "执行数（元）"]]
+    rows += [[n, _yuan(b), _yuan(e)] for _, n, b, e in PROJECTS]
+    doc = _doc(rows)
+    _right(doc)
+    assert not found(doc, "AMOUNT_UNITS_MIXED")
