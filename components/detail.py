@@ -88,7 +88,10 @@ def row_findings(a: Analysis, rec: pd.Series) -> list[m.Finding]:
     row = rec[m.SHEET_ROW]
     if a.table.kind == m.KIND_SELFEVAL_FORMS:
         return []  # the form's own findings are listed with its indicators
-    return [f for f in a.findings if f.sheet_row is not None and f.sheet_row == row]
+    sheet = rec.get(m.SHEET)  # a table from a sheet per unit: the row number is on this sheet
+    return [
+        f for f in a.findings if f.sheet_row is not None and f.sheet_row == row and f.sheet in (None, sheet)
+    ]
 
 
 def history_frame(a: Analysis, index: int) -> tuple[pd.DataFrame | None, int]:

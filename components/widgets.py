@@ -200,7 +200,8 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
                 # a CSV has no sheets: only its header row is worth saying
                 T["header_rows"].format(rows=rows)
                 if is_csv(src.file)
-                else f"{T['sheet']}：{md_escape(src.sheet)}（{T['header_rows'].format(rows=rows)}）",
+                else f"{T['sheet']}：{md_escape('、'.join(src.combined_sheets or [src.sheet]))}"
+                f"（{T['header_rows'].format(rows=rows)}）",
                 f"{T['unit']}：{unit}",
                 f"{T['projects']}：{len(table.projects)} 个",
             ]

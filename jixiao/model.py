@@ -18,6 +18,7 @@ lean_arrow_pool()
 
 # --- project table columns (one row per project) -------------------------------------------
 SHEET_ROW = "sheet_row"  # 1-based row number in the source sheet, as Excel shows it
+SHEET = "sheet"  # the worksheet of a row, only in a table put together from several sheets
 SEQ = "seq"  # 序号 as printed, or None
 UNIT = "unit"
 CODE = "code"
@@ -181,6 +182,7 @@ class Finding:
     message: str  # Chinese, with both numbers where there are two
     sheet_row: int | None = None
     field: str | None = None
+    sheet: str | None = None  # set when the table comes from several sheets: sheet_row is on this one
 
     def to_dict(self) -> dict[str, Any]:
         return {"severity": self.severity, "code": self.code, "where": self.where, "message": self.message}
@@ -208,6 +210,7 @@ class Source:
     headers: list[str] = field(default_factory=list)  # every column's header text, for re-mapping
     sheets: list[str] = field(default_factory=list)  # every sheet in the file
     hidden_sheets: list[str] = field(default_factory=list)  # those of ``sheets`` hidden in the workbook
+    combined_sheets: list[str] = field(default_factory=list)  # one table per unit, read as one
     title: str = ""  # title rows above the header, joined (unit and year are guessed from it)
     # field -> the other columns that also fit it and were passed over (the import page offers them)
     candidates: dict[str, list[int]] = field(default_factory=dict)

@@ -130,6 +130,8 @@ def _choices_doc(src: m.Source) -> dict[str, Any]:
             for f, cols in src.candidates.items()
         }
         out["report_year"] = src.report_year
+    if src.combined_sheets:
+        out["combined_sheets"] = list(src.combined_sheets)
     if src.hidden_left_out or src.include_hidden:
         out["hidden_left_out"] = src.hidden_left_out
         out["include_hidden"] = src.include_hidden

@@ -43,6 +43,7 @@ T = {
     "unit": "金额单位",
     "unit_yuan": "元（已按 ÷10,000 换算为万元）",
     "sheets_count": "（共 {n} 个工作表）",
+    "combined": "（{n} 个工作表合并为一张表）",
     "rows_value": "第 {rows} 行",
     "counts": "**项目行**：{projects} 个　**合计/小计行**：{totals} 个",
     "forms_count": "**自评表**：{n} 张（{sheets} 个工作表），已按每张表汇总为一行",
@@ -138,6 +139,9 @@ def on_remap(token: str) -> None:
         overrides["include_hidden"] = True
     # a new year or the hidden switch lets the parser choose the columns again
     rechoose = (year and year != src.report_year) or bool(ss.get(keys["_hidden"])) != src.include_hidden
+    if src.combined_sheets and sheet == src.sheet and rows == src.header_rows:
+        data.reparse(overrides)  # a sheet per unit: read them all again, with the unit or year set here
+        return
     if sheet != src.sheet:
         overrides["sheet"] = sheet
         if rows != src.header_rows:
@@ -224,8 +228,12 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
             []
             if widgets.is_csv(src.file)
             else [
-                f"**{T['sheet']}**：{widgets.md_escape(src.sheet)}"
-                + T["sheets_count"].format(n=len(src.sheets))
+                f"**{T['sheet']}**：{widgets.md_escape('、'.join(src.combined_sheets or [src.sheet]))}"
+                + (
+                    T["combined"].format(n=len(src.combined_sheets))
+                    if src.combined_sheets
+                    else T["sheets_count"].format(n=len(src.sheets))
+                )
             ]
         ),
         f"**{T['header_rows']}**：" + T["rows_value"].format(rows=rows_text),

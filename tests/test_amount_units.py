@@ -88,3 +88,33 @@ def test_one_unit_for_the_whole_table_is_not_called_mixed():
     doc = _doc(rows)
     _right(doc)
     assert not found(doc, "AMOUNT_UNITS_MIXED")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [["项目名称", "预算数（元）", "执行数（元）"], ["项目名称", "预算金额(元)", "实际支出(元)"]],
+    ids=["header", "header-ascii"],
+)
+def test_wan_values_under_a_yuan_header_are_said(head):
+    """A template's "（元）" kept over figures typed in 万元: budgets of a few dozen 元 are no projects."""
+    rows = [head, *([n, b, e] for _, n, b, e in PROJECTS)]
+    doc = _doc(rows)
+    suspect = found(doc, "AMOUNT_UNIT_SUSPECT")
+    assert len(suspect) == 1 and suspect[0]["severity"] == "warning" and "万元" in suspect[0]["message"]
+    median = sorted(p[2] for p in PROJECTS)[len(PROJECTS) // 2 - 1 : len(PROJECTS) // 2 + 1]
+    assert f"{sum(median) / 2:,.2f} 元" in suspect[0]["message"]
+    # the figures as typed stay as read until the user says otherwise; then they are right
+    assert _doc(rows, amount_unit="万元")["totals"]["budget"] == BUDGET
+
+
+def test_a_unit_line_saying_yuan_over_wan_figures_is_said():
+    rows = [["单位：元"], ["项目名称", "预算数", "执行数"], *([n, b, e] for _, n, b, e in PROJECTS)]
+    assert len(found(_doc(rows), "AMOUNT_UNIT_SUSPECT")) == 1
+
+
+def test_small_yuan_projects_are_not_called_wan():
+    rows = [
+        ["项目名称", "预算数（元）", "执行数（元）"],
+        *([n, _yuan(b), _yuan(e)] for _, n, b, e in PROJECTS),
+    ]
+    assert not found(_doc(rows), "AMOUNT_UNIT_SUSPECT")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from jixiao.report import inspect_bytes
-from tests.test_reader_choices import BUDGET, EXECUTED, PROJECTS, TANGSHAN, codes, found, xlsx
+from tests.test_reader_choices import BUDGET, EXECUTED, PROJECTS, codes, found, xlsx
 
 RATE = round(EXECUTED / BUDGET * 100, 2)
 WHOLE, CZ, QT = "合计", "财政拨款", "其他资金"
@@ -82,33 +82,3 @@ def test_a_text_row_under_a_one_row_header_stays_a_project_when_nothing_is_merge
     rows += [[n, b, e, ""] for _, n, b, e in PROJECTS]
     doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
     assert doc["projects"] == len(PROJECTS) + 1 and doc["rows"][0]["project"] == "科普活动"
-
-
-# --- one sheet per unit ---------------------------------------------------------------------------------
-def _unit_sheet(rows_of_unit, total: bool):
-    rows = [["项目名称", "预算数（万元）", "执行数（万元）"], *([n, b, e] for n, b, e in rows_of_unit)]
-    if total:
-        rows.append(
-            ["合计", round(sum(r[1] for r in rows_of_unit), 2), round(sum(r[2] for r in rows_of_unit), 2)]
-        )
-    return rows
-
-
-@pytest.mark.parametrize("total", [False, True])
-def test_one_sheet_per_unit_is_said_loudly(total):
-    """Only one sheet is read: the headline covering one unit must not pass silently."""
-    doc = inspect_bytes(xlsx(*((u, _unit_sheet(r, total)) for u, r in TANGSHAN.items())), "t.xlsx")
-    first = next(iter(TANGSHAN))
-    assert doc["totals"]["budget"] == round(sum(r[1] for r in TANGSHAN[first]), 2)
-    split = found(doc, "SHEETS_SPLIT")
-    assert len(split) == 1 and split[0]["severity"] == "warning"
-    assert all(f"「{u}」" in split[0]["message"] for u in TANGSHAN)
-
-
-def test_two_copies_of_one_table_are_not_called_split():
-    rows = [(n, b, e) for _, n, b, e in PROJECTS]
-    changed = [(n, b, round(e * 0.9, 2)) for n, b, e in rows]  # last year's sheet: same projects
-    doc = inspect_bytes(
-        xlsx(("2023年", _unit_sheet(rows, True)), ("2022年", _unit_sheet(changed, True))), "t.xlsx"
-    )
-    assert doc["totals"]["budget"] == BUDGET and not found(doc, "SHEETS_SPLIT")

@@ -173,14 +173,16 @@ def _project_sheet(book: Book, analysis: Analysis, reasons: Mapping[str, str] | 
     index = {c.key: j for j, c in enumerate(cols, start=1)}
     out = Rows(book, SHEET_PROJECTS, [c.width for c in cols], f"{get_column_letter(index[m.PROJECT] + 1)}2")
     _header_row(out, [c.header for c in cols])
-    finding_cells: dict[tuple[int, str], list[str]] = {}
+    # (sheet, row, field): a table from a sheet per unit has each row number once per sheet
+    finding_cells: dict[tuple[str | None, int, str], list[str]] = {}
     for f in analysis.findings:
         if f.sheet_row is not None:
-            finding_cells.setdefault((int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
+            finding_cells.setdefault((f.sheet, int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
+    sheets = p[m.SHEET].tolist() if m.SHEET in p.columns else None
     keys = [c.key for c in cols if not c.key.startswith("_")]
     recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS, m.PROJECT, m.UNIT, m.CODE])))
     low = analysis.settings.low_threshold
-    for rec in recs:
+    for i, rec in enumerate(recs):
         row: list[Any] = []
         flags = rec[m.FLAGS] or []
         na = rec[m.NA_COMPONENTS] if isinstance(rec[m.NA_COMPONENTS], tuple | list) else ()
@@ -214,7 +216,7 @@ def _project_sheet(book: Book, analysis: Analysis, reasons: Mapping[str, str] | 
                 value = _score(value)
             elif c.kind == "text" and value is not None and not is_missing(value):
                 value = str(value)
-            messages = finding_cells.get((int(rec[m.SHEET_ROW]), c.key))
+            messages = finding_cells.get((sheets[i] if sheets else None, int(rec[m.SHEET_ROW]), c.key))
             row.append(
                 out.cell(
                     value,

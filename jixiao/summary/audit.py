@@ -4,6 +4,7 @@ totals vs the rows they cover, impossible budgets, duplicates. Each is a Finding
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -90,6 +91,15 @@ def full_rate_claim(reported: float | None, computed: float | None) -> bool:
 
 
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
+    if m.SHEET in projects.columns:
+        # a table put together from a sheet per unit: rows and totals are checked on their own sheet
+        out = []
+        for sheet, part in projects.groupby(m.SHEET, sort=False):
+            totals = table.totals[table.totals[m.SHEET] == sheet] if m.SHEET in table.totals else table.totals
+            mine = [f for f in table.findings if f.sheet in (None, sheet)]
+            one = replace(table, totals=totals, findings=mine, source=replace(table.source, sheet=str(sheet)))
+            out += [replace(f, sheet=str(sheet)) for f in audit(one, part.drop(columns=m.SHEET), choice)]
+        return out
     out: list[m.Finding] = []
     src = table.source
     place = _place(src)

@@ -37,7 +37,6 @@ from jixiao.summary.cells import (
 
 _CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _MAX_CELLS_NAMED = 8
-_TOTAL_WORD = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _ANY_CHILD = re.compile(r"^(其中|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
@@ -333,42 +332,6 @@ def parent_spans(
         else:
             i += 1
     return spans, partial
-
-
-# --- one sheet per unit ------------------------------------------------------------------------------
-def split_by_sheet(
-    sheets: list[Sheet], guess: HeaderGuess, alternatives: list[HeaderGuess], table: m.ProjectTable
-) -> list[m.Finding]:
-    """Other sheets with a table of the same shape whose projects are not the chosen one's: one
-    sheet per unit, most likely. Only one is read, so the headline covers one sheet: said loudly."""
-    ours = set(table.projects[m.PROJECT].astype(str))
-    money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
-    others = []
-    for alt in alternatives:
-        c = alt.columns.get(m.PROJECT)
-        if alt.sheet_index == guess.sheet_index or alt.is_unit_block or c is None:
-            continue
-        if {m.BUDGET, m.EXECUTED} & set(alt.columns) != money or not money:
-            continue
-        rows = sheets[alt.sheet_index].rows[alt.header_rows[-1] + 1 :]
-        theirs = {r[c].strip() for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()}
-        theirs = {t for t in theirs if not _TOTAL_WORD.search(t)}
-        if theirs and len(theirs & ours) <= 0.2 * min(len(theirs), len(ours)):
-            others.append(sheets[alt.sheet_index].name)
-    if not others:
-        return []
-    name = sheets[guess.sheet_index].name
-    listed = "".join(f"「{x}」" for x in others)
-    return [
-        m.Finding(
-            "warning",
-            "SHEETS_SPLIT",
-            f"工作表{listed}",
-            f"工作表{listed}也是同样结构的项目表，项目与「{name}」的互不重复，可能是按单位分表填报。"
-            f"本次只读取了「{name}」：合计、执行率和图表只含这一张表的项目。如需全部汇总，请把各表的项目"
-            "复制到同一张工作表（加一列“单位”）后再上传，或在数据导入页“识别有误？”中逐张改选。",
-        )
-    ]
 
 
 # --- hooks the row reader calls -----------------------------------------------------------------------

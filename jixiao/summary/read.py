@@ -30,6 +30,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, layout
 from jixiao.summary import columns as value_columns
+from jixiao.summary.sheets import combine_sheets
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
@@ -91,10 +92,21 @@ def read_project_table(
     reader.opts = opts
     table = reader.read()
     table.findings[:0] = sheet_notes
-    if sheet is None and header_rows is None and not columns:
-        table.findings.extend(layout.split_by_sheet(sheets, guess, alternatives, table))
     _to_absolute(table.source, guess, prepared, opts)
     table.source.header_weights = getattr(reader, "header_weights", {}) or {}
+    if sheet is None and header_rows is None and not columns:
+
+        def read_sheet(name: str) -> m.ProjectTable:
+            return read_project_table(
+                sheets,
+                filename,
+                sheet=name,
+                amount_unit=amount_unit,
+                report_year=report_year,
+                include_hidden=include_hidden,
+            )
+
+        table = combine_sheets(sheets, guess, alternatives, table, read_sheet, opts)
     return table
 
 
@@ -537,19 +549,28 @@ class _Reader:
         return rec
 
     def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
-        if unit_text != "万元":
+        """A 万元 table whose budgets are in the hundred thousands, or a 元 table whose budgets are a
+        few hundred 元: the unit in the header (or the one assumed) is most likely wrong."""
+        if self.forced_unit in ("元", "万元"):
             return
         budgets = np.asarray(budget_column, dtype=float)
         budgets = budgets[(budgets != 0) & ~np.isnan(budgets)]  # 0 and missing (NaN) say nothing
-        median = float(np.median(budgets)) if len(budgets) else 0.0
-        if median > 100_000:
-            self.add(
-                "warning",
-                "AMOUNT_UNIT_SUSPECT",
-                f"工作表「{self.sheet.name}」",
+        median = float(np.median(budgets)) if len(budgets) else None
+        if median is None:
+            return
+        if unit_text == "万元" and median > 100_000:
+            message = (
                 f"按“万元”理解时，项目预算的中位数达 {median:,.2f} 万元，金额可能是以“元”为单位。"
-                "如是，请在导入页把金额单位改为“元”。",
+                "如是，请在导入页把金额单位改为“元”。"
             )
+        elif unit_text == "元" and median < 0.1:
+            message = (
+                f"按“元”理解时，项目预算的中位数只有 {median * 10000:,.2f} 元，金额可能是以“万元”为单位。"
+                "如是，请在导入页把金额单位改为“万元”。"
+            )
+        else:
+            return
+        self.add("warning", "AMOUNT_UNIT_SUSPECT", f"工作表「{self.sheet.name}」", message)
 
 
 def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:

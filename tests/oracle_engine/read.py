@@ -8,7 +8,6 @@ and every rate shape. Nothing here keys on a cell position.
 from __future__ import annotations
 
 import re
-import statistics
 from typing import Any
 
 import numpy as np
@@ -496,16 +495,8 @@ class _Reader:
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None
         return rec
 
-    def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
-        budgets = [b for b in budget_column if b]
-        if unit_text == "万元" and budgets and statistics.median(budgets) > 100_000:
-            self.add(
-                "warning",
-                "AMOUNT_UNIT_SUSPECT",
-                f"工作表「{self.sheet.name}」",
-                f"按“万元”理解时，项目预算的中位数达 {statistics.median(budgets):,.2f} 万元，金额可能是以“元”为单位。"
-                "如是，请在导入页把金额单位改为“元”。",
-            )
+    # the unit warning is a sheet-level judgement, not a per-row path: the reader's own, shared
+    check_unit_plausible = _NewReader.check_unit_plausible
 
 
 def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:

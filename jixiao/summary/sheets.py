@@ -1,0 +1,142 @@
+"""One table per unit, each on its own sheet: found, read sheet by sheet, and put together.
+
+Offices that fill in per unit often send a workbook with a sheet per unit (科协本级, 科工中心, 科技馆…),
+every sheet with the same header. Reading one of them would make the headline the total of one unit.
+Sheets are read together only when their tables have the same amount columns and their projects do not
+repeat each other's (two copies of one table, or last year's sheet beside this year's, share them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+
+from jixiao import model as m
+from jixiao.ingest.header import HeaderGuess, ReadOptions
+from jixiao.ingest.workbook import Sheet
+from jixiao.summary.blocks import check_unit_blocks, other_sheet_blocks
+
+_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
+# sheet names that say nothing about a unit
+_PLAIN_NAME = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
+# sheets that hold a whole, a copy or another year: never one unit's part
+_NOT_A_PART = re.compile(r"(汇总|合计|总表|全部|备份|副本|草稿|旧|上年|去年|\(\d+\)|（\d+）|20\d\d)")
+_BLOCK_CODES = ("UNIT_TOTALS_BLOCK", "TOTAL_MISMATCH")
+OVERLAP = 0.2  # more shared project names than this (of the smaller sheet) is a copy, not a part
+
+
+def sibling_sheets(
+    sheets: list[Sheet], guess: HeaderGuess, alternatives: list[HeaderGuess], projects: pd.Series
+) -> list[int]:
+    """Indexes of the other sheets whose tables are more units of the chosen one."""
+    others = [a for a in alternatives if a.sheet_index != guess.sheet_index]
+    if not others or _NOT_A_PART.search(sheets[guess.sheet_index].name):
+        return []
+    ours = set(projects.astype(str))
+    money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
+    out: list[int] = []
+    seen: list[set[str]] = [ours]
+    for alt in others:
+        c = alt.columns.get(m.PROJECT)
+        name = sheets[alt.sheet_index].name
+        if alt.is_unit_block or c is None or _NOT_A_PART.search(name):
+            continue
+        if not money or {m.BUDGET, m.EXECUTED} & set(alt.columns) != money:
+            continue
+        rows = sheets[alt.sheet_index].rows[alt.header_rows[-1] + 1 :]
+        theirs = {r[c].strip() for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()}
+        theirs = {t for t in theirs if not _TOTAL.search(t)}
+        if theirs and all(len(theirs & other) <= OVERLAP * min(len(theirs), len(other)) for other in seen):
+            out.append(alt.sheet_index)
+            seen.append(theirs)
+    return sorted(out)
+
+
+def combine_sheets(
+    sheets: list[Sheet],
+    guess: HeaderGuess,
+    alternatives: list[HeaderGuess],
+    table: m.ProjectTable,
+    read_sheet: Callable[[str], m.ProjectTable],
+    opts: ReadOptions,
+) -> m.ProjectTable:
+    """The chosen table with the tables of its sibling sheets, in sheet order; or the chosen table."""
+    siblings = sibling_sheets(sheets, guess, alternatives, table.projects[m.PROJECT])
+    if not siblings:
+        return table
+    parts = {guess.sheet_index: table}
+    for i in siblings:
+        try:
+            parts[i] = read_sheet(sheets[i].name)
+        except m.IngestError:
+            continue
+    if len(parts) < 2:
+        return table
+    ordered = [parts[i] for i in sorted(parts)]
+    names = [t.source.sheet for t in ordered]
+    projects, totals, findings = [], [], []
+    said: set[tuple[str, str]] = set()
+    for t in ordered:
+        sheet = t.source.sheet
+        p = t.projects.copy()
+        p[m.SHEET] = sheet
+        if not _PLAIN_NAME.match(sheet.strip()):
+            p[m.UNIT] = p[m.UNIT].where(p[m.UNIT].notna(), sheet)  # the sheet is the unit
+        projects.append(p)
+        tt = t.totals.copy()
+        tt[m.SHEET] = sheet
+        totals.append(tt)
+        for f in t.findings:
+            if f.code == "TABLE_CHOSEN":  # the choice among these sheets: none was left out
+                continue
+            if f.code in _BLOCK_CODES and not f.where.startswith(f"工作表「{sheet}」"):
+                continue  # a 汇总 sheet checked against one unit's sheet: checked below against all
+            if f.severity == "info" and f.sheet_row is None and (f.code, f.message) in said:
+                continue  # "没有注明金额单位" once, not once per sheet
+            said.add((f.code, f.message))
+            findings.append(replace(f, sheet=sheet) if f.sheet_row is not None else f)
+    listed = "".join(f"「{x}」" for x in names)
+    named = any(not _PLAIN_NAME.match(x.strip()) for x in names)
+    count = sum(len(p) for p in projects)
+    findings.insert(
+        0,
+        m.Finding(
+            "info",
+            "SHEETS_COMBINED",
+            f"工作表{listed}",
+            f"工作表{listed}是结构相同的项目表，项目互不重复，看来是按单位分表填报：已合并为一张表"
+            f"（共 {count} 个项目）{'，各表的单位取工作表名' if named else ''}，合计与执行率包含全部工作表。"
+            "如只需其中一张，请在数据导入页“识别有误？”中选择工作表。",
+        ),
+    )
+    first = ordered[0]
+    combined = pd.concat(projects, ignore_index=True)
+    blocks = [
+        b
+        for b in other_sheet_blocks(sheets, guess.sheet_index, opts, guess.unit_lists)
+        if b.sheet not in names
+    ]
+    if blocks:
+        recs = [{m.UNIT: u} for u in combined[m.UNIT].tolist()]
+        money = {
+            f: [None if pd.isna(x) else float(x) for x in combined[f].tolist()]
+            for f in (m.BUDGET, m.EXECUTED)
+        }
+        factor = 0.0001 if first.source.amount_unit == "元" else 1.0
+        findings += check_unit_blocks(
+            blocks,
+            recs,
+            money[m.BUDGET],
+            money[m.EXECUTED],
+            dict.fromkeys((m.BUDGET, m.EXECUTED), factor),
+            "、".join(names),
+        )
+    return m.ProjectTable(
+        projects=combined,
+        totals=pd.concat(totals, ignore_index=True),
+        source=replace(first.source, combined_sheets=names),
+        findings=findings,
+    )
