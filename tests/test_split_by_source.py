@@ -82,3 +82,102 @@ def test_a_text_row_under_a_one_row_header_stays_a_project_when_nothing_is_merge
     rows += [[n, b, e, ""] for _, n, b, e in PROJECTS]
     doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
     assert doc["projects"] == len(PROJECTS) + 1 and doc["rows"][0]["project"] == "科普活动"
+
+
+# --- parts with no 合计 column: added row by row ----------------------------------------------------------
+def _parts_only_rows(group_by_source: bool):
+    if group_by_source:  # 财政拨款 → 预算数 / 执行数, 其他资金 → 预算数 / 执行数
+        rows = [["项目名称", CZ, None, QT, None], [None, "预算数", "执行数", "预算数", "执行数"]]
+        merges = ["A1:A2", "B1:C1", "D1:E1"]
+        cells = lambda pb, pe: [pb[CZ], pe[CZ], pb[QT], pe[QT]]  # noqa: E731
+    else:
+        rows = [["项目名称", "预算数（万元）", None, "执行数（万元）", None], [None, CZ, QT, CZ, QT]]
+        merges = ["A1:A2", "B1:C1", "D1:E1"]
+        cells = lambda pb, pe: [pb[CZ], pb[QT], pe[CZ], pe[QT]]  # noqa: E731
+    for _, name, b, e in PROJECTS:
+        rows.append([name, *cells(_parts(b), _parts(e))])
+    rows.append(["合计", *cells(_parts(BUDGET), _parts(EXECUTED))])
+    return rows, merges
+
+
+@pytest.mark.parametrize("group_by_source", [False, True], ids=["amount-first", "source-first"])
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "not-merged"])
+def test_parts_with_no_total_column_are_added(group_by_source, merged):
+    rows, merges = _parts_only_rows(group_by_source)
+    doc = inspect_bytes(xlsx(("Sheet1", rows), merges=merges if merged else []), "t.xlsx")
+    _right(doc)
+    added = found(doc, "AMOUNT_PARTS_ADDED")
+    assert len(added) == 2 and all(CZ in a["message"] and QT in a["message"] for a in added)
+    assert not found(doc, "COLUMN_CHOSEN")
+    assert [t["budget"] for t in doc["reported_totals"]] == [BUDGET]
+
+
+def test_a_blank_or_slash_part_adds_nothing_and_a_text_part_is_quoted():
+    rows, merges = _parts_only_rows(False)
+    rows[2][2] = None  # 科技工作者之家建设活动: no 其他资金 budget
+    rows[2][1] = KEJI_BUDGET = 10  # all of it 财政拨款
+    rows[3][2] = "/"
+    rows[3][1] = 39
+    rows[4][2] = "约1万"  # text in a part: quoted, the project's budget unread
+    doc = inspect_bytes(xlsx(("Sheet1", rows), merges=merges), "t.xlsx")
+    budgets = [r["budget"] for r in doc["rows"]]
+    assert budgets[0] == KEJI_BUDGET and budgets[1] == 39 and budgets[2] is None
+    bad = found(doc, "UNPARSEABLE_VALUE")
+    assert len(bad) == 1 and "约1万" in bad[0]["message"]
+
+
+def test_choosing_one_part_on_the_import_page_stops_the_adding():
+    from jixiao.read import read_dataset
+
+    rows, merges = _parts_only_rows(False)
+    book = xlsx(("Sheet1", rows), merges=merges)
+    auto = read_dataset(book, "t.xlsx").table
+    cols = dict(auto.source.columns)
+    table = read_dataset(book, "t.xlsx", sheet="Sheet1", header_rows=[1, 2], columns=cols).table
+    assert round(float(table.projects["budget"].sum()), 2) == BUDGET  # the columns as detected: still added
+    cols["budget"] = 2  # C: 其他资金 alone
+    table = read_dataset(book, "t.xlsx", sheet="Sheet1", header_rows=[1, 2], columns=cols).table
+    assert round(float(table.projects["budget"].sum()), 2) == round(
+        sum(_parts(p[2])[QT] for p in PROJECTS), 2
+    )
+
+
+# --- 上年结转 beside 本年 and 合计: one year's money, not two years ---------------------------------------------
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["项目名称", "上年结转资金", "本年预算数", "全年预算数合计", "执行数"],
+        ["项目名称", "上年结转", "本年预算", "预算合计", "实际执行数"],
+        ["项目名称", "预算数·上年结转", "预算数·本年安排", "预算数·合计", "执行数"],
+    ],
+    ids=["flat", "short", "joined"],
+)
+def test_carry_over_beside_this_years_money_takes_the_total(head):
+    rows = [head]
+    for _, name, b, e in PROJECTS:
+        carry = round(b * 0.2, 2)
+        rows.append([name, carry, round(b - carry, 2), b, e])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    _right(doc)
+    chosen = found(doc, "COLUMN_CHOSEN")
+    assert chosen and chosen[0]["severity"] == "info" and "上年结转" in chosen[0]["message"]
+
+
+def test_two_years_of_budget_beside_a_surplus_column_still_take_the_report_year():
+    rows = [["2023年项目绩效自评汇总表"], ["项目名称", "上年预算数", "本年预算数", "执行数", "结余资金"]]
+    rows += [[name, round(b * 0.9, 2), b, e, round(b - e, 2)] for _, name, b, e in PROJECTS]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    _right(doc)
+
+
+# --- 一级项目 / 二级项目 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("order", ["一级first", "二级first"])
+def test_the_second_level_projects_are_the_projects(order):
+    head = ["一级项目名称", "二级项目名称"] if order == "一级first" else ["二级项目名称", "一级项目名称"]
+    rows = [[*head, "预算数（万元）", "执行数（万元）"]]
+    for _, name, b, e in PROJECTS:
+        pair = ["科协事业发展经费", name] if order == "一级first" else [name, "科协事业发展经费"]
+        rows.append([*pair, b, e])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    _right(doc)
+    assert not found(doc, "DUPLICATE_PROJECT")

@@ -151,12 +151,14 @@ class Choice:
 _WHOLE = re.compile(r"(合计|小计|总计|总额)")
 _PART = re.compile(
     r"(财政拨款|财政资金|财政性资金|一般公共预算|政府性基金|其他资金|自筹|上级补助|上级资金|本级财政|"
-    r"中央|省级|市级|县级|单位资金|事业收入|经营收入|其中)"
+    r"中央|省级|市级|县级|单位资金|事业收入|经营收入|结转|结余|其中|一级项目)"
 )
+_CARRY = re.compile(r"(结转|结余)")
 
 
 def part_rank(label: str) -> int:
-    """0 for a column that is the whole of an amount split by source, 2 for a part of one, else 1."""
+    """0 for a column that is the whole of an amount split by source, 2 for a part of one (or for an
+    一级项目 column beside the 二级项目 that are the projects), else 1."""
     if _WHOLE.search(label):
         return 0
     return 2 if _PART.search(label) else 1
@@ -181,7 +183,12 @@ def choose_columns(
     columns: dict[str, int] = {}
     priorities: dict[str, int] = {}
     choices: list[Choice] = []
+    # a 上年结转 column beside 本年预算 and 合计: one year's money by source (unless another year's
+    # columns stand there too)
+    carry = any(_CARRY.search(label) for c, label in enumerate(labels) if c not in skip)
     for fieldname, cands in found.items():
+        if carry and not any(_PRIOR.search(labels[t[2]]) and not _CARRY.search(labels[t[2]]) for t in cands):
+            cands = _carry_over(labels, cands)
         ranked = sorted(cands, key=lambda t: (-t[0], t[3], -t[1], t[2]))
         period, priority, col, part = ranked[0]
         columns[fieldname], priorities[fieldname] = col, priority
@@ -199,6 +206,42 @@ def choose_columns(
                 reason = "tie"
             choices.append(Choice(fieldname, col, [t[2] for t in ranked[1:]], reason))
     return columns, priorities, choices
+
+
+def _carry_over(labels: list[str], cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """上年结转 beside 本年安排 and 合计: one year's money by source, not two years. No column is
+    another year's, and 本年安排 is a part like the carry-over."""
+    out = []
+    for _, priority, c, part in cands:
+        if part != 0 and _CURRENT.search(labels[c]):
+            part = 2
+        out.append((1, priority, c, part))
+    return out
+
+
+def part_columns(
+    labels: list[str], columns: dict[str, int], report_year: int | None, skip: frozenset[int] | set[int]
+) -> dict[str, list[int]]:
+    """An amount split by source of funds with no 合计 column (预算数 → 财政拨款 / 其他资金): the
+    other parts of the column taken, to be added to it."""
+    out: dict[str, list[int]] = {}
+    for fieldname in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET):
+        c = columns.get(fieldname)
+        if c is None or part_rank(labels[c]) != 2:
+            continue
+        same = [k for k, label in enumerate(labels) if k not in skip and match_field(label)[0] == fieldname]
+        carry = any(_CARRY.search(labels[k]) for k in same)
+        period = label_period(labels[c], report_year)
+        others = [
+            k
+            for k in same
+            if k != c
+            and part_rank(labels[k]) == 2
+            and (carry or label_period(labels[k], report_year) == period)
+        ]
+        if others:
+            out[fieldname] = others
+    return out
 
 
 def amount_unit_of_label(label: str) -> str | None:
@@ -240,6 +283,8 @@ class HeaderGuess:
     year_source: str = ""  # where the report year came from, in words
     span: tuple[int, int] | None = None  # first and last column of a block beside another block
     skipped_cols: frozenset[int] = frozenset()  # hidden columns left out
+    # field -> the other columns of an amount split by source with no 合计 column: added to it
+    parts: dict[str, list[int]] = field(default_factory=dict)
     unit_lists: list[HeaderGuess] = field(
         default_factory=list
     )  # same-sheet tables whose "projects" are units
@@ -376,7 +421,11 @@ def guess_for_labels(
     skip = frozenset() if opts.include_hidden else frozenset(getattr(sheet, "hidden_cols", ()) or ())
     year, source = report_year_for(sheet, rows[0], labels, opts)
     columns, priorities, choices = choose_columns(labels, year, skip)
-    guess = HeaderGuess(sheet_index, rows, labels, columns, priorities, choices, year, source, None, skip)
+    parts = part_columns(labels, columns, year, skip)
+    choices = [ch for ch in choices if ch.field not in parts]  # nothing was passed over: all are added
+    guess = HeaderGuess(
+        sheet_index, rows, labels, columns, priorities, choices, year, source, None, skip, parts=parts
+    )
     if guess.is_unit_block:
         spans = _spans([x if c not in skip else "" for c, x in enumerate(labels)])
         if len(spans) <= 1 and m.PROJECT in columns:
@@ -387,7 +436,11 @@ def guess_for_labels(
         for c0, c1 in spans if len(spans) > 1 else []:
             part = [x if c0 <= c <= c1 else "" for c, x in enumerate(labels)]
             cols, prios, ch = choose_columns(part, year, skip)
-            cand = HeaderGuess(sheet_index, rows, labels, cols, prios, ch, year, source, (c0, c1), skip)
+            adds = part_columns(part, cols, year, skip)
+            ch = [x for x in ch if x.field not in adds]
+            cand = HeaderGuess(
+                sheet_index, rows, labels, cols, prios, ch, year, source, (c0, c1), skip, parts=adds
+            )
             if cand.usable and (not guess.usable or cand.score > guess.score):
                 guess = cand
     return guess

@@ -9,6 +9,7 @@ How cell values are parsed lives in ``read.py`` and ``columns.py``; this module 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -65,8 +66,11 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
                 or label_period(_label(guess, ch.chosen), None) == 2  # 本年/本期 need no year
                 else "warning"
             )
+        elif ch.reason == "whole" and ch.field == m.PROJECT:
+            why = "取二级项目（一级项目是它们的上级分类）"
+            severity = "info"
         elif ch.reason == "whole":
-            why = "金额按资金来源分列时，取合计列（财政拨款、其他资金等是它的组成部分）"
+            why = "金额按资金来源分列时，取合计列（财政拨款、其他资金、上年结转等是它的组成部分）"
             severity = "info"
         elif ch.reason == "priority":
             why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
@@ -86,6 +90,21 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
                 f"“{name}”有多列可用：采用{taken}，未采用{others}。{why}；如不对，请在数据导入页“识别有误？”中改选。",
                 None,
                 ch.field,
+            )
+        )
+    for fieldname, others in guess.parts.items():
+        cols = [guess.columns[fieldname], *others]
+        named = "、".join(f"{col_letter(c)}列「{_label(guess, c)}」" for c in cols)
+        word = m.FIELD_LABELS.get(fieldname, fieldname)
+        out.append(
+            m.Finding(
+                "info",
+                "AMOUNT_PARTS_ADDED",
+                f"工作表「{sheet}」，列「{_label(guess, cols[0])}」",
+                f"“{word}”没有合计列，按资金来源分为{named}：已逐行相加作为{word}。"
+                "如其中一列就是合计，请在数据导入页“识别有误？”中改选。",
+                None,
+                fieldname,
             )
         )
     if m.INITIAL_BUDGET in guess.columns and guess.columns.get(m.BUDGET) == guess.columns[m.INITIAL_BUDGET]:
@@ -187,6 +206,14 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
             for r0, a, r1, b in sheet.merged
             if a >= c0 and b <= c1 and r0 not in drop
         ]
+    if guess.parts:
+        if new_rows is rows:
+            new_rows = list(rows)
+        for fieldname, others in guess.parts.items():
+            c = guess.columns[fieldname] - c0
+            add = [k - c0 for k in others]
+            for r in range(first, len(new_rows)):
+                new_rows[r] = _with_parts(new_rows[r], c, add)
     cut = Sheet(name=sheet.name, rows=new_rows, merged=merged, notes=sheet.notes)
     g = guess
     if c0:
@@ -194,6 +221,7 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
             guess,
             labels=guess.labels[c0 : c1 + 1],
             columns={f: c - c0 for f, c in guess.columns.items()},
+            parts={f: [k - c0 for k in ks] for f, ks in guess.parts.items()},
         )
     elif guess.span:
         g = replace(guess, labels=guess.labels[: c1 + 1])
@@ -206,6 +234,20 @@ def prepare(sheet: Sheet, guess: HeaderGuess, opts: ReadOptions) -> Prepared:
         blocks,
         every_row_hidden,
     )
+
+
+def _with_parts(row: list[Any], c: int, others: list[int]) -> list[Any]:
+    """The row with the parts of an amount added into column ``c``. A part that is not a number
+    stays as it is written, so the reader quotes it; blanks and "/" add nothing."""
+    cells = [row[k] if k < len(row) else "" for k in (c, *others)]
+    parsed = [v.parse_number(x) for x in cells]
+    bad = next((x for x, (_, status) in zip(cells, parsed, strict=True) if status == v.BAD), None)
+    numbers = [x for x, status in parsed if status == v.OK and x is not None]
+    if bad is None and not numbers:
+        return row
+    out = list(row)
+    out[c] = bad if bad is not None else round(math.fsum(numbers), 6)
+    return out
 
 
 def _has_data(sheet: Sheet, c: int, first: int) -> bool:
@@ -369,7 +411,10 @@ def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
         return guess
     off = prepared.offset
     return replace(
-        guess, labels=[""] * off + list(guess.labels), columns={f: c + off for f, c in guess.columns.items()}
+        guess,
+        labels=[""] * off + list(guess.labels),
+        columns={f: c + off for f, c in guess.columns.items()},
+        parts={f: [k + off for k in ks] for f, ks in guess.parts.items()},
     )
 
 

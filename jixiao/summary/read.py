@@ -74,6 +74,8 @@ def read_project_table(
         bad = [f for f, c in columns.items() if not (0 <= c < width)]
         if bad:
             raise m.IngestError("列对应关系有误：所选的列不在表格范围内。")
+        # parts are added only to a column the user left as it was detected
+        guess.parts = {f: ks for f, ks in guess.parts.items() if columns.get(f) == guess.columns.get(f)}
         guess.columns = dict(columns)
         guess.choices = [ch for ch in guess.choices if ch.field not in columns]
         if m.PROJECT not in guess.columns:
