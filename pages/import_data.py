@@ -44,6 +44,7 @@ T = {
     "unit_yuan": "元（已按 ÷10,000 换算为万元）",
     "sheets_count": "（共 {n} 个工作表）",
     "combined": "（{n} 个工作表合并为一张表）",
+    "unit_from_sheets": "取自各工作表的名称",
     "rows_value": "第 {rows} 行",
     "counts": "**项目行**：{projects} 个　**合计/小计行**：{totals} 个",
     "forms_count": "**自评表**：{n} 张（{sheets} 个工作表），已按每张表汇总为一行",
@@ -256,7 +257,11 @@ def mapping_table(src: m.Source) -> None:
         {
             T["field"]: label,
             T["column"]: data.col_letter(src.columns[f]) if f in src.columns else "—",
-            T["header"]: src.mapping.get(f, "") if f in src.columns else T["missing"],
+            T["header"]: src.mapping.get(f, "")
+            if f in src.columns
+            else T["unit_from_sheets"]
+            if f == m.UNIT and src.combined_sheets
+            else T["missing"],
             T["passed_over"]: passed_over(f),
         }
         for f, label in m.FIELD_LABELS.items()

@@ -69,3 +69,32 @@ def test_a_hidden_sheet_is_marked_in_the_sheet_choice_and_can_be_read():
     go(at, "overview")
     old = [r for r in old_rows() if isinstance(r[0], float)]
     assert metrics(at)["预算总额（万元）"] == f"{round(sum(r[2] for r in old), 2):,.2f}"
+
+
+def test_a_sheet_per_unit_is_shown_combined_and_stays_combined_when_the_unit_changes():
+    from tests.test_reader_choices import EXECUTED, TANGSHAN, xlsx
+    from tests.test_sheet_per_unit import _unit_sheet
+
+    data = xlsx(*((u, _unit_sheet(r)) for u, r in TANGSHAN.items()))
+    at = upload(new_app(), "分单位.xlsx", data)
+    body = text(at)
+    assert "科协本级、科工中心、科技馆（3 个工作表合并为一张表）" in body
+    mapping = at.main.dataframe[0].value
+    assert mapping[mapping["字段"] == "单位"].iloc[0]["表头文字"] == "取自各工作表的名称"
+    go(at, "overview")
+    assert metrics(at)["预算总额（万元）"] == f"{BUDGET:,.2f}"
+    go(at, "import")
+    at.selectbox(key=_key(at, "remap_unit_")).set_value("元")
+    submit(at)
+    assert_clean(at)
+    assert "sheet" not in at.session_state[state.OVERRIDES]  # every sheet read again, now in 元
+    assert "3 个工作表合并为一张表" in text(at)
+    go(at, "overview")
+    assert metrics(at)["执行总额（万元）"] == f"{EXECUTED / 10000:,.2f}"
+    go(at, "import")
+    at.selectbox(key=_key(at, "remap_sheet_")).set_value("科工中心")
+    submit(at)
+    assert_clean(at)
+    go(at, "overview")
+    one = TANGSHAN["科工中心"]
+    assert metrics(at)["预算总额（万元）"] == f"{round(sum(r[1] for r in one), 2) / 10000:,.2f}"
