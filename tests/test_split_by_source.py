@@ -181,3 +181,35 @@ def test_the_second_level_projects_are_the_projects(order):
     doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
     _right(doc)
     assert not found(doc, "DUPLICATE_PROJECT")
+
+
+# --- three header rows: 预算执行情况 → 预算数 / 执行数 → 合计 / 财政拨款 / 其他资金 ------------------------------------
+def _three_rows(order):
+    head = [
+        ["序号", "项目名称", "预算执行情况", None, None, None, None, None, "自评得分"],
+        [None, None, "预算数（万元）", None, None, "执行数（万元）", None, None, None],
+        [None, None, *order, *order, None],
+    ]
+    body = []
+    for i, (_, name, b, e) in enumerate(PROJECTS, 1):
+        pb, pe = _parts(b), _parts(e)
+        body.append([i, name, *(pb[k] for k in order), *(pe[k] for k in order), 95])
+    return head + body
+
+
+@pytest.mark.parametrize("order", [(WHOLE, CZ, QT), (CZ, QT, WHOLE)], ids=str)
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "not-merged"])
+def test_three_header_rows(order, merged):
+    merges = ["A1:A3", "B1:B3", "C1:H1", "C2:E2", "F2:H2", "I1:I3"] if merged else []
+    doc = inspect_bytes(xlsx(("Sheet1", _three_rows(order)), merges=merges), "t.xlsx")
+    _right(doc)
+    assert doc["source"]["header_rows"] == [1, 2, 3]
+
+
+def test_three_header_rows_typed_on_the_import_page():
+    from jixiao.read import read_dataset
+
+    book = xlsx(("Sheet1", _three_rows((CZ, WHOLE, QT))), merges=["C1:H1", "C2:E2", "F2:H2"])
+    table = read_dataset(book, "t.xlsx", sheet="Sheet1", header_rows=[1, 2, 3]).table
+    assert table.source.header_rows == [1, 2, 3]
+    assert round(float(table.projects["budget"].sum()), 2) == BUDGET

@@ -351,25 +351,42 @@ def _sub_header(sheet: Sheet, r: int) -> bool:
 
 def combine_two_rows(sheet: Sheet, r: int) -> list[str]:
     """Labels for a header spanning rows r and r+1: parent label + child label per column."""
+    return combine_rows(sheet, r, 2)
+
+
+def combine_rows(sheet: Sheet, r: int, depth: int) -> list[str]:
+    """Labels for a header spanning ``depth`` rows from r ("预算执行情况 → 预算数 → 合计" reads
+    "预算执行情况·预算数·合计")."""
+    labels = _row_labels(sheet.rows[r])
+    for k in range(1, depth):
+        labels = _join_row(sheet, r + k - 1, labels, _row_labels(sheet.rows[r + k]))
+    return labels
+
+
+def _join_row(sheet: Sheet, r: int, upper: list[str], bottom: list[str]) -> list[str]:
+    """``upper`` (the labels down to row r) joined with row r+1's labels."""
     top = _row_labels(sheet.rows[r])
-    bottom = _row_labels(sheet.rows[r + 1])
-    parent = list(top)
+    width = max(len(upper), len(bottom))
+    upper = upper + [""] * (width - len(upper))
+    bottom = bottom + [""] * (width - len(bottom))
+    top = top + [""] * (width - len(top))
+    parent = list(upper)
     # A parent merged across columns is stored in its first cell only: spread it.
     for r0, c0, r1, c1 in sheet.merged:
-        if r0 == r and r1 == r and top[c0]:
-            for c in range(c0, min(c1 + 1, len(parent))):
-                parent[c] = top[c0]
+        if r0 <= r and r1 == r and c1 > c0 and c0 < width and upper[c0]:
+            for c in range(c0, min(c1 + 1, width)):
+                parent[c] = upper[c0]
     if not sheet.merged:
         # Without merge information (CSV, some .xls), a blank parent above a child label belongs
         # to the nearest parent on its left that also has children.
         current = ""
-        for c in range(len(parent)):
+        for c in range(width):
             if top[c]:
-                current = top[c] if bottom[c] else ""
+                current = upper[c] if bottom[c] else ""
             elif bottom[c] and current:
                 parent[c] = current
     labels = []
-    for c in range(len(parent)):
+    for c in range(width):
         p, b = parent[c], bottom[c]
         if p and b and p != b:
             labels.append(b if b.startswith(p) else f"{p}·{b}")
@@ -474,6 +491,12 @@ def usable_guesses(
             more = len(guess2.columns) > len(guess.columns)
             if more or (len(guess2.columns) == len(guess.columns) and _sub_header(sheet, r)):
                 guess = guess2
+                if r + 2 < len(sheet.rows) and _is_label_row(sheet.rows[r + 2]) and _sub_header(sheet, r + 1):
+                    # 预算执行情况 → 预算数 / 执行数 → 合计 / 财政拨款 / 其他资金
+                    labels3 = combine_rows(sheet, r, 3)
+                    guess3 = guess_for_labels(sheet, sheet_index, [r, r + 1, r + 2], labels3, opts)
+                    if len(guess3.columns) >= len(guess.columns):
+                        guess = guess3
         if guess.usable:
             out.append(guess)
     return out

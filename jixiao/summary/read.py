@@ -21,7 +21,7 @@ from jixiao.ingest.header import (
     ReadOptions,
     amount_unit_of_label,
     assign_columns,
-    combine_two_rows,
+    combine_rows,
     find_amount_unit_line,
     guess_for_labels,
     label_period,
@@ -161,11 +161,12 @@ def _choose(
     rows0 = [r - 1 for r in header_rows]
     if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
         raise m.IngestError("表头行号超出了工作表的范围。")
-    if len(rows0) >= 2:
-        labels = combine_two_rows(target, rows0[0])
+    depth = min(len(rows0), 3, len(target.rows) - rows0[0])
+    if depth >= 2:
+        labels = combine_rows(target, rows0[0], depth)
     else:
         labels = [normalize_label(x) if isinstance(x, str) else "" for x in target.rows[rows0[0]]]
-    return guess_for_labels(target, index, rows0[:2], labels, opts), []
+    return guess_for_labels(target, index, rows0[:depth], labels, opts), []
 
 
 class _Reader:
