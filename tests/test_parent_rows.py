@@ -109,3 +109,40 @@ def test_spans_directly():
     # the same, but B makes the sum: B is a child
     spans, partial = parent_spans(names, [100.0, 40.0, 60.0, 50.0, 9.0, 4.0, 4.0])
     assert spans == [(0, 1, 2)] and partial == []
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["序号列", "（其中）", "含：", "其中 row", "其中: row", "（其中） row"],
+)
+def test_every_way_of_writing_qizhong_marks_a_breakdown(form):
+    """ "其中" in the 序号 column, in brackets, as 含：, or on a row of its own above the part."""
+    part = ("会议费", 5, 5)
+    if form == "序号列":
+        marked = [["其中", *part]]
+    elif form.endswith(" row"):
+        marked = [[None, form.removesuffix(" row"), None, None], [None, *part]]
+    else:
+        marked = [[None, f"{form}{part[0]}", *part[1:]]]
+    rows = [[1, *KEJI[0]], [2, *KEJI[1]], *marked, [3, *KEJI[4]]]
+    doc = _doc(rows)
+    projects = [KEJI[0], KEJI[1], KEJI[4]]
+    assert _names(doc) == [p[0] for p in projects]
+    assert (doc["totals"]["budget"], doc["totals"]["executed"]) == _sums(projects)
+    part_found = found(doc, "PARTIAL_BREAKDOWN")
+    assert len(part_found) == 1 and "行，1 个）" in part_found[0]["message"]
+    assert not [r for r in doc["rows"] if r["unit"] == "其中"]  # a 其中 row is no unit heading
+
+
+def test_a_qizhong_row_of_its_own_over_parts_that_add_up():
+    parent = ("唐山市老科协各项经费", 46, 46)
+    rows = [[1, *parent], [None, "其中：", None, None], *([None, *k] for k in KEJI[1:4]), [2, *KEJI[4]]]
+    doc = _doc(rows)
+    assert _names(doc) == [k[0] for k in KEJI[1:5]]
+    assert len(found(doc, "PARENT_ROW")) == 1 and "TOTAL_MISMATCH" not in codes(doc)
+
+
+def test_a_place_name_starting_with_han_is_a_project():
+    rows = [[1, "含山县科普活动", 10, 8], [2, "含山县科技馆运行", 20, 19]]
+    doc = _doc(rows)
+    assert _names(doc) == ["含山县科普活动", "含山县科技馆运行"] and doc["totals"]["budget"] == 30

@@ -36,9 +36,10 @@ from jixiao.summary.cells import (
     weight_in_label,
 )
 
-_CHILD = re.compile(r"^(其中\s*[:：]?\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
+_CHILD = re.compile(r"^([（(]?其中[)）]?\s*[:：]?\s*|含\s*[:：]\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
+_EXPLICIT = re.compile(r"^([（(]?其中|含\s*[:：])")  # "其中：" says it is a part; "（1）" may just number
 _MAX_CELLS_NAMED = 8
-_ANY_CHILD = re.compile(r"^(其中|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
+_ANY_CHILD = re.compile(r"^([（(]?其中|含\s*[:：]|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 
 
@@ -348,7 +349,7 @@ def parent_spans(
                 j += 1
             parent = budgets[i]
             running = sum(budgets[k] or 0.0 for k in range(i + 1, j + 1))
-            explicit = names[i + 1].startswith("其中")
+            explicit = bool(_EXPLICIT.match(names[i + 1]))
             if explicit and parent is not None and running < parent - tol:
                 # unmarked rows join only if they make the sum: else they are the next projects
                 k, more = j, running
@@ -430,12 +431,23 @@ def _amounts(reader: Any, cells: list, fieldname: str, factors: dict[str, float]
     return out
 
 
+def _rows_text(first: int, last: int) -> str:
+    return f"第{first}行" if first == last else f"第{first}–{last}行"
+
+
 def split_parents(
     reader: Any, recs: list, cells: list, totals: list, factor: dict[str, float]
 ) -> tuple[list, list]:
     """A parent row followed by "其中：" / "（1）" rows: the children are the projects, the parent a
     subtotal checked against them (TOTAL_MISMATCH where they differ)."""
     names = [str(r[m.PROJECT]) for r in recs]
+    seq = reader.cols.get(m.SEQ)
+    if seq is not None:
+        # "其中" written in the 序号 column, the part's name in the project column
+        for k, row in enumerate(cells):
+            x = row[seq]
+            if type(x) is str and _EXPLICIT.match(x.strip()) and not _CHILD.match(names[k]):
+                names[k] = f"其中：{names[k]}"
     if not _ANY_CHILD.search("\n".join(names)):  # one C-level scan of a 50,000-row table
         return recs, cells
     budgets, spent = _amounts(reader, cells, m.BUDGET, factor), _amounts(reader, cells, m.EXECUTED, factor)
@@ -455,7 +467,7 @@ def split_parents(
             "info",
             "PARTIAL_BREAKDOWN",
             reader.where(rec[m.SHEET_ROW], rec[m.PROJECT]),
-            f"“{rec[m.PROJECT]}”下的“其中”分项（第{recs[a][m.SHEET_ROW]}–{recs[b][m.SHEET_ROW]}行，"
+            f"“{rec[m.PROJECT]}”下的“其中”分项（{_rows_text(recs[a][m.SHEET_ROW], recs[b][m.SHEET_ROW])}，"
             f"{b - a + 1} 个）{sums}，是这一项目的部分明细：按这一行计入，分项不重复计入。",
             rec[m.SHEET_ROW],
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from jixiao import model as m
@@ -19,16 +18,14 @@ from jixiao.ingest.header import (
     PROJECT_COUNT,
     HeaderGuess,
     ReadOptions,
-    amount_unit_of_label,
     assign_columns,
     combine_rows,
-    find_amount_unit_line,
     guess_for_labels,
     label_period,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, layout
+from jixiao.summary import blocks, layout, units
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -37,6 +34,7 @@ _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
 )
+_BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
 _SECTION_PREFIX = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
@@ -196,62 +194,7 @@ class _Reader:
 
     # --- amount unit --------------------------------------------------------------------------
     def amount_factor(self) -> tuple[dict[str, float], str]:
-        """The factor that turns each amount column into 万元, and the unit of the budget column.
-
-        A column's own header ("执行数（元）") wins, then what its cells are written with ("390000元"),
-        then the sheet's unit line ("单位：元") or another amount header, then 万元 (said)."""
-        top = self.guess.header_rows[-1] + 1
-        amount_fields = [f for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET) if f in self.cols]
-        if self.forced_unit in ("元", "万元"):
-            units = dict.fromkeys(amount_fields, self.forced_unit)
-            sheet_unit = self.forced_unit
-        else:
-            own = {f: amount_unit_of_label(self.guess.labels[self.cols[f]]) for f in amount_fields}
-            written = {f: self.written_unit(f, top) for f in amount_fields if own[f] is None}
-            sheet_unit = (
-                next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
-                or find_amount_unit_line(self.sheet.rows, top)
-                or next((u for u in own.values() if u), None)
-            )
-            units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
-            if any(u is None for u in units.values()) and (m.BUDGET in self.cols or m.EXECUTED in self.cols):
-                self.add(  # scores alone have no unit to assume
-                    "info",
-                    "AMOUNT_UNIT_ASSUMED",
-                    f"工作表「{self.sheet.name}」",
-                    "表中没有注明金额单位，已按“万元”处理。",
-                )
-            units = {f: u or "万元" for f, u in units.items()}
-            if len(set(units.values())) > 1:
-                said = "，".join(f"「{self.headers[f]}」按{u}" for f, u in units.items())
-                self.add(
-                    "info",
-                    "AMOUNT_UNITS_MIXED",
-                    f"工作表「{self.sheet.name}」",
-                    f"各金额列的单位不同：{said}，已分别换算为万元后再计算。",
-                )
-        factors = {
-            f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)
-        }
-        return factors, units.get(m.BUDGET) or sheet_unit or "万元"
-
-    def written_unit(self, fieldname: str, top: int) -> str | None:
-        """元 or 万元 when the column's first filled cells are written with it ("390000元")."""
-        c = self.cols[fieldname]
-        seen = 0
-        for row in self.sheet.rows[top : top + 200]:
-            x = row[c] if c < len(row) else ""
-            if type(x) is not str or not x.strip():
-                continue
-            text = x.strip()
-            if text.endswith("万元"):
-                return "万元"
-            if text.endswith("元") and v.parse_number(text)[1] == v.OK:
-                return "元"
-            seen += 1
-            if seen >= 20:
-                break
-        return None
+        return units.amount_factors(self)
 
     # --- rows ---------------------------------------------------------------------------------
     def cell(self, row: list[Any], fieldname: str) -> Any:
@@ -298,6 +241,7 @@ class _Reader:
         sub_start = grand_start = 0
         pending: list[tuple[dict[str, Any], int]] = []  # totals printed above the projects they cover
         seen_note = False
+        mark_next = False
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
 
@@ -345,6 +289,7 @@ class _Reader:
                     else:
                         pending.append((rec, len(recs)))  # it covers every project from here on
                     totals.append(rec)
+                    mark_next = False
                     sub_start = len(recs)
                     if not is_sub:
                         grand_start = len(recs)
@@ -358,6 +303,9 @@ class _Reader:
                     continue  # the header repeated on a printed page break
                 # A unit heading row ("一、科协本级"), in the project column or the first filled cell.
                 heading = project or first_text
+                if not has_amount and _BREAKDOWN_ROW.match(heading):
+                    mark_next = True  # "其中：" on a row of its own: the row under it is the first part
+                    continue
                 if (
                     not has_amount
                     and heading
@@ -375,6 +323,8 @@ class _Reader:
                 unit_raw = row[unit_col]
                 if type(unit_raw) is str and unit_raw.strip():
                     current_unit = unit_raw.strip()
+            if mark_next:
+                project, mark_next = f"其中：{project}", False
             recs.append(
                 {
                     m.SHEET_ROW: r + 1,
@@ -395,7 +345,7 @@ class _Reader:
             )
         columns = self.parse_columns(recs, cells, factor, totals)
         self.findings.extend(layout.check_blocks(self, recs, columns, factor))
-        self.check_unit_plausible(columns[m.BUDGET], unit_text)
+        units.check_unit_plausible(self, columns[m.BUDGET], unit_text)
         projects = pd.DataFrame({c: columns[c] for c in m.PROJECT_COLUMNS})
         totals_df = (
             pd.DataFrame.from_records(totals, columns=list(m.TOTAL_COLUMNS)) if totals else m.empty_totals()
@@ -550,30 +500,6 @@ class _Reader:
         # Converted to percent with its column's style once the whole column is known.
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None
         return rec
-
-    def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
-        """A 万元 table whose budgets are in the hundred thousands, or a 元 table whose budgets are a
-        few hundred 元: the unit in the header (or the one assumed) is most likely wrong."""
-        if self.forced_unit in ("元", "万元"):
-            return
-        budgets = np.asarray(budget_column, dtype=float)
-        budgets = budgets[(budgets != 0) & ~np.isnan(budgets)]  # 0 and missing (NaN) say nothing
-        median = float(np.median(budgets)) if len(budgets) else None
-        if median is None:
-            return
-        if unit_text == "万元" and median > 100_000:
-            message = (
-                f"按“万元”理解时，项目预算的中位数达 {median:,.2f} 万元，金额可能是以“元”为单位。"
-                "如是，请在导入页把金额单位改为“元”。"
-            )
-        elif unit_text == "元" and median < 0.1:
-            message = (
-                f"按“元”理解时，项目预算的中位数只有 {median * 10000:,.2f} 元，金额可能是以“万元”为单位。"
-                "如是，请在导入页把金额单位改为“万元”。"
-            )
-        else:
-            return
-        self.add("warning", "AMOUNT_UNIT_SUSPECT", f"工作表「{self.sheet.name}」", message)
 
 
 def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary.read import _Reader as _NewReader
+from jixiao.summary import units
 from tests.oracle_engine import values as v
 from tests.oracle_engine.header import (
     HeaderGuess,
@@ -146,8 +146,9 @@ class _Reader:
             unit = (units[0] if units else None) or "万元"
         return (0.0001 if unit == "元" else 1.0), unit
 
-    # the unit decision is not what this oracle checks: the reader's own, shared
-    written_unit = _NewReader.written_unit
+    def written_unit(self, fieldname: str, top: int) -> str | None:
+        # the unit decision is not what this oracle checks: the reader's own, shared
+        return units.written_unit(self.sheet, self.cols[fieldname], top)
 
     # --- rows ---------------------------------------------------------------------------------
     def cell(self, row: list[Any], fieldname: str) -> Any:
@@ -495,8 +496,9 @@ class _Reader:
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None
         return rec
 
-    # the unit warning is a sheet-level judgement, not a per-row path: the reader's own, shared
-    check_unit_plausible = _NewReader.check_unit_plausible
+    def check_unit_plausible(self, budget_column: list[float | None], unit_text: str) -> None:
+        # the unit warning is a sheet-level judgement, not a per-row path: the reader's own, shared
+        units.check_unit_plausible(self, budget_column, unit_text)
 
 
 def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:

@@ -1,0 +1,96 @@
+"""The amount unit of each column of a project table: 元 or 万元, and whether the figures agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from jixiao import model as m
+from jixiao.ingest import values as v
+from jixiao.ingest.header import amount_unit_of_label, find_amount_unit_line
+from jixiao.ingest.workbook import Sheet
+
+
+def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
+    """The factor that turns each amount column into 万元, and the unit of the budget column.
+
+    A column's own header ("执行数（元）") wins, then what its cells are written with ("390000元"),
+    then the sheet's unit line ("单位：元") or another amount header, then 万元 (said)."""
+    top = reader.guess.header_rows[-1] + 1
+    amount_fields = [f for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET) if f in reader.cols]
+    if reader.forced_unit in ("元", "万元"):
+        units = dict.fromkeys(amount_fields, reader.forced_unit)
+        sheet_unit = reader.forced_unit
+    else:
+        own = {f: amount_unit_of_label(reader.guess.labels[reader.cols[f]]) for f in amount_fields}
+        written = {
+            f: written_unit(reader.sheet, reader.cols[f], top) for f in amount_fields if own[f] is None
+        }
+        sheet_unit = (
+            next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
+            or find_amount_unit_line(reader.sheet.rows, top)
+            or next((u for u in own.values() if u), None)
+        )
+        units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
+        if any(u is None for u in units.values()) and (m.BUDGET in reader.cols or m.EXECUTED in reader.cols):
+            reader.add(  # scores alone have no unit to assume
+                "info",
+                "AMOUNT_UNIT_ASSUMED",
+                f"工作表「{reader.sheet.name}」",
+                "表中没有注明金额单位，已按“万元”处理。",
+            )
+        units = {f: u or "万元" for f, u in units.items()}
+        if len(set(units.values())) > 1:
+            said = "，".join(f"「{reader.headers[f]}」按{u}" for f, u in units.items())
+            reader.add(
+                "info",
+                "AMOUNT_UNITS_MIXED",
+                f"工作表「{reader.sheet.name}」",
+                f"各金额列的单位不同：{said}，已分别换算为万元后再计算。",
+            )
+    factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
+    return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+
+def written_unit(sheet: Sheet, c: int, top: int) -> str | None:
+    """元 or 万元 when the column's first filled cells are written with it ("390000元")."""
+    seen = 0
+    for row in sheet.rows[top : top + 200]:
+        x = row[c] if c < len(row) else ""
+        if type(x) is not str or not x.strip():
+            continue
+        text = x.strip()
+        if text.endswith("万元"):
+            return "万元"
+        if text.endswith("元") and v.parse_number(text)[1] == v.OK:
+            return "元"
+        seen += 1
+        if seen >= 20:
+            break
+    return None
+
+
+def check_unit_plausible(reader: Any, budget_column: list[float | None], unit_text: str) -> None:
+    """A 万元 table whose budgets are in the hundred thousands, or a 元 table whose budgets are a
+    few hundred 元: the unit in the header (or the one assumed) is most likely wrong."""
+    if reader.forced_unit in ("元", "万元"):
+        return
+    budgets = np.asarray(budget_column, dtype=float)
+    budgets = budgets[(budgets != 0) & ~np.isnan(budgets)]  # 0 and missing (NaN) say nothing
+    median = float(np.median(budgets)) if len(budgets) else None
+    if median is None:
+        return
+    if unit_text == "万元" and median > 100_000:
+        message = (
+            f"按“万元”理解时，项目预算的中位数达 {median:,.2f} 万元，金额可能是以“元”为单位。"
+            "如是，请在导入页把金额单位改为“元”。"
+        )
+    elif unit_text == "元" and median < 0.1:
+        message = (
+            f"按“元”理解时，项目预算的中位数只有 {median * 10000:,.2f} 元，金额可能是以“万元”为单位。"
+            "如是，请在导入页把金额单位改为“万元”。"
+        )
+    else:
+        return
+    reader.add("warning", "AMOUNT_UNIT_SUSPECT", f"工作表「{reader.sheet.name}」", message)
