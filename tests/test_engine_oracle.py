@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from jixiao import model as m
@@ -193,6 +193,9 @@ def test_columnar_engine_matches_the_per_row_engine(case):
             return
         raise AssertionError("the new engine read a table the old one refused") from None
     table = read_project_table(sheets, "t.xlsx")
+    # a nameless row that sums the rows above is read as a total (tests/test_unlabelled_totals.py): a
+    # layout rule the per-row engine frozen here never had, so such tables are not compared
+    assume(not any(f.code == "UNLABELLED_TOTAL" for f in table.findings))
     _same(table, old_table)
     config = Settings().with_(low_threshold=opts["low"])
     new, old = analyze(table, config), old_analysis.analyze(old_table, config)

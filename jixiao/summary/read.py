@@ -7,6 +7,7 @@ and every rate shape. Nothing here keys on a cell position.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -34,6 +35,8 @@ _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
 )
+_UNNAMED = "（未命名项目"
+UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
 _BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
 _SECTION_PREFIX = re.compile(
@@ -242,6 +245,7 @@ class _Reader:
         pending: list[tuple[dict[str, Any], int]] = []  # totals printed above the projects they cover
         seen_note = False
         mark_next = False
+        unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
 
@@ -318,7 +322,23 @@ class _Reader:
                 if not project:
                     if not has_amount:
                         continue
+                    start = self.unlabelled_total(
+                        row, sheet_row, recs, cells, (sub_start, grand_start), factor
+                    )
+                    if start is not None:
+                        rec = self.total_record(
+                            row, sheet_row, UNLABELLED, factor, current_unit or section_unit
+                        )
+                        if start != grand_start:
+                            rec[m.TOTAL_KIND] = "小计"  # the sum of the rows since the last subtotal
+                        self.cover(rec, recs, range(start, len(recs)))
+                        totals.append(rec)
+                        sub_start = len(recs)
+                        if start == grand_start:
+                            grand_start = len(recs)
+                        continue
                     project = self.unnamed(sheet_row)
+                    unnamed_first = unnamed_first or not recs
             if unit_col is not None:
                 unit_raw = row[unit_col]
                 if type(unit_raw) is str and unit_raw.strip():
@@ -336,6 +356,8 @@ class _Reader:
 
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
+        if unnamed_first and len(recs) > 2:
+            self.unlabelled_total_on_top(recs, cells, totals, factor)
         if unit_col is None:
             _units_from_subtotals(recs, totals)
         recs, cells = layout.split_parents(self, recs, cells, totals, factor)
@@ -386,6 +408,53 @@ class _Reader:
                 if len(units) == 1:
                     rec[m.UNIT] = units.pop()
 
+    def unlabelled_total(
+        self, row, sheet_row: int, recs, cells, starts: tuple[int, int], factor
+    ) -> int | None:
+        """A row with money and no name whose amounts are the sum of the projects above it (since
+        the last total): a 合计 or 小计 row whose label was left blank. The index its sum starts at."""
+        self.unlabelled_checks = getattr(self, "unlabelled_checks", 0) + 1
+        if self.unlabelled_checks > 20:  # a table without names is not a table of totals
+            return None
+        fields = [f for f in (m.BUDGET, m.EXECUTED) if f in self.cols]
+        own = {f: v.parse_number(row[self.cols[f]])[0] for f in fields}
+        if not fields or not any(own.values()):  # blank or 0: no evidence of a total
+            return None
+        for start in dict.fromkeys((*starts, 0)):  # since the last subtotal, total, or the top
+            if len(recs) - start < 2 or any(r[m.PROJECT].startswith(_UNNAMED) for r in recs[start:]):
+                continue  # a sum of nameless rows is no evidence of a total
+            sums = {
+                f: math.fsum(
+                    x for r in cells[start:] if (x := v.parse_number(r[self.cols[f]])[0]) is not None
+                )
+                for f in fields
+            }
+            if all(own[f] is None or abs(own[f] - sums[f]) * factor[f] <= 0.01 + 1e-9 for f in fields):
+                first, last = recs[start][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
+                self.add(
+                    "info",
+                    "UNLABELLED_TOTAL",
+                    self.where(sheet_row),
+                    f"这一行有金额但没有名称，金额等于第{first}–{last}行 {len(recs) - start} 个项目之和："
+                    "按合计行处理，未计入项目。",
+                )
+                return start
+        return None
+
+    def unlabelled_total_on_top(self, recs, cells, totals, factor) -> None:
+        """The first row, nameless, is the sum of every project under it: a 合计 printed on top."""
+        row, sheet_row = cells[0], recs[0][m.SHEET_ROW]
+        self.unlabelled_checks = 0
+        if self.unlabelled_total(row, sheet_row, recs[1:], cells[1:], (0, 0), factor) is None:
+            return
+        rec = self.total_record(row, sheet_row, UNLABELLED, factor, None)
+        self.cover(rec, recs, range(1, len(recs)))
+        totals.insert(0, rec)
+        del recs[0], cells[0]
+        self.findings = [
+            f for f in self.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row == sheet_row)
+        ]
+
     def unnamed(self, sheet_row: int) -> str:
         self.add(
             "warning",
@@ -395,7 +464,7 @@ class _Reader:
             sheet_row,
             m.PROJECT,
         )
-        return f"（未命名项目，第{sheet_row}行）"
+        return f"{_UNNAMED}，第{sheet_row}行）"
 
     def bad_value(self, sheet_row: int, project: str, fieldname: str, raw: Any, what: str) -> None:
         self.add(

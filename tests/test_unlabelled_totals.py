@@ -1,0 +1,63 @@
+"""A 合计 or 小计 row whose label cell was left blank (or lies in a merged cell outside the label
+columns): a nameless row whose money is the sum of the projects it closes is a total, not a project.
+Without this the headline doubles with only a 'missing name' warning. Seed 002's numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.report import inspect_bytes
+from tests.test_reader_choices import BUDGET, EXECUTED, PROJECTS, TANGSHAN, codes, found, xlsx
+
+HEAD = ["序号", "单位", "项目名称", "预算数（万元）", "执行数（万元）"]
+RATE = round(EXECUTED / BUDGET * 100, 2)
+
+
+def _doc(rows):
+    return inspect_bytes(xlsx(("Sheet1", [HEAD, *rows])), "t.xlsx")
+
+
+def _projects():
+    return [[i, u, n, b, e] for i, (u, n, b, e) in enumerate(PROJECTS, 1)]
+
+
+def _right(doc):
+    assert doc["projects"] == len(PROJECTS)
+    assert doc["totals"] == {"budget": BUDGET, "executed": EXECUTED, "execution_rate": RATE}
+    assert "MISSING_PROJECT_NAME" not in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
+
+
+@pytest.mark.parametrize("seq", [None, 13, "合"], ids=["blank", "numbered", "stray-char"])
+def test_a_nameless_grand_total_under_the_projects(seq):
+    doc = _doc([*_projects(), [seq, None, None, BUDGET, EXECUTED]])
+    _right(doc)
+    assert len(found(doc, "UNLABELLED_TOTAL")) == 1 and len(doc["reported_totals"]) == 1
+
+
+def test_a_nameless_grand_total_above_the_projects():
+    doc = _doc([[None, None, None, BUDGET, EXECUTED], *_projects()])
+    _right(doc)
+    assert len(found(doc, "UNLABELLED_TOTAL")) == 1
+
+
+def test_nameless_subtotals_and_a_nameless_total():
+    rows = []
+    for u, ps in TANGSHAN.items():
+        rows += [[None, u, n, b, e] for n, b, e in ps]
+        rows.append([None, None, None, round(sum(p[1] for p in ps), 2), round(sum(p[2] for p in ps), 2)])
+    rows.append([None, None, None, BUDGET, EXECUTED])
+    doc = _doc(rows)
+    _right(doc)
+    assert len(found(doc, "UNLABELLED_TOTAL")) == 4 and len(doc["reported_totals"]) == 4
+
+
+def test_a_nameless_total_that_disagrees_stays_a_project_and_is_said():
+    doc = _doc([*_projects(), [None, None, None, BUDGET + 100, EXECUTED]])
+    assert doc["projects"] == len(PROJECTS) + 1 and len(found(doc, "MISSING_PROJECT_NAME")) == 1
+
+
+def test_nameless_projects_are_not_taken_for_totals():
+    rows = [[1, "科协本级", None, 10, 8], [2, "科协本级", None, 20, 19], [3, "科协本级", None, 30, 27]]
+    doc = _doc(rows)
+    assert doc["projects"] == 3 and len(found(doc, "MISSING_PROJECT_NAME")) == 3
+    assert not found(doc, "UNLABELLED_TOTAL")
