@@ -1,4 +1,4 @@
-"""A 合计 or 小计 row whose label cell was left blank (or lies in a merged cell outside the label
+"""Where the project table really ends. A 合计 or 小计 row whose label cell was left blank (or lies in a merged cell outside the label
 columns): a nameless row whose money is the sum of the projects it closes is a total, not a project.
 Without this the headline doubles with only a 'missing name' warning. Seed 002's numbers."""
 
@@ -61,3 +61,45 @@ def test_nameless_projects_are_not_taken_for_totals():
     doc = _doc(rows)
     assert doc["projects"] == 3 and len(found(doc, "MISSING_PROJECT_NAME")) == 3
     assert not found(doc, "UNLABELLED_TOTAL")
+
+
+# --- another table under the project table ----------------------------------------------------------------
+OTHER_TABLES = {
+    "资金来源": [["资金来源", "金额（万元）"], ["财政拨款", 2000], ["其他资金", 710.75]],
+    "绩效指标": [
+        [None, "一级指标", "二级指标", "指标值", "完成值"],
+        [None, "产出指标", "数量指标", 25, 27],
+        [None, "效益指标", "社会效益", 90, 95],
+    ],
+    "资金来源 with title": [
+        ["二、资金来源情况"],
+        [None, "资金来源", "资金类别", "金额（万元）"],
+        [None, "财政拨款", "一般公共预算", 2000],
+    ],
+}
+
+
+@pytest.mark.parametrize("other", list(OTHER_TABLES))
+@pytest.mark.parametrize("between", ["blank", "合计", "合计+blank"])
+def test_another_table_under_the_projects_is_not_read_as_projects(other, between):
+    gap = {
+        "blank": [[]],
+        "合计": [[None, "合计", None, BUDGET, EXECUTED]],
+        "合计+blank": [[None, "合计", None, BUDGET, EXECUTED], []],
+    }[between]
+    doc = _doc([*_projects(), *gap, *OTHER_TABLES[other]])
+    _right(doc)
+    ends = found(doc, "TABLE_ENDS")
+    assert len(ends) == 1 and "未作为项目读取" in ends[0]["message"]
+
+
+def test_a_project_row_after_a_blank_row_is_still_a_project():
+    """Text everywhere ("/", a remark) is a project whose money is not applicable, not a header."""
+    rows = [
+        *_projects(),
+        [],
+        [13, "科技馆", "科普大篷车巡展", "/", "/"],
+        [14, "科技馆", "馆校合作", "未拨付", "资金未到位"],
+    ]
+    doc = _doc(rows)
+    assert doc["projects"] == len(PROJECTS) + 2 and not found(doc, "TABLE_ENDS")

@@ -7,7 +7,6 @@ and every rate shape. Nothing here keys on a cell position.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -26,7 +25,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, layout, units
+from jixiao.summary import blocks, edges, layout, units
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -35,10 +34,8 @@ _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
 )
-_UNNAMED = "（未命名项目"
-UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
 _BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
-_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+_SECTION = edges.SECTION
 _SECTION_PREFIX = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
 )
@@ -245,6 +242,7 @@ class _Reader:
         pending: list[tuple[dict[str, Any], int]] = []  # totals printed above the projects they cover
         seen_note = False
         mark_next = False
+        gap = False  # a blank row or a 合计 since the last project row
         unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
@@ -276,6 +274,7 @@ class _Reader:
                     project = self.unnamed(r + 1)
             else:
                 if not any(x != "" for x in row):
+                    gap = bool(recs)
                     continue
                 sheet_row = r + 1
                 labels = [row[c] for c in label_cols if isinstance(row[c], str) and row[c].strip()]
@@ -297,7 +296,10 @@ class _Reader:
                     sub_start = len(recs)
                     if not is_sub:
                         grand_start = len(recs)
+                        gap = True  # after the 合计, a header of another table ends this one
                     continue
+                if gap and not has_amount and edges.another_table(self, row, sheet_row, header_fields):
+                    break
                 project = v.text_of(project_raw) if project_raw != "" else ""
                 if isinstance(project_raw, (int, float)) and not has_amount:
                     continue  # a 栏次 row (1, 2, 3 …) under the header
@@ -322,12 +324,12 @@ class _Reader:
                 if not project:
                     if not has_amount:
                         continue
-                    start = self.unlabelled_total(
-                        row, sheet_row, recs, cells, (sub_start, grand_start), factor
+                    start = edges.unlabelled_total(
+                        self, row, sheet_row, recs, cells, (sub_start, grand_start), factor
                     )
                     if start is not None:
                         rec = self.total_record(
-                            row, sheet_row, UNLABELLED, factor, current_unit or section_unit
+                            row, sheet_row, edges.UNLABELLED, factor, current_unit or section_unit
                         )
                         if start != grand_start:
                             rec[m.TOTAL_KIND] = "小计"  # the sum of the rows since the last subtotal
@@ -345,6 +347,7 @@ class _Reader:
                     current_unit = unit_raw.strip()
             if mark_next:
                 project, mark_next = f"其中：{project}", False
+            gap = False
             recs.append(
                 {
                     m.SHEET_ROW: r + 1,
@@ -357,7 +360,7 @@ class _Reader:
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
         if unnamed_first and len(recs) > 2:
-            self.unlabelled_total_on_top(recs, cells, totals, factor)
+            edges.unlabelled_total_on_top(self, recs, cells, totals, factor)
         if unit_col is None:
             _units_from_subtotals(recs, totals)
         recs, cells = layout.split_parents(self, recs, cells, totals, factor)
@@ -408,53 +411,6 @@ class _Reader:
                 if len(units) == 1:
                     rec[m.UNIT] = units.pop()
 
-    def unlabelled_total(
-        self, row, sheet_row: int, recs, cells, starts: tuple[int, int], factor
-    ) -> int | None:
-        """A row with money and no name whose amounts are the sum of the projects above it (since
-        the last total): a 合计 or 小计 row whose label was left blank. The index its sum starts at."""
-        self.unlabelled_checks = getattr(self, "unlabelled_checks", 0) + 1
-        if self.unlabelled_checks > 20:  # a table without names is not a table of totals
-            return None
-        fields = [f for f in (m.BUDGET, m.EXECUTED) if f in self.cols]
-        own = {f: v.parse_number(row[self.cols[f]])[0] for f in fields}
-        if not fields or not any(own.values()):  # blank or 0: no evidence of a total
-            return None
-        for start in dict.fromkeys((*starts, 0)):  # since the last subtotal, total, or the top
-            if len(recs) - start < 2 or any(r[m.PROJECT].startswith(_UNNAMED) for r in recs[start:]):
-                continue  # a sum of nameless rows is no evidence of a total
-            sums = {
-                f: math.fsum(
-                    x for r in cells[start:] if (x := v.parse_number(r[self.cols[f]])[0]) is not None
-                )
-                for f in fields
-            }
-            if all(own[f] is None or abs(own[f] - sums[f]) * factor[f] <= 0.01 + 1e-9 for f in fields):
-                first, last = recs[start][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
-                self.add(
-                    "info",
-                    "UNLABELLED_TOTAL",
-                    self.where(sheet_row),
-                    f"这一行有金额但没有名称，金额等于第{first}–{last}行 {len(recs) - start} 个项目之和："
-                    "按合计行处理，未计入项目。",
-                )
-                return start
-        return None
-
-    def unlabelled_total_on_top(self, recs, cells, totals, factor) -> None:
-        """The first row, nameless, is the sum of every project under it: a 合计 printed on top."""
-        row, sheet_row = cells[0], recs[0][m.SHEET_ROW]
-        self.unlabelled_checks = 0
-        if self.unlabelled_total(row, sheet_row, recs[1:], cells[1:], (0, 0), factor) is None:
-            return
-        rec = self.total_record(row, sheet_row, UNLABELLED, factor, None)
-        self.cover(rec, recs, range(1, len(recs)))
-        totals.insert(0, rec)
-        del recs[0], cells[0]
-        self.findings = [
-            f for f in self.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row == sheet_row)
-        ]
-
     def unnamed(self, sheet_row: int) -> str:
         self.add(
             "warning",
@@ -464,7 +420,7 @@ class _Reader:
             sheet_row,
             m.PROJECT,
         )
-        return f"{_UNNAMED}，第{sheet_row}行）"
+        return f"{edges.UNNAMED}，第{sheet_row}行）"
 
     def bad_value(self, sheet_row: int, project: str, fieldname: str, raw: Any, what: str) -> None:
         self.add(

@@ -1,0 +1,88 @@
+"""Where a project table's rows end and its totals hide: a 合计 row whose label was left blank, and
+another table printed under the projects."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from jixiao import model as m
+from jixiao.ingest import values as v
+
+UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
+UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
+SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")  # 一、 （一）
+_HEADER_WORD = re.compile(
+    r"(指标|来源|金额|名称|类别|类型|科目|数量|标准|值$|序号|编号|年度|时间|依据|方式|原因|措施|得分|分值|权重)"
+)
+
+
+def unlabelled_total(
+    reader: Any, row, sheet_row: int, recs, cells, starts: tuple[int, int], factor
+) -> int | None:
+    """A row with money and no name whose amounts are the sum of the projects above it (since
+    the last total): a 合计 or 小计 row whose label was left blank. The index its sum starts at."""
+    reader.unlabelled_checks = getattr(reader, "unlabelled_checks", 0) + 1
+    if reader.unlabelled_checks > 20:  # a table without names is not a table of totals
+        return None
+    fields = [f for f in (m.BUDGET, m.EXECUTED) if f in reader.cols]
+    own = {f: v.parse_number(row[reader.cols[f]])[0] for f in fields}
+    if not fields or not any(own.values()):  # blank or 0: no evidence of a total
+        return None
+    for start in dict.fromkeys((*starts, 0)):  # since the last subtotal, total, or the top
+        if len(recs) - start < 2 or any(r[m.PROJECT].startswith(UNNAMED) for r in recs[start:]):
+            continue  # a sum of nameless rows is no evidence of a total
+        sums = {
+            f: math.fsum(x for r in cells[start:] if (x := v.parse_number(r[reader.cols[f]])[0]) is not None)
+            for f in fields
+        }
+        if all(own[f] is None or abs(own[f] - sums[f]) * factor[f] <= 0.01 + 1e-9 for f in fields):
+            first, last = recs[start][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
+            reader.add(
+                "info",
+                "UNLABELLED_TOTAL",
+                reader.where(sheet_row),
+                f"这一行有金额但没有名称，金额等于第{first}–{last}行 {len(recs) - start} 个项目之和："
+                "按合计行处理，未计入项目。",
+            )
+            return start
+    return None
+
+
+def unlabelled_total_on_top(reader: Any, recs, cells, totals, factor) -> None:
+    """The first row, nameless, is the sum of every project under it: a 合计 printed on top."""
+    row, sheet_row = cells[0], recs[0][m.SHEET_ROW]
+    reader.unlabelled_checks = 0
+    if unlabelled_total(reader, row, sheet_row, recs[1:], cells[1:], (0, 0), factor) is None:
+        return
+    rec = reader.total_record(row, sheet_row, UNLABELLED, factor, None)
+    reader.cover(rec, recs, range(1, len(recs)))
+    totals.insert(0, rec)
+    del recs[0], cells[0]
+    reader.findings = [
+        f for f in reader.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row == sheet_row)
+    ]
+
+
+def another_table(reader: Any, row: list[Any], sheet_row: int, header_fields: set[str]) -> bool:
+    """Under a blank row or the 合计, a row of labels that is not this table's header repeated
+    (资金来源 / 金额, 一级指标 / 二级指标 / 指标值): another table starts, this one has ended."""
+    texts = [x.strip() for x in row if isinstance(x, str) and x.strip()]
+    if len(texts) < 2 or SECTION.match(texts[0]) or any(isinstance(x, (int, float)) for x in row):
+        return False  # a number in the row: a project row with its money unreadable, say
+    if any(v.parse_number(t)[1] == v.OK or v.parse_rate(t)[0] is not None for t in texts):
+        return False
+    if any(t in ("是", "否") for t in texts):
+        return False
+    worded = sum(1 for t in texts if len(t) <= 12 and _HEADER_WORD.search(t))
+    if worded < 2 or worded * 2 < len(texts) or reader.looks_like_header(row, header_fields):
+        return False  # a header names things; a project row with "/" everywhere does not
+    reader.add(
+        "info",
+        "TABLE_ENDS",
+        reader.where(sheet_row),
+        f"第{sheet_row}行起是另一张表（“{'、'.join(texts[:4])}”），项目表到此为止，下面的行未作为项目读取。",
+        sheet_row,
+    )
+    return True
