@@ -133,3 +133,24 @@ def test_choosing_one_sheet_reads_that_sheet_alone():
     table = read_dataset(book, "t.xlsx", amount_unit="元").table
     assert table.source.combined_sheets == list(TANGSHAN)
     assert round(float(table.projects[m.BUDGET].sum()), 6) == round(BUDGET / 10000, 6)
+
+
+def test_the_excel_export_names_each_rows_sheet_and_marks_the_right_cell():
+    import io
+
+    from openpyxl import load_workbook
+
+    from jixiao.export.xlsx import SHEET_PROJECTS, build_xlsx
+
+    rows = {u: list(r) for u, r in TANGSHAN.items()}
+    rows["科工中心"][0] = ("维修费", 0, 12.33)  # budget 0 on row 2 of one sheet only
+    table = read_dataset(xlsx(*((u, _unit_sheet(r, total=False)) for u, r in rows.items())), "t.xlsx").table
+    book = load_workbook(io.BytesIO(build_xlsx(analyze(table))))
+    ws = book[SHEET_PROJECTS]
+    header = [c.value for c in ws[1]]
+    assert header[:2] == ["工作表", "行号"]
+    sheets_rows = [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=2) if r[1].value is not None]
+    assert sheets_rows[: len(PROJECTS)] == [(u, k + 2) for u, r in TANGSHAN.items() for k in range(len(r))]
+    budget_col = header.index("预算数（万元）")
+    commented = [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=2) if r[budget_col].comment]
+    assert commented == [("科工中心", 2)]

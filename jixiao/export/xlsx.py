@@ -126,7 +126,9 @@ def _project_columns(analysis: Analysis) -> list[_Col]:
     p = analysis.projects
     src = analysis.table.source
     has = lambda col: col in p and p[col].notna().any()  # noqa: E731
-    cols = [_Col(m.SHEET_ROW, "行号", "int", 7), _Col(m.SEQ, "序号", "text", 7)]
+    # a table read from a sheet per unit: a row number means something only with its sheet
+    cols = [_Col(m.SHEET, "工作表", "text", 14)] if m.SHEET in p else []
+    cols += [_Col(m.SHEET_ROW, "行号", "int", 7), _Col(m.SEQ, "序号", "text", 7)]
     if has(m.UNIT):
         cols.append(_Col(m.UNIT, "单位", "text", 18))
     if has(m.CODE):
