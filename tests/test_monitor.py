@@ -399,3 +399,26 @@ def test_indicator_progress_of_mid_year_forms():
     late = c.indicator_progress(forms, date(YEAR, 12, 31), Settings())
     row = late[(late["target"] == 95) & (late["actual"] == 90)].iloc[0]
     assert row["band"] == c.YELLOW and row["gap_points"] == round_half_up(round_half_up(90 / 95 * 100) - 100)
+
+
+@pytest.mark.parametrize(
+    "budget_head,month_suffix,to_budget,to_month",
+    [
+        ("全年预算（元）", "（万元）", 10000, 1),
+        ("全年预算（万元）", "累计（元）", 1, 10000),
+        ("全年预算（元）", "", 10000, 10000),  # the budget's unit is the only one said: it holds for all
+    ],
+)
+def test_budget_and_months_each_in_their_own_unit(budget_head, month_suffix, to_budget, to_month):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", budget_head, *[f"{k}月{month_suffix}" for k in range(1, 5)]])
+    for name, budget, spent in (("科普活动", 100, [10, 30, 60, 80]), ("学会服务", 10, [0, 5, 5, 9])):
+        ws.append([name, budget * to_budget, *[x * to_month for x in spent]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_monthly(buf.getvalue(), "x.xlsx")
+    assert t.projects[m.BUDGET].tolist() == [100, 10]
+    assert t.projects["m4"].tolist() == [80, 9]
+    mixed = [f for f in t.findings if f.code == "AMOUNT_UNITS_MIXED"]
+    assert len(mixed) == (1 if to_budget != to_month else 0)

@@ -149,14 +149,23 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     title = " ".join(_text(x) for row in sheet.rows[: h.rows[0]] for x in row if _text(x))
     header_text = " ".join(h.labels)
 
-    # 金额单位: on a month or budget label, else a "单位：元" line above the header
-    amount_labels = [h.labels[c] for c in h.months.values()]
-    if m.BUDGET in h.columns:
-        amount_labels.append(h.labels[h.columns[m.BUDGET]])
-    unit_found = next((u for u in map(amount_unit_of_label, amount_labels) if u), None) or (
-        find_amount_unit_line(sheet.rows, h.rows[0] + 1)
-    )
+    # 金额单位: the months' own label, else the budget's, else a "单位：元" line above the header; the
+    # budget's own label wins for the budget ("全年预算（元）" beside months in 万元)
+    month_unit = next((u for u in (amount_unit_of_label(h.labels[c]) for c in h.months.values()) if u), None)
+    budget_unit = amount_unit_of_label(h.labels[h.columns[m.BUDGET]]) if m.BUDGET in h.columns else None
+    line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1)
+    unit_found = month_unit or budget_unit or line_unit
     scale = 1.0 / 10000.0 if unit_found == "元" else 1.0
+    budget_scale = 1.0 / 10000.0 if (budget_unit or unit_found) == "元" else 1.0
+    if month_unit and budget_unit and month_unit != budget_unit:
+        findings.append(
+            m.Finding(
+                "info",
+                "AMOUNT_UNITS_MIXED",
+                f"工作表「{sheet.name}」",
+                f"预算列按{budget_unit}、月份列按{month_unit}填写，已分别换算为万元。",
+            )
+        )
     if unit_found is None:
         findings.append(
             m.Finding(
@@ -189,7 +198,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         budget = None
         if m.BUDGET in h.columns:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
-            budget = None if budget is None else budget * scale
+            budget = None if budget is None else budget * budget_scale
         if _TOTAL.search(name) or _TOTAL.search(unit_cell):
             continue
         if not name:
