@@ -359,11 +359,14 @@ def parent_spans(
                         break
                     k += 1
                     more += nxt
-                if k > j and abs(more - parent) <= tol:
+                if k > j and abs(more - parent) <= 0.005:  # unmarked rows: to the cent, not within it
                     j, running = k, more
             spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
-            budget_adds = parent is not None and abs(running - parent) <= tol
-            spent_adds = executed[i] is not None and abs(spent - executed[i]) <= tol
+            # sums of zeros say nothing: 0 spent under a parent that spent 0 is no evidence of parts
+            budget_adds = parent is not None and abs(parent) > tol and abs(running - parent) <= tol
+            spent_adds = (
+                executed[i] is not None and abs(executed[i]) > tol and abs(spent - executed[i]) <= tol
+            )
             below = (parent is None or running < parent - tol) and (
                 executed[i] is None or spent <= executed[i] + tol
             )
