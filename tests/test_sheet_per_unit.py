@@ -154,3 +154,31 @@ def test_the_excel_export_names_each_rows_sheet_and_marks_the_right_cell():
     budget_col = header.index("预算数（万元）")
     commented = [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=2) if r[budget_col].comment]
     assert commented == [("科工中心", 2)]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/overview.py",
+        "pages/execution.py",
+        "pages/deviations.py",
+        "pages/scores.py",
+        "pages/units.py",
+        "pages/history.py",
+        "pages/presentation.py",
+        "pages/export.py",
+        "pages/data_manage.py",
+    ],
+)
+def test_every_page_shows_a_table_combined_from_a_sheet_per_unit(page, tmp_path, monkeypatch):
+    from jixiao.store.db import ENV_URL
+    from tests.test_pages import assert_clean, new_app, text, upload
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'jixiao.db'}")
+    sheets = [(u, _unit_sheet(r, off_by=1.0 if u == "科技馆" else 0.0)) for u, r in TANGSHAN.items()]
+    at = upload(new_app(), "分单位.xlsx", xlsx(*sheets))
+    at.switch_page(page).run()
+    assert_clean(at)
+    assert not [e.value for e in at.main.error], page
+    if page in ("pages/overview.py", "pages/execution.py"):
+        assert f"{BUDGET:,.2f}" in text(at) or f"{BUDGET:,.2f}" in str([x.value for x in at.main.metric])
