@@ -124,6 +124,8 @@ def test_a_blank_or_slash_part_adds_nothing_and_a_text_part_is_quoted():
     assert budgets[0] == KEJI_BUDGET and budgets[1] == 39 and budgets[2] is None
     bad = found(doc, "UNPARSEABLE_VALUE")
     assert len(bad) == 1 and "约1万" in bad[0]["message"]
+    assert f"{CZ}＋预算数(万元)·{QT}" in bad[0]["where"]  # the cell is in one of the parts: both named
+    assert doc["source"]["columns"]["budget"] == f"预算数(万元)·{CZ}＋预算数(万元)·{QT}"
 
 
 def test_choosing_one_part_on_the_import_page_stops_the_adding():

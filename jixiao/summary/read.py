@@ -177,6 +177,8 @@ class _Reader:
         self.findings: list[m.Finding] = []
         self.forced_unit = amount_unit
         self.headers = {f: guess.labels[c] for f, c in self.cols.items()}
+        for f, others in guess.parts.items():  # an amount added from its parts: every part named
+            self.headers[f] = "＋".join(guess.labels[c] for c in (self.cols[f], *others))
 
     # --- where things are, in words ---------------------------------------------------------
     def where(self, sheet_row: int, project: str | None = None, fieldname: str | None = None) -> str:
@@ -383,7 +385,7 @@ class _Reader:
             sheet=self.sheet.name,
             header_rows=[r + 1 for r in self.guess.header_rows],
             amount_unit=unit_text,
-            mapping={f: self.guess.labels[c] for f, c in self.cols.items()},
+            mapping=dict(self.headers),
             columns=dict(self.cols),
             headers=list(self.guess.labels),
             sheets=[s.name for s in self.sheets],
