@@ -182,3 +182,20 @@ def test_every_page_shows_a_table_combined_from_a_sheet_per_unit(page, tmp_path,
     assert not [e.value for e in at.main.error], page
     if page in ("pages/overview.py", "pages/execution.py"):
         assert f"{BUDGET:,.2f}" in text(at) or f"{BUDGET:,.2f}" in str([x.value for x in at.main.metric])
+
+
+@pytest.mark.parametrize(
+    "names,combined",
+    [
+        (("科协本级2023", "科工中心2023", "科技馆2023"), True),  # the same year on every unit's sheet
+        (("科协本级（2023年）", "科工中心（2023年）", "科技馆（2023年）"), True),
+        (("科协本级2023", "科工中心2022", "科技馆2023"), False),  # years differ: not parts of one table
+    ],
+)
+def test_a_year_in_every_unit_sheets_name(names, combined):
+    sheets = [(n, _unit_sheet(r)) for n, r in zip(names, TANGSHAN.values(), strict=True)]
+    doc = inspect_bytes(xlsx(*sheets), "t.xlsx")
+    if combined:
+        assert doc["source"]["combined_sheets"] == list(names) and doc["totals"]["budget"] == BUDGET
+    else:
+        assert names[1] not in doc["source"].get("combined_sheets", [])

@@ -23,7 +23,9 @@ _TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 # sheet names that say nothing about a unit
 _PLAIN_NAME = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 # sheets that hold a whole, a copy or another year: never one unit's part
-_NOT_A_PART = re.compile(r"(汇总|合计|总表|全部|备份|副本|草稿|旧|上年|去年|\(\d+\)|（\d+）|20\d\d)")
+_NOT_A_PART = re.compile(r"(汇总|合计|总表|全部|备份|副本|草稿|旧|上年|去年|\(\d+\)|（\d+）)")
+_YEAR = re.compile(r"(19|20)\d\d")
+_YEAR_ONLY = re.compile(r"^[\s(（]*(19|20)\d\d\s*(年度?)?[\s)）]*$")  # "2023", "2023年", "（2023年度）"
 _BLOCK_CODES = ("UNIT_TOTALS_BLOCK", "TOTAL_MISMATCH")
 OVERLAP = 0.2  # more shared project names than this (of the smaller sheet) is a copy, not a part
 
@@ -33,8 +35,9 @@ def sibling_sheets(
 ) -> list[int]:
     """Indexes of the other sheets whose tables are more units of the chosen one."""
     others = [a for a in alternatives if a.sheet_index != guess.sheet_index]
-    if not others or _NOT_A_PART.search(sheets[guess.sheet_index].name):
+    if not others or not _a_part(sheets[guess.sheet_index].name):
         return []
+    year = _YEAR.search(sheets[guess.sheet_index].name)
     ours = set(projects.astype(str))
     money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
     out: list[int] = []
@@ -42,8 +45,11 @@ def sibling_sheets(
     for alt in others:
         c = alt.columns.get(m.PROJECT)
         name = sheets[alt.sheet_index].name
-        if alt.is_unit_block or c is None or _NOT_A_PART.search(name):
+        if alt.is_unit_block or c is None or not _a_part(name):
             continue
+        their_year = _YEAR.search(name)
+        if (year and year.group()) != (their_year and their_year.group()):
+            continue  # "科协本级2023" beside "科协本级2022": another year, never a part
         if not money or {m.BUDGET, m.EXECUTED} & set(alt.columns) != money:
             continue
         rows = sheets[alt.sheet_index].rows[alt.header_rows[-1] + 1 :]
@@ -53,6 +59,11 @@ def sibling_sheets(
             out.append(alt.sheet_index)
             seen.append(theirs)
     return sorted(out)
+
+
+def _a_part(name: str) -> bool:
+    """A sheet name that could be one unit's: not a whole, a copy, or a year alone."""
+    return not _NOT_A_PART.search(name) and not _YEAR_ONLY.match(name)
 
 
 def combine_sheets(
