@@ -362,10 +362,11 @@ def parent_spans(
                 if k > j and abs(more - parent) <= 0.005:  # unmarked rows: to the cent, not within it
                     j, running = k, more
             spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
-            # sums of zeros say nothing: 0 spent under a parent that spent 0 is no evidence of parts
-            budget_adds = parent is not None and abs(parent) > tol and abs(running - parent) <= tol
+            # zeros say nothing, and spending within a cent of a few cents neither (0 spent under a
+            # parent that spent 0, 0.01 under 0.02): spent is evidence only at a hundred times the tolerance
+            budget_adds = parent is not None and abs(parent) > 1e-9 and abs(running - parent) <= tol
             spent_adds = (
-                executed[i] is not None and abs(executed[i]) > tol and abs(spent - executed[i]) <= tol
+                executed[i] is not None and abs(executed[i]) > 100 * tol and abs(spent - executed[i]) <= tol
             )
             below = (parent is None or running < parent - tol) and (
                 executed[i] is None or spent <= executed[i] + tol
