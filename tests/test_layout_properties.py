@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from jixiao.report import inspect_bytes
@@ -59,6 +59,12 @@ def test_a_partial_breakdown_never_changes_the_headline(rows, data):
     part = (f"其中：{name}会议费", round(budget * share, 2), round(spent * share, 2))
     if part[1] >= budget - 0.01:
         return  # not a part of it: a share too close to the whole
+    running = part[1]
+    for _, b, _ in rows[k + 1 :]:
+        running = round(running + b, 2)
+        # the part and the next rows make the parent to the cent: "其中：" on the first child only, the
+        # others unmarked, is the other reading of such a table (tests/test_parent_rows.py), so skip it
+        assume(abs(running - budget) > 0.005)
     table = [["项目名称", "预算数（万元）", "执行数（万元）"], *(list(r) for r in rows[: k + 1]), list(part)]
     table += [list(r) for r in rows[k + 1 :]]
     doc = inspect_bytes(xlsx(("Sheet1", table)), "t.xlsx")

@@ -353,13 +353,14 @@ def parent_spans(
             if explicit and parent is not None and running < parent - tol:
                 # unmarked rows join only if they make the sum: else they are the next projects
                 k, more = j, running
-                while k + 1 < n and child_name(names[k + 1]) is None and more < parent - tol:
+                cent = 0.005  # unmarked rows join only when they make the parent to the cent
+                while k + 1 < n and child_name(names[k + 1]) is None and more < parent - cent:
                     nxt = budgets[k + 1] or 0.0
-                    if more + nxt > parent + tol:
+                    if more + nxt > parent + cent:
                         break
                     k += 1
                     more += nxt
-                if k > j and abs(more - parent) <= 0.005:  # unmarked rows: to the cent, not within it
+                if k > j and abs(more - parent) <= cent:
                     j, running = k, more
             spent = sum(executed[k] or 0.0 for k in range(i + 1, j + 1))
             # zeros say nothing, and spending within a cent of a few cents neither (0 spent under a
