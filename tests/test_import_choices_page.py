@@ -15,6 +15,14 @@ def _key(at, prefix: str) -> str:
     return keys[0]
 
 
+def _correct(at, prefix: str, value) -> None:
+    """On 数据导入, set one choice of “识别有误？” and submit it."""
+    go(at, "import")
+    at.selectbox(key=_key(at, prefix)).set_value(value)
+    submit(at)
+    assert_clean(at)
+
+
 def test_the_panel_names_the_column_passed_over_and_the_year_changes_it():
     at = upload(new_app(), "唐山.xlsx", _two_years("prior_first", "2022年", "2023年", ""))
     body = text(at)
@@ -83,18 +91,12 @@ def test_a_sheet_per_unit_is_shown_combined_and_stays_combined_when_the_unit_cha
     assert mapping[mapping["字段"] == "单位"].iloc[0]["表头文字"] == "取自各工作表的名称"
     go(at, "overview")
     assert metrics(at)["预算总额（万元）"] == f"{BUDGET:,.2f}"
-    go(at, "import")
-    at.selectbox(key=_key(at, "remap_unit_")).set_value("元")
-    submit(at)
-    assert_clean(at)
+    _correct(at, "remap_unit_", "元")
     assert "sheet" not in at.session_state[state.OVERRIDES]  # every sheet read again, now in 元
     assert "3 个工作表合并为一张表" in text(at)
     go(at, "overview")
     assert metrics(at)["执行总额（万元）"] == f"{EXECUTED / 10000:,.2f}"
-    go(at, "import")
-    at.selectbox(key=_key(at, "remap_sheet_")).set_value("科工中心")
-    submit(at)
-    assert_clean(at)
+    _correct(at, "remap_sheet_", "科工中心")
     go(at, "overview")
     one = TANGSHAN["科工中心"]
     assert metrics(at)["预算总额（万元）"] == f"{round(sum(r[1] for r in one), 2) / 10000:,.2f}"

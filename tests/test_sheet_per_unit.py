@@ -199,3 +199,40 @@ def test_a_year_in_every_unit_sheets_name(names, combined):
         assert doc["source"]["combined_sheets"] == list(names) and doc["totals"]["budget"] == BUDGET
     else:
         assert names[1] not in doc["source"].get("combined_sheets", [])
+
+
+def test_every_habit_at_once():
+    """A sheet per unit, each with a title, 元 beside 万元, a 其中 part marked in the 序号 column, a 合计
+    with its label left blank and an indicator table under it: the seed's totals, all said."""
+    sheets = []
+    for u, ps in TANGSHAN.items():
+        rows = [
+            [f"{u}2023年项目支出绩效自评表"],
+            ["序号", "项目名称", "调整预算数（元）", "实际执行数（万元）"],
+        ]
+        rows += [[i, n, b * 10000, e] for i, (n, b, e) in enumerate(ps, 1)]
+        if u == "科协本级":
+            rows.insert(4, ["其中", "会议费（老科协）", 3 * 10000, 3])
+        rows.append([None, None, round(sum(p[1] for p in ps), 2) * 10000, round(sum(p[2] for p in ps), 2)])
+        rows += [
+            [],
+            [None, "一级指标", "二级指标", "指标值", "完成值"],
+            [None, "产出指标", "数量指标", 25, 27],
+        ]
+        sheets.append((u, rows))
+    doc = inspect_bytes(xlsx(*sheets), "t.xlsx")
+    assert doc["source"]["combined_sheets"] == list(TANGSHAN)
+    assert doc["projects"] == len(PROJECTS) and doc["totals"]["budget"] == BUDGET
+    assert doc["totals"]["executed"] == EXECUTED
+    said = codes(doc)
+    assert said.count("UNLABELLED_TOTAL") == 3 and said.count("TABLE_ENDS") == 3
+    assert said.count("PARTIAL_BREAKDOWN") == 1 and "AMOUNT_UNITS_MIXED" in said
+    assert not {"MISSING_PROJECT_NAME", "TOTAL_MISMATCH"} & set(said)
+
+
+def test_the_combined_tables_title_keeps_the_year_and_drops_the_first_units_name():
+    from jixiao.naming import guess_unit_year
+
+    sheets = [(u, _unit_sheet(r, title=f"{u}2023年项目支出绩效自评表")) for u, r in TANGSHAN.items()]
+    table = read_dataset(xlsx(*sheets), "唐山市科协.xlsx").table
+    assert guess_unit_year(table.source.title, "唐山市科协.xlsx") == ("唐山市科协", 2023)

@@ -23,7 +23,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 
 _NUMBER_TYPES = (float, int)
-_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
+TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")  # a 合计/小计/总计 label
 
 
 @dataclass
@@ -195,7 +195,7 @@ def check_unit_blocks(
         for row in block.rows:
             name = row["unit"]
             label = normalize_label(name)
-            if _TOTAL.search(label):
+            if TOTAL.search(label):
                 covered, who = all_rows, "全部项目"
             else:
                 covered = by_unit.get(name) or by_unit.get(label)
@@ -301,7 +301,7 @@ def _column_texts(sheets: list[Sheet], g: HeaderGuess, fieldname: str, limit: in
         x = row[c] if c < len(row) else ""
         if isinstance(x, str) and x.strip():
             out.append(normalize_label(x))
-    return [x for x in out if not _TOTAL.search(x)]
+    return [x for x in out if not TOTAL.search(x)]
 
 
 def _names_are_units(sheets: list[Sheet], a: HeaderGuess, b: HeaderGuess) -> bool:

@@ -12,6 +12,7 @@ from jixiao.ingest import values as v
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
 UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
+BREAKDOWN = re.compile(r"^([（(]?其中|含\s*[:：])")  # a row marked as a part of the row above it
 SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")  # 一、 （一）
 _HEADER_WORD = re.compile(
     r"(指标|来源|金额|名称|类别|类型|科目|数量|标准|值$|序号|编号|年度|时间|依据|方式|原因|措施|得分|分值|权重)"
@@ -23,31 +24,41 @@ def unlabelled_total(
 ) -> int | None:
     """A row with money and no name whose amounts are the sum of the projects above it (since
     the last total): a 合计 or 小计 row whose label was left blank. The index its sum starts at."""
-    reader.unlabelled_checks = getattr(reader, "unlabelled_checks", 0) + 1
+    reader.unlabelled_checks += 1
     if reader.unlabelled_checks > 20:  # a table without names is not a table of totals
         return None
     fields = [f for f in (m.BUDGET, m.EXECUTED) if f in reader.cols]
     own = {f: v.parse_number(row[reader.cols[f]])[0] for f in fields}
     if not fields or not any(own.values()):  # blank or 0: no evidence of a total
         return None
+    seq = reader.cols.get(m.SEQ)
+
+    def marked(k: int) -> bool:  # "其中：…" rows are parts of the row above: a 合计 leaves them out
+        x = cells[k][seq] if seq is not None else ""
+        return bool(BREAKDOWN.match(recs[k][m.PROJECT]) or (type(x) is str and BREAKDOWN.match(x.strip())))
+
+    def adds_up(rows) -> bool:
+        sums = {f: _sum(cells, rows, reader.cols[f]) for f in fields}
+        return all(own[f] is None or abs(own[f] - sums[f]) * factor[f] <= 0.01 + 1e-9 for f in fields)
+
     for start in dict.fromkeys((*starts, 0)):  # since the last subtotal, total, or the top
         if len(recs) - start < 2 or any(r[m.PROJECT].startswith(UNNAMED) for r in recs[start:]):
             continue  # a sum of nameless rows is no evidence of a total
-        sums = {
-            f: math.fsum(x for r in cells[start:] if (x := v.parse_number(r[reader.cols[f]])[0]) is not None)
-            for f in fields
-        }
-        if all(own[f] is None or abs(own[f] - sums[f]) * factor[f] <= 0.01 + 1e-9 for f in fields):
+        rows = range(start, len(recs))
+        if adds_up(rows) or adds_up([k for k in rows if not marked(k)]):
             first, last = recs[start][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
             reader.add(
                 "info",
                 "UNLABELLED_TOTAL",
                 reader.where(sheet_row),
-                f"这一行有金额但没有名称，金额等于第{first}–{last}行 {len(recs) - start} 个项目之和："
-                "按合计行处理，未计入项目。",
+                f"这一行有金额但没有名称，金额等于第{first}–{last}行项目之和：按合计行处理，未计入项目。",
             )
             return start
     return None
+
+
+def _sum(cells, rows, c: int) -> float:
+    return math.fsum(x for k in rows if (x := v.parse_number(cells[k][c])[0]) is not None)
 
 
 def unlabelled_total_on_top(reader: Any, recs, cells, totals, factor) -> None:

@@ -19,6 +19,7 @@ from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding
+from jixiao.summary import edges
 from jixiao.summary.blocks import (
     UnitBlock,
     best_on_sheet,
@@ -37,7 +38,7 @@ from jixiao.summary.cells import (
 )
 
 _CHILD = re.compile(r"^([（(]?其中[)）]?\s*[:：]?\s*|含\s*[:：]\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
-_EXPLICIT = re.compile(r"^([（(]?其中|含\s*[:：])")  # "其中：" says it is a part; "（1）" may just number
+_EXPLICIT = edges.BREAKDOWN  # "其中：" says it is a part; "（1）" may just number
 _MAX_CELLS_NAMED = 8
 _ANY_CHILD = re.compile(r"^([（(]?其中|含\s*[:：]|[（(]\d{1,2}[)）]|\d{1,2}[)）])", re.M)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")

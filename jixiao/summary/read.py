@@ -30,7 +30,7 @@ from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
-_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
+_TOTAL = blocks.TOTAL
 _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
 )
@@ -176,6 +176,7 @@ class _Reader:
         self.filename = filename
         self.findings: list[m.Finding] = []
         self.forced_unit = amount_unit
+        self.unlabelled_checks = 0  # nameless rows compared with the sums above them (edges.py)
         self.headers = {f: guess.labels[c] for f, c in self.cols.items()}
         for f, others in guess.parts.items():  # an amount added from its parts: every part named
             self.headers[f] = "＋".join(guess.labels[c] for c in (self.cols[f], *others))
@@ -249,6 +250,20 @@ class _Reader:
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
 
+        def close(rec: dict[str, Any], start: int, is_sub: bool) -> None:
+            """A total row covering the projects from ``start`` (printed above them: those under it)."""
+            nonlocal sub_start, grand_start, mark_next, gap
+            if start < len(recs):
+                self.cover(rec, recs, range(start, len(recs)))
+            else:
+                pending.append((rec, len(recs)))  # it covers every project from here on
+            totals.append(rec)
+            mark_next = False
+            sub_start = len(recs)
+            if not is_sub:
+                grand_start = len(recs)
+                gap = True  # after the 合计, a header of another table ends this one
+
         for r in range(first, len(rows)):
             row = rows[r]
             filled = fill.get(r)
@@ -288,17 +303,7 @@ class _Reader:
                 if total_label is not None:
                     rec = self.total_record(row, sheet_row, total_label, factor, current_unit or section_unit)
                     is_sub = rec[m.TOTAL_KIND] == "小计" or _has_prefix(total_label)
-                    covered = range(sub_start if is_sub else grand_start, len(recs))
-                    if covered:
-                        self.cover(rec, recs, covered)
-                    else:
-                        pending.append((rec, len(recs)))  # it covers every project from here on
-                    totals.append(rec)
-                    mark_next = False
-                    sub_start = len(recs)
-                    if not is_sub:
-                        grand_start = len(recs)
-                        gap = True  # after the 合计, a header of another table ends this one
+                    close(rec, sub_start if is_sub else grand_start, is_sub)
                     continue
                 if gap and not has_amount and edges.another_table(self, row, sheet_row, header_fields):
                     break
@@ -335,11 +340,7 @@ class _Reader:
                         )
                         if start != grand_start:
                             rec[m.TOTAL_KIND] = "小计"  # the sum of the rows since the last subtotal
-                        self.cover(rec, recs, range(start, len(recs)))
-                        totals.append(rec)
-                        sub_start = len(recs)
-                        if start == grand_start:
-                            grand_start = len(recs)
+                        close(rec, start, start != grand_start)
                         continue
                     project = self.unnamed(sheet_row)
                     unnamed_first = unnamed_first or not recs

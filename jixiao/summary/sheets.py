@@ -19,7 +19,6 @@ from jixiao.ingest.header import HeaderGuess, ReadOptions
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary.blocks import check_unit_blocks, other_sheet_blocks
 
-_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 # sheet names that say nothing about a unit
 _PLAIN_NAME = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 # sheets that hold a whole, a copy or another year: never one unit's part
@@ -30,35 +29,40 @@ _BLOCK_CODES = ("UNIT_TOTALS_BLOCK", "TOTAL_MISMATCH")
 OVERLAP = 0.2  # more shared project names than this (of the smaller sheet) is a copy, not a part
 
 
-def sibling_sheets(
-    sheets: list[Sheet], guess: HeaderGuess, alternatives: list[HeaderGuess], projects: pd.Series
-) -> list[int]:
-    """Indexes of the other sheets whose tables are more units of the chosen one."""
+def sibling_tables(
+    sheets: list[Sheet],
+    guess: HeaderGuess,
+    alternatives: list[HeaderGuess],
+    table: m.ProjectTable,
+    read_sheet: Callable[[str], m.ProjectTable],
+) -> dict[int, m.ProjectTable]:
+    """The other sheets' tables that are more units of the chosen one, by sheet index. Their projects
+    are compared as the reader reads them (a 合计, an indicator table under them are no projects)."""
     others = [a for a in alternatives if a.sheet_index != guess.sheet_index]
     if not others or not _a_part(sheets[guess.sheet_index].name):
-        return []
+        return {}
     year = _YEAR.search(sheets[guess.sheet_index].name)
-    ours = set(projects.astype(str))
     money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
-    out: list[int] = []
-    seen: list[set[str]] = [ours]
+    out: dict[int, m.ProjectTable] = {}
+    seen: list[set[str]] = [set(table.projects[m.PROJECT].astype(str))]
     for alt in others:
-        c = alt.columns.get(m.PROJECT)
         name = sheets[alt.sheet_index].name
-        if alt.is_unit_block or c is None or not _a_part(name):
+        if alt.is_unit_block or m.PROJECT not in alt.columns or not _a_part(name):
             continue
         their_year = _YEAR.search(name)
         if (year and year.group()) != (their_year and their_year.group()):
             continue  # "科协本级2023" beside "科协本级2022": another year, never a part
         if not money or {m.BUDGET, m.EXECUTED} & set(alt.columns) != money:
             continue
-        rows = sheets[alt.sheet_index].rows[alt.header_rows[-1] + 1 :]
-        theirs = {r[c].strip() for r in rows if c < len(r) and isinstance(r[c], str) and r[c].strip()}
-        theirs = {t for t in theirs if not _TOTAL.search(t)}
+        try:
+            theirs_table = read_sheet(name)
+        except m.IngestError:
+            continue
+        theirs = set(theirs_table.projects[m.PROJECT].astype(str))
         if theirs and all(len(theirs & other) <= OVERLAP * min(len(theirs), len(other)) for other in seen):
-            out.append(alt.sheet_index)
+            out[alt.sheet_index] = theirs_table
             seen.append(theirs)
-    return sorted(out)
+    return out
 
 
 def _a_part(name: str) -> bool:
@@ -75,17 +79,10 @@ def combine_sheets(
     opts: ReadOptions,
 ) -> m.ProjectTable:
     """The chosen table with the tables of its sibling sheets, in sheet order; or the chosen table."""
-    siblings = sibling_sheets(sheets, guess, alternatives, table.projects[m.PROJECT])
-    if not siblings:
+    parts = sibling_tables(sheets, guess, alternatives, table, read_sheet)
+    if not parts:
         return table
-    parts = {guess.sheet_index: table}
-    for i in siblings:
-        try:
-            parts[i] = read_sheet(sheets[i].name)
-        except m.IngestError:
-            continue
-    if len(parts) < 2:
-        return table
+    parts[guess.sheet_index] = table
     ordered = [parts[i] for i in sorted(parts)]
     names = [t.source.sheet for t in ordered]
     projects, totals, findings = [], [], []
@@ -148,6 +145,9 @@ def combine_sheets(
     return m.ProjectTable(
         projects=combined,
         totals=pd.concat(totals, ignore_index=True),
-        source=replace(first.source, combined_sheets=names),
+        # the first sheet's title names its unit ("科协本级2023年…"): not the whole table's
+        source=replace(
+            first.source, combined_sheets=names, title=first.source.title.replace(first.source.sheet, "")
+        ),
         findings=findings,
     )
