@@ -46,7 +46,10 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
         m.EXECUTED,
         [
             (r"(全年执行数|实际执行数|预算执行数|实际支出数|实际执行|实际支出)", 3),
-            (r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数)", 2),
+            (
+                r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数|支出进度金额|执行进度金额|支出进度数|执行进度数)",
+                2,
+            ),
             # other ways offices say it: 全年支出, 实际使用资金, 已支付, 已拨付, 完成金额
             (
                 r"(累计支出|全年支出|本年支出|当年支出|实际使用|已使用|使用金额|使用资金|实际支付|已支付|支付数|"
@@ -54,7 +57,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
                 2,
             ),
             (
-                r"(执行合计|执行小计|执行总计|执行总额|执行)$",
+                r"(执行合计|执行小计|执行总计|执行总额|执行|执行进度|支出进度)$",
                 1,
             ),  # "财政拨款执行", "执行合计": split by source of funds
         ],
@@ -70,7 +73,12 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     ),
     (
         m.PROJECT,
-        [(r"(项目名称|^项目$|项目名|^名称$|二级项目|资金名称|项目\(政策\)名称|政策名称)", 2), (r"^项目", 1)],
+        [
+            (r"(项目名称|^项目$|项目名|^名称$|二级项目|资金名称|项目\(政策\)名称|政策名称)", 2),
+            # one cell for both: "单位/项目", "单位（项目）名称", "项目及单位"
+            (r"(单位[/／、及和]项目|项目[/／、及和]单位|单位\(项目\)|支出项目|专项名称)", 2),
+            (r"^项目", 1),
+        ],
     ),
 ]
 _COMPILED = [(f, [(re.compile(p, re.IGNORECASE), pr) for p, pr in pats]) for f, pats in SYNONYMS]
@@ -111,6 +119,8 @@ def _match_one(label: str) -> tuple[str | None, int]:
                     break
                 if fieldname == m.REPORTED_RATE and re.search(r"(得分|分值)", core) and "得分率" not in core:
                     break
+                if fieldname == m.REPORTED_RATE and re.search(r"(金额|万元|元\)|数$|额$)", label):
+                    break  # "支出进度金额", "执行进度（万元）": money, not a rate
                 return fieldname, priority
     return None, 0
 

@@ -29,6 +29,28 @@ def _clean(text: str) -> str:
     return text.translate(_FULLWIDTH).translate(_STRIP).strip()
 
 
+def written_factor(v: Any) -> float | None:
+    """万元 per unit of an amount cell that says its own unit: 1 for "39万元" / "39万", 0.0001 for
+    "390000元"; None for a cell that says none (its column's unit applies)."""
+    if type(v) is not str:
+        return None
+    t = v.strip()
+    if t.endswith(("万元", "万")):
+        return 1.0
+    if t.endswith("元"):
+        return 0.0001
+    return None
+
+
+def amount_in_wan(v: Any, factor: float) -> float | None:
+    """An amount cell in 万元: its column's ``factor`` applies unless the cell writes its own unit."""
+    x = parse_number(v)[0]
+    if x is None:
+        return None
+    own = written_factor(v)
+    return x * (factor if own is None else own)
+
+
 def parse_number(v: Any) -> tuple[float | None, str]:
     """An amount or a score. Returns (value, status)."""
     if type(v) is float:  # the common case on a 50,000-row sheet: keep it fast

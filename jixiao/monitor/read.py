@@ -27,6 +27,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
+from jixiao.summary.blocks import TOTAL
 
 CUMULATIVE, MONTHLY = "cumulative", "monthly"
 HABIT_LABELS = {CUMULATIVE: "累计数", MONTHLY: "当月数"}
@@ -39,7 +40,6 @@ _RATE_WORDS = re.compile(r"(率|进度|%|％|比例|占比)")
 _CUM_WORDS = re.compile(r"(累计|截至|截止|至今|年初至)")
 _MONTHLY_WORDS = re.compile(r"(当月|本月|月度支出|月支出|单月)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 TOLERANCE = 0.005  # 万元: amounts equal at the printed precision are equal
 
@@ -199,7 +199,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         if m.BUDGET in h.columns:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
             budget = None if budget is None else budget * budget_scale
-        if _TOTAL.search(name) or _TOTAL.search(unit_cell):
+        if TOTAL.search(name) or TOTAL.search(unit_cell):
             continue
         if not name:
             if unit_cell:

@@ -23,7 +23,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 
 _NUMBER_TYPES = (float, int)
-TOTAL = re.compile(r"(小计|合计|总计|共计|汇总|合\s*计|总\s*计)")  # a 合计/小计/总计 label
+TOTAL = re.compile(r"(小\s*计|合\s*计|总\s*计|共\s*计|汇总)")  # a 合计/小计/总计 label, "小  计" too
 
 
 @dataclass

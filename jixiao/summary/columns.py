@@ -61,6 +61,7 @@ class Parsed:
     columns: dict[str, Any]  # field -> values for the project DataFrame
     issues: list[Issue] = field(default_factory=list)
     rate_style: str = "fraction"  # of the reported rate column, for the total rows' rates
+    own_units: dict[str, int] = field(default_factory=dict)  # field -> cells whose written unit won
 
 
 def implausible(fieldname: str, x: float) -> str | None:
@@ -206,15 +207,27 @@ def numbers_of(cells) -> list[float | None]:
     return [None if x != x else x for x in out.tolist()]
 
 
-def amount_column(cells, fieldname: str, factor: float, issues: list[Issue]) -> np.ndarray:
-    """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible."""
+def amount_column(
+    cells, fieldname: str, factor: float, issues: list[Issue], own_units: dict[str, int] | None = None
+) -> np.ndarray:
+    """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible.
+    An amount cell that writes its own unit ("39万元" in a 元 column) is taken in that unit; how
+    many did so against the column's unit goes in ``own_units``."""
     col = _Column(cells)
     out = col.numbers() * factor
     codes, uniques = col.distinct()
     if uniques:
         parsed = [v.parse_number(u) for u in uniques]
         values = np.array([np.nan if x is None else x for x, _ in parsed], dtype=float)
-        out[col.other] = values[codes] * factor
+        scale = np.full(len(uniques), factor)
+        if fieldname in AMOUNT_FIELDS:
+            own = [v.written_factor(u) for u in uniques]
+            scale = np.array([factor if f is None else f for f in own], dtype=float)
+            differs = np.array([f is not None and f != factor for f in own], dtype=bool)[codes]
+            differs &= ~np.isnan(values[codes])
+            if differs.any() and own_units is not None:
+                own_units[fieldname] = own_units.get(fieldname, 0) + int(differs.sum())
+        out[col.other] = (values * scale)[codes]
         bad_u = np.array([s == v.BAD for _, s in parsed], dtype=bool)
         bad = bad_u[codes]
         nonfinite = _nonfinite(uniques, bad_u)[codes]
@@ -402,6 +415,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     for fieldname in (m.SEQ, m.CODE):
         raw = column(fieldname)
         out[fieldname] = [None] * n if raw is None else text_column(raw)
+    own_units: dict[str, int] = {}
     for fieldname, f in (
         (m.BUDGET, factor[m.BUDGET]),
         (m.EXECUTED, factor[m.EXECUTED]),
@@ -409,7 +423,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     ):
         raw = column(fieldname)
         out[fieldname] = (
-            [None] * n if raw is None else _float_column(amount_column(raw, fieldname, f, issues))
+            [None] * n if raw is None else _float_column(amount_column(raw, fieldname, f, issues, own_units))
         )
     na_bits = np.zeros(n, dtype=np.int64)
     comps = list(m.COMPONENT_COLUMNS)
@@ -430,7 +444,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     out[m.NA_COMPONENTS] = _na_tuples(na_bits, comps, column_order=_na_order(cols))
     raw = column(m.SELF_FLAG)
     out[m.SELF_FLAG] = [None] * n if raw is None else yes_no_column(raw, issues)
-    return Parsed(out, issues, style)
+    return Parsed(out, issues, style, own_units)
 
 
 def _na_order(cols: dict[str, int]) -> list[str]:

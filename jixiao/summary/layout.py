@@ -430,11 +430,7 @@ def _amounts(reader: Any, cells: list, fieldname: str, factors: dict[str, float]
     factor = factors[fieldname]
     if c is None:
         return [None] * len(cells)
-    out = []
-    for row in cells:
-        x = v.parse_number(row[c])[0]
-        out.append(None if x is None else x * factor)
-    return out
+    return [v.amount_in_wan(row[c], factor) for row in cells]
 
 
 def _rows_text(first: int, last: int) -> str:
@@ -547,7 +543,9 @@ def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: dict
         parsed.columns[m.INITIAL_BUDGET] = [None] * n
     else:
         raw = [row[c] for row in cells]
-        values = value_columns.amount_column(raw, m.INITIAL_BUDGET, factor[m.INITIAL_BUDGET], parsed.issues)
+        values = value_columns.amount_column(
+            raw, m.INITIAL_BUDGET, factor[m.INITIAL_BUDGET], parsed.issues, parsed.own_units
+        )
         parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
     named: dict[str, float | None] = {}
     present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]

@@ -25,7 +25,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, edges, layout, units
+from jixiao.summary import blocks, edges, layout, sum_rows, units
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -366,6 +366,7 @@ class _Reader:
             edges.unlabelled_total_on_top(self, recs, cells, totals, factor)
         if unit_col is None:
             _units_from_subtotals(recs, totals)
+        recs, cells = sum_rows.total_breakdowns(self, recs, cells, totals, factor)
         recs, cells = layout.split_parents(self, recs, cells, totals, factor)
         if not recs:
             raise m.IngestError(
@@ -457,6 +458,8 @@ class _Reader:
             return None
         if x is None:
             return None
+        if fieldname != m.REPORTED_SCORE:
+            factor = v.written_factor(raw) or factor  # "39万元" in a 元 column
         why = value_columns.implausible(fieldname, x * factor)
         if why:
             self.report(
@@ -488,6 +491,16 @@ class _Reader:
         for issue in parsed.issues:
             rec = recs[issue.index]
             self.report(issue, rec[m.SHEET_ROW], rec[m.PROJECT])
+        for f, count in parsed.own_units.items():
+            self.add(
+                "info",
+                "AMOUNT_UNIT_IN_CELLS",
+                f"工作表「{self.sheet.name}」",
+                f"「{self.headers.get(f) or m.FIELD_LABELS.get(f, f)}」列有 {count} 个单元格写明了与本列不同的单位"
+                "（如“39万元”“390000元”），已按各自写明的单位换算为万元。",
+                fieldname=f,
+            )
+        sum_rows.heading_sums(self, recs, cells, parsed.columns, totals, factor)
         for t in totals:
             rate = t.pop("_rate", None)
             if m.REPORTED_RATE in self.cols:
@@ -512,7 +525,8 @@ class _Reader:
         return x
 
     def total_record(self, row, sheet_row, label, factor: dict[str, float], unit) -> dict[str, Any]:
-        kind = "小计" if "小计" in label else "总计" if "总" in label else "合计"
+        compact = normalize_label(label)  # "小  计" typed with spaces to line up
+        kind = "小计" if "小计" in compact else "总计" if "总" in compact else "合计"
         rec: dict[str, Any] = {m.SHEET_ROW: sheet_row, m.TOTAL_KIND: kind, m.TOTAL_LABEL: label.strip()}
         unit_cell = self.cell(row, m.UNIT)
         prefix = _TOTAL.sub("", normalize_label(label)).strip("：:-—")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import model as m
+from jixiao.ingest.values import written_factor
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import units
 from tests.oracle_engine import values as v
@@ -356,6 +357,8 @@ class _Reader:
         if status == v.BAD:
             self.bad_value(sheet_row, label, fieldname, raw, "不是数字")
             return None
+        if x is not None and fieldname != m.REPORTED_SCORE:
+            factor = written_factor(raw) or factor  # a cell that writes its own unit keeps it
         return x * factor if x is not None else None
 
     def amount_column(self, recs, cells, fieldname: str, factor: float) -> list[float | None]:
@@ -375,6 +378,10 @@ class _Reader:
                 value, status = v.parse_number(x)
                 if status == v.BAD:
                     self.bad_value(recs[i][m.SHEET_ROW], recs[i][m.PROJECT], fieldname, x, "不是数字")
+                if value is not None and fieldname != m.REPORTED_SCORE:
+                    value *= written_factor(x) or factor
+                    out.append(value)
+                    continue
                 out.append(value * factor if value is not None else None)
         return out
 

@@ -1,0 +1,304 @@
+"""Rows that carry a sum without saying so.
+
+Two habits gave a doubled or padded headline: a heading row ("一、科协本级", or just "科协本级") printed
+with the sum of the projects under it, and "其中：财政拨款 …" rows under a 合计 that split the total by
+source of funds. Both rows have a name and money, so the row reader takes them for projects.
+
+A heading row is folded into a 小计 only when the table itself says so: a 合计 that the projects
+match once the heading rows are left out (and do not match with them), or, in a table without a
+usable 合计, headings that tile it (the first row is one, and every other row lies under one). A
+project whose budget happens to equal the next few projects' therefore stays a project.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from jixiao import fmt
+from jixiao import model as m
+from jixiao.ingest import values as v
+from jixiao.summary import edges
+from jixiao.summary.layout import child_name
+
+TOL = 0.01 + 1e-9  # to the cent, as the other sum checks
+_CHINESE_NUMBER = re.compile(r"^([一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
+_ROUNDS = 3  # heading levels: 一、 → （一） → 1.
+
+
+# --- "其中" rows under a total --------------------------------------------------------------------
+def _marked(name: str, row: list[Any], seq: int | None) -> bool:
+    x = row[seq] if seq is not None and seq < len(row) else ""
+    return bool(edges.BREAKDOWN.match(name) or (type(x) is str and edges.BREAKDOWN.match(x.strip())))
+
+
+def _amount(reader: Any, row: list[Any], fieldname: str, factor: dict[str, float]) -> float | None:
+    c = reader.cols.get(fieldname)
+    if c is None or c >= len(row):
+        return None
+    return v.amount_in_wan(row[c], factor[fieldname])
+
+
+def _adds_to(parts: list[float | None], whole: float | None) -> bool:
+    return whole is not None and abs(math.fsum(p or 0.0 for p in parts) - whole) <= TOL
+
+
+def total_breakdowns(reader: Any, recs: list, cells: list, totals: list, factor: dict[str, float]):
+    """Rows right under a total that are its breakdown, not projects: marked "其中：" under a total of
+    the rows above it (under a total printed above its projects, only when the rows after them add
+    up to it on their own), or unmarked rows after the last 合计 that add up to it exactly, down to
+    the end of the table. Dropped, with a finding that names them. Returns (recs, cells)."""
+    if not recs or not totals or m.BUDGET not in reader.cols:
+        return recs, cells
+    seq = reader.cols.get(m.SEQ)
+    rows = [r[m.SHEET_ROW] for r in recs]
+    total_rows = sorted(t[m.SHEET_ROW] for t in totals)
+    budgets: dict[int, float | None] = {}
+
+    def budget(i: int) -> float | None:
+        if i not in budgets:
+            budgets[i] = _amount(reader, cells[i], m.BUDGET, factor)
+        return budgets[i]
+
+    def sums_to(span: range, whole: float | None) -> bool:
+        return _adds_to([budget(i) for i in span], whole)
+
+    def is_part(i: int) -> bool:
+        return bool(child_name(recs[i][m.PROJECT]) or _marked(recs[i][m.PROJECT], cells[i], seq))
+
+    dropped: set[int] = set()
+    for t in totals:
+        last, whole = t.get(m.TOTAL_LAST_ROW), t.get(m.BUDGET)
+        if last is None or whole is None:
+            continue
+        on_top = last > t[m.SHEET_ROW]  # printed above the projects it covers
+        k = bisect.bisect_right(rows, t[m.SHEET_ROW])
+        if k >= len(recs) or k in dropped or any(t[m.SHEET_ROW] < r < rows[k] for r in total_rows):
+            continue
+        j = None
+        if _marked(recs[k][m.PROJECT], cells[k], seq):
+            j = k
+            while j + 1 < len(recs) and is_part(j + 1):
+                j += 1
+            # unmarked rows join only when they make the total to the cent ("其他资金" after "其中：财政拨款")
+            more, running = j, math.fsum(budget(i) or 0.0 for i in range(k, j + 1))
+            while more + 1 < len(recs) and abs(running - whole) > TOL:
+                running += budget(more + 1) or 0.0
+                if running > whole + TOL:
+                    break
+                more += 1
+            if more > j and sums_to(range(k, more + 1), whole):
+                j = more
+            if math.fsum(budget(i) or 0.0 for i in range(k, j + 1)) > whole + TOL:
+                j = None  # more than the total: not its breakdown
+            elif on_top:
+                # a total above its projects: "其中" rows under it are its projects, unless the rows
+                # after them add up to the total on their own (the 其中 rows split it by source)
+                rest = range(j + 1, bisect.bisect_right(rows, last))
+                if not rest or not sums_to(rest, whole):
+                    j = None
+        elif (
+            not on_top
+            and t is totals[-1]
+            and t[m.TOTAL_KIND] != "小计"
+            and t.get(m.TOTAL_FIRST_ROW) == rows[0]
+            and len(recs) - k <= 6
+            and abs(whole) > TOL
+            and sums_to(range(k, len(recs)), whole)
+        ):
+            # the table's 合计, then rows to the end that split it exactly (财政拨款 / 其他资金)
+            spent = [_amount(reader, cells[i], m.EXECUTED, factor) for i in range(k, len(recs))]
+            if t.get(m.EXECUTED) is None or _adds_to(spent, t[m.EXECUTED]):
+                j = len(recs) - 1
+        if j is None:
+            continue
+        dropped.update(range(k, j + 1))
+        names = "、".join(child_name(recs[i][m.PROJECT]) or recs[i][m.PROJECT] for i in range(k, j + 1))
+        span = f"第{rows[k]}行" if j == k else f"第{rows[k]}–{rows[j]}行"
+        reader.add(
+            "info",
+            "TOTAL_BREAKDOWN",
+            reader.where(t[m.SHEET_ROW]),
+            f"“{t[m.TOTAL_LABEL]}”下的{span}（{names}）是这一合计的构成，不是项目：未计入项目和合计。",
+            t[m.SHEET_ROW],
+        )
+    if not dropped:
+        return recs, cells
+    keep = [i for i in range(len(recs)) if i not in dropped]
+    return [recs[i] for i in keep], [cells[i] for i in keep]
+
+
+# --- heading rows with the sum of the rows under them ----------------------------------------------
+def _spans(budget: np.ndarray, spent: np.ndarray | None, alive: np.ndarray) -> dict[int, int]:
+    """Row i -> the last row j of the shortest run i+1..j (live rows only) whose budgets add up to
+    row i's, and whose amounts spent do too where row i has one. Index space: the live rows."""
+    idx = np.flatnonzero(alive)
+    b = budget[idx]
+    if len(b) < 2 or (np.nan_to_num(b) < -TOL).any():
+        return {}
+    cb = np.concatenate([[0.0], np.cumsum(np.nan_to_num(b))])  # cb[k]: sum of the first k rows
+    target = cb[1:] + np.nan_to_num(b)
+    ends = np.minimum(np.searchsorted(cb, target - TOL, side="left"), len(b))
+    # within a cent short of the sum, the next row may make it exactly: take the closer end
+    longer = np.minimum(ends + 1, len(b))
+    ends = np.where(np.abs(cb[longer] - target) < np.abs(cb[ends] - target) - 1e-9, longer, ends)
+    ok = (~np.isnan(b)) & (np.abs(b) > TOL) & (ends >= np.arange(len(b)) + 2)
+    ok &= np.abs(cb[ends] - target) <= TOL
+    if spent is not None:
+        e = spent[idx]
+        ce = np.concatenate([[0.0], np.cumsum(np.nan_to_num(e))])
+        child_spent = ce[ends] - ce[np.arange(len(b)) + 1]
+        ok &= np.isnan(e) | (np.abs(child_spent - np.nan_to_num(e)) <= TOL)
+    return {int(idx[i]): int(idx[ends[i] - 1]) for i in np.flatnonzero(ok).tolist()}
+
+
+def _fold(budget, spent, keep_if, pick: str) -> list[tuple[int, int]]:
+    """Heading rows, as (row, last row under it). ``outer``: one level, the candidates no other
+    candidate's run contains (a project that equals the next two inside a heading's run stays a
+    project). ``inner``: level by level, innermost first, for 一、 → （一） → projects."""
+    alive = np.ones(len(budget), dtype=bool)
+    found: list[tuple[int, int]] = []
+    for _ in range(1 if pick == "outer" else _ROUNDS):
+        spans = {i: j for i, j in _spans(budget, spent, alive).items() if keep_if(i, j, alive)}
+        if pick == "outer":
+            chosen = {
+                i: j for i, j in spans.items() if not any(p < i <= q for p, q in spans.items() if p != i)
+            }
+        else:
+            chosen = {i: j for i, j in spans.items() if not any(i < p <= j for p in spans if p != i)}
+        if not chosen:
+            break
+        for i, j in chosen.items():
+            found.append((i, j))
+            alive[i] = False
+    return found
+
+
+def _chain(budget, spent, strong) -> list[tuple[int, int]]:
+    """Headings that tile a table without a 合计 from its first row to its last, found level by
+    level. With nothing to check them against, the tiling is the evidence, and every heading must
+    look like one (``strong``)."""
+    found = _fold(budget, spent, strong, "inner")
+    heads = {i: j for i, j in found}
+    top = sorted((i, j) for i, j in found if not any(p < i <= q for p, q in heads.items() if p != i))
+    if not top or top[0][0] != 0 or top[-1][1] != len(budget) - 1:
+        return []
+    if any(b[0] != a[1] + 1 for a, b in zip(top, top[1:])):
+        return []
+    return found
+
+
+def _sum(values: np.ndarray, alive: np.ndarray) -> float:
+    return float(np.sum(np.nan_to_num(values[alive])))  # pairwise: far inside a cent at any size
+
+
+def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], totals: list, factor) -> None:
+    """Fold heading rows that carry the sum of the rows under them into 小计 rows (in place: recs,
+    cells, the parsed columns and totals)."""
+    n = len(recs)
+    if n < 3 or m.BUDGET not in reader.cols:
+        return
+    budget = np.asarray(columns[m.BUDGET], dtype=float)
+    spent = np.asarray(columns[m.EXECUTED], dtype=float) if m.EXECUTED in reader.cols else None
+    names = [str(r[m.PROJECT]) for r in recs]
+    first, last = recs[0][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
+    grand = [
+        t
+        for t in totals
+        if t[m.TOTAL_KIND] != "小计"
+        and t.get(m.BUDGET) is not None
+        and (t.get(m.TOTAL_FIRST_ROW) or 0) <= first
+        and (t.get(m.TOTAL_LAST_ROW) or 0) >= last
+    ]
+    everything = np.ones(n, dtype=bool)
+
+    def matches(total: dict[str, Any], alive: np.ndarray) -> bool:
+        if abs(_sum(budget, alive) - total[m.BUDGET]) > TOL:
+            return False
+        te = total.get(m.EXECUTED)
+        return spent is None or te is None or abs(_sum(spent, alive) - te) <= TOL
+
+    if grand and matches(grand[-1], everything):
+        return  # the 合计 agrees with the rows as read: nothing is a hidden sum
+    seq = reader.cols.get(m.SEQ)
+    seq_text = [str(row[seq]).strip() if seq is not None and seq < len(row) else "" for row in cells]
+
+    def strong(i: int, j: int, alive: np.ndarray) -> bool:
+        """Looks like a heading: numbered "一、" (in the name or the 序号 column); or, where projects
+        carry a 序号, a row without one over rows that have one; or, with no 序号 column, over two
+        rows or more."""
+        if edges.SECTION.match(names[i]) or _CHINESE_NUMBER.match(seq_text[i]):
+            return True
+        under = [k for k in range(i + 1, j + 1) if alive[k]]
+        if seq is not None:
+            return not seq_text[i] and any(v.parse_number(seq_text[k])[1] == v.OK for k in under)
+        return len(under) >= 2
+
+    found: list[tuple[int, int]] = []
+    if grand:
+        # the 合计 decides; rows that look like headings are tried first (with round figures a
+        # project can add up as well as the heading above it)
+        anything = lambda i, j, alive: True  # noqa: E731
+        two = lambda i, j, alive: int(alive[i + 1 : j + 1].sum()) >= 2  # noqa: E731
+        for keep_if, pick in (
+            (strong, "outer"),
+            (strong, "inner"),
+            (anything, "outer"),
+            (anything, "inner"),
+            (two, "inner"),
+        ):
+            tried = _fold(budget, spent, keep_if, pick)
+            alive = everything.copy()
+            alive[[i for i, _ in tried]] = False
+            if tried and matches(grand[-1], alive):
+                found = tried
+                break
+    else:
+        found = _chain(budget, spent, strong)
+    if found:
+        _apply(reader, recs, cells, columns, totals, factor, found)
+
+
+def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int]]) -> None:
+    unit_col = reader.cols.get(m.UNIT)
+    given: set[int] = set()  # rows whose unit an outer heading gave
+    for i, j in sorted(found, key=lambda s: s[0] - s[1]):  # outermost first
+        rec = recs[i]
+        name = str(rec[m.PROJECT]).strip()
+        heading = edges.SECTION.match(name)
+        unit = name[heading.end() :].strip() if heading else name
+        total = reader.total_record(cells[i], rec[m.SHEET_ROW], name, factor, rec[m.UNIT])
+        total[m.TOTAL_KIND] = "小计"
+        total[m.TOTAL_FIRST_ROW] = recs[i + 1][m.SHEET_ROW]
+        total[m.TOTAL_LAST_ROW] = recs[j][m.SHEET_ROW]
+        if unit_col is None:
+            total[m.UNIT] = rec[m.UNIT] if i in given else unit
+            for k in range(i + 1, j + 1):
+                if k not in given:
+                    recs[k][m.UNIT] = unit
+                    given.add(k)
+        else:
+            total[m.UNIT] = rec[m.UNIT]
+        totals.append(total)
+        reader.add(
+            "info",
+            "HEADING_TOTAL",
+            reader.where(rec[m.SHEET_ROW], name),
+            f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其下第{recs[i + 1][m.SHEET_ROW]}–"
+            f"{recs[j][m.SHEET_ROW]}行之和，是分组合计：作为小计与这些行核对，不作为项目重复计入。",
+            rec[m.SHEET_ROW],
+        )
+    dropped = {i for i, _ in found}
+    keep = [i for i in range(len(recs)) if i not in dropped]
+    for key, values in list(columns.items()):
+        if isinstance(values, np.ndarray):
+            columns[key] = values[keep]
+        elif isinstance(values, list) and len(values) == len(recs):
+            columns[key] = [values[i] for i in keep]
+    recs[:] = [recs[i] for i in keep]
+    cells[:] = [cells[i] for i in keep]
+    totals.sort(key=lambda t: t[m.SHEET_ROW])

@@ -1,0 +1,339 @@
+"""Rows that carry a sum without saying so (jixiao/summary/sum_rows.py), and cells that write their own
+unit. Each used to double or pad the headline: a unit heading printed with its projects' sum ("一、科协
+本级 888.52"), "其中：财政拨款" rows under a 合计, "390000元" under a 万元 header. Seed 002's numbers, in the
+forms offices write them; and the look-alikes that must stay projects."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jixiao.ingest.header import match_field, normalize_label
+from jixiao.report import inspect_bytes
+from tests.test_reader_choices import BUDGET, EXECUTED, PROJECTS, TANGSHAN, codes, found, xlsx
+
+HEAD = ["序号", "项目名称", "预算数（万元）", "执行数（万元）"]
+NUMERALS = "一二三四五六七八九十"
+UNITS = list(TANGSHAN)
+
+
+def _sums(unit: str) -> tuple[float, float]:
+    rows = TANGSHAN[unit]
+    return round(sum(r[1] for r in rows), 2), round(sum(r[2] for r in rows), 2)
+
+
+def _doc(rows, head=HEAD):
+    return inspect_bytes(xlsx(("Sheet1", [["唐山市科协2023年项目支出执行表"], head, *rows])), "t.xlsx")
+
+
+def _table(heading=None, total="bottom", after=()):
+    """The seed's projects numbered 1–12, ``heading(k, unit)`` rows before each unit's, the 合计
+    at the bottom, on top or left out, ``after`` rows under it all."""
+    body, i = [], 0
+    for k, (unit, rows) in enumerate(TANGSHAN.items()):
+        if heading:
+            body += heading(k, unit)
+        for name, b, e in rows:
+            i += 1
+            body.append([i, name, b, e])
+    grand = ["合计", None, BUDGET, EXECUTED]
+    body = {"bottom": [*body, grand], "top": [grand, *body], None: body}[total]
+    return [*body, *after]
+
+
+def _right(doc, heading_rows=0):
+    assert doc["projects"] == len(PROJECTS)
+    assert (doc["totals"]["budget"], doc["totals"]["executed"]) == (BUDGET, EXECUTED)
+    assert "TOTAL_MISMATCH" not in codes(doc) and "DUPLICATE_PROJECT" not in codes(doc)
+    assert len(found(doc, "HEADING_TOTAL")) == heading_rows
+
+
+def _units(doc) -> dict[str, int]:
+    return dict(Counter(r["unit"] for r in doc["rows"]))
+
+
+SEED_UNITS = {u: len(rows) for u, rows in TANGSHAN.items()}
+
+
+# --- unit headings printed with their projects' sum --------------------------------------------------
+HEADINGS = {
+    "numbered name": lambda k, u: [[None, f"{NUMERALS[k]}、{u}", *_sums(u)]],
+    "numbered in 序号": lambda k, u: [[NUMERALS[k], u, *_sums(u)]],
+    "bare unit name": lambda k, u: [[None, u, *_sums(u)]],
+    "（一） style": lambda k, u: [[None, f"（{NUMERALS[k]}）{u}", *_sums(u)]],
+}
+
+
+@pytest.mark.parametrize("total", ["bottom", "top", None], ids=["合计 below", "合计 on top", "no 合计"])
+@pytest.mark.parametrize("style", list(HEADINGS))
+def test_a_unit_heading_with_its_sum_is_a_subtotal(style, total):
+    doc = _doc(_table(HEADINGS[style], total))
+    _right(doc, heading_rows=3)
+    assert _units(doc) == SEED_UNITS  # the heading names the unit of the rows under it
+    subtotals = [
+        (t["unit"], t["budget"], t["executed"]) for t in doc["reported_totals"] if t["kind"] == "小计"
+    ]
+    assert subtotals == [(u, *_sums(u)) for u in UNITS]
+
+
+@pytest.mark.parametrize("total", ["bottom", None], ids=["合计 below", "no 合计"])
+def test_nested_headings_with_sums(total):
+    """一、科协本级 → （一）项目支出 → projects, both printed with the same sum."""
+
+    def nested(k, u):
+        return [[None, f"{NUMERALS[k]}、{u}", *_sums(u)], [None, "（一）项目支出", *_sums(u)]]
+
+    doc = _doc(_table(nested, total))
+    _right(doc, heading_rows=6)
+    assert _units(doc) == SEED_UNITS  # the outer heading names the unit, not "项目支出"
+
+
+def test_headings_with_sums_beside_a_unit_column():
+    head = ["序号", "项目名称", "预算数（万元）", "执行数（万元）", "单位"]
+    body, i = [], 0
+    for unit, rows in TANGSHAN.items():
+        body.append([None, unit, *_sums(unit), unit])
+        for name, b, e in rows:
+            i += 1
+            body.append([i, name, b, e, unit])
+    doc = _doc([*body, ["合计", None, BUDGET, EXECUTED]], head)
+    _right(doc, heading_rows=3)
+    assert _units(doc) == SEED_UNITS
+
+
+def test_a_heading_whose_sum_is_wrong_stays_and_the_total_says_so():
+    def typo(k, u):
+        b, e = _sums(u)
+        return [[None, f"{NUMERALS[k]}、{u}", b + 1, e]]
+
+    doc = _doc(_table(typo))
+    assert doc["projects"] == len(PROJECTS) + 3 and "TOTAL_MISMATCH" in codes(doc)
+
+
+# the look-alikes: a project whose money equals the next projects' is still a project
+LOOKALIKE = [("甲项目", 10, 10), ("乙项目", 5, 5), ("丙项目", 5, 5), ("丁项目", 7, 3)]
+
+
+@pytest.mark.parametrize("with_total", [True, False])
+def test_a_project_equal_to_the_next_two_stays_a_project(with_total):
+    rows = [[k, n, b, e] for k, (n, b, e) in enumerate(LOOKALIKE, 1)]
+    if with_total:
+        rows.append(["合计", None, 27, 23])
+    doc = _doc(rows)
+    assert doc["projects"] == 4 and (doc["totals"]["budget"], doc["totals"]["executed"]) == (27, 23)
+    assert not found(doc, "HEADING_TOTAL")
+
+
+def test_a_table_tiled_by_look_alikes_without_a_total_stays_as_read():
+    """甲 = 乙 + 丙 would tile the table; 甲 carries a 序号 like every project, so it is a project."""
+    doc = _doc([[k, n, b, e] for k, (n, b, e) in enumerate(LOOKALIKE[:3], 1)])
+    assert doc["projects"] == 3 and doc["totals"]["budget"] == 20 and not found(doc, "HEADING_TOTAL")
+
+
+def test_equal_neighbours_are_not_headings():
+    rows = [[1, "会议费", 5, 5], [2, "培训费", 5, 5], [3, "印刷费", 3, 3], [4, "邮寄费", 3, 3]]
+    doc = _doc(rows)
+    assert doc["projects"] == 4 and doc["totals"]["budget"] == 16
+
+
+def test_a_look_alike_inside_a_heading_is_left_alone():
+    rows = [[None, "一、科协本级", 27, 23], *[[k, n, b, e] for k, (n, b, e) in enumerate(LOOKALIKE, 1)]]
+    doc = _doc([*rows, ["合计", None, 27, 23]])
+    assert doc["projects"] == 4 and (doc["totals"]["budget"], doc["totals"]["executed"]) == (27, 23)
+    assert len(found(doc, "HEADING_TOTAL")) == 1 and "TOTAL_MISMATCH" not in codes(doc)
+
+
+# --- "其中" rows under a total: its breakdown, not projects ----------------------------------------------
+FISCAL = 2000
+SPLIT = [
+    [None, "其中：财政拨款", FISCAL, 1200],
+    [None, "其他资金", round(BUDGET - FISCAL, 2), round(EXECUTED - 1200, 2)],
+]
+AFTER_TOTAL = {
+    "其中 in the name, whole split": SPLIT,
+    "其中 in the name, one source": [[None, "其中：中央补助资金", 619, 400.74]],
+    "其中 on a row of its own": [["其中："], [None, "财政拨款", FISCAL, 1200], SPLIT[1]],
+    "其中 in 序号": [["其中", "财政拨款", FISCAL, 1200], SPLIT[1]],
+    "含： marker": [[None, "含：财政拨款", FISCAL, 1200]],
+    "unmarked, adding up exactly": [[None, "财政拨款", FISCAL, 1200], SPLIT[1]],
+}
+
+
+@pytest.mark.parametrize("form", list(AFTER_TOTAL))
+def test_rows_under_the_total_that_split_it_are_not_projects(form):
+    doc = _doc(_table(after=AFTER_TOTAL[form]))
+    _right(doc)
+    assert len(found(doc, "TOTAL_BREAKDOWN")) == 1
+
+
+def test_unmarked_rows_under_the_total_that_do_not_add_up_stay_projects():
+    doc = _doc(_table(after=[[13, "补录项目", 12, 10]]))
+    assert doc["projects"] == len(PROJECTS) + 1 and doc["totals"]["budget"] == round(BUDGET + 12, 2)
+    assert not found(doc, "TOTAL_BREAKDOWN")
+
+
+def test_其中_under_each_subtotal():
+    rows, i = [], 0
+    for unit, ps in TANGSHAN.items():
+        for name, b, e in ps:
+            i += 1
+            rows.append([i, name, b, e])
+        b, e = _sums(unit)
+        rows += [[None, f"{unit}小计", b, e], [None, "其中：财政拨款", round(b * 0.8, 2), round(e * 0.8, 2)]]
+    doc = _doc([*rows, [None, "合计", BUDGET, EXECUTED]])
+    _right(doc)
+    assert len(found(doc, "TOTAL_BREAKDOWN")) == 3
+
+
+def test_a_total_on_top_with_its_projects_marked_其中():
+    """合计 printed first, every project under it written "其中：…": those are the projects."""
+    rows = [
+        [None, "合计", BUDGET, EXECUTED],
+        *[[k, f"其中：{n}", b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 1)],
+    ]
+    doc = _doc(rows)
+    _right(doc)
+    assert not found(doc, "TOTAL_BREAKDOWN")
+
+
+def test_a_total_on_top_split_by_source_then_the_projects():
+    rows = [
+        [None, "合计", BUDGET, EXECUTED],
+        *SPLIT,
+        *[[k, n, b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 1)],
+    ]
+    doc = _doc(rows)
+    _right(doc)
+    assert len(found(doc, "TOTAL_BREAKDOWN")) == 1
+
+
+# --- cells that write their own unit --------------------------------------------------------------------
+def _unit_table(head, cell):
+    rows = [[k, n, cell(b, k), cell(e, k)] for k, (_, n, b, e) in enumerate(PROJECTS, 1)]
+    return _doc([*rows, ["合计", None, cell(BUDGET, 0), cell(EXECUTED, 0)]], head)
+
+
+YUAN_HEAD = ["序号", "项目名称", "预算数（元）", "执行数（元）"]
+OWN_UNITS = {
+    "元 written under a 万元 header": (HEAD, lambda x, k: f"{x * 10000:.0f}元"),
+    "万元 written in some cells of a 元 column": (
+        YUAN_HEAD,
+        lambda x, k: f"{x}万元" if k % 3 == 0 else round(x * 10000),
+    ),
+    "万 written in some cells of a 元 column": (
+        YUAN_HEAD,
+        lambda x, k: f"{x}万" if k % 2 else round(x * 10000),
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(OWN_UNITS))
+def test_a_cell_that_writes_its_unit_is_taken_in_it(form):
+    head, cell = OWN_UNITS[form]
+    doc = _unit_table(head, cell)
+    _right(doc)
+    assert "AMOUNT_UNIT_SUSPECT" not in codes(doc)
+    said = found(doc, "AMOUNT_UNIT_IN_CELLS")
+    assert said and all("已按各自写明的单位换算为万元" in f["message"] for f in said)
+
+
+def test_cells_in_their_column_unit_say_nothing():
+    doc = _unit_table(YUAN_HEAD, lambda x, k: f"{round(x * 10000)}元")
+    _right(doc)
+    assert not found(doc, "AMOUNT_UNIT_IN_CELLS")
+
+
+# --- header wordings --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("单位/项目", "project"),
+        ("单位／项目", "project"),
+        ("单位（项目）名称", "project"),
+        ("项目及单位", "project"),
+        ("支出进度金额", "executed"),
+        ("执行进度（万元）", "executed"),
+        ("支出进度", "reported_execution_rate"),
+        ("支出进度（%）", "reported_execution_rate"),
+    ],
+)
+def test_header_wordings(label, field):
+    assert match_field(normalize_label(label))[0] == field
+
+
+def test_a_table_headed_单位_slash_项目_reads():
+    doc = _doc(_table(), ["序号", "单位/项目", "预算指标", "支出进度金额"])
+    _right(doc)
+
+
+# --- generated: headings with sums in any number of units, with and without a 合计 -------------------
+@st.composite
+def heading_tables(draw):
+    units = draw(st.integers(2, 5))
+    style = draw(st.sampled_from(["numbered", "seq", "bare"]))
+    total = draw(st.sampled_from(["bottom", "top", None]))
+    rows, projects, i = [], [], 0
+    for k in range(units):
+        n = draw(st.integers(2, 5))
+        amounts = [(draw(st.integers(1, 500_000)) / 100, draw(st.integers(0, 100)) / 100) for _ in range(n)]
+        kids = [(b, round(b * f, 2)) for b, f in amounts]
+        b, e = round(sum(x for x, _ in kids), 2), round(sum(y for _, y in kids), 2)
+        name = f"单位{k + 1}"
+        rows.append(
+            {"numbered": [None, f"{NUMERALS[k]}、{name}", b, e], "seq": [NUMERALS[k], name, b, e]}.get(
+                style, [None, name, b, e]
+            )
+        )
+        for x, y in kids:
+            i += 1
+            rows.append([i, f"{name}项目{i}", x, y])
+            projects.append((x, y))
+    grand = ["合计", None, round(sum(x for x, _ in projects), 2), round(sum(y for _, y in projects), 2)]
+    rows = {"bottom": [*rows, grand], "top": [grand, *rows], None: rows}[total]
+    return rows, projects, units
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(heading_tables())
+def test_generated_heading_tables_read_their_projects(case):
+    rows, projects, units = case
+    doc = _doc(rows)
+    assert doc["projects"] == len(projects)
+    assert abs(doc["totals"]["budget"] - sum(x for x, _ in projects)) < 0.006
+    assert len(found(doc, "HEADING_TOTAL")) == units
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 2000)), min_size=3, max_size=12), st.booleans()
+)
+def test_generated_plain_tables_never_lose_a_project(amounts, with_total):
+    """Round small numbers make look-alikes (2 = 1 + 1) everywhere: a table whose projects all carry a
+    序号 keeps every one, with or without a 合计."""
+    rows = [[k, f"项目{k}", b / 100, min(e, b) / 100] for k, (b, e) in enumerate(amounts, 1)]
+    if with_total:
+        rows.append(["合计", None, round(sum(r[2] for r in rows), 2), round(sum(r[3] for r in rows), 2)])
+    doc = _doc(rows)
+    assert doc["projects"] == len(amounts)
+    assert not found(doc, "HEADING_TOTAL") and not found(doc, "TOTAL_BREAKDOWN")
+
+
+# --- totals typed with spaces to line up -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sub", "grand"),
+    [("小  计", "合  计"), ("小　计", "合　计"), ("{u}小 计", "总 计"), ("小计", "共 计")],
+)
+def test_totals_typed_with_spaces_are_totals(sub, grand):
+    rows, i = [], 0
+    for unit, ps in TANGSHAN.items():
+        for name, b, e in ps:
+            i += 1
+            rows.append([i, name, b, e])
+        rows.append([None, sub.format(u=unit), *_sums(unit)])
+    doc = _doc([*rows, [None, grand, BUDGET, EXECUTED]])
+    _right(doc)
+    kinds = Counter(t["kind"] for t in doc["reported_totals"])
+    assert kinds["小计"] == 3 and len(doc["reported_totals"]) == 4
