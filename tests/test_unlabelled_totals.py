@@ -103,3 +103,38 @@ def test_a_project_row_after_a_blank_row_is_still_a_project():
     ]
     doc = _doc(rows)
     assert doc["projects"] == len(PROJECTS) + 2 and not found(doc, "TABLE_ENDS")
+
+
+# --- another year's table stacked under this one ------------------------------------------------------------
+def _year_block(title, scale=1.0, items=PROJECTS):
+    rows = [[title], HEAD]
+    rows += [[k, u, n, round(b * scale, 2), round(e * scale, 2)] for k, (u, n, b, e) in enumerate(items, 1)]
+    b = round(sum(round(p[2] * scale, 2) for p in items), 2)
+    e = round(sum(round(p[3] * scale, 2) for p in items), 2)
+    return [*rows, ["合计", None, None, b, e]]
+
+
+@pytest.mark.parametrize("blank", [True, False], ids=["blank row between", "right under the 合计"])
+def test_last_years_table_under_this_years_is_not_added(blank):
+    rows = (
+        _year_block("2023年度项目支出执行表")
+        + ([[]] if blank else [])
+        + _year_block("2022年度项目支出执行表", 0.9)
+    )
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    _right(doc)
+    ends = found(doc, "TABLE_ENDS")
+    assert len(ends) == 1 and ends[0]["severity"] == "warning" and "2022" in ends[0]["message"]
+
+
+def test_two_blocks_of_the_same_year_are_one_table():
+    """一、本级项目 and 二、下属单位项目, each with its header and 合计: both are this year's projects (the
+    year from the file name and the second block's title agree)."""
+    rows = [
+        *_year_block("一、本级项目", items=PROJECTS[:5]),
+        [],
+        *_year_block("二、2023年度下属单位项目", items=PROJECTS[5:]),
+    ]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "2023年汇总.xlsx")
+    _right(doc)
+    assert not found(doc, "TABLE_ENDS")

@@ -9,6 +9,7 @@ from typing import Any
 
 from jixiao import model as m
 from jixiao.ingest import values as v
+from jixiao.ingest.header import year_in_text
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
 UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
@@ -94,6 +95,30 @@ def another_table(reader: Any, row: list[Any], sheet_row: int, header_fields: se
         "TABLE_ENDS",
         reader.where(sheet_row),
         f"第{sheet_row}行起是另一张表（“{'、'.join(texts[:4])}”），项目表到此为止，下面的行未作为项目读取。",
+        sheet_row,
+    )
+    return True
+
+
+def another_year(reader: Any, titles: list[str], sheet_row: int) -> bool:
+    """Under the 合计, the header again with a title naming another year than the table's own
+    ("2022年度项目支出…" under the 2023 table): another year's table, not more projects."""
+    said = next((y for t in reversed(titles) if (y := year_in_text(t)) is not None), None)
+    title = " ".join(
+        str(x).strip()
+        for row in reader.sheet.rows[: reader.guess.header_rows[0]]
+        for x in row
+        if isinstance(x, str) and x.strip()
+    )
+    own = year_in_text(title) or year_in_text(str(reader.filename or ""), loose=True)
+    if said is None or own is None or said == own:
+        return False
+    reader.add(
+        "warning",
+        "TABLE_ENDS",
+        reader.where(sheet_row),
+        f"第{sheet_row}行起是另一张表（“{titles[-1][:30]}”，{said}年），与本表（{own}年）年份不同：未计入。"
+        "如需读取那张表，请把它放到单独的工作表后再上传。",
         sheet_row,
     )
     return True

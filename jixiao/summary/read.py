@@ -247,12 +247,14 @@ class _Reader:
         mark_next = False
         gap = False  # a blank row or a 合计 since the last project row
         unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
+        closed = False  # a 合计 has closed the table: a header under it may start another table
+        between: list[str] = []  # the text rows since then
         project_col = self.cols[m.PROJECT]
         unit_col = self.cols.get(m.UNIT)
 
         def close(rec: dict[str, Any], start: int, is_sub: bool) -> None:
             """A total row covering the projects from ``start`` (printed above them: those under it)."""
-            nonlocal sub_start, grand_start, mark_next, gap
+            nonlocal sub_start, grand_start, mark_next, gap, closed
             if start < len(recs):
                 self.cover(rec, recs, range(start, len(recs)))
             else:
@@ -262,7 +264,8 @@ class _Reader:
             sub_start = len(recs)
             if not is_sub:
                 grand_start = len(recs)
-                gap = True  # after the 合计, a header of another table ends this one
+                gap = closed = True  # after the 合计, a header of another table ends this one
+                between.clear()
 
         for r in range(first, len(rows)):
             row = rows[r]
@@ -313,6 +316,8 @@ class _Reader:
                 if seen_note and not has_amount:
                     continue
                 if not has_amount and self.looks_like_header(row, header_fields):
+                    if closed and edges.another_year(self, between, sheet_row):
+                        break  # a second table under the 合计, of another year
                     continue  # the header repeated on a printed page break
                 # A unit heading row ("一、科协本级"), in the project column or the first filled cell.
                 heading = project or first_text
@@ -330,6 +335,8 @@ class _Reader:
                     continue
                 if not project:
                     if not has_amount:
+                        if closed and first_text:
+                            between.append(first_text)  # a title over a table under this one
                         continue
                     start = edges.unlabelled_total(
                         self, row, sheet_row, recs, cells, (sub_start, grand_start), factor
@@ -350,7 +357,7 @@ class _Reader:
                     current_unit = unit_raw.strip()
             if mark_next:
                 project, mark_next = f"其中：{project}", False
-            gap = False
+            gap = closed = False
             recs.append(
                 {
                     m.SHEET_ROW: r + 1,
