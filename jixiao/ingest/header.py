@@ -84,6 +84,8 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
 _COMPILED = [(f, [(re.compile(p, re.IGNORECASE), pr) for p, pr in pats]) for f, pats in SYNONYMS]
 # Component 得分率 columns must say they are rates or scores; "产出" alone could be anything.
 _COMPONENT_FIELDS = {m.RATE_FUNDS, m.RATE_COST, m.RATE_OUTPUT, m.RATE_BENEFIT, m.RATE_SATISFACTION}
+_MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
+_NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
 _UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|元|%|％)\s*[)）\]】]")
 _AMOUNT_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 
@@ -121,6 +123,8 @@ def _match_one(label: str) -> tuple[str | None, int]:
                     break
                 if fieldname == m.REPORTED_RATE and re.search(r"(金额|万元|元\)|数$|额$)", label):
                     break  # "支出进度金额", "执行进度（万元）": money, not a rate
+                if fieldname in _MONEY_FIELDS and _NOT_SPENT.search(core):
+                    break  # "未执行数", "待支付数", "预算结余": what is left, not the budget or the spending
                 return fieldname, priority
     return None, 0
 
