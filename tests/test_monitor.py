@@ -422,3 +422,62 @@ def test_budget_and_months_each_in_their_own_unit(budget_head, month_suffix, to_
     assert t.projects["m4"].tolist() == [80, 9]
     mixed = [f for f in t.findings if f.code == "AMOUNT_UNITS_MIXED"]
     assert len(mixed) == (1 if to_budget != to_month else 0)
+
+
+# --- rows that are sums, in a 月度执行表 too (seed 002's budgets, spending spread over six months) ---------
+def _tangshan_months(heading=None, total=True, after=(), seq=True):
+    """序号 / 项目名称 / 全年预算 / 1–6月累计: each project spends its 执行数 evenly to June."""
+    from tests.test_reader_choices import TANGSHAN
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2023年1-6月项目支出执行进度表"])
+    ws.append(
+        [*(["序号"] if seq else []), "项目名称", "全年预算（万元）", *[f"1-{k}月累计" for k in range(1, 7)]]
+    )
+    i, budget, spent = 0, 0.0, [0.0] * 6
+    for k, (unit, rows) in enumerate(TANGSHAN.items()):
+        months = [round(sum(round(e * j / 6, 2) for _, _, e in rows), 2) for j in range(1, 7)]
+        if heading:
+            ws.append(heading(k, unit, round(sum(b for _, b, _ in rows), 2), months))
+        for name, b, e in rows:
+            i += 1
+            ws.append([*([i] if seq else []), name, b, *[round(e * j / 6, 2) for j in range(1, 7)]])
+            budget += b
+        spent = [round(s + x, 2) for s, x in zip(spent, months)]
+    if total:
+        ws.append([*([None] if seq else []), "合计", round(budget, 2), *spent])
+    for row in after:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return read_monthly(buf.getvalue(), "监控.xlsx"), round(budget, 2)
+
+
+def _heading(style):
+    numerals = "一二三"
+    return {
+        "numbered": lambda k, u, b, months: [None, f"{numerals[k]}、{u}", b, *months],
+        "bare, no 序号": lambda k, u, b, months: [None, u, b, *months],
+    }[style]
+
+
+@pytest.mark.parametrize("total", [True, False])
+@pytest.mark.parametrize("style", ["numbered", "bare, no 序号"])
+def test_monthly_unit_headings_with_their_sums_are_not_projects(style, total):
+    table, budget = _tangshan_months(_heading(style), total)
+    assert len(table.projects) == 12
+    assert round(table.projects[m.BUDGET].sum(), 2) == budget
+    assert sorted(table.projects[m.UNIT].unique()) == sorted(["科协本级", "科工中心", "科技馆"])
+    assert sum(f.code == "HEADING_TOTAL" for f in table.findings) == 3
+
+
+def test_monthly_其中_rows_under_the_total_are_not_projects():
+    table, budget = _tangshan_months(after=[[None, "其中：财政拨款", 2000, *[100.0] * 6]])
+    assert len(table.projects) == 12 and round(table.projects[m.BUDGET].sum(), 2) == budget
+    assert any(f.code == "TOTAL_BREAKDOWN" for f in table.findings)
+
+
+def test_monthly_totals_typed_with_spaces_are_not_projects():
+    table, budget = _tangshan_months(total=False, after=[[None, "合  计", 1.0, *[1.0] * 6]])
+    assert len(table.projects) == 12 and round(table.projects[m.BUDGET].sum(), 2) == budget

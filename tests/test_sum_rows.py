@@ -337,3 +337,22 @@ def test_totals_typed_with_spaces_are_totals(sub, grand):
     _right(doc)
     kinds = Counter(t["kind"] for t in doc["reported_totals"])
     assert kinds["小计"] == 3 and len(doc["reported_totals"]) == 4
+
+
+@pytest.mark.parametrize("with_total", [True, False])
+def test_a_heading_in_the_unit_column_with_the_name_cell_blank(with_total):
+    head = ["序号", "单位", "项目名称", "预算数（万元）", "执行数（万元）"]
+    rows, i = [], 0
+    for unit, ps in TANGSHAN.items():
+        rows.append([None, unit, None, *_sums(unit)])
+        for name, b, e in ps:
+            i += 1
+            rows.append([i, unit, name, b, e])
+    if with_total:
+        rows.append(["合计", None, None, BUDGET, EXECUTED])
+    doc = _doc(rows, head)
+    _right(doc, heading_rows=3)
+    assert "MISSING_PROJECT_NAME" not in codes(doc)
+    # the finding names the heading by the unit written in it, not as a nameless row
+    assert [f["where"].split("「")[-1].rstrip("」") for f in found(doc, "HEADING_TOTAL")] == UNITS
+    assert _units(doc) == SEED_UNITS

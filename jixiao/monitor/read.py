@@ -27,7 +27,10 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
+from jixiao.summary import sum_rows
 from jixiao.summary.blocks import TOTAL
+from jixiao.summary.edges import BREAKDOWN
+from jixiao.summary.layout import child_name, parent_spans
 
 CUMULATIVE, MONTHLY = "cumulative", "monthly"
 HABIT_LABELS = {CUMULATIVE: "累计数", MONTHLY: "当月数"}
@@ -98,7 +101,7 @@ def _fields(labels: list[str], months: dict[int, int]) -> dict[str, int]:
         if c in skip:
             continue
         name, priority = match_field(label)
-        if name in (m.PROJECT, m.UNIT, m.CODE, m.BUDGET) and (
+        if name in (m.PROJECT, m.UNIT, m.CODE, m.BUDGET, m.SEQ) and (
             name not in columns or priority > priorities[name]
         ):
             columns[name], priorities[name] = c, priority
@@ -174,6 +177,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         )
 
     records = []
+    grand: tuple[float | None, float | None] | None = None
+    after_total = False
     section_unit: str | None = None
     last_unit: str | None = None
     unit_col = h.columns.get(m.UNIT)
@@ -200,6 +205,22 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
             budget = None if budget is None else budget * budget_scale
         if TOTAL.search(name) or TOTAL.search(unit_cell):
+            after_total = True
+            label = normalize_label(name or unit_cell)
+            if "小计" not in label and not TOTAL.sub("", label).strip("：:"):
+                grand = (budget, amounts)  # the table's 合计: it decides what is a heading
+            continue
+        if after_total and BREAKDOWN.match(name):
+            # "其中：财政拨款" under a 合计 or 小计: a part of that total, not a project
+            findings.append(
+                m.Finding(
+                    "info",
+                    "TOTAL_BREAKDOWN",
+                    f"第{r + 1}行「{name}」",
+                    "这一行是上面合计行的构成（“其中”），不是项目：未计入。",
+                    sheet_row=r + 1,
+                )
+            )
             continue
         if not name:
             if unit_cell:
@@ -210,6 +231,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             continue
         if unit_cell:
             last_unit = unit_cell
+        after_total = False
         unit = (unit_cell or last_unit) if unit_col is not None else section_unit
         code = _text(row[h.columns[m.CODE]]) if m.CODE in h.columns else ""
         records.append(
@@ -224,6 +246,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         )
     if not records:
         raise m.IngestError("月度执行表中没有项目行。")
+    records = _sum_rows_out(records, grand, unit_col is None, findings, sheet, h)
     raw = pd.DataFrame(records)
     values = raw[list(MONTH_COLUMNS)].to_numpy(dtype=float, copy=True)
     with_data = [k for k in MONTHS if not np.isnan(values[:, k - 1]).all()]
@@ -256,6 +279,68 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         sheet=sheet.name,
         findings=findings,
     )
+
+
+def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h) -> list[dict]:
+    """The rows that are sums, not projects, left out as the project table's reader leaves them out:
+    a parent whose "其中" rows add up to it (the parts are the projects), "其中" parts of a project
+    (the project counts once), and headings carrying the sum of the rows under them."""
+    names = [r[m.PROJECT] for r in records]
+    budget = [r[m.BUDGET] for r in records]
+    # the latest month with data adds across rows whatever the habit, and carries one rounding only
+    last = max((k for k in MONTHS if any(r[f"m{k}"] is not None for r in records)), default=None)
+    spent = [None if last is None else r[f"m{last}"] for r in records]
+    spans, partial = parent_spans(names, budget, spent)
+    dropped = {p for p, _, _ in spans} | {k for _, a, b in partial for k in range(a, b + 1)}
+    for _p, a, b in spans:
+        for k in range(a, b + 1):
+            records[k][m.PROJECT] = child_name(names[k]) or names[k]
+    for p, a, b in [*spans, *partial]:
+        whole = (p, a, b) in spans
+        findings.append(
+            m.Finding(
+                "info",
+                "PARENT_ROW" if whole else "PARTIAL_BREAKDOWN",
+                f"工作表「{sheet.name}」第{records[p][m.SHEET_ROW]}行「{names[p]}」",
+                "其下的“其中”分项作为项目计入，这一行不重复计入。"
+                if whole
+                else "其下的“其中”分项是这一项目的部分明细：按这一行计入，分项不重复计入。",
+                sheet_row=records[p][m.SHEET_ROW],
+            )
+        )
+    keep = [i for i in range(len(records)) if i not in dropped]
+    records = [records[i] for i in keep]
+    seq = h.columns.get(m.SEQ)
+    found = sum_rows.headings(
+        np.array([np.nan if r[m.BUDGET] is None else r[m.BUDGET] for r in records], dtype=float),
+        np.array([np.nan if x is None else x for x in (spent[i] for i in keep)], dtype=float),
+        [r[m.PROJECT] for r in records],
+        None if seq is None else [_text(sheet.rows[r[m.SHEET_ROW] - 1][seq]) for r in records],
+        None
+        if grand is None or grand[0] is None
+        else (grand[0], None if last is None else grand[1].get(last)),
+    )
+    given: set[int] = set()
+    for i, j in sorted(found, key=lambda s: s[0] - s[1]):  # outermost first: it names the unit
+        name = records[i][m.PROJECT]
+        if no_unit_column:
+            unit = _SECTION.sub("", name).strip() or name
+            for k in range(i + 1, j + 1):
+                if k not in given:
+                    records[k][m.UNIT] = unit
+                    given.add(k)
+        findings.append(
+            m.Finding(
+                "info",
+                "HEADING_TOTAL",
+                f"工作表「{sheet.name}」第{records[i][m.SHEET_ROW]}行「{name}」",
+                f"这一行的金额等于其下第{records[i + 1][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
+                "是分组合计：不作为项目重复计入。",
+                sheet_row=records[i][m.SHEET_ROW],
+            )
+        )
+    heads = {i for i, _ in found}
+    return [r for i, r in enumerate(records) if i not in heads]
 
 
 def _accumulate(values: np.ndarray, last: int) -> np.ndarray:

@@ -196,15 +196,70 @@ def _sum(values: np.ndarray, alive: np.ndarray) -> float:
     return float(np.sum(np.nan_to_num(values[alive])))  # pairwise: far inside a cent at any size
 
 
+def _agrees(budget, spent, alive: np.ndarray, total: tuple[float, float | None] | None) -> bool:
+    """The live rows add up to the 合计 (budget, and spent where both have it), to the cent."""
+    if total is None or abs(_sum(budget, alive) - total[0]) > TOL:
+        return False
+    return spent is None or total[1] is None or abs(_sum(spent, alive) - total[1]) <= TOL
+
+
+def headings(
+    budget: np.ndarray,
+    spent: np.ndarray | None,
+    names: list[str],
+    seq_text: list[str] | None,
+    total: tuple[float, float | None] | None,
+) -> list[tuple[int, int]]:
+    """Rows that are headings carrying the sum of the rows under them, as (row, last row under it).
+
+    ``seq_text`` is each row's 序号 cell (None: the table has no 序号 column); ``total`` the table's
+    合计 (budget, spent), which decides when there is one; without it the headings must tile the table."""
+    n = len(budget)
+    if n < 3:
+        return []
+    everything = np.ones(n, dtype=bool)
+    matches = lambda alive: _agrees(budget, spent, alive, total)  # noqa: E731
+    if matches(everything):
+        return []  # the 合计 agrees with the rows as read: nothing is a hidden sum
+    seq = seq_text or [""] * n
+
+    def strong(i: int, j: int, alive: np.ndarray) -> bool:
+        """Looks like a heading: numbered "一、" (in the name or the 序号 column); or, where projects
+        carry a 序号, a row without one over rows that have one; or, with no 序号 column, over two
+        rows or more."""
+        if edges.SECTION.match(names[i]) or _CHINESE_NUMBER.match(seq[i]):
+            return True
+        under = [k for k in range(i + 1, j + 1) if alive[k]]
+        if seq_text is not None:
+            return not seq[i] and any(v.parse_number(seq[k])[1] == v.OK for k in under)
+        return len(under) >= 2
+
+    if total is None:
+        return _chain(budget, spent, strong)
+    # the 合计 decides; rows that look like headings are tried first (with round figures a project
+    # can add up as well as the heading above it)
+    anything = lambda i, j, alive: True  # noqa: E731
+    two = lambda i, j, alive: int(alive[i + 1 : j + 1].sum()) >= 2  # noqa: E731
+    for keep_if, pick in (
+        (strong, "outer"),
+        (strong, "inner"),
+        (anything, "outer"),
+        (anything, "inner"),
+        (two, "inner"),
+    ):
+        tried = _fold(budget, spent, keep_if, pick)
+        alive = everything.copy()
+        alive[[i for i, _ in tried]] = False
+        if tried and matches(alive):
+            return tried
+    return []
+
+
 def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], totals: list, factor) -> None:
     """Fold heading rows that carry the sum of the rows under them into 小计 rows (in place: recs,
     cells, the parsed columns and totals)."""
-    n = len(recs)
-    if n < 3 or m.BUDGET not in reader.cols:
+    if len(recs) < 3 or m.BUDGET not in reader.cols:
         return
-    budget = np.asarray(columns[m.BUDGET], dtype=float)
-    spent = np.asarray(columns[m.EXECUTED], dtype=float) if m.EXECUTED in reader.cols else None
-    names = [str(r[m.PROJECT]) for r in recs]
     first, last = recs[0][m.SHEET_ROW], recs[-1][m.SHEET_ROW]
     grand = [
         t
@@ -214,51 +269,19 @@ def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], 
         and (t.get(m.TOTAL_FIRST_ROW) or 0) <= first
         and (t.get(m.TOTAL_LAST_ROW) or 0) >= last
     ]
-    everything = np.ones(n, dtype=bool)
-
-    def matches(total: dict[str, Any], alive: np.ndarray) -> bool:
-        if abs(_sum(budget, alive) - total[m.BUDGET]) > TOL:
-            return False
-        te = total.get(m.EXECUTED)
-        return spent is None or te is None or abs(_sum(spent, alive) - te) <= TOL
-
-    if grand and matches(grand[-1], everything):
-        return  # the 合计 agrees with the rows as read: nothing is a hidden sum
+    budget = np.asarray(columns[m.BUDGET], dtype=float)
+    spent = np.asarray(columns[m.EXECUTED], dtype=float) if m.EXECUTED in reader.cols else None
+    total = (grand[-1][m.BUDGET], grand[-1].get(m.EXECUTED)) if grand else None
+    if _agrees(budget, spent, np.ones(len(recs), dtype=bool), total):
+        return  # the common case, decided before the names and 序号 of 50,000 rows are gathered
     seq = reader.cols.get(m.SEQ)
-    seq_text = [str(row[seq]).strip() if seq is not None and seq < len(row) else "" for row in cells]
-
-    def strong(i: int, j: int, alive: np.ndarray) -> bool:
-        """Looks like a heading: numbered "一、" (in the name or the 序号 column); or, where projects
-        carry a 序号, a row without one over rows that have one; or, with no 序号 column, over two
-        rows or more."""
-        if edges.SECTION.match(names[i]) or _CHINESE_NUMBER.match(seq_text[i]):
-            return True
-        under = [k for k in range(i + 1, j + 1) if alive[k]]
-        if seq is not None:
-            return not seq_text[i] and any(v.parse_number(seq_text[k])[1] == v.OK for k in under)
-        return len(under) >= 2
-
-    found: list[tuple[int, int]] = []
-    if grand:
-        # the 合计 decides; rows that look like headings are tried first (with round figures a
-        # project can add up as well as the heading above it)
-        anything = lambda i, j, alive: True  # noqa: E731
-        two = lambda i, j, alive: int(alive[i + 1 : j + 1].sum()) >= 2  # noqa: E731
-        for keep_if, pick in (
-            (strong, "outer"),
-            (strong, "inner"),
-            (anything, "outer"),
-            (anything, "inner"),
-            (two, "inner"),
-        ):
-            tried = _fold(budget, spent, keep_if, pick)
-            alive = everything.copy()
-            alive[[i for i, _ in tried]] = False
-            if tried and matches(grand[-1], alive):
-                found = tried
-                break
-    else:
-        found = _chain(budget, spent, strong)
+    found = headings(
+        budget,
+        spent,
+        [str(r[m.PROJECT]) for r in recs],
+        None if seq is None else [str(row[seq]).strip() if seq < len(row) else "" for row in cells],
+        total,
+    )
     if found:
         _apply(reader, recs, cells, columns, totals, factor, found)
 
@@ -269,6 +292,8 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
     for i, j in sorted(found, key=lambda s: s[0] - s[1]):  # outermost first
         rec = recs[i]
         name = str(rec[m.PROJECT]).strip()
+        if name.startswith(edges.UNNAMED):  # the heading stands in the 单位 column, say
+            name = next((str(x).strip() for x in cells[i] if isinstance(x, str) and x.strip()), name)
         heading = edges.SECTION.match(name)
         unit = name[heading.end() :].strip() if heading else name
         total = reader.total_record(cells[i], rec[m.SHEET_ROW], name, factor, rec[m.UNIT])
@@ -293,6 +318,10 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
             rec[m.SHEET_ROW],
         )
     dropped = {i for i, _ in found}
+    rows = {recs[i][m.SHEET_ROW] for i in dropped}
+    reader.findings = [
+        f for f in reader.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row in rows)
+    ]
     keep = [i for i in range(len(recs)) if i not in dropped]
     for key, values in list(columns.items()):
         if isinstance(values, np.ndarray):
