@@ -195,19 +195,21 @@ any_cell = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(any_cell, min_size=1, max_size=30), st.sampled_from([1.0, 0.0001]))
 def test_a_column_reads_as_its_cells_do_one_by_one(cells, factor):
-    """columns.amount_column is values.parse_number over the column, then the plausibility bound."""
+    """columns.amount_column is values.parse_number over the column (a cell that writes its own unit,
+    "1元" or "3万", in that unit), then the plausibility bound."""
     issues: list[columns.Issue] = []
     out = columns.amount_column(list(cells), m.BUDGET, factor, issues)
     flagged = {i.index for i in issues}
     for i, cell in enumerate(cells):
         x, status = v.parse_number(cell)
+        own = v.written_factor(cell) or factor
         if isinstance(cell, float) and math.isnan(cell):
             assert math.isnan(out[i]) and i not in flagged
-        elif x is None or not math.isfinite(x * factor) or abs(x * factor) > columns.MAX_AMOUNT:
+        elif x is None or not math.isfinite(x * own) or abs(x * own) > columns.MAX_AMOUNT:
             assert math.isnan(out[i])
             assert (i in flagged) == (status == v.BAD or x is not None), (cell, status)
         else:
-            assert out[i] == x * factor and i not in flagged
+            assert out[i] == x * own and i not in flagged
 
 
 @pytest.mark.parametrize(
