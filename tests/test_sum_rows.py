@@ -356,3 +356,68 @@ def test_a_heading_in_the_unit_column_with_the_name_cell_blank(with_total):
     # the finding names the heading by the unit written in it, not as a nameless row
     assert [f["where"].split("「")[-1].rstrip("」") for f in found(doc, "HEADING_TOTAL")] == UNITS
     assert _units(doc) == SEED_UNITS
+
+
+# --- one project over several rows under a merged name ---------------------------------------------------
+def _merged_doc(
+    rows_of,
+    head=("序号", "项目名称", "资金来源", "预算数（万元）", "执行数（万元）", "执行率"),
+    merge=("A", "B"),
+):
+    """Each seed project over the rows ``rows_of(b, e)`` gives, its 序号 and name merged down them."""
+    rows, merges, r = [list(head)], [], 2
+    for k, (_, n, b, e) in enumerate(PROJECTS, 1):
+        part = rows_of(b, e)
+        for j, cells in enumerate(part):
+            rows.append([k if j == 0 else None, n if j == 0 else None, *cells])
+        merges += [f"{c}{r}:{c}{r + len(part) - 1}" for c in merge]
+        r += len(part)
+    rows.append(["合计", None, None, BUDGET, EXECUTED, f"{EXECUTED / BUDGET * 100:.2f}%"])
+    return inspect_bytes(xlsx(("Sheet1", rows), merges=merges), "t.xlsx")
+
+
+def _by_source(b, e):
+    fb, fe = round(b * 0.6, 2), round(e * 0.6, 2)
+    return [
+        ["财政拨款", fb, fe, f"{fe / fb * 100:.2f}%"],
+        ["其他资金", round(b - fb, 2), round(e - fe, 2), ""],
+    ]
+
+
+def test_a_project_over_a_row_per_source_of_funds_is_one_project():
+    doc = _merged_doc(_by_source)
+    _right(doc)
+    assert len(found(doc, "MERGED_PROJECT_ROWS")) == len(PROJECTS)
+    got = {r["project"]: (r["budget"], r["executed"]) for r in doc["rows"]}
+    assert got == {n: (b, e) for _, n, b, e in PROJECTS}
+    # a rate printed per source is no rate of the project: nothing to compare, nothing flagged
+    assert "RATE_MISMATCH" not in codes(doc)
+
+
+def test_a_merged_project_whose_first_row_is_the_sum_counts_once():
+    def whole_then_parts(b, e):
+        return [["合计", b, e, f"{e / b * 100:.2f}%"], *_by_source(b, e)]
+
+    doc = _merged_doc(whole_then_parts)
+    _right(doc)
+    assert all("第一行已是其余各行之和" in f["message"] for f in found(doc, "MERGED_PROJECT_ROWS"))
+
+
+def test_a_merged_project_with_one_row_is_untouched():
+    doc = _merged_doc(lambda b, e: [["财政拨款", b, e, f"{e / b * 100:.2f}%"]])
+    _right(doc)
+    assert not found(doc, "MERGED_PROJECT_ROWS")
+
+
+def test_a_merged_project_keeps_its_merged_rate():
+    def rows_of(b, e):
+        fb, fe = round(b * 0.6, 2), round(e * 0.6, 2)
+        return [
+            ["财政拨款", fb, fe, f"{e / b * 100:.2f}%"],
+            ["其他资金", round(b - fb, 2), round(e - fe, 2), None],
+        ]
+
+    doc = _merged_doc(rows_of, merge=("A", "B", "F"))
+    _right(doc)
+    printed = {r["project"]: r["reported_execution_rate"] for r in doc["rows"]}
+    assert printed == {n: round(e / b * 100, 2) for _, n, b, e in PROJECTS}

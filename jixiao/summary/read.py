@@ -507,6 +507,7 @@ class _Reader:
                 "（如“39万元”“390000元”），已按各自写明的单位换算为万元。",
                 fieldname=f,
             )
+        sum_rows.merged_projects(self, recs, cells, parsed.columns)
         sum_rows.heading_sums(self, recs, cells, parsed.columns, totals, factor)
         for t in totals:
             rate = t.pop("_rate", None)
