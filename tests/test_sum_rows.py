@@ -421,3 +421,29 @@ def test_a_merged_project_keeps_its_merged_rate():
     _right(doc)
     printed = {r["project"]: r["reported_execution_rate"] for r in doc["rows"]}
     assert printed == {n: round(e / b * 100, 2) for _, n, b, e in PROJECTS}
+
+
+def test_every_new_habit_at_once_in_a_sheet_per_unit():
+    """A sheet per unit in 元, each with a heading "一 项目支出" carrying its sum, one spending cell written
+    "39万元", "合  计" typed with spaces and "其中 财政拨款" under it: the seed's figures, units from the sheets."""
+    sheets = []
+    for unit, ps in TANGSHAN.items():
+        b, e = _sums(unit)
+        rows = [
+            [f"{unit}2023年项目支出执行表"],
+            ["单位：元"],
+            ["序号", "项目名称", "调整预算数", "实际执行数"],
+        ]
+        rows.append(["一", "项目支出", round(b * 10000), round(e * 10000)])
+        for k, (name, pb, pe) in enumerate(ps, 1):
+            rows.append([k, name, round(pb * 10000), f"{pe}万元" if k == 2 else round(pe * 10000)])
+        rows += [
+            ["合  计", None, round(b * 10000), round(e * 10000)],
+            ["其中", "财政拨款", round(b * 5000), None],
+        ]
+        sheets.append((unit, rows))
+    doc = inspect_bytes(xlsx(*sheets), "t.xlsx")
+    _right(doc, heading_rows=3)
+    assert _units(doc) == SEED_UNITS
+    assert len(found(doc, "TOTAL_BREAKDOWN")) == 3 and len(found(doc, "SHEETS_COMBINED")) == 1
+    assert "AMOUNT_UNITS_MIXED" not in codes(doc)  # one "39万元" among 元 numbers is that cell's own unit

@@ -92,7 +92,10 @@ def combine_sheets(
         p = t.projects.copy()
         p[m.SHEET] = sheet
         if not _PLAIN_NAME.match(sheet.strip()):
-            p[m.UNIT] = p[m.UNIT].where(p[m.UNIT].notna(), sheet)  # the sheet is the unit
+            if m.UNIT in t.source.columns:
+                p[m.UNIT] = p[m.UNIT].where(p[m.UNIT].notna(), sheet)  # the sheet is the unit
+            else:  # headings inside a unit's sheet ("一、项目支出") are groups of that unit
+                p[m.UNIT] = sheet
         projects.append(p)
         tt = t.totals.copy()
         tt[m.SHEET] = sheet

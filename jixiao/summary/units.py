@@ -54,21 +54,28 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
 
 
 def written_unit(sheet: Sheet, c: int, top: int) -> str | None:
-    """元 or 万元 when the column's first filled cells are written with it ("390000元")."""
-    seen = 0
+    """元 or 万元 when the column's first filled cells are written with it ("390000元"). A few such
+    cells among bare numbers say only their own unit (each is read in it): the column's comes from
+    its header or the sheet's unit line."""
+    units: list[str] = []
+    numbers = 0
     for row in sheet.rows[top : top + 200]:
         x = row[c] if c < len(row) else ""
+        if type(x) is float or type(x) is int:
+            numbers += 1
+            continue
         if type(x) is not str or not x.strip():
             continue
         text = x.strip()
         if text.endswith("万元"):
-            return "万元"
-        if text.endswith("元") and v.parse_number(text)[1] == v.OK:
-            return "元"
-        seen += 1
-        if seen >= 20:
+            units.append("万元")
+        elif text.endswith("元") and v.parse_number(text)[1] == v.OK:
+            units.append("元")
+        if len(units) >= 20:
             break
-    return None
+    if not units or len(units) < numbers:
+        return None
+    return max(("元", "万元"), key=units.count)
 
 
 def check_unit_plausible(reader: Any, budget_column: list[float | None], unit_text: str) -> None:
