@@ -20,6 +20,7 @@ from jixiao import model as m
 from jixiao.fmt import round_array, round_half_up, to_float
 from jixiao.safe_text import md_escape
 from jixiao.settings import Settings
+from jixiao.summary import units
 from jixiao.summary.analysis import BAND, Analysis
 from jixiao.summary.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 
@@ -32,6 +33,7 @@ T = {
     "header_rows": "表头第 {rows} 行",
     "unit": "金额单位",
     "unit_yuan": "元（已换算为万元）",
+    "unit_mixed": "元与万元混用（各列已分别换算为万元）",
     "projects": "项目",
     "final": "决算数据",
     "settings": "设置",
@@ -193,7 +195,13 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
         else:
             src = table.source
             rows = "、".join(str(r) for r in src.header_rows)
-            unit = T["unit_yuan"] if src.amount_unit == "元" else src.amount_unit
+            unit = (
+                T["unit_mixed"]
+                if units.columns_differ(table)
+                else T["unit_yuan"]
+                if src.amount_unit == "元"
+                else src.amount_unit
+            )
             lines = [
                 f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
                 f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",

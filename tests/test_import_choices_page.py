@@ -100,3 +100,16 @@ def test_a_sheet_per_unit_is_shown_combined_and_stays_combined_when_the_unit_cha
     go(at, "overview")
     one = TANGSHAN["科工中心"]
     assert metrics(at)["预算总额（万元）"] == f"{round(sum(r[1] for r in one), 2) / 10000:,.2f}"
+
+
+def test_columns_in_different_units_are_said_as_mixed_on_the_page_and_in_the_sidebar():
+    from tests.test_reader_choices import EXECUTED, xlsx
+
+    rows = [["项目名称", "预算数（元）", "执行数（万元）"]]
+    rows += [[n, round(b * 10000), e] for _, n, b, e in PROJECTS]
+    at = upload(new_app(), "混用.xlsx", xlsx(("Sheet1", rows)))
+    assert "**金额单位**：元与万元混用（各列已分别换算为万元）" in text(at)
+    sidebar = "\n".join(e.value for e in at.sidebar.markdown)
+    assert "金额单位：元与万元混用" in sidebar
+    go(at, "overview")
+    assert metrics(at)["执行总额（万元）"] == f"{EXECUTED:,.2f}"

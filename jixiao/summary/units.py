@@ -101,3 +101,8 @@ def check_unit_plausible(reader: Any, budget_column: list[float | None], unit_te
     else:
         return
     reader.add("warning", "AMOUNT_UNIT_SUSPECT", f"工作表「{reader.sheet.name}」", message)
+
+
+def columns_differ(table: m.ProjectTable) -> bool:
+    """The amount columns were in different units (each converted): one unit cannot describe them."""
+    return any(f.code == "AMOUNT_UNITS_MIXED" for f in table.findings)
