@@ -195,13 +195,7 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
         else:
             src = table.source
             rows = "、".join(str(r) for r in src.header_rows)
-            unit = (
-                T["unit_mixed"]
-                if units.columns_differ(table)
-                else T["unit_yuan"]
-                if src.amount_unit == "元"
-                else src.amount_unit
-            )
+            unit = amount_unit_text(table, T["unit_yuan"])
             lines = [
                 f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
                 f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",
@@ -491,3 +485,11 @@ PROJECT_COLUMN_CONFIG = {
     PCOL["rate"]: st.column_config.NumberColumn(format="%.2f%%"),
     PCOL["score"]: st.column_config.NumberColumn(format="%.2f"),
 }
+
+
+def amount_unit_text(table: m.ProjectTable, yuan: str) -> str:
+    """The table's amount unit in words: ``yuan`` for 元 (each page says the conversion its own way),
+    or that the columns were in different units."""
+    if units.columns_differ(table):
+        return T["unit_mixed"]
+    return yuan if table.source.amount_unit == "元" else table.source.amount_unit

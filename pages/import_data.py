@@ -14,7 +14,6 @@ from components.tables import show_table
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.ingest.workbook import MAX_BYTES
-from jixiao.summary import units
 
 through_app(__file__)  # a link opened on a just-started server goes through app.py
 
@@ -43,7 +42,6 @@ T = {
     "header_rows": "表头所在行",
     "unit": "金额单位",
     "unit_yuan": "元（已按 ÷10,000 换算为万元）",
-    "unit_mixed": "元与万元混用（各列已分别换算为万元）",
     "sheets_count": "（共 {n} 个工作表）",
     "combined": "（{n} 个工作表合并为一张表）",
     "unit_from_sheets": "取自各工作表的名称",
@@ -224,13 +222,7 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
     if table.kind in m.FORM_KINDS:
         return [*lines, T["forms_count"].format(sheets=len(src.sheets), n=len(table.projects))]
     rows_text = "、".join(str(r) for r in src.header_rows)
-    unit = (
-        T["unit_mixed"]
-        if units.columns_differ(table)
-        else T["unit_yuan"]
-        if src.amount_unit == "元"
-        else src.amount_unit
-    )
+    unit = widgets.amount_unit_text(table, T["unit_yuan"])
     return [
         *lines,
         *(
