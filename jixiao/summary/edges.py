@@ -35,8 +35,7 @@ def unlabelled_total(
     seq = reader.cols.get(m.SEQ)
 
     def marked(k: int) -> bool:  # "其中：…" rows are parts of the row above: a 合计 leaves them out
-        x = cells[k][seq] if seq is not None else ""
-        return bool(BREAKDOWN.match(recs[k][m.PROJECT]) or (type(x) is str and BREAKDOWN.match(x.strip())))
+        return marked_part(recs[k][m.PROJECT], cells[k], seq)
 
     def adds_up(rows) -> bool:
         sums = {f: _sum(cells, rows, reader.cols[f]) for f in fields}
@@ -56,6 +55,12 @@ def unlabelled_total(
             )
             return start
     return None
+
+
+def marked_part(name: str, row: list[Any], seq: int | None) -> bool:
+    """The row says it is a part of the row above: "其中：…" in its name or in its 序号 cell."""
+    x = row[seq] if seq is not None and seq < len(row) else ""
+    return bool(BREAKDOWN.match(name) or (type(x) is str and BREAKDOWN.match(x.strip())))
 
 
 def _sum(cells, rows, c: int) -> float:

@@ -1,8 +1,8 @@
-"""Rows that carry a sum without saying so.
+"""Rows that are not projects of their own, though they have a name and money.
 
-Two habits gave a doubled or padded headline: a heading row ("一、科协本级", or just "科协本级") printed
-with the sum of the projects under it, and "其中：财政拨款 …" rows under a 合计 that split the total by
-source of funds. Both rows have a name and money, so the row reader takes them for projects.
+Three habits gave a doubled, padded or split headline: a heading row ("一、科协本级", or just "科协本级")
+printed with the sum of the projects under it; "其中：财政拨款 …" rows under a 合计 that split the total by
+source of funds; and a project written over several rows under one merged name cell (a row per source).
 
 A heading row is folded into a 小计 only when the table itself says so: a 合计 that the projects
 match once the heading rows are left out (and do not match with them), or, in a table without a
@@ -31,11 +31,6 @@ _ROUNDS = 3  # heading levels: 一、 → （一） → 1.
 
 
 # --- "其中" rows under a total --------------------------------------------------------------------
-def _marked(name: str, row: list[Any], seq: int | None) -> bool:
-    x = row[seq] if seq is not None and seq < len(row) else ""
-    return bool(edges.BREAKDOWN.match(name) or (type(x) is str and edges.BREAKDOWN.match(x.strip())))
-
-
 def _amount(reader: Any, row: list[Any], fieldname: str, factor: dict[str, float]) -> float | None:
     c = reader.cols.get(fieldname)
     if c is None or c >= len(row):
@@ -68,7 +63,7 @@ def total_breakdowns(reader: Any, recs: list, cells: list, totals: list, factor:
         return _adds_to([budget(i) for i in span], whole)
 
     def is_part(i: int) -> bool:
-        return bool(child_name(recs[i][m.PROJECT]) or _marked(recs[i][m.PROJECT], cells[i], seq))
+        return bool(child_name(recs[i][m.PROJECT]) or edges.marked_part(recs[i][m.PROJECT], cells[i], seq))
 
     dropped: set[int] = set()
     for t in totals:
@@ -80,7 +75,7 @@ def total_breakdowns(reader: Any, recs: list, cells: list, totals: list, factor:
         if k >= len(recs) or k in dropped or any(t[m.SHEET_ROW] < r < rows[k] for r in total_rows):
             continue
         j = None
-        if _marked(recs[k][m.PROJECT], cells[k], seq):
+        if edges.marked_part(recs[k][m.PROJECT], cells[k], seq):
             j = k
             while j + 1 < len(recs) and is_part(j + 1):
                 j += 1
@@ -164,12 +159,7 @@ def _fold(budget, spent, keep_if, pick: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for _ in range(1 if pick == "outer" else _ROUNDS):
         spans = {i: j for i, j in _spans(budget, spent, alive).items() if keep_if(i, j, alive)}
-        if pick == "outer":
-            chosen = {
-                i: j for i, j in spans.items() if not any(p < i <= q for p, q in spans.items() if p != i)
-            }
-        else:
-            chosen = {i: j for i, j in spans.items() if not any(i < p <= j for p in spans if p != i)}
+        chosen = _outermost(spans) if pick == "outer" else _innermost(spans)
         if not chosen:
             break
         for i, j in chosen.items():
@@ -178,13 +168,38 @@ def _fold(budget, spent, keep_if, pick: str) -> list[tuple[int, int]]:
     return found
 
 
+def _under(i: int, j: int, alive: np.ndarray, most: int) -> list[int]:
+    """The first ``most`` live rows under row i (its run ends at j)."""
+    return (np.flatnonzero(alive[i + 1 : j + 1])[:most] + i + 1).tolist()
+
+
+def _outermost(spans: dict[int, int]) -> dict[int, int]:
+    """The runs no other run contains (in order of their start, the furthest end so far tells)."""
+    out: dict[int, int] = {}
+    reach = -1
+    for i in sorted(spans):
+        if i > reach:
+            out[i] = spans[i]
+        reach = max(reach, spans[i])
+    return out
+
+
+def _innermost(spans: dict[int, int]) -> dict[int, int]:
+    """The runs that contain no other run's start."""
+    starts = sorted(spans)
+    out: dict[int, int] = {}
+    for k, i in enumerate(starts):
+        if k + 1 == len(starts) or starts[k + 1] > spans[i]:
+            out[i] = spans[i]
+    return out
+
+
 def _chain(budget, spent, strong) -> list[tuple[int, int]]:
     """Headings that tile a table without a 合计 from its first row to its last, found level by
     level. With nothing to check them against, the tiling is the evidence, and every heading must
     look like one (``strong``)."""
     found = _fold(budget, spent, strong, "inner")
-    heads = {i: j for i, j in found}
-    top = sorted((i, j) for i, j in found if not any(p < i <= q for p, q in heads.items() if p != i))
+    top = sorted(_outermost(dict(found)).items())
     if not top or top[0][0] != 0 or top[-1][1] != len(budget) - 1:
         return []
     if any(b[0] != a[1] + 1 for a, b in zip(top, top[1:])):
@@ -229,17 +244,16 @@ def headings(
         rows or more."""
         if edges.SECTION.match(names[i]) or _CHINESE_NUMBER.match(seq[i]):
             return True
-        under = [k for k in range(i + 1, j + 1) if alive[k]]
-        if seq_text is not None:
-            return not seq[i] and any(v.parse_number(seq[k])[1] == v.OK for k in under)
-        return len(under) >= 2
+        if seq_text is not None:  # the first rows under it will do: a heading's rows carry 序号
+            return not seq[i] and any(v.parse_number(seq[k])[1] == v.OK for k in _under(i, j, alive, 3))
+        return len(_under(i, j, alive, 2)) >= 2
 
     if total is None:
         return _chain(budget, spent, strong)
     # the 合计 decides; rows that look like headings are tried first (with round figures a project
     # can add up as well as the heading above it)
     anything = lambda i, j, alive: True  # noqa: E731
-    two = lambda i, j, alive: int(alive[i + 1 : j + 1].sum()) >= 2  # noqa: E731
+    two = lambda i, j, alive: len(_under(i, j, alive, 2)) >= 2  # noqa: E731
     for keep_if, pick in (
         (strong, "outer"),
         (strong, "inner"),
