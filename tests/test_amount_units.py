@@ -118,3 +118,23 @@ def test_small_yuan_projects_are_not_called_wan():
         *([n, _yuan(b), _yuan(e)] for _, n, b, e in PROJECTS),
     ]
     assert not found(_doc(rows), "AMOUNT_UNIT_SUSPECT")
+
+
+@pytest.mark.parametrize(
+    "units_row",
+    [
+        ["", "（元）", "（元）"],
+        ["", "元", "元"],
+        ["", "单位：元", "单位：元"],
+        ["", "(元)", "（万元）"],
+    ],
+    ids=["（元）", "元", "单位：元", "元 and 万元"],
+)
+@pytest.mark.parametrize("with_column_numbers", [False, True])
+def test_a_row_of_units_under_the_header(units_row, with_column_numbers):
+    """预算数 / 执行数 with the units on a row of their own under them (and under a 栏次 row 1 2 3)."""
+    to_e = float if "万元" in units_row[2] else _yuan
+    rows = [["项目名称", "预算数", "执行数"], *([[None, 1, 2]] if with_column_numbers else []), units_row]
+    rows += [[n, _yuan(b), to_e(e)] for _, n, b, e in PROJECTS]
+    doc = _doc(rows)
+    _right(doc)

@@ -447,3 +447,21 @@ def test_every_new_habit_at_once_in_a_sheet_per_unit():
     assert _units(doc) == SEED_UNITS
     assert len(found(doc, "TOTAL_BREAKDOWN")) == 3 and len(found(doc, "SHEETS_COMBINED")) == 1
     assert "AMOUNT_UNITS_MIXED" not in codes(doc)  # one "39万元" among 元 numbers is that cell's own unit
+
+
+# --- a 栏次 row under the header -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "numbers",
+    [[None, None, 1, 2], [None, "甲", 1, 2], ["栏次", "甲", 1, 2], [1, 2, 3, 4], ["—", "乙", "1", "2"]],
+    ids=["blank", "甲", "栏次 甲", "every column", "text numbers"],
+)
+def test_a_row_numbering_the_columns_is_not_a_project(numbers):
+    doc = _doc([numbers, *[[k, n, b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 1)]])
+    _right(doc)
+    assert "MISSING_PROJECT_NAME" not in codes(doc)
+
+
+def test_a_first_project_with_round_money_is_still_a_project():
+    rows = [[1, "科普讲座", 2, 3], *[[k, n, b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 2)]]
+    doc = _doc(rows)
+    assert doc["projects"] == len(PROJECTS) + 1 and doc["totals"]["budget"] == round(BUDGET + 2, 2)

@@ -127,3 +127,26 @@ def another_year(reader: Any, titles: list[str], sheet_row: int) -> bool:
         sheet_row,
     )
     return True
+
+
+_COLUMN_MARKS = frozenset({"甲", "乙", "丙", "丁", "戊", "己", "栏次", "行次", "列次", "栏号", "—", "-", "/"})
+
+
+def column_numbers(row: list[Any]) -> bool:
+    """A 栏次 row under the header: the columns numbered 1, 2, 3 … left to right (the text columns
+    marked 甲 / 乙 / 栏次 or blank). Not a project, though it has numbers where the money goes."""
+    numbers = []
+    for x in row:
+        if isinstance(x, bool):
+            return False
+        if isinstance(x, (int, float)):
+            numbers.append(x)
+        elif isinstance(x, str) and x.strip():
+            t = x.strip()
+            if t.isdigit():
+                numbers.append(int(t))
+            elif t not in _COLUMN_MARKS:
+                return False
+    if len(numbers) < 2 or any(float(n) != int(n) for n in numbers):
+        return False
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))

@@ -25,7 +25,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, edges, layout, sum_rows, units
+from jixiao.summary import blocks, edges, layout, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -93,6 +93,8 @@ def read_project_table(
     table = reader.read()
     table.findings[:0] = sheet_notes
     _to_absolute(table.source, guess, prepared, opts)
+    if getattr(reader, "rows_year", None):
+        table.source.report_year = reader.rows_year  # the year of the rows read, shown on 数据导入
     table.source.header_weights = getattr(reader, "header_weights", {}) or {}
     if sheet is None and header_rows is None and not columns:
 
@@ -269,6 +271,8 @@ class _Reader:
 
         for r in range(first, len(rows)):
             row = rows[r]
+            if not recs and r < first + 3 and edges.column_numbers(row):
+                continue  # 栏次: 甲 乙 1 2 3 under the header
             filled = fill.get(r)
             if filled:
                 row = list(row)
@@ -371,6 +375,7 @@ class _Reader:
             self.cover(p, recs, range(start, len(recs)))
         if unnamed_first and len(recs) > 2:
             edges.unlabelled_total_on_top(self, recs, cells, totals, factor)
+        recs, cells = year_rows.keep_report_year(self, recs, cells, totals)
         if unit_col is None:
             _units_from_subtotals(recs, totals)
         recs, cells = sum_rows.total_breakdowns(self, recs, cells, totals, factor)

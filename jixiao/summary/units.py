@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,11 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         units = dict.fromkeys(amount_fields, reader.forced_unit)
         sheet_unit = reader.forced_unit
     else:
-        own = {f: amount_unit_of_label(reader.guess.labels[reader.cols[f]]) for f in amount_fields}
+        under = units_row(reader.sheet, top)  # "（元）" / "万元" in a row of its own under the header
+        own = {
+            f: amount_unit_of_label(reader.guess.labels[reader.cols[f]]) or under.get(reader.cols[f])
+            for f in amount_fields
+        }
         written = {
             f: written_unit(reader.sheet, reader.cols[f], top) for f in amount_fields if own[f] is None
         }
@@ -51,6 +56,20 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             )
     factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+
+_UNIT_ONLY = re.compile(r"^[(（]?\s*(?:金额)?(?:单位\s*[:：])?\s*(万元|元)\s*[)）]?$")
+
+
+def units_row(sheet: Sheet, top: int) -> dict[int, str]:
+    """Column -> unit, from a row under the header (or under its 栏次 row) that holds nothing but
+    units: "（元）", "万元", "单位：元" over the amount columns."""
+    for row in sheet.rows[top : top + 2]:
+        filled = {c: x.strip() for c, x in enumerate(row) if isinstance(x, str) and x.strip()}
+        hits = {c: u.group(1) for c, t in filled.items() if (u := _UNIT_ONLY.match(t.replace(" ", "")))}
+        if hits and len(hits) == len(filled) and not any(isinstance(x, float) for x in row):
+            return hits
+    return {}
 
 
 def written_unit(sheet: Sheet, c: int, top: int) -> str | None:
