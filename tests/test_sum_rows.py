@@ -465,3 +465,14 @@ def test_a_first_project_with_round_money_is_still_a_project():
     rows = [[1, "科普讲座", 2, 3], *[[k, n, b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 2)]]
     doc = _doc(rows)
     assert doc["projects"] == len(PROJECTS) + 1 and doc["totals"]["budget"] == round(BUDGET + 2, 2)
+
+
+@pytest.mark.parametrize(
+    "name", ["综合计划编制经费", "科技统计数据汇总项目", "总计划实施", "年度工作小计划", "信息汇总平台建设"]
+)
+def test_a_project_whose_name_holds_a_total_word_is_a_project(name):
+    """ "综合计划" holds 合计, "数据汇总平台" 汇总: inside a name the word is no total."""
+    rows = [[k, name if k == 2 else n, b, e] for k, (_, n, b, e) in enumerate(PROJECTS, 1)]
+    doc = _doc([*rows, ["合计", None, BUDGET, EXECUTED]])
+    _right(doc)
+    assert name in {r["project"] for r in doc["rows"]}

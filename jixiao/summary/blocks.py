@@ -23,7 +23,8 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 
 _NUMBER_TYPES = (float, int)
-TOTAL = re.compile(r"(小\s*计|合\s*计|总\s*计|共\s*计|汇总)")  # a 合计/小计/总计 label, "小  计" too
+# a 合计/小计/总计 label, "小  计" too; not the word inside a name ("综合计划", "数据汇总平台", "总计划")
+TOTAL = re.compile(r"(小\s*计|合\s*计|总\s*计|共\s*计|汇\s*总)(?![\u4e00-\u9fff])")
 
 
 @dataclass
