@@ -476,3 +476,36 @@ def test_a_project_whose_name_holds_a_total_word_is_a_project(name):
     doc = _doc([*rows, ["合计", None, BUDGET, EXECUTED]])
     _right(doc)
     assert name in {r["project"] for r in doc["rows"]}
+
+
+# --- a unit's name under its projects, with their sum -------------------------------------------------------
+FOOTERS = {
+    "bare unit name": lambda u: [None, u, *_sums(u)],
+    "numbered": lambda u: [None, f"（{NUMERALS[UNITS.index(u)]}）{u}", *_sums(u)],
+}
+
+
+@pytest.mark.parametrize("with_total", [True, False])
+@pytest.mark.parametrize("style", list(FOOTERS))
+def test_a_unit_name_under_its_projects_with_their_sum_is_a_subtotal(style, with_total):
+    rows, i = [], 0
+    for unit, ps in TANGSHAN.items():
+        for name, b, e in ps:
+            i += 1
+            rows.append([i, name, b, e])
+        rows.append(FOOTERS[style](unit))
+    if with_total:
+        rows.append(["合计", None, BUDGET, EXECUTED])
+    doc = _doc(rows)
+    _right(doc, heading_rows=3)
+    assert _units(doc) == SEED_UNITS
+    assert all("等于其上" in f["message"] for f in found(doc, "HEADING_TOTAL"))
+
+
+def test_a_project_equal_to_the_two_above_it_stays_a_project():
+    rows = [
+        [k, n, b, e]
+        for k, (n, b, e) in enumerate([("乙项目", 5, 5), ("丙项目", 5, 5), ("甲项目", 10, 10)], 1)
+    ]
+    doc = _doc(rows)
+    assert doc["projects"] == 3 and doc["totals"]["budget"] == 20 and not found(doc, "HEADING_TOTAL")

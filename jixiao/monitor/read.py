@@ -321,11 +321,11 @@ def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, 
         else (grand[0], None if last is None else grand[1].get(last)),
     )
     given: set[int] = set()
-    for i, j in sorted(found, key=lambda s: s[0] - s[1]):  # outermost first: it names the unit
+    for i, a, j in sorted(found, key=lambda s: s[1] - s[2]):  # outermost first: it names the unit
         name = records[i][m.PROJECT]
         if no_unit_column:
             unit = _SECTION.sub("", name).strip() or name
-            for k in range(i + 1, j + 1):
+            for k in range(a, j + 1):
                 if k not in given:
                     records[k][m.UNIT] = unit
                     given.add(k)
@@ -334,12 +334,12 @@ def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, 
                 "info",
                 "HEADING_TOTAL",
                 f"工作表「{sheet.name}」第{records[i][m.SHEET_ROW]}行「{name}」",
-                f"这一行的金额等于其下第{records[i + 1][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
+                f"这一行的金额等于其{'下' if a > i else '上'}第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
                 "是分组合计：不作为项目重复计入。",
                 sheet_row=records[i][m.SHEET_ROW],
             )
         )
-    heads = {i for i, _ in found}
+    heads = {i for i, _, _ in found}
     return [r for i, r in enumerate(records) if i not in heads]
 
 

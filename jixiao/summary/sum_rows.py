@@ -224,18 +224,35 @@ def headings(
     names: list[str],
     seq_text: list[str] | None,
     total: tuple[float, float | None] | None,
-) -> list[tuple[int, int]]:
-    """Rows that are headings carrying the sum of the rows under them, as (row, last row under it).
+) -> list[tuple[int, int, int]]:
+    """Rows that carry the sum of the rows under them (headings) or, failing that, of the rows above
+    them (a unit's name printed under its projects with their sum), as (row, first, last row summed).
 
     ``seq_text`` is each row's 序号 cell (None: the table has no 序号 column); ``total`` the table's
-    合计 (budget, spent), which decides when there is one; without it the headings must tile the table."""
+    合计 (budget, spent), which decides when there is one; without it the rows must tile the table."""
     n = len(budget)
     if n < 3:
         return []
+    if _agrees(budget, spent, np.ones(n, dtype=bool), total):
+        return []  # the 合计 agrees with the rows as read: nothing is a hidden sum
+    found = _one_way(budget, spent, names, seq_text, total)
+    if found:
+        return [(i, i + 1, j) for i, j in found]
+    back = _one_way(
+        budget[::-1].copy(),
+        None if spent is None else spent[::-1].copy(),
+        names[::-1],
+        None if seq_text is None else seq_text[::-1],
+        total,
+    )
+    return [(n - 1 - i, n - 1 - j, n - 2 - i) for i, j in back]
+
+
+def _one_way(budget, spent, names, seq_text, total) -> list[tuple[int, int]]:
+    """``headings`` in one direction: (row, last row under it)."""
+    n = len(budget)
     everything = np.ones(n, dtype=bool)
     matches = lambda alive: _agrees(budget, spent, alive, total)  # noqa: E731
-    if matches(everything):
-        return []  # the 合计 agrees with the rows as read: nothing is a hidden sum
     seq = seq_text or [""] * n
 
     def strong(i: int, j: int, alive: np.ndarray) -> bool:
@@ -300,10 +317,10 @@ def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], 
         _apply(reader, recs, cells, columns, totals, factor, found)
 
 
-def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int]]) -> None:
+def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int, int]]) -> None:
     unit_col = reader.cols.get(m.UNIT)
     given: set[int] = set()  # rows whose unit an outer heading gave
-    for i, j in sorted(found, key=lambda s: s[0] - s[1]):  # outermost first
+    for i, a, j in sorted(found, key=lambda s: s[1] - s[2]):  # outermost first
         rec = recs[i]
         name = str(rec[m.PROJECT]).strip()
         if name.startswith(edges.UNNAMED):  # the heading stands in the 单位 column, say
@@ -312,11 +329,11 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
         unit = name[heading.end() :].strip() if heading else name
         total = reader.total_record(cells[i], rec[m.SHEET_ROW], name, factor, rec[m.UNIT])
         total[m.TOTAL_KIND] = "小计"
-        total[m.TOTAL_FIRST_ROW] = recs[i + 1][m.SHEET_ROW]
+        total[m.TOTAL_FIRST_ROW] = recs[a][m.SHEET_ROW]
         total[m.TOTAL_LAST_ROW] = recs[j][m.SHEET_ROW]
         if unit_col is None:
             total[m.UNIT] = rec[m.UNIT] if i in given else unit
-            for k in range(i + 1, j + 1):
+            for k in range(a, j + 1):
                 if k not in given:
                     recs[k][m.UNIT] = unit
                     given.add(k)
@@ -327,11 +344,12 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
             "info",
             "HEADING_TOTAL",
             reader.where(rec[m.SHEET_ROW], name),
-            f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其下第{recs[i + 1][m.SHEET_ROW]}–"
-            f"{recs[j][m.SHEET_ROW]}行之和，是分组合计：作为小计与这些行核对，不作为项目重复计入。",
+            f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其{'下' if a > i else '上'}"
+            f"第{recs[a][m.SHEET_ROW]}–{recs[j][m.SHEET_ROW]}行之和，是分组合计：作为小计与这些行核对，"
+            "不作为项目重复计入。",
             rec[m.SHEET_ROW],
         )
-    dropped = {i for i, _ in found}
+    dropped = {i for i, _, _ in found}
     rows = {recs[i][m.SHEET_ROW] for i in dropped}
     reader.findings = [
         f for f in reader.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row in rows)
