@@ -216,7 +216,8 @@ def analysis() -> Analysis | None:
 
 def unit_year() -> tuple[str, int | None]:
     """Unit and year of the current table: as it was saved in the store, else read from the table's
-    title and file name, else the one unit its 单位 column names. ("", None) when nothing says."""
+    title and file name (the year also from its header or 年度 column), else the one unit its 单位
+    column names. ("", None) when nothing says."""
     ss = st.session_state
     t = table()
     if t is None:
@@ -224,6 +225,7 @@ def unit_year() -> tuple[str, int | None]:
     if ss.get(state.STORED_ID) is not None and ss.get(state.STORED_UNIT):
         return str(ss[state.STORED_UNIT]), ss.get(state.STORED_YEAR)
     unit, year = guess_unit_year(t.source.title, ss.get(state.UPLOAD_NAME) or t.source.file)
+    year = year or t.source.report_year  # the year its header columns or 年度 column name
     if not unit and t.has_units:
         names = t.projects[m.UNIT].dropna().astype(str).unique()
         if len(names) == 1:

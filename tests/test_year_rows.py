@@ -71,3 +71,10 @@ def test_the_year_is_changed_on_the_import_page():
     assert_clean(at)
     go(at, "overview")
     assert metrics(at)["预算总额（万元）"] == f"{LAST_YEAR:,.2f}"
+
+
+def test_the_year_read_is_the_year_the_save_form_and_headings_offer():
+    at = upload(new_app(), "多年项目表.xlsx", _long())
+    assert at.session_state["save_year"] == 2023
+    go(at, "overview")
+    assert "2023年" in at.main.title[0].value

@@ -56,13 +56,16 @@ def guess_unit(analysis: Analysis | None, final_accounts: FinalAccounts | None =
 
 
 def guess_year(analysis: Analysis | None, final_accounts: FinalAccounts | None = None) -> int | None:
-    """The budget year from the title or the file name, else the latest 决算 year, else the 截至日期."""
+    """The budget year from the title or the file name, else the report year the header or the 年度
+    column names, else the latest 决算 year, else the 截至日期."""
     if analysis is not None:
         src = analysis.table.source
         for text in (src.title, src.file, src.sheet):
             found = year_in(text)
             if found:
                 return found
+        if src.report_year:  # named by the header's columns or the 年度 column
+            return src.report_year
         if analysis.settings.as_of is not None:
             return analysis.settings.as_of.year
     if final_accounts is not None and final_accounts.latest_year:
