@@ -29,9 +29,10 @@ def _doc(rows, head=HEAD):
     return inspect_bytes(xlsx(("Sheet1", [["唐山市科协2023年项目支出执行表"], head, *rows])), "t.xlsx")
 
 
-def _table(heading=None, total="bottom", after=()):
-    """The seed's projects numbered 1–12, ``heading(k, unit)`` rows before each unit's, the 合计
-    at the bottom, on top or left out, ``after`` rows under it all."""
+def _table(heading=None, total="bottom", after=(), footer=None):
+    """The seed's projects numbered 1–12, ``heading(k, unit)`` rows before each unit's and
+    ``footer(k, unit)`` rows after them, the 合计 at the bottom, on top or left out, ``after`` rows
+    under it all."""
     body, i = [], 0
     for k, (unit, rows) in enumerate(TANGSHAN.items()):
         if heading:
@@ -39,6 +40,8 @@ def _table(heading=None, total="bottom", after=()):
         for name, b, e in rows:
             i += 1
             body.append([i, name, b, e])
+        if footer:
+            body += footer(k, unit)
     grand = ["合计", None, BUDGET, EXECUTED]
     body = {"bottom": [*body, grand], "top": [grand, *body], None: body}[total]
     return [*body, *after]
@@ -327,12 +330,7 @@ def test_generated_plain_tables_never_lose_a_project(amounts, with_total):
     [("小  计", "合  计"), ("小　计", "合　计"), ("{u}小 计", "总 计"), ("小计", "共 计")],
 )
 def test_totals_typed_with_spaces_are_totals(sub, grand):
-    rows, i = [], 0
-    for unit, ps in TANGSHAN.items():
-        for name, b, e in ps:
-            i += 1
-            rows.append([i, name, b, e])
-        rows.append([None, sub.format(u=unit), *_sums(unit)])
+    rows = _table(total=None, footer=lambda k, u: [[None, sub.format(u=u), *_sums(u)]])
     doc = _doc([*rows, [None, grand, BUDGET, EXECUTED]])
     _right(doc)
     kinds = Counter(t["kind"] for t in doc["reported_totals"])
@@ -480,23 +478,15 @@ def test_a_project_whose_name_holds_a_total_word_is_a_project(name):
 
 # --- a unit's name under its projects, with their sum -------------------------------------------------------
 FOOTERS = {
-    "bare unit name": lambda u: [None, u, *_sums(u)],
-    "numbered": lambda u: [None, f"（{NUMERALS[UNITS.index(u)]}）{u}", *_sums(u)],
+    "bare unit name": lambda k, u: [[None, u, *_sums(u)]],
+    "numbered": lambda k, u: [[None, f"（{NUMERALS[k]}）{u}", *_sums(u)]],
 }
 
 
 @pytest.mark.parametrize("with_total", [True, False])
 @pytest.mark.parametrize("style", list(FOOTERS))
 def test_a_unit_name_under_its_projects_with_their_sum_is_a_subtotal(style, with_total):
-    rows, i = [], 0
-    for unit, ps in TANGSHAN.items():
-        for name, b, e in ps:
-            i += 1
-            rows.append([i, name, b, e])
-        rows.append(FOOTERS[style](unit))
-    if with_total:
-        rows.append(["合计", None, BUDGET, EXECUTED])
-    doc = _doc(rows)
+    doc = _doc(_table(total="bottom" if with_total else None, footer=FOOTERS[style]))
     _right(doc, heading_rows=3)
     assert _units(doc) == SEED_UNITS
     assert all("等于其上" in f["message"] for f in found(doc, "HEADING_TOTAL"))

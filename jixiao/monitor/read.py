@@ -320,15 +320,11 @@ def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, 
         if grand is None or grand[0] is None
         else (grand[0], None if last is None else grand[1].get(last)),
     )
-    given: set[int] = set()
-    for i, a, j in sorted(found, key=lambda s: s[1] - s[2]):  # outermost first: it names the unit
+    if no_unit_column:
+        for k, unit in sum_rows.heading_units(found, {i: records[i][m.PROJECT] for i, _, _ in found}).items():
+            records[k][m.UNIT] = unit
+    for i, a, j in found:
         name = records[i][m.PROJECT]
-        if no_unit_column:
-            unit = _SECTION.sub("", name).strip() or name
-            for k in range(a, j + 1):
-                if k not in given:
-                    records[k][m.UNIT] = unit
-                    given.add(k)
         findings.append(
             m.Finding(
                 "info",

@@ -109,13 +109,7 @@ def another_year(reader: Any, titles: list[str], sheet_row: int) -> bool:
     """Under the 合计, the header again with a title naming another year than the table's own
     ("2022年度项目支出…" under the 2023 table): another year's table, not more projects."""
     said = next((y for t in reversed(titles) if (y := year_in_text(t)) is not None), None)
-    title = " ".join(
-        str(x).strip()
-        for row in reader.sheet.rows[: reader.guess.header_rows[0]]
-        for x in row
-        if isinstance(x, str) and x.strip()
-    )
-    own = year_in_text(title) or year_in_text(str(reader.filename or ""), loose=True)
+    own = reader.guess.report_year  # the year set on 数据导入, else the title's or the file name's
     if said is None or own is None or said == own:
         return False
     reader.add(

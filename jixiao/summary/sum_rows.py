@@ -317,28 +317,35 @@ def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], 
         _apply(reader, recs, cells, columns, totals, factor, found)
 
 
-def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int, int]]) -> None:
-    unit_col = reader.cols.get(m.UNIT)
-    given: set[int] = set()  # rows whose unit an outer heading gave
+def heading_units(found: list[tuple[int, int, int]], names: dict[int, str]) -> dict[int, str]:
+    """Row -> the unit its headings give it: the outermost heading's name without its numbering
+    ("一、科协本级" → 科协本级), for the rows it sums and the inner headings among them alike."""
+    out: dict[int, str] = {}
     for i, a, j in sorted(found, key=lambda s: s[1] - s[2]):  # outermost first
-        rec = recs[i]
-        name = str(rec[m.PROJECT]).strip()
+        hit = edges.SECTION.match(names[i])
+        unit = out.get(i) or (names[i][hit.end() :].strip() if hit else names[i])
+        out.setdefault(i, unit)
+        for k in range(a, j + 1):
+            out.setdefault(k, unit)
+    return out
+
+
+def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int, int]]) -> None:
+    names = {}
+    for i, _, _ in found:
+        name = str(recs[i][m.PROJECT]).strip()
         if name.startswith(edges.UNNAMED):  # the heading stands in the 单位 column, say
             name = next((str(x).strip() for x in cells[i] if isinstance(x, str) and x.strip()), name)
-        heading = edges.SECTION.match(name)
-        unit = name[heading.end() :].strip() if heading else name
+        names[i] = name
+    units = heading_units(found, names) if m.UNIT not in reader.cols else {}
+    for i, a, j in found:
+        rec = recs[i]
+        name = names[i]
         total = reader.total_record(cells[i], rec[m.SHEET_ROW], name, factor, rec[m.UNIT])
         total[m.TOTAL_KIND] = "小计"
         total[m.TOTAL_FIRST_ROW] = recs[a][m.SHEET_ROW]
         total[m.TOTAL_LAST_ROW] = recs[j][m.SHEET_ROW]
-        if unit_col is None:
-            total[m.UNIT] = rec[m.UNIT] if i in given else unit
-            for k in range(a, j + 1):
-                if k not in given:
-                    recs[k][m.UNIT] = unit
-                    given.add(k)
-        else:
-            total[m.UNIT] = rec[m.UNIT]
+        total[m.UNIT] = units.get(i, rec[m.UNIT])
         totals.append(total)
         reader.add(
             "info",
@@ -349,6 +356,8 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
             "不作为项目重复计入。",
             rec[m.SHEET_ROW],
         )
+    for k, unit in units.items():
+        recs[k][m.UNIT] = unit
     dropped = {i for i, _, _ in found}
     rows = {recs[i][m.SHEET_ROW] for i in dropped}
     reader.findings = [

@@ -85,11 +85,9 @@ def written_unit(sheet: Sheet, c: int, top: int) -> str | None:
             continue
         if type(x) is not str or not x.strip():
             continue
-        text = x.strip()
-        if text.endswith("万元"):
-            units.append("万元")
-        elif text.endswith("元") and v.parse_number(text)[1] == v.OK:
-            units.append("元")
+        own = v.written_factor(x)
+        if own is not None and v.parse_number(x)[1] == v.OK:
+            units.append("万元" if own == 1.0 else "元")
         if len(units) >= 20:
             break
     if not units or len(units) < numbers:
