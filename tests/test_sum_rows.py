@@ -499,3 +499,89 @@ def test_a_project_equal_to_the_two_above_it_stays_a_project():
     ]
     doc = _doc(rows)
     assert doc["projects"] == 3 and doc["totals"]["budget"] == 20 and not found(doc, "HEADING_TOTAL")
+
+
+# --- parents named by outline numbering (1 → 1.1, 1.2) ----------------------------------------------
+CHILD_NUMBERS = {
+    "1.1": lambda k, j: f"{k}.{j}",
+    "1-1": lambda k, j: f"{k}-{j}",
+    "（1）": lambda k, j: f"（{j}）",
+    "number cells 1 / 1.1": lambda k, j: float(f"{k}.{j}"),
+}
+
+
+def _outline(child, total="bottom", parent=lambda k, u: [k, u, *_sums(u)]):
+    body = []
+    for k, (unit, rows) in enumerate(TANGSHAN.items(), 1):
+        body.append(parent(k, unit))
+        body += [[child(k, j), name, b, e] for j, (name, b, e) in enumerate(rows, 1)]
+    grand = ["合计", None, BUDGET, EXECUTED]
+    return {"bottom": [*body, grand], "top": [grand, *body], None: body}[total]
+
+
+@pytest.mark.parametrize("total", ["bottom", "top", None], ids=["合计 below", "合计 on top", "no 合计"])
+@pytest.mark.parametrize("child", list(CHILD_NUMBERS))
+def test_an_outline_parent_is_a_subtotal_of_the_rows_numbered_under_it(child, total):
+    parent = (lambda k, u: [float(k), u, *_sums(u)]) if child.startswith("number") else None
+    doc = _doc(_outline(CHILD_NUMBERS[child], total, *([parent] if parent else [])))
+    _right(doc, heading_rows=3)
+    assert _units(doc) == SEED_UNITS
+
+
+def test_an_outline_parent_among_plain_projects_without_a_total():
+    """1 甲, 2 科工中心 (2.1–2.4 under it), 3 乙: the headings do not tile the table, the numbering
+    says which rows the parent holds."""
+    unit = "科工中心"
+    rows = [[1, "科技工作者之家建设活动", 10, 6], [2, unit, *_sums(unit)]]
+    rows += [[f"2.{j}", name, b, e] for j, (name, b, e) in enumerate(TANGSHAN[unit], 1)]
+    rows.append([3, "唐山市老科协经费", 39, 39])
+    doc = _doc(rows)
+    budget = round(10 + _sums(unit)[0] + 39, 2)
+    assert doc["projects"] == 2 + len(TANGSHAN[unit])
+    assert doc["totals"]["budget"] == budget
+    assert len(found(doc, "HEADING_TOTAL")) == 1
+
+
+def test_an_outline_parent_whose_sum_is_off_is_folded_and_the_difference_shown():
+    """The parent's 66.28 against 61.28 under it: the headline counts the projects once, and the
+    subtotal check names the 5.00 万元 instead of the headline doubling the unit."""
+
+    def parent(k, u):
+        b, e = _sums(u)
+        return [k, u, round(b + 5, 2) if u == "科工中心" else b, e]
+
+    for total in ("bottom", None):
+        doc = _doc(_outline(CHILD_NUMBERS["1.1"], total, parent))
+        assert doc["projects"] == len(PROJECTS)
+        assert (doc["totals"]["budget"], doc["totals"]["executed"]) == (BUDGET, EXECUTED)
+        mismatch = [f for f in doc["findings"] if f["code"] == "TOTAL_MISMATCH"]
+        assert len(mismatch) == 1 and "5.00 万元" in mismatch[0]["message"]
+        said = [f["message"] for f in found(doc, "HEADING_TOTAL")]
+        assert sum("按序号（2）" in s for s in said) == 1 and sum("等于其下" in s for s in said) == 2
+
+
+def test_nested_outline_numbering_counts_only_the_innermost_rows():
+    rows = [
+        [1, "科协本级", 56, 52],
+        ["1.1", "老科协", 46, 46],
+        ["1.1.1", "唐山市老科协经费", 39, 39],
+        ["1.1.2", "唐山市老科协会议费", 5, 5],
+        ["1.1.3", "唐山市老科协培训费", 2, 2],
+        ["1.2", "科技工作者之家建设活动", 10, 6],
+        [2, "维修费", 40, 12.33],
+        ["合计", None, 96, 64.33],
+    ]
+    doc = _doc(rows)
+    assert doc["projects"] == 5
+    assert (doc["totals"]["budget"], doc["totals"]["executed"]) == (96, 64.33)
+    assert len(found(doc, "HEADING_TOTAL")) == 2
+    assert "TOTAL_MISMATCH" not in codes(doc)
+
+
+def test_plain_numbers_and_codes_are_not_outline_parents():
+    from jixiao.summary.sum_rows import outline_groups
+
+    assert outline_groups(["1", "2", "3", "10", "11"]) == []
+    assert outline_groups(["1", "12", "13"]) == []  # 12 is not 1's child
+    assert outline_groups(["1.1", "1.2", "2.1"]) == []  # siblings, no parent row
+    assert outline_groups(["1.0", "1.1", "1.2", "2"]) == [(0, 1, 2)]

@@ -28,6 +28,34 @@ from jixiao.summary.layout import child_name
 TOL = 0.01 + 1e-9  # to the cent, as the other sum checks
 _CHINESE_NUMBER = re.compile(r"^([一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
 _ROUNDS = 3  # heading levels: 一、 → （一） → 1.
+_OUTLINE = re.compile(r"^(\d+(?:[.．]\d+)*?)(?:[.．]0)?[.、．]?$")  # 1, 1.、 2.3 (1.0: a number cell)
+_PAREN_NUMBER = re.compile(r"^[（(]\d+[)）]$")
+
+
+def _child_of(stem: str):
+    """The 序号 test for the rows under an outline parent: "2" holds "2.1", "2-2", "2.1.3" and, when
+    it is a plain number, "（1）"."""
+    child = re.compile(rf"^{re.escape(stem)}[.．\-－]\d+(?:[.．]\d+)*[.、．]?$")
+    if "." in stem or "．" in stem:
+        return child.match
+    return lambda text: child.match(text) or _PAREN_NUMBER.match(text)
+
+
+def outline_groups(seq: list[str]) -> list[tuple[int, int, int]]:
+    """Rows whose 序号 is the outline parent of the rows right under it ("2" over "2.1", "2.2"), as
+    (row, first, last row it holds). The numbering says what each parent holds, whatever the sums."""
+    out = []
+    for i, text in enumerate(seq):
+        hit = _OUTLINE.match(text) if i + 1 < len(seq) and text else None
+        if hit is None:
+            continue
+        under = _child_of(hit.group(1))
+        j = i
+        while j + 1 < len(seq) and under(seq[j + 1]):
+            j += 1
+        if j > i:
+            out.append((i, i + 1, j))
+    return out
 
 
 # --- "其中" rows under a total --------------------------------------------------------------------
@@ -235,6 +263,12 @@ def headings(
         return []
     if _agrees(budget, spent, np.ones(n, dtype=bool), total):
         return []  # the 合计 agrees with the rows as read: nothing is a hidden sum
+    if seq_text is not None:
+        # Outline numbering (1 → 1.1, 1.2) names the parents: folded even when a parent's sum is
+        # off, so its 小计 check shows the difference instead of the headline doubling it.
+        found = outline_groups(seq_text)
+        if found:
+            return found
     found = _one_way(budget, spent, names, seq_text, total)
     if found:
         return [(i, i + 1, j) for i, j in found]
@@ -338,6 +372,8 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
             name = next((str(x).strip() for x in cells[i] if isinstance(x, str) and x.strip()), name)
         names[i] = name
     units = heading_units(found, names) if m.UNIT not in reader.cols else {}
+    parents = {i for i, _, _ in found}
+    budget = np.asarray(columns[m.BUDGET], dtype=float)
     for i, a, j in found:
         rec = recs[i]
         name = names[i]
@@ -347,13 +383,17 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
         total[m.TOTAL_LAST_ROW] = recs[j][m.SHEET_ROW]
         total[m.UNIT] = units.get(i, rec[m.UNIT])
         totals.append(total)
+        span = f"第{recs[a][m.SHEET_ROW]}–{recs[j][m.SHEET_ROW]}行"
+        kids = [k for k in range(a, j + 1) if k not in parents]
+        if abs(math.fsum(np.nan_to_num(budget[kids])) - (total.get(m.BUDGET) or 0.0)) <= TOL:
+            why = f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其{'下' if a > i else '上'}{span}之和"
+        else:  # outline numbering: the 小计 check shows the difference
+            why = f"按序号（{v.text_of(cells[i][reader.cols[m.SEQ]])}），这一行是其下{span}的上级"
         reader.add(
             "info",
             "HEADING_TOTAL",
             reader.where(rec[m.SHEET_ROW], name),
-            f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其{'下' if a > i else '上'}"
-            f"第{recs[a][m.SHEET_ROW]}–{recs[j][m.SHEET_ROW]}行之和，是分组合计：作为小计与这些行核对，"
-            "不作为项目重复计入。",
+            f"{why}，是分组合计：作为小计与这些行核对，不作为项目重复计入。",
             rec[m.SHEET_ROW],
         )
     for k, unit in units.items():
