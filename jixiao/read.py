@@ -70,6 +70,6 @@ def _forms_or_figures(
     from jixiao.final_accounts import template as fa_template
 
     if fa_read.looks_like_final_accounts(looked_at):
-        figures, findings = fa_read.from_sheets(sheets)
+        figures, findings = fa_read.from_sheets(sheets, filename)
         return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
     return None

@@ -435,9 +435,16 @@ def from_frame(df: Any, unit: str = "") -> tuple[FinalAccounts, list[Finding]]:
     return fa, findings
 
 
-def from_sheets(sheets: Sequence[Sheet]) -> tuple[FinalAccounts, list[Finding]]:
+def from_sheets(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]]:
     """The first sheet laid out like the template (a visible one before any hidden one); reading notes
-    of the other sheets are ignored."""
+    of the other sheets are ignored. A workbook of 部门决算公开表 is read through ``official``."""
+    from jixiao.final_accounts.official import read_official
+
+    if not any(_is_template(s) for s in sheets):
+        shown, _ = split_hidden(list(sheets))
+        official = read_official(shown or sheets, filename)
+        if official is not None:
+            return official
     reasons: list[str] = []
     shown, hidden = split_hidden(list(sheets))
     # A hidden sheet (an old year, a backup copy) is read only when no sheet people see holds figures.
@@ -460,20 +467,26 @@ def from_sheets(sheets: Sequence[Sheet]) -> tuple[FinalAccounts, list[Finding]]:
 
 
 def looks_like_final_accounts(sheets: Sequence[Sheet]) -> bool:
-    """True when a sheet has a year header and at least five template items in one column.
+    """True when a sheet has a year header and at least five template items in one column, or the
+    workbook holds 部门决算公开表.
 
     Cheap enough for file-kind detection; a project table or a self-evaluation form has neither.
     """
-    for sheet in sheets:
-        rows = sheet.rows
-        if not rows:
-            continue
-        try:
-            header, year_cols, _ = _find_header(rows)
-        except _NotThisSheet:
-            continue
-        for c in range(min(year_cols)):
-            labels = {normalize_label(_text(row[c])) for row in rows[header + 1 :] if c < len(row)}
-            if len({_INDEX[x].label for x in labels if x in _INDEX}) >= 5:
-                return True
+    from jixiao.final_accounts.official import looks_like_official
+
+    return any(_is_template(s) for s in sheets) or looks_like_official(sheets)
+
+
+def _is_template(sheet: Sheet) -> bool:
+    rows = sheet.rows
+    if not rows:
+        return False
+    try:
+        header, year_cols, _ = _find_header(rows)
+    except _NotThisSheet:
+        return False
+    for c in range(min(year_cols)):
+        labels = {normalize_label(_text(row[c])) for row in rows[header + 1 :] if c < len(row)}
+        if len({_INDEX[x].label for x in labels if x in _INDEX}) >= 5:
+            return True
     return False

@@ -115,7 +115,7 @@ def write_template(fa: FinalAccounts | None = None, years: Sequence[int] | None 
 
 def read_template(data: bytes, filename: str) -> tuple[FinalAccounts, list[Finding]]:
     """A filled template (xlsx/xls/csv bytes) -> figures and findings. IngestError when unreadable."""
-    return from_sheets(load_sheets(data, filename))
+    return from_sheets(load_sheets(data, filename), filename)
 
 
 # --- JSON --------------------------------------------------------------------------------------

@@ -1,0 +1,558 @@
+"""部门决算公开表 → one year's figures behind 图1–图7.
+
+Every unit publishes the same set of tables with its 部门决算 (公开01–09表). Read from them, the figures
+need no retyping into the template: 收入支出决算总表 (图1, 图2), 收入决算表 (图2, when the 总表 is
+missing), 支出决算表 (图3), 财政拨款收入支出决算总表 (图4), 一般公共预算财政拨款支出决算表 (图5, 图6),
+一般公共预算财政拨款基本支出决算表 (人员经费 / 公用经费) and “三公”经费支出决算表 (图7).
+
+The tables hold one year; several years' tables in one workbook (each title says its year) give
+several years. Tables are told apart by their title, not by position, and read by the words of their
+header and rows: 行次 and 栏次 columns are skipped, two-sided tables (收入 left, 支出 right) are read
+side by side, headers over several rows are joined through their merged cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jixiao.final_accounts.figures import (
+    CAR_COMBINED,
+    CAR_OPERATION,
+    CAR_PURCHASE,
+    EXPENDITURE_ITEMS,
+    INCOME_SOURCES,
+    OVERSEAS,
+    RECEPTION,
+    FinalAccounts,
+    YearFigures,
+    dec,
+)
+from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
+from jixiao.ingest.values import OK, parse_number
+from jixiao.ingest.workbook import Sheet
+from jixiao.model import Finding, IngestError
+
+# Table kinds, by what their title says (checked in this order: the longer titles first).
+SUMMARY = "收入支出决算总表"
+FISCAL_SUMMARY = "财政拨款收入支出决算总表"
+INCOME = "收入决算表"
+EXPENDITURE = "支出决算表"
+GENERAL = "一般公共预算财政拨款支出决算表"
+BASIC = "一般公共预算财政拨款基本支出决算表"
+THREE_PUBLIC = "“三公”经费支出决算表"
+
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (FISCAL_SUMMARY, re.compile(r"财政拨款收入?支出?决算总表")),
+    (SUMMARY, re.compile(r"收入支出决算总表")),
+    (BASIC, re.compile(r"基本支出决算(?:明细)?表")),
+    (THREE_PUBLIC, re.compile(r"三公.{0,3}经费.{0,12}决算")),
+    (GENERAL, re.compile(r"一般公共预算财政拨款支出决算(?:明细)?表")),
+    (INCOME, re.compile(r"(?<!支出)收入决算表")),
+    (EXPENDITURE, re.compile(r"(?<!项目)(?<!政府性基金预算财政拨款)(?<!国有资本经营预算财政拨款)支出决算表")),
+)
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_OWNER = re.compile(
+    r"^(?:编制单位|填报单位|编制部门|部门（单位）名称|部门名称|单位名称|部门|单位)\s*[:：]\s*(.*)$"
+)
+_SKIP_COLUMN = ("行次", "栏次", "编码", "代码", "科目编码")
+_TOTAL_WORDS = ("合计", "总计", "本年合计", "合计数")
+_SIDE_WORDS = ("收入", "支出", "收入项目", "支出项目")  # 收入 | 金额 | 支出 | 金额
+
+
+@dataclass
+class _Table:
+    kind: str
+    sheet: Sheet
+    year: int | None
+    rows: list[list[Any]]  # merged cells filled
+    header: int  # the header's first row
+    body: int  # the first row under the header
+    labels: list[str]  # each column's header, its rows joined ("决算数|合计")
+
+
+@dataclass
+class _Read:
+    data: dict[int, YearFigures] = field(default_factory=dict)
+    tables: dict[int, list[str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else re.sub(r"[\s\u3000\xa0]+", "", str(v))
+
+
+def _kind(sheet: Sheet) -> str | None:
+    """The table a sheet holds, by its title (the first rows) or, failing that, its name."""
+    for text in (" ".join(_text(x) for row in sheet.rows[:4] for x in row if _text(x)), sheet.name):
+        text = text.replace('"', "“").replace("＂", "“")
+        for kind, pattern in _KINDS:
+            if pattern.search(text):
+                return kind
+    return None
+
+
+def _filled(sheet: Sheet) -> list[list[Any]]:
+    rows = [list(r) for r in sheet.rows[:2000]]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1 + 1, len(rows))):
+            for c in range(c0, min(c1 + 1, len(rows[r]))):
+                if rows[r][c] == "":
+                    rows[r][c] = value
+    return rows
+
+
+def _number(v: Any) -> float | None:
+    value, status = parse_number(v)
+    return value if status == OK else None
+
+
+def _is_data(row: list[Any]) -> bool:
+    """A row with an amount in it (a 栏次 row of 1, 2, 3 … under the header is not)."""
+    texts = [_text(x) for x in row if _text(x)]
+    if any(t in ("栏次", "行次") for t in texts):
+        return False
+    numbers = [x for x in map(_number, row) if x is not None]
+    if len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1)):
+        return False  # 1, 2, 3 … : the columns' numbers without the word 栏次
+    return bool(numbers)
+
+
+def _table(kind: str, sheet: Sheet, year: int | None) -> _Table | None:
+    rows = _filled(sheet)
+    header = next(
+        (
+            r
+            for r, row in enumerate(rows[:15])
+            if any(
+                t in ("项目", "科目名称", "支出功能分类科目") or t.startswith(("项目", "科目"))
+                for t in map(_text, row)
+            )
+            or sum(1 for t in map(_text, row) if t in _SIDE_WORDS) >= 2
+            or sum(
+                1
+                for t in map(_text, row)
+                if t and (t.endswith(("费", "合计", "小计")) or t in ("预算数", "决算数"))
+            )
+            >= 3
+        ),
+        None,
+    )
+    if header is None:
+        return None
+    body = next((r for r in range(header + 1, len(rows)) if _is_data(rows[r])), len(rows))
+    width = max((len(r) for r in rows), default=0)
+    labels = []
+    for c in range(width):
+        parts: list[str] = []
+        for r in range(header, body):
+            t = _text(rows[r][c]) if c < len(rows[r]) else ""
+            if t and t not in parts and not re.fullmatch(r"\d+|栏次|[甲乙丙丁]", t):
+                parts.append(t)
+        labels.append("|".join(parts))
+    return _Table(kind, sheet, year, rows, header, body, labels)
+
+
+def _year(sheet: Sheet, fallback: int | None) -> int | None:
+    for row in sheet.rows[:4]:
+        for x in row:
+            hit = _YEAR.search(_text(x))
+            if hit:
+                return int(hit.group(1))
+    hit = _YEAR.search(sheet.name)
+    return int(hit.group(1)) if hit else fallback
+
+
+def _owner(sheets: Sequence[Sheet]) -> str:
+    for sheet in sheets:
+        for row in sheet.rows[:6]:
+            cells = [_text(x).replace("(", "（").replace(")", "）") for x in row]
+            for c, t in enumerate(cells):
+                hit = _OWNER.match(t)
+                if not hit or _unit_in(t):
+                    continue
+                name = hit.group(1) or next((x for x in cells[c + 1 :] if x), "")
+                if name and not _unit_in(name) and name not in _UNIT_FACTORS:
+                    return name
+    return ""
+
+
+def _factor(table: _Table) -> float:
+    for row in table.rows[: table.body]:
+        for c, x in enumerate(row):
+            t = _text(x)
+            unit = _unit_in(t)
+            if unit is None and re.fullmatch(r"(?:金额)?单位[:：]?", t):
+                unit = next((_text(y) for y in row[c + 1 :] if _text(y) in _UNIT_FACTORS), None)
+            if unit:
+                return _UNIT_FACTORS[unit]
+    for label in table.labels:  # "金额（元）" in the header
+        hit = re.search(r"[（(](万元|元|亿元)[)）]", label)
+        if hit:
+            return _UNIT_FACTORS[hit.group(1)]
+    return 1.0
+
+
+def _wan(x: float | None, factor: float) -> float | None:
+    if x is None:
+        return None
+    return float(dec(x) * dec(factor)) if factor != 1.0 else x
+
+
+def _total_row(table: _Table) -> int | None:
+    for r in range(table.body, len(table.rows)):
+        texts = [normalize_label(_text(x)) for x in table.rows[r][:4]]
+        if any(t in _TOTAL_WORDS for t in texts) and _is_data(table.rows[r]):
+            return r
+    return None
+
+
+def _column(table: _Table, *words: str, avoid: tuple[str, ...] = ()) -> int | None:
+    """The first column whose header holds every word (and none of ``avoid``)."""
+    for c, label in enumerate(table.labels):
+        if label and all(w in label for w in words) and not any(a in label for a in avoid):
+            return c
+    return None
+
+
+# --- the tables ------------------------------------------------------------------------------------
+def _sides(table: _Table) -> list[tuple[int, int]]:
+    """Two-sided tables: (label column, amount column) of each side, left to right."""
+    items = [
+        c
+        for c, label in enumerate(table.labels)
+        if (last := label.split("|")[-1]).startswith("项目") or last in _SIDE_WORDS
+    ]
+    items = [
+        c for k, c in enumerate(items) if k == 0 or c > items[k - 1] + 1
+    ]  # a merged label: its first column
+    if not items:
+        return []
+    sides = []
+    for k, c in enumerate(items):
+        end = items[k + 1] if k + 1 < len(items) else len(table.labels)
+        amounts = [
+            j
+            for j in range(c + 1, end)
+            if not any(w in table.labels[j] for w in _SKIP_COLUMN)
+            and any(_number(row[j]) is not None for row in table.rows[table.body :] if j < len(row))
+        ]
+        if not amounts:
+            continue
+        best = next(
+            (j for word in ("决算", "金额", "合计") for j in amounts if word in table.labels[j]), amounts[0]
+        )
+        sides.append((c, best))
+    return sides
+
+
+def _side_values(table: _Table, label_col: int, amount_col: int) -> list[tuple[str, float | None, int]]:
+    out = []
+    for r in range(table.body, len(table.rows)):
+        row = table.rows[r]
+        label = normalize_label(_text(row[label_col])) if label_col < len(row) else ""
+        if label:
+            out.append((label, _number(row[amount_col]) if amount_col < len(row) else None, r))
+    return out
+
+
+def _income_source(label: str) -> str | None:
+    spec = _INDEX.get(label)
+    if spec is not None and spec.attr == "income":
+        return spec.item
+    if label in ("一般公共预算财政拨款收入", "一般公共预算财政拨款"):
+        return INCOME_SOURCES[0]
+    return None
+
+
+def _summary(table: _Table, yf: YearFigures, factor: float) -> None:
+    sides = _sides(table)
+    for k, (label_col, amount_col) in enumerate(sides):
+        left = k == 0
+        for label, value, _ in _side_values(table, label_col, amount_col):
+            value = _wan(value, factor)
+            if value is None:
+                continue
+            if left and (source := _income_source(label)) is not None:
+                yf.income.setdefault(source, value)
+            elif left and label in ("本年收入合计", "本年收入"):
+                yf.income_current = yf.income_current if yf.income_current is not None else value
+            elif left and label in ("总计", "收入总计"):
+                yf.income_total = yf.income_total if yf.income_total is not None else value
+            elif not left and label in ("本年支出合计", "本年支出"):
+                yf.expenditure_current = (
+                    yf.expenditure_current if yf.expenditure_current is not None else value
+                )
+            elif not left and label in ("总计", "支出总计"):
+                yf.expenditure_total = yf.expenditure_total if yf.expenditure_total is not None else value
+            elif not left and label in EXPENDITURE_ITEMS:
+                yf.expenditure.setdefault(label, value)
+
+
+def _fiscal_summary(table: _Table, yf: YearFigures, factor: float) -> None:
+    sides = _sides(table)
+    if not sides:
+        return
+    for label, value, _ in _side_values(table, *sides[0]):
+        if label in ("总计", "收入总计") and value is not None and yf.fiscal_total is None:
+            yf.fiscal_total = _wan(value, factor)
+    if len(sides) > 1:
+        general = _column(table, "一般公共预算")
+        for label, _, r in _side_values(table, *sides[1]):
+            if label in ("本年支出合计", "本年支出") and general is not None and general > sides[1][0]:
+                value = _wan(_number(table.rows[r][general]), factor)
+                if value is not None and yf.general_budget_expenditure is None:
+                    yf.general_budget_expenditure = value
+            elif label in ("总计", "支出总计") and yf.fiscal_total is None:
+                yf.fiscal_total = _wan(_number(table.rows[r][sides[1][1]]), factor)
+
+
+def _income(table: _Table, yf: YearFigures, factor: float) -> None:
+    r = _total_row(table)
+    if r is None:
+        return
+    row = table.rows[r]
+    cells = {
+        "本年收入合计": _column(table, "收入合计") or _column(table, "合计"),
+        **{s: _column(table, s.replace("收入", "")) for s in INCOME_SOURCES[3:]},
+    }
+    fiscal = _column(table, "财政拨款")
+    for key, c in cells.items():
+        value = _wan(_number(row[c]), factor) if c is not None else None
+        if value is None:
+            continue
+        if key == "本年收入合计":
+            yf.income_current = yf.income_current if yf.income_current is not None else value
+        else:
+            yf.income.setdefault(key, value)
+    if fiscal is not None and not any(s in yf.income for s in INCOME_SOURCES[:3]):
+        value = _wan(_number(row[fiscal]), factor)
+        if value is not None:
+            yf.income[INCOME_SOURCES[0]] = value
+
+
+def _expenditure(table: _Table, yf: YearFigures, factor: float) -> None:
+    r = _total_row(table)
+    if r is None:
+        return
+    row = table.rows[r]
+    total = _column(table, "支出合计") or _column(table, "合计")
+    value = _wan(_number(row[total]), factor) if total is not None else None
+    if value is not None and yf.expenditure_current is None:
+        yf.expenditure_current = value
+    for item in EXPENDITURE_ITEMS:
+        c = _column(table, item)
+        value = _wan(_number(row[c]), factor) if c is not None else None
+        if value is not None:
+            yf.expenditure.setdefault(item, value)
+
+
+def _general(table: _Table, yf: YearFigures, factor: float) -> None:
+    budget = ("年初预算", "预算数", "调整预算")
+    total = (
+        _column(table, "决算", "合计")
+        or _column(table, "本年支出", "合计")
+        or _column(table, "合计", avoid=budget)
+        or _column(table, "决算数")
+        or _column(table, "支出", avoid=budget + ("基本", "项目"))
+    )
+    initial = _column(table, "年初预算", "合计") or _column(table, "年初预算")
+    if total is None:
+        return
+    r = _total_row(table)
+    if r is not None:
+        row = table.rows[r]
+        value = _wan(_number(row[total]), factor)
+        if value is not None:
+            yf.general_budget_expenditure = value
+        value = _wan(_number(row[initial]), factor) if initial is not None else None
+        if value is not None and yf.general_budget_initial_budget is None:
+            yf.general_budget_initial_budget = value
+    for row in table.rows[table.body :]:
+        for x in row[: max(1, total)]:
+            name = _FUNCTION_SET.get(normalize_label(_text(x)))
+            if name is not None:
+                value = _wan(_number(row[total]), factor)
+                if value is not None:
+                    yf.by_function.setdefault(name, value)
+                break
+
+
+def _labelled(table: _Table, yf: YearFigures, factor: float, names: dict[str, str]) -> None:
+    """Cells whose text is one of ``names``, with the amount to their right (基本支出表's 人员经费合计)."""
+    for row in table.rows[table.body :]:
+        for c, x in enumerate(row):
+            attr = names.get(normalize_label(_text(x)))
+            if attr is None or getattr(yf, attr) is not None:
+                continue
+            value = next((_number(y) for y in row[c + 1 : c + 4] if _number(y) is not None), None)
+            if value is not None:
+                setattr(yf, attr, _wan(value, factor))
+
+
+_OPERATING_NAMES = {"机关运行经费": "admin_operating", "机关运行经费支出": "admin_operating"}
+_BASIC_NAMES = {
+    "人员经费合计": "personnel",
+    "人员经费": "personnel",
+    "公用经费合计": "public_use",
+    "公用经费": "public_use",
+    **_OPERATING_NAMES,
+}
+
+
+def _three_item(label: str) -> str | None:
+    last = label.split("|")[-1]
+    if "出国" in label:
+        return OVERSEAS
+    if "接待" in label:
+        return RECEPTION
+    if "公务用车" in label or "车" in last:
+        if "购置费" in last and "运行" not in last:
+            return CAR_PURCHASE
+        if "运行" in last and "购置" not in last:
+            return CAR_OPERATION
+        if last in ("小计", "合计") or "购置及运行" in last:
+            return CAR_COMBINED
+    return None
+
+
+def _three_public(table: _Table, yf: YearFigures, factor: float) -> None:
+    spent = [c for c, label in enumerate(table.labels) if "决算" in label or "实际" in label]
+    across = {c: item for c in (spent or range(len(table.labels))) if (item := _three_item(table.labels[c]))}
+    if across:  # items across, one row of amounts under them
+        row = next((row for row in table.rows[table.body :] if _is_data(row)), None)
+        for c, item in across.items() if row else ():
+            value = _wan(_number(row[c]) if c < len(row) else None, factor)
+            if value is not None:
+                yf.three_public.setdefault(item, value)
+        _parts_over_combined(yf)
+        return
+    column = spent[0] if spent else None
+    for row in table.rows[table.body :]:
+        for c, x in enumerate(row[:3]):
+            item = _three_item(normalize_label(_text(x)))
+            if item is None:
+                continue
+            cells = [row[column]] if column is not None and column < len(row) else row[c + 1 :]
+            value = next((_number(y) for y in cells if _number(y) is not None), None)
+            if value is not None:
+                yf.three_public.setdefault(item, _wan(value, factor))
+            break
+    _parts_over_combined(yf)
+
+
+def _parts_over_combined(yf: YearFigures) -> None:
+    # The template keeps 公务用车购置及运行维护费 for years that give no parts; with parts it is their sum.
+    if CAR_PURCHASE in yf.three_public or CAR_OPERATION in yf.three_public:
+        yf.three_public.pop(CAR_COMBINED, None)
+
+
+_READERS = {
+    SUMMARY: _summary,
+    FISCAL_SUMMARY: _fiscal_summary,
+    INCOME: _income,
+    EXPENDITURE: _expenditure,
+    GENERAL: _general,
+    BASIC: lambda t, yf, f: _labelled(t, yf, f, _BASIC_NAMES),
+    THREE_PUBLIC: lambda t, yf, f: (_three_public(t, yf, f), _labelled(t, yf, f, _OPERATING_NAMES)),
+}
+# Read in this order: the 总表 gives the income split the 收入决算表 lacks, and so on.
+_ORDER = (SUMMARY, FISCAL_SUMMARY, GENERAL, EXPENDITURE, INCOME, BASIC, THREE_PUBLIC)
+
+
+def official_tables(sheets: Sequence[Sheet]) -> list[tuple[str, Sheet]]:
+    """(kind, table) of every 公开表 in the workbook; a sheet holding several tables one under the
+    other is cut at their titles."""
+    return [(kind, t) for s in sheets if s.rows for t in _split(s) if (kind := _kind(t)) is not None]
+
+
+def _title(row: list[Any]) -> bool:
+    texts = [_text(x) for x in row if _text(x)]
+    if not 1 <= len(texts) <= 3 or not texts[0].endswith("表") and "表" not in "".join(texts):
+        return False
+    text = "".join(texts).replace('"', "“")
+    return any(p.search(text) for _, p in _KINDS)
+
+
+def _split(sheet: Sheet) -> list[Sheet]:
+    starts = [r for r, row in enumerate(sheet.rows[:2000]) if _title(row)]
+    if len(starts) < 2:
+        return [sheet]
+    parts = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(sheet.rows)
+        merged = [
+            (r0 - start, c0, r1 - start, c1) for r0, c0, r1, c1 in sheet.merged if start <= r0 and r1 < end
+        ]
+        parts.append(Sheet(name=f"{sheet.name}第{k + 1}个表", rows=sheet.rows[start:end], merged=merged))
+    return parts
+
+
+def looks_like_official(sheets: Sequence[Sheet]) -> bool:
+    """Cheap enough for file-kind detection: a sheet titled like a 公开表 that reads into a figure."""
+    found = official_tables(sheets)
+    return bool(found) and any(_read_table(kind, s, 2000, YearFigures()) for kind, s in found)
+
+
+def _read_table(kind: str, sheet: Sheet, year: int | None, yf: YearFigures) -> bool:
+    table = _table(kind, sheet, year)
+    if table is None:
+        return False
+    before = repr(yf)
+    _READERS[kind](table, yf, _factor(table))
+    return repr(yf) != before
+
+
+def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]] | None:
+    """Figures from a workbook of 部门决算公开表, or None when it holds none."""
+    found = official_tables(sheets)
+    if not found:
+        return None
+    hit = _YEAR.search(filename)
+    fallback = next(
+        (y for _, s in found if (y := _year(s, None)) is not None), int(hit.group(1)) if hit else None
+    )
+    if fallback is None:
+        raise IngestError(
+            "读到了部门决算公开表，但标题、工作表名和文件名里都没有年度（如“2023年度”）："
+            "请在标题里写上年度后再上传。"
+        )
+    out = _Read()
+    by_kind = sorted(found, key=lambda ks: _ORDER.index(ks[0]))
+    for kind, sheet in by_kind:
+        year = _year(sheet, fallback)
+        if year is None:
+            continue
+        yf = out.data.setdefault(year, YearFigures())
+        if _read_table(kind, sheet, year, yf):
+            out.tables.setdefault(year, []).append(f"「{sheet.name}」（{kind}）")
+    if not out.tables:
+        return None
+    fa = FinalAccounts(unit=_owner(sheets), years=list(out.tables), data={y: out.data[y] for y in out.tables})
+    for y in fa.years:
+        out.findings.append(
+            Finding(
+                "info",
+                "FA_OFFICIAL_TABLES",
+                f"{y}年",
+                f"按部门决算公开表读取了{y}年的数字：{'、'.join(out.tables[y])}。",
+            )
+        )
+    if len(fa.years) == 1:
+        out.findings.append(
+            Finding(
+                "info",
+                "FA_ONE_YEAR",
+                f"{fa.years[0]}年",
+                "公开表只有本年数。图1、图4、图5 和各图的增减需要上年数：请在下面的表格里补上上年的列，"
+                "或把上年的公开表放进同一个工作簿再上传。",
+            )
+        )
+    return fa, out.findings

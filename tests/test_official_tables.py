@@ -1,0 +1,196 @@
+"""部门决算公开表 (公开01–07表) read into the figures behind 图1–图7 (jixiao/final_accounts/official.py).
+
+The tables are built from the sample's 2023 figures (seed 004, 凉山州科协) in the layouts units publish,
+then read back: every figure the tables carry must come back to the cent, in 万元 or 元, with the title
+in the rows or only in the sheet's name, in any sheet order, with one year or two."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+from jixiao.final_accounts.figures import YearFigures
+from jixiao.final_accounts.template import read_template
+from jixiao.model import IngestError
+from jixiao.report import inspect_bytes
+from tests.official_tables import Style, official_workbook, one_sheet
+from tests.test_reader_choices import xlsx
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "sample_data" / "liangshan_2023_final_accounts.xlsx"
+NAME = "凉山州科协2023年度部门决算公开表.xlsx"
+
+
+@pytest.fixture(scope="module")
+def sample_2023() -> YearFigures:
+    fa, _ = read_template(SAMPLE.read_bytes(), SAMPLE.name)
+    return fa.year(2023)
+
+
+def _expected(yf: YearFigures, style: Style) -> dict:
+    """What the seven tables carry: not 机关运行经费, and the 年初预算 only when 公开05 has its columns."""
+    out = asdict(yf)
+    out["admin_operating"] = None
+    if not style.budget_columns:
+        out["general_budget_initial_budget"] = None
+    return out
+
+
+STYLES = {
+    "万元": Style(),
+    "元": Style(unit="元"),
+    "title only in the sheet name": Style(title_in_rows=False),
+    "公开05 with 年初预算数 and 小计": Style(budget_columns=True, subtotal_word="小计"),
+    "三公 items down the rows": Style(three_public_down=True),
+}
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_the_seven_tables_give_back_every_figure(sample_2023, style):
+    fa, findings = read_template(official_workbook(sample_2023, style=STYLES[style]), NAME)
+    assert fa.years == [2023]
+    assert fa.unit == "凉山州科学技术协会"
+    assert asdict(fa.year(2023)) == _expected(sample_2023, STYLES[style])
+    codes = [f.code for f in findings]
+    assert codes.count("FA_OFFICIAL_TABLES") == 1 and "FA_ONE_YEAR" in codes
+    assert "收入支出决算总表" in next(f.message for f in findings if f.code == "FA_OFFICIAL_TABLES")
+
+
+def test_sheet_order_does_not_matter(sample_2023):
+    data = official_workbook(sample_2023, order=[6, 4, 2, 0, 5, 3, 1])
+    fa, _ = read_template(data, NAME)
+    assert asdict(fa.year(2023)) == _expected(sample_2023, Style())
+
+
+def test_tables_one_under_another_on_one_sheet(sample_2023):
+    fa, findings = read_template(one_sheet(official_workbook(sample_2023)), NAME)
+    assert asdict(fa.year(2023)) == _expected(sample_2023, Style())
+    assert "第7个表" in next(f.message for f in findings if f.code == "FA_OFFICIAL_TABLES")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["收入", "金额", "支出", "金额"],
+        ["收入项目", "决算数", "支出项目", "决算数"],
+        ["项目", "决算数", "项目（按功能分类）", "决算数"],
+    ],
+)
+def test_a_short_summary_table_in_other_words(head):
+    """收入支出决算总表 without 行次, its sides named 收入 / 支出, the right side by 基本 / 项目支出."""
+    rows = [
+        ["2023年度收入支出决算总表"],
+        ["单位：元"],
+        head,
+        ["一、一般公共预算财政拨款收入", 8740500, "一、基本支出", 4689900],
+        ["二、上级补助收入", 0, "二、项目支出", 4050600],
+        ["本年收入合计", 8740500, "本年支出合计", 8740500],
+        ["年初结转和结余", 0, "年末结转和结余", 0],
+        ["收入总计", 8740500, "支出总计", 8740500],
+    ]
+    fa, _ = read_template(xlsx(("Sheet1", rows)), "t.xlsx")
+    yf = fa.year(2023)
+    assert (yf.income_total, yf.expenditure_total, yf.income_current, yf.expenditure_current) == (874.05,) * 4
+    assert yf.income == {"一般公共预算财政拨款收入": 874.05, "上级补助收入": 0}
+    assert yf.expenditure == {"基本支出": 468.99, "项目支出": 405.06}
+
+
+def test_only_some_tables(sample_2023):
+    """支出决算表 alone gives 图3; the 总表's income split is missing, the rest is not made up."""
+    fa, _ = read_template(official_workbook(sample_2023, order=[2]), NAME)
+    yf = fa.year(2023)
+    assert yf.expenditure_current == 874.05
+    assert yf.expenditure == {
+        "基本支出": 468.99,
+        "项目支出": 405.06,
+        "上缴上级支出": 0,
+        "经营支出": 0,
+        "对附属单位补助支出": 0,
+    }
+    assert yf.income == {} and yf.income_total is None and yf.by_function == {}
+
+
+def test_two_years_in_one_workbook_give_the_changes(sample_2023):
+    earlier = copy.deepcopy(sample_2023)
+    for name in (
+        "income_total",
+        "expenditure_total",
+        "income_current",
+        "expenditure_current",
+        "fiscal_total",
+        "general_budget_expenditure",
+    ):
+        setattr(earlier, name, 877.47)
+    earlier.income["一般公共预算财政拨款收入"] = 877.47
+    earlier.expenditure.update({"基本支出": 470.0, "项目支出": 407.47})
+    earlier.by_function = {
+        "科学技术支出": 707.91,
+        "社会保障和就业支出": 128.01,
+        "卫生健康支出": 19.61,
+        "住房保障支出": 21.94,
+    }
+    data = official_workbook(sample_2023, extra=(2022, earlier))
+    fa, findings = read_template(data, "部门决算公开表.xlsx")
+    assert fa.years == [2022, 2023]
+    assert fa.year(2022).income_total == 877.47 and fa.year(2023).income_total == 874.05
+    assert fa.year(2022).by_function["卫生健康支出"] == 19.61
+    assert "FA_ONE_YEAR" not in [f.code for f in findings]
+    doc = inspect_bytes(data, "部门决算公开表.xlsx")
+    assert doc["kind"] == "final_accounts" and doc["year"] == 2023
+    assert doc["charts"]["fig1"]["收入总计"] == {
+        "previous": 877.47,
+        "current": 874.05,
+        "amount": -3.42,
+        "percent": -0.39,
+    }
+
+
+def test_the_cli_document_and_checks(sample_2023):
+    doc = inspect_bytes(official_workbook(sample_2023), NAME)
+    assert doc["kind"] == "final_accounts"
+    assert doc["charts"]["fig3"]["shares"]["基本支出"] == 53.66
+    assert not [f for f in doc["findings"] if f["severity"] == "error"]
+
+
+def test_a_table_that_does_not_add_up_is_found(sample_2023):
+    wrong = copy.deepcopy(sample_2023)
+    wrong.expenditure["基本支出"] = 478.99  # 10 万元 more than 基本 + 项目 = 本年支出合计 allows
+    doc = inspect_bytes(official_workbook(wrong, order=[2]), NAME)
+    errors = [f for f in doc["findings"] if f["severity"] == "error"]
+    assert errors and any("10.00" in f["message"] for f in errors)
+
+
+def test_no_year_anywhere_is_a_chinese_message(sample_2023):
+    data = official_workbook(sample_2023, style=Style(title_in_rows=False))
+    with pytest.raises(IngestError, match="年度"):
+        read_template(data, "公开表.xlsx")
+
+
+def test_a_project_table_titled_like_a_final_account_stays_a_project_table():
+    rows = [
+        ["2023年度项目支出决算表"],
+        ["序号", "项目名称", "预算数（万元）", "执行数（万元）"],
+        [1, "科普活动", 100, 90],
+        [2, "学会服务", 50, 50],
+        ["合计", None, 150, 140],
+    ]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["kind"] == "project_table" and doc["projects"] == 2
+
+
+def test_upload_on_the_page(sample_2023):
+    at = AppTest.from_file(str(ROOT / "pages" / "final_accounts.py"), default_timeout=60)
+    at.run()
+    at.file_uploader(key="fa_upload").upload(NAME, official_workbook(sample_2023)).run()
+    assert not at.exception
+    fa = at.session_state[state.FINAL_ACCOUNTS]
+    assert fa.years == [2023] and fa.year(2023).expenditure["基本支出"] == 468.99
+    assert any("基本支出468.99万元，占53.66%" in c.value for c in at.code)
+    assert any(
+        "公开表只有本年数" in str(d.value["说明"].tolist()) for d in at.dataframe if "说明" in d.value.columns
+    )
