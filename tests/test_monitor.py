@@ -424,6 +424,43 @@ def test_budget_and_months_each_in_their_own_unit(budget_head, month_suffix, to_
     assert len(mixed) == (1 if to_budget != to_month else 0)
 
 
+MONTH_HEADS = {
+    "一月": ["一月", "二月", "三月", "四月"],
+    "一月份 with the year": ["2023年一月份", "2023年二月份", "2023年三月份", "2023年四月份"],
+    "2023-01": ["2023-01", "2023-02", "2023-03", "2023-04"],
+    "2023.1": ["2023.1", "2023.2", "2023.3", "2023.4"],
+    "date cells (month ends)": [date(2023, k, calendar.monthrange(2023, k)[1]) for k in range(1, 5)],
+    "datetime cells (firsts)": [datetime(2023, k, 1) for k in range(1, 5)],
+    "202301 as numbers": [202301, 202302, 202303, 202304],
+}
+
+
+@pytest.mark.parametrize("head", list(MONTH_HEADS))
+def test_months_written_without_n月(head):
+    """Month columns as Excel turns them into dates, as numbers, in Chinese numerals: the same series,
+    and the year from the months themselves when the title says none."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "全年预算（万元）", *MONTH_HEADS[head]])
+    for name, budget, spent in (("科普活动", 100, [10, 30, 60, 80]), ("学会服务", 10, [0, 5, 5, 9])):
+        ws.append([name, budget, *spent])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_monthly(buf.getvalue(), "x.xlsx")
+    assert t.months == [1, 2, 3, 4]
+    assert t.projects["m4"].tolist() == [80, 9] and t.projects["m2"].tolist() == [30, 5]
+    assert t.year == (None if head == "一月" else 2023)
+
+
+def test_a_year_alone_is_not_a_month():
+    from jixiao.monitor.read import _month_other
+
+    assert [_month_other(x) for x in ("2023", "2023年", "2023-13", "十三月", "20231", "预算数")] == [None] * 6
+    assert [_month_other(x) for x in ("十二月", "十二月份", "2023/12", "202312", "2023-12-31 12:00")] == [
+        12
+    ] * 5
+
+
 # --- rows that are sums, in a 月度执行表 too (seed 002's budgets, spending spread over six months) ---------
 def _tangshan_months(heading=None, total=True, after=(), seq=True):
     """序号 / 项目名称 / 全年预算 / 1–6月累计: each project spends its 执行数 evenly to June."""

@@ -85,12 +85,50 @@ def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
             continue
         hit = _MONTH.search(label)
         if not hit:
+            month = _month_other(label)
+            if month is not None and month not in found:
+                found[month] = c
             continue
         month = int(hit.group(2))
         if 1 <= month <= 12 and month not in found:
             found[month] = c
             ranged |= bool(hit.group(1)) and month > 1
     return found, ranged
+
+
+_CN_MONTHS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_CN_MONTH = re.compile(
+    r"^(?:(?:19|20)\d{2}年)?(?:1\s*[-－–—~～至到]\s*|一至)?(十[一二]?|[一二三四五六七八九])月"
+)
+# A month written as a date: a date cell (read as 2023-01-31), "2023-01", "2023.1", "2023/01", 202301.
+_DATE_MONTH = re.compile(
+    r"^(?:19|20)\d{2}\s*[-./]\s*(\d{1,2})(?:\s*[-./]\s*\d{1,2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}(0[1-9]|1[0-2])$")
+
+
+def _month_other(label: str) -> int | None:
+    """The month of a header written without "N月": 一月 / 十二月份, or as a date."""
+    hit = _CN_MONTH.match(label)
+    if hit:
+        return _CN_MONTHS[hit.group(1)]
+    hit = _DATE_MONTH.match(label) or _YEAR_MONTH.match(label)
+    if hit and 1 <= int(hit.group(1)) <= 12:
+        return int(hit.group(1))
+    return None
 
 
 def _fields(labels: list[str], months: dict[int, int]) -> dict[str, int]:
@@ -112,7 +150,7 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
     best: _Header | None = None
     for i, sheet in enumerate(sheets):
         for r in range(min(scan_rows, len(sheet.rows))):
-            candidates = [([r], [normalize_label(x) if isinstance(x, str) else "" for x in sheet.rows[r]])]
+            candidates = [([r], [_label(x) for x in sheet.rows[r]])]
             if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]):
                 candidates.append(([r, r + 1], combine_two_rows(sheet, r)))
             for rows, labels in candidates:
@@ -124,6 +162,19 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
                 if best is None or len(h.months) > len(best.months):
                     best = h
     return best
+
+
+def _label(x: object) -> str:
+    if isinstance(x, str):
+        return normalize_label(x)
+    if (
+        isinstance(x, (int, float))
+        and not isinstance(x, bool)
+        and 190001 <= x <= 210012
+        and float(x).is_integer()
+    ):
+        return str(int(x))  # 202301: a month typed as a number
+    return ""
 
 
 def looks_like_monthly(sheets: list[Sheet]) -> bool:
@@ -268,7 +319,14 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     projects = raw.drop(columns=list(MONTH_COLUMNS))
     for k in MONTHS:
         projects[f"m{k}"] = cumulative[:, k - 1]
-    year_hit = _YEAR.search(title) or _YEAR.search(header_text) or _YEAR.search(filename)
+    year_hit = (
+        _YEAR.search(title)
+        or _YEAR.search(header_text)
+        or _YEAR.search(filename)
+        or next(
+            (y for c in h.months.values() if (y := re.match(r"((?:19|20)\d{2})\D?\d", h.labels[c]))), None
+        )
+    )
     return MonthlyTable(
         projects=projects,
         months=[k for k in MONTHS if k <= last and not np.isnan(cumulative[:, k - 1]).all()],
