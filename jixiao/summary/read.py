@@ -25,7 +25,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, edges, layout, sum_rows, units, year_rows
+from jixiao.summary import blocks, derived, edges, layout, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -518,6 +518,7 @@ class _Reader:
             rate = t.pop("_rate", None)
             if m.REPORTED_RATE in self.cols:
                 t[m.REPORTED_RATE] = self.total_rate(rate, parsed.rate_style, t)
+        derived.amounts_from_rates(self, parsed.columns)
         out = parsed.columns
         out[m.SHEET_ROW] = [r[m.SHEET_ROW] for r in recs]
         out[m.PROJECT] = [r[m.PROJECT] for r in recs]
