@@ -551,8 +551,8 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
                 "info",
                 "FA_ONE_YEAR",
                 f"{fa.years[0]}年",
-                "公开表只有本年数。图1、图4、图5 和各图的增减需要上年数：请在下面的表格里补上上年的列，"
-                "或把上年的公开表放进同一个工作簿再上传。",
+                "公开表只有本年数。图1、图4、图5 和各图的增减需要上年数：请在决算图表页的“查看和修改数据”里"
+                "补上上年的列，或把上年的公开表放进同一个工作簿再上传。",
             )
         )
     return fa, out.findings
