@@ -470,7 +470,13 @@ _ORDER = (SUMMARY, FISCAL_SUMMARY, GENERAL, EXPENDITURE, INCOME, BASIC, THREE_PU
 def official_tables(sheets: Sequence[Sheet]) -> list[tuple[str, Sheet]]:
     """(kind, table) of every 公开表 in the workbook; a sheet holding several tables one under the
     other is cut at their titles."""
-    return [(kind, t) for s in sheets if s.rows for t in _split(s) if (kind := _kind(t)) is not None]
+    return [
+        (kind, t)
+        for s in sheets
+        if s.rows and _kind(s) is not None  # a project table is passed over on its first rows
+        for t in _split(s)
+        if (kind := _kind(t)) is not None
+    ]
 
 
 def _title(row: list[Any]) -> bool:
