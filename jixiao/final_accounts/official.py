@@ -31,9 +31,10 @@ from jixiao.final_accounts.figures import (
     dec,
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
-from jixiao.ingest.values import OK, parse_number
+from jixiao.ingest.values import BAD, OK, parse_number
 from jixiao.ingest.workbook import Sheet
 from jixiao.model import Finding, IngestError
+from jixiao.summary.cells import col_letter
 
 # Table kinds, by what their title says (checked in this order: the longer titles first).
 SUMMARY = "收入支出决算总表"
@@ -71,6 +72,16 @@ class _Table:
     header: int  # the header's first row
     body: int  # the first row under the header
     labels: list[str]  # each column's header, its rows joined ("决算数|合计")
+    bad: dict[tuple[int, int], str] = field(default_factory=dict)  # text where an amount belongs
+
+    def amount(self, r: int, c: int | None, factor: float) -> float | None:
+        """The amount in 万元 at (r, c); text that is not a number is noted and read as blank."""
+        if c is None or r >= len(self.rows) or c >= len(self.rows[r]):
+            return None
+        value, status = parse_number(self.rows[r][c])
+        if status == BAD:
+            self.bad[(r, c)] = _text(self.rows[r][c])
+        return _wan(value, factor) if status == OK else None
 
 
 @dataclass
@@ -253,13 +264,16 @@ def _sides(table: _Table) -> list[tuple[int, int]]:
     return sides
 
 
-def _side_values(table: _Table, label_col: int, amount_col: int) -> list[tuple[str, float | None, int]]:
+def _side_values(
+    table: _Table, label_col: int, amount_col: int, factor: float
+) -> list[tuple[str, float | None, int]]:
+    """(label, amount in 万元, row) down one side of a two-sided table."""
     out = []
     for r in range(table.body, len(table.rows)):
         row = table.rows[r]
         label = normalize_label(_text(row[label_col])) if label_col < len(row) else ""
         if label:
-            out.append((label, _number(row[amount_col]) if amount_col < len(row) else None, r))
+            out.append((label, table.amount(r, amount_col, factor), r))
     return out
 
 
@@ -276,8 +290,7 @@ def _summary(table: _Table, yf: YearFigures, factor: float) -> None:
     sides = _sides(table)
     for k, (label_col, amount_col) in enumerate(sides):
         left = k == 0
-        for label, value, _ in _side_values(table, label_col, amount_col):
-            value = _wan(value, factor)
+        for label, value, _ in _side_values(table, label_col, amount_col, factor):
             if value is None:
                 continue
             if left and (source := _income_source(label)) is not None:
@@ -300,32 +313,31 @@ def _fiscal_summary(table: _Table, yf: YearFigures, factor: float) -> None:
     sides = _sides(table)
     if not sides:
         return
-    for label, value, _ in _side_values(table, *sides[0]):
+    for label, value, _ in _side_values(table, *sides[0], factor):
         if label in ("总计", "收入总计") and value is not None and yf.fiscal_total is None:
-            yf.fiscal_total = _wan(value, factor)
+            yf.fiscal_total = value
     if len(sides) > 1:
         general = _column(table, "一般公共预算")
-        for label, _, r in _side_values(table, *sides[1]):
+        for label, value, r in _side_values(table, *sides[1], factor):
             if label in ("本年支出合计", "本年支出") and general is not None and general > sides[1][0]:
-                value = _wan(_number(table.rows[r][general]), factor)
-                if value is not None and yf.general_budget_expenditure is None:
-                    yf.general_budget_expenditure = value
+                spent = table.amount(r, general, factor)
+                if spent is not None and yf.general_budget_expenditure is None:
+                    yf.general_budget_expenditure = spent
             elif label in ("总计", "支出总计") and yf.fiscal_total is None:
-                yf.fiscal_total = _wan(_number(table.rows[r][sides[1][1]]), factor)
+                yf.fiscal_total = value
 
 
 def _income(table: _Table, yf: YearFigures, factor: float) -> None:
     r = _total_row(table)
     if r is None:
         return
-    row = table.rows[r]
     cells = {
         "本年收入合计": _column(table, "收入合计") or _column(table, "合计"),
         **{s: _column(table, s.replace("收入", "")) for s in INCOME_SOURCES[3:]},
     }
     fiscal = _column(table, "财政拨款")
     for key, c in cells.items():
-        value = _wan(_number(row[c]), factor) if c is not None else None
+        value = table.amount(r, c, factor)
         if value is None:
             continue
         if key == "本年收入合计":
@@ -333,7 +345,7 @@ def _income(table: _Table, yf: YearFigures, factor: float) -> None:
         else:
             yf.income.setdefault(key, value)
     if fiscal is not None and not any(s in yf.income for s in INCOME_SOURCES[:3]):
-        value = _wan(_number(row[fiscal]), factor)
+        value = table.amount(r, fiscal, factor)
         if value is not None:
             yf.income[INCOME_SOURCES[0]] = value
 
@@ -342,14 +354,12 @@ def _expenditure(table: _Table, yf: YearFigures, factor: float) -> None:
     r = _total_row(table)
     if r is None:
         return
-    row = table.rows[r]
     total = _column(table, "支出合计") or _column(table, "合计")
-    value = _wan(_number(row[total]), factor) if total is not None else None
+    value = table.amount(r, total, factor)
     if value is not None and yf.expenditure_current is None:
         yf.expenditure_current = value
     for item in EXPENDITURE_ITEMS:
-        c = _column(table, item)
-        value = _wan(_number(row[c]), factor) if c is not None else None
+        value = table.amount(r, _column(table, item), factor)
         if value is not None:
             yf.expenditure.setdefault(item, value)
 
@@ -368,18 +378,17 @@ def _general(table: _Table, yf: YearFigures, factor: float) -> None:
         return
     r = _total_row(table)
     if r is not None:
-        row = table.rows[r]
-        value = _wan(_number(row[total]), factor)
+        value = table.amount(r, total, factor)
         if value is not None:
             yf.general_budget_expenditure = value
-        value = _wan(_number(row[initial]), factor) if initial is not None else None
+        value = table.amount(r, initial, factor)
         if value is not None and yf.general_budget_initial_budget is None:
             yf.general_budget_initial_budget = value
-    for row in table.rows[table.body :]:
+    for k, row in enumerate(table.rows[table.body :], table.body):
         for x in row[: max(1, total)]:
             name = _FUNCTION_SET.get(normalize_label(_text(x)))
             if name is not None:
-                value = _wan(_number(row[total]), factor)
+                value = table.amount(k, total, factor)
                 if value is not None:
                     yf.by_function.setdefault(name, value)
                 break
@@ -427,9 +436,9 @@ def _three_public(table: _Table, yf: YearFigures, factor: float) -> None:
     spent = [c for c, label in enumerate(table.labels) if "决算" in label or "实际" in label]
     across = {c: item for c in (spent or range(len(table.labels))) if (item := _three_item(table.labels[c]))}
     if across:  # items across, one row of amounts under them
-        row = next((row for row in table.rows[table.body :] if _is_data(row)), None)
-        for c, item in across.items() if row else ():
-            value = _wan(_number(row[c]) if c < len(row) else None, factor)
+        r = next((k for k in range(table.body, len(table.rows)) if _is_data(table.rows[k])), None)
+        for c, item in across.items() if r is not None else ():
+            value = table.amount(r, c, factor)
             if value is not None:
                 yf.three_public.setdefault(item, value)
         _parts_over_combined(yf)
@@ -497,7 +506,8 @@ def _split(sheet: Sheet) -> list[Sheet]:
         merged = [
             (r0 - start, c0, r1 - start, c1) for r0, c0, r1, c1 in sheet.merged if start <= r0 and r1 < end
         ]
-        parts.append(Sheet(name=f"{sheet.name}第{k + 1}个表", rows=sheet.rows[start:end], merged=merged))
+        name = f"{sheet.name}第{k + 1}个表（自第{start + 1}行）"
+        parts.append(Sheet(name=name, rows=sheet.rows[start:end], merged=merged))
     return parts
 
 
@@ -507,12 +517,23 @@ def looks_like_official(sheets: Sequence[Sheet]) -> bool:
     return bool(found) and any(_read_table(kind, s, 2000, YearFigures()) for kind, s in found)
 
 
-def _read_table(kind: str, sheet: Sheet, year: int | None, yf: YearFigures) -> bool:
+def _read_table(
+    kind: str, sheet: Sheet, year: int | None, yf: YearFigures, findings: list[Finding] | None = None
+) -> bool:
     table = _table(kind, sheet, year)
     if table is None:
         return False
     before = repr(yf)
     _READERS[kind](table, yf, _factor(table))
+    for (r, c), text in sorted(table.bad.items()) if findings is not None else ():
+        findings.append(
+            Finding(
+                "error",
+                "FA_BAD_NUMBER",
+                f"工作表「{sheet.name}」第{r + 1}行{col_letter(c)}列",
+                f"「{text}」不是数字，已按空白处理。",
+            )
+        )
     return repr(yf) != before
 
 
@@ -537,7 +558,7 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
         if year is None:
             continue
         yf = out.data.setdefault(year, YearFigures())
-        if _read_table(kind, sheet, year, yf):
+        if _read_table(kind, sheet, year, yf, out.findings):
             out.tables.setdefault(year, []).append(f"「{sheet.name}」（{kind}）")
     if not out.tables:
         return None
