@@ -203,4 +203,6 @@ def test_text_where_an_amount_belongs_is_named(sample_2023):
     assert "基本支出" not in fa.year(2023).expenditure and fa.year(2023).expenditure["项目支出"] == 405.06
     bad = [f for f in findings if f.code == "FA_BAD_NUMBER"]
     assert len(bad) == 1 and bad[0].severity == "error"
-    assert "「四百六十八万」不是数字" in bad[0].message and "D列" in bad[0].where and "公开03表" in bad[0].where
+    assert (
+        "「四百六十八万」不是数字" in bad[0].message and "D列" in bad[0].where and "公开03表" in bad[0].where
+    )
