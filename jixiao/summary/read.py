@@ -35,6 +35,10 @@ _NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
 )
 _BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
+# A page's continuation mark, on a row of its own: 续表, （续上页）, 接上页, 续表一
+_CONTINUED = re.compile(
+    r"^[（(]?\s*(续表|续上页|接上页|续前页|承上页|续)\s*[一二三四五六七八九十\d]*\s*[)）]?$"
+)
 _SECTION = edges.SECTION
 _SECTION_PREFIX = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
@@ -305,6 +309,8 @@ class _Reader:
                 first_text = next((str(x).strip() for x in row if x != ""), "")
                 if _NOTE_PREFIX.match(first_text) and not has_amount:
                     seen_note = True
+                    continue
+                if not has_amount and _CONTINUED.match(first_text):
                     continue
                 total_label = next((t for t in labels if len(t) <= 30 and _TOTAL.search(t)), None)
                 if total_label is not None:
