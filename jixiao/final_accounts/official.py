@@ -163,7 +163,7 @@ def _table(kind: str, sheet: Sheet, year: int | None) -> _Table | None:
     labels = []
     for c in range(width):
         parts: list[str] = []
-        for r in range(header, body):
+        for r in range(header, min(body, header + 8)):  # a header is a few rows
             t = _text(rows[r][c]) if c < len(rows[r]) else ""
             if t and t not in parts and not re.fullmatch(r"\d+|栏次|[甲乙丙丁]", t):
                 parts.append(t)
