@@ -434,9 +434,10 @@ def merged_projects(reader: Any, recs: list, cells: list, columns: dict[str, Any
     When the first row already holds the sum of the others, the others are its parts and only the
     first counts. In place, like ``heading_sums``."""
     pc = reader.cols.get(m.PROJECT)
+    first = recs[0][m.SHEET_ROW] - 1 if recs else 0
     origin: dict[int, int] = {}
     for r0, c0, r1, c1 in reader.sheet.merged:
-        if r1 > r0 and c0 <= pc <= c1:
+        if r1 > r0 and c0 <= pc <= c1 and r1 >= first:  # not the header's merged 项目名称 cell
             origin.update(dict.fromkeys(range(r0, r1 + 1), r0))
     if not origin:
         return
