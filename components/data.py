@@ -245,15 +245,6 @@ def upload_error() -> str | None:
 
 
 # --- pure table helpers ------------------------------------------------------------------------
-def col_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def pick_projects(
     projects: pd.DataFrame,
     units: list[str] | None = None,

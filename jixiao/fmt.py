@@ -127,3 +127,12 @@ def wan_list(values, digits: int = 2) -> list[str]:
 
 def pct_list(values, digits: int = 2) -> list[str]:
     return _format_column(values, digits, f"{{:.{digits}f}}%")
+
+
+def col_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s

@@ -13,6 +13,7 @@ from components.links import through_app  # noqa: E402
 from components.tables import show_table
 from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
+from jixiao.fmt import col_letter
 from jixiao.ingest.workbook import MAX_BYTES
 
 through_app(__file__)  # a link opened on a just-started server goes through app.py
@@ -250,13 +251,13 @@ def mapping_table(src: m.Source) -> None:
     def passed_over(f: str) -> str:
         cols = src.candidates.get(f, [])
         return "；".join(
-            f"{data.col_letter(c)} 列 · {src.headers[c] if c < len(src.headers) else ''}" for c in cols
+            f"{col_letter(c)} 列 · {src.headers[c] if c < len(src.headers) else ''}" for c in cols
         )
 
     mapping = [
         {
             T["field"]: label,
-            T["column"]: data.col_letter(src.columns[f]) if f in src.columns else "—",
+            T["column"]: col_letter(src.columns[f]) if f in src.columns else "—",
             T["header"]: src.mapping.get(f, "")
             if f in src.columns
             else T["unit_from_sheets"]
@@ -311,7 +312,7 @@ def correction_form(src: m.Source) -> None:
                 if i < 0:
                     return T["unused"]
                 return T["column_option"].format(
-                    letter=data.col_letter(i), header=src.headers[i] or T["no_header"]
+                    letter=col_letter(i), header=src.headers[i] or T["no_header"]
                 )
 
             grid = st.columns(3)

@@ -16,6 +16,7 @@ from components import data, state
 from components.template import COLUMNS, build_template
 from jixiao import model as m
 from jixiao.export.xlsx import flagged_xlsx
+from jixiao.fmt import col_letter
 from jixiao.forms.compute import FormsDataset
 from jixiao.read import Dataset, read_dataset
 from tests.conftest import APP, HENAN_XLSX, SAMPLE_DATA
@@ -543,7 +544,7 @@ def test_pick_projects(henan_analysis):
 
 
 def test_col_letter():
-    assert [data.col_letter(i) for i in (0, 2, 25, 26, 27, 701, 702)] == [
+    assert [col_letter(i) for i in (0, 2, 25, 26, 27, 701, 702)] == [
         "A",
         "C",
         "Z",

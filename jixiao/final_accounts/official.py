@@ -31,10 +31,10 @@ from jixiao.final_accounts.figures import (
     dec,
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
+from jixiao.fmt import col_letter
 from jixiao.ingest.values import BAD, OK, parse_number
 from jixiao.ingest.workbook import Sheet
 from jixiao.model import Finding, IngestError
-from jixiao.summary.cells import col_letter
 
 # Table kinds, by what their title says (checked in this order: the longer titles first).
 SUMMARY = "收入支出决算总表"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from jixiao import model as m
+from jixiao.fmt import col_letter
 from jixiao.ingest.workbook import Sheet
 
 _ERROR_TEXT = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"})
@@ -20,15 +21,6 @@ _PRESET_WEIGHTS = {
     m.RATE_SATISFACTION: (10.0,),
 }
 _MAX_CELLS_NAMED = 8
-
-
-def col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 # --- error cells and formulas without a stored value ----------------------------------------------

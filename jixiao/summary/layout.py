@@ -16,6 +16,7 @@ from typing import Any
 
 from jixiao import fmt
 from jixiao import model as m
+from jixiao.fmt import col_letter
 from jixiao.ingest import values as v
 from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding
@@ -30,7 +31,6 @@ from jixiao.summary.blocks import (
 )
 from jixiao.summary.cells import (
     cell_problems,
-    col_letter,
     may_hold_points,
     points_finding,
     points_weight,
