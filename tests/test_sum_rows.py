@@ -172,6 +172,31 @@ def test_rows_under_the_total_that_split_it_are_not_projects(form):
     assert len(found(doc, "TOTAL_BREAKDOWN")) == 1
 
 
+@pytest.mark.parametrize("word", ["全部合计", "全省合计", "以上合计", "项目合计", "总合计"])
+def test_a_total_named_for_the_whole_table_is_the_grand_total(word):
+    """ "全部合计" is no unit called 全部: it closes the table, and the 其中 rows under it split it."""
+    rows = _table(total=None, after=[[word, None, BUDGET, EXECUTED], *SPLIT])
+    doc = _doc(rows)
+    _right(doc)
+    assert len(found(doc, "TOTAL_BREAKDOWN")) == 1
+    grand = [t for t in doc["reported_totals"] if t["label"] == word]
+    assert len(grand) == 1 and grand[0]["kind"] != "小计" and grand[0]["unit"] is None
+
+
+def test_a_unit_named_before_合计_is_still_its_subtotal():
+    body = [[i, name, b, e] for i, (_, name, b, e) in enumerate(PROJECTS, 1)]
+    rows = [
+        *body[:5],
+        ["科协本级合计", None, *_sums("科协本级")],
+        *body[5:],
+        ["合计", None, BUDGET, EXECUTED],
+    ]
+    doc = _doc(rows)
+    _right(doc)
+    sub = [t for t in doc["reported_totals"] if t["label"] == "科协本级合计"]
+    assert sub[0]["unit"] == "科协本级"
+
+
 def test_unmarked_rows_under_the_total_that_do_not_add_up_stay_projects():
     doc = _doc(_table(after=[[13, "补录项目", 12, 10]]))
     assert doc["projects"] == len(PROJECTS) + 1 and doc["totals"]["budget"] == round(BUDGET + 12, 2)
@@ -585,3 +610,30 @@ def test_plain_numbers_and_codes_are_not_outline_parents():
     assert outline_groups(["1", "12", "13"]) == []  # 12 is not 1's child
     assert outline_groups(["1.1", "1.2", "2.1"]) == []  # siblings, no parent row
     assert outline_groups(["1.0", "1.1", "1.2", "2"]) == [(0, 1, 2)]
+
+
+@pytest.mark.parametrize("style", ["一、{u}", "（一）{u}", "一、{u}项目"])
+@pytest.mark.parametrize("unit_cell", [True, False], ids=["unit named in 单位 too", "单位 blank"])
+def test_a_numbered_heading_without_money_in_a_table_with_a_unit_column(style, unit_cell):
+    """ "一、科协本级" with no amounts over rows that name their unit in the 单位 column: a heading, not a
+    project with BUDGET_MISSING."""
+    head = ["序号", "单位", "项目名称", "预算数（万元）", "执行数（万元）"]
+    rows, i = [], 0
+    for k, (unit, items) in enumerate(TANGSHAN.items()):
+        rows.append(
+            [
+                None,
+                unit if unit_cell else None,
+                style.format(u=unit).replace("一", NUMERALS[k], 1),
+                None,
+                None,
+            ]
+        )
+        for name, b, e in items:
+            i += 1
+            rows.append([i, unit, name, b, e])
+    rows.append(["合计", None, None, BUDGET, EXECUTED])
+    doc = _doc(rows, head)
+    _right(doc)
+    assert not {"BUDGET_MISSING", "EXECUTED_MISSING"} & set(codes(doc))
+    assert _units(doc) == SEED_UNITS

@@ -343,6 +343,8 @@ class _Reader:
                     section_unit = _SECTION_PREFIX.sub("", heading).rstrip("：:") or None
                     current_unit = None
                     continue
+                if not has_amount and unit_col is not None and _SECTION.match(heading):
+                    continue  # "一、科协本级" over rows that name their unit in the 单位 column
                 if not project:
                     if not has_amount:
                         if closed and first_text:
@@ -550,6 +552,8 @@ class _Reader:
         rec: dict[str, Any] = {m.SHEET_ROW: sheet_row, m.TOTAL_KIND: kind, m.TOTAL_LABEL: label.strip()}
         unit_cell = self.cell(row, m.UNIT)
         prefix = _TOTAL.sub("", normalize_label(label)).strip("：:-—")
+        if _WHOLE_TABLE.match(prefix.strip("()（）")):
+            prefix = ""
         if isinstance(unit_cell, str) and unit_cell.strip() and not _TOTAL.search(unit_cell):
             rec[m.UNIT] = unit_cell.strip()
         elif prefix:
@@ -575,8 +579,14 @@ def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any
                 rec[m.UNIT] = unit
 
 
+# Words before 合计 that name the whole table, not a unit: 全部合计, 全省合计, 以上合计, 项目合计 …
+_WHOLE_TABLE = re.compile(
+    r"^(?:全部|全省|全市|全县|全区|全州|全系统|所有|以上|本表|各单位|单位|项目|全年|本年|总)+$"
+)
+
+
 def _has_prefix(label: str) -> bool:
-    """'科协本级合计' covers its unit, like a 小计; a bare '合计' covers the table."""
+    """'科协本级合计' covers its unit, like a 小计; a bare '合计' (or '全部合计') covers the table."""
     rest = _TOTAL.sub("", normalize_label(label)).strip("：:-—()（）")
     rest = re.sub(r"^[\d一二三四五六七八九十、.．]+$", "", rest)
-    return bool(rest)
+    return bool(rest) and not _WHOLE_TABLE.match(rest)
