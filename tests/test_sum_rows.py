@@ -637,3 +637,51 @@ def test_a_numbered_heading_without_money_in_a_table_with_a_unit_column(style, u
     _right(doc)
     assert not {"BUDGET_MISSING", "EXECUTED_MISSING"} & set(codes(doc))
     assert _units(doc) == SEED_UNITS
+
+
+# --- 小计 rows printed above their projects -----------------------------------------------------------
+SUB_ABOVE = {
+    "科协本级小计": lambda u, b, e: [None, f"{u}小计", b, e],
+    "小计 in the name column": lambda u, b, e: [None, "小计", b, e],
+    "小计 in 序号": lambda u, b, e: ["小计", None, b, e],
+}
+
+
+def _subtotals_above(label, total="bottom", off=0.0):
+    body, i = [], 0
+    for k, (unit, rows) in enumerate(TANGSHAN.items()):
+        b, e = _sums(unit)
+        body.append(SUB_ABOVE[label](unit, round(b + (off if k == 1 else 0), 2), e))
+        for name, bb, ee in rows:
+            i += 1
+            body.append([i, name, bb, ee])
+    grand = ["合计", None, BUDGET, EXECUTED]
+    return {"bottom": [*body, grand], "top": [grand, *body], None: body}[total]
+
+
+@pytest.mark.parametrize("total", ["bottom", "top", None], ids=["合计 below", "合计 on top", "no 合计"])
+@pytest.mark.parametrize("label", list(SUB_ABOVE))
+def test_subtotals_printed_above_their_projects(label, total):
+    """Each 小计 checks the rows under it: no false mismatch, and "科协本级小计" names its rows' unit."""
+    doc = _doc(_subtotals_above(label, total))
+    _right(doc)
+    assert len(found(doc, "SUBTOTALS_ABOVE")) == 1
+    subs = [(t["budget"], t["executed"]) for t in doc["reported_totals"] if t["kind"] == "小计"]
+    assert subs == [_sums(u) for u in UNITS]
+    if label == "科协本级小计":
+        assert _units(doc) == SEED_UNITS
+
+
+def test_a_subtotal_above_with_a_typo_is_the_only_mismatch():
+    doc = _doc(_subtotals_above("科协本级小计", off=5))
+    assert doc["projects"] == len(PROJECTS) and doc["totals"]["budget"] == BUDGET
+    mismatch = found(doc, "TOTAL_MISMATCH")
+    assert (
+        len(mismatch) == 1 and "科工中心" in mismatch[0]["message"] and "5.00 万元" in mismatch[0]["message"]
+    )
+
+
+def test_subtotals_under_their_projects_are_read_as_always():
+    doc = _doc(_table(footer=lambda k, u: [[None, f"{u}小计", *_sums(u)]]))
+    _right(doc)
+    assert not found(doc, "SUBTOTALS_ABOVE")

@@ -155,6 +155,59 @@ def total_breakdowns(reader: Any, recs: list, cells: list, totals: list, factor:
     return [recs[i] for i in keep], [cells[i] for i in keep]
 
 
+# --- 小计 rows printed above their projects --------------------------------------------------------
+UNIT_FROM_ABOVE = "_unit_from_above"  # a total record's unit is the rows' above it (no unit cell, no name)
+
+
+def subtotals_above(reader: Any, recs: list, cells: list, totals: list, factor: dict[str, float]) -> None:
+    """Every 小计 printed *above* its unit's projects ("科协本级小计" first, then the unit's rows): each
+    covers the rows under it, up to the next total. Read the usual way, each covered the unit above
+    it and every one was reported as a mismatch. Decided by the sums: most 小计 add up the rows under
+    them, and more do so than add up the rows above (a 小计 with a typo is then reported against the
+    rows under it). In place."""
+    subs = [t for t in totals if t[m.TOTAL_KIND] == "小计" and t.get(m.BUDGET) is not None]
+    if not subs or not recs:
+        return
+    rows = [r[m.SHEET_ROW] for r in recs]
+    bounds = sorted(t[m.SHEET_ROW] for t in totals)
+    fields = [f for f in (m.BUDGET, m.EXECUTED) if f in reader.cols]
+    amounts = {f: [_amount(reader, c, f, factor) for c in cells] for f in fields}
+
+    def adds_up(t: dict, lo: int, hi: int) -> bool:
+        return hi > lo and all(t.get(f) is None or _adds_to(amounts[f][lo:hi], t[f]) for f in fields)
+
+    def covered(t: dict) -> tuple[int, int]:
+        first, last = t.get(m.TOTAL_FIRST_ROW), t.get(m.TOTAL_LAST_ROW)
+        if first is None or last is None:
+            return 0, 0
+        return bisect.bisect_left(rows, first), bisect.bisect_right(rows, last)
+
+    plan = []
+    for t in subs:
+        nxt = next((b for b in bounds if b > t[m.SHEET_ROW]), math.inf)
+        lo, hi = bisect.bisect_right(rows, t[m.SHEET_ROW]), bisect.bisect_left(rows, nxt)
+        if hi <= lo:
+            return  # a 小计 with no rows under it is printed under its rows
+        plan.append((t, lo, hi))
+    # a 小计 of 0 matching rows of 0 says nothing
+    below = sum(adds_up(t, lo, hi) and any(abs(t.get(f) or 0.0) > TOL for f in fields) for t, lo, hi in plan)
+    above = sum(adds_up(t, *covered(t)) for t in subs)
+    # most add up the rows under them, more than add up the rows above: one typo does not decide
+    if below <= above or 2 * below < len(subs):
+        return
+    for t, lo, hi in plan:
+        units = {recs[i][m.UNIT] for i in range(lo, hi)} - {None}
+        if t.get(UNIT_FROM_ABOVE):
+            t[m.UNIT] = units.pop() if len(units) == 1 else None
+        reader.cover(t, recs, range(lo, hi))
+    reader.add(
+        "info",
+        "SUBTOTALS_ABOVE",
+        f"工作表「{reader.sheet.name}」",
+        f"表中 {len(plan)} 个小计行印在各自项目的上方：每个小计与其下方直到下一个合计/小计之间的项目核对。",
+    )
+
+
 # --- heading rows with the sum of the rows under them ----------------------------------------------
 def _spans(budget: np.ndarray, spent: np.ndarray | None, alive: np.ndarray) -> dict[int, int]:
     """Row i -> the last row j of the shortest run i+1..j (live rows only) whose budgets add up to
