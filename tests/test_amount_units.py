@@ -138,3 +138,33 @@ def test_a_row_of_units_under_the_header(units_row, with_column_numbers):
     rows += [[n, _yuan(b), to_e(e)] for _, n, b, e in PROJECTS]
     doc = _doc(rows)
     _right(doc)
+
+
+# --- no unit written anywhere: the figures' size decides -----------------------------------------------
+@pytest.mark.parametrize("written", ["numbers", "text with commas"])
+def test_yuan_figures_with_no_unit_anywhere_are_read_as_yuan(written):
+    """832,520.00 for a project, and no 元 or 万元 on the sheet: as 万元 that is 83 亿元 a project. Read in
+    元, said as a warning, and the headline is the seed's."""
+    cell = (lambda x: _yuan(x)) if written == "numbers" else (lambda x: f"{_yuan(x):,.2f}")
+    rows = [["项目名称", "预算数", "执行数"], *([n, cell(b), cell(e)] for _, n, b, e in PROJECTS)]
+    doc = _doc(rows)
+    assert (doc["totals"]["budget"], doc["totals"]["executed"]) == (BUDGET, EXECUTED)
+    assumed = found(doc, "AMOUNT_UNIT_ASSUMED")
+    assert len(assumed) == 1 and assumed[0]["severity"] == "warning" and "按“元”读取" in assumed[0]["message"]
+    assert "AMOUNT_UNIT_SUSPECT" not in codes(doc) and doc["source"]["amount_unit"] == "元"
+    # the import page's choice still wins
+    forced = _doc(rows, amount_unit="万元")
+    assert forced["totals"]["budget"] == _yuan(BUDGET) and "AMOUNT_UNIT_SUSPECT" not in codes(forced)
+
+
+def test_wan_figures_with_no_unit_anywhere_stay_wan():
+    rows = [["项目名称", "预算数", "执行数"], *([n, b, e] for _, n, b, e in PROJECTS)]
+    doc = _doc(rows)
+    assert doc["totals"]["budget"] == BUDGET
+    assert found(doc, "AMOUNT_UNIT_ASSUMED")[0]["severity"] == "info"
+
+
+@pytest.mark.parametrize(("median", "unit"), [(100_000, "万元"), (100_000.01, "元")])
+def test_the_line_between_wan_and_yuan(median, unit):
+    rows = [["项目名称", "预算数", "执行数"], ["甲", median - 1, 1], ["乙", median, 1], ["丙", median + 1, 1]]
+    assert _doc(rows)["source"]["amount_unit"] == unit

@@ -213,6 +213,8 @@ def test_columnar_engine_matches_the_per_row_engine(case):
             )
             for f in table.findings
         )
+        # nor is reading 元 when no unit is written and 万元 would make every project over 10 亿元
+        and not any(f.code == "AMOUNT_UNIT_ASSUMED" and f.severity == "warning" for f in table.findings)
     )
     _same(table, old_table)
     config = Settings().with_(low_threshold=opts["low"])

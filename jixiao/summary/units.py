@@ -38,14 +38,26 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             or next((u for u in own.values() if u), None)
         )
         units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
+        assumed = "万元"
         if any(u is None for u in units.values()) and (m.BUDGET in reader.cols or m.EXECUTED in reader.cols):
-            reader.add(  # scores alone have no unit to assume
-                "info",
-                "AMOUNT_UNIT_ASSUMED",
-                f"工作表「{reader.sheet.name}」",
-                "表中没有注明金额单位，已按“万元”处理。",
-            )
-        units = {f: u or "万元" for f, u in units.items()}
+            median = _median_amount(reader, top)
+            if median is not None and median > YUAN_MEDIAN:
+                assumed = "元"
+                reader.add(
+                    "warning",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{reader.sheet.name}」",
+                    f"表中没有注明金额单位。项目金额的中位数为 {median:,.2f}，按“万元”理解每个项目超过 10 亿元，"
+                    "已按“元”读取。如实际是万元，请在导入页把金额单位改为“万元”。",
+                )
+            else:
+                reader.add(  # scores alone have no unit to assume
+                    "info",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{reader.sheet.name}」",
+                    "表中没有注明金额单位，已按“万元”处理。",
+                )
+        units = {f: u or assumed for f, u in units.items()}
         if len(set(units.values())) > 1:
             said = "，".join(f"「{reader.headers[f]}」按{u}" for f, u in units.items())
             reader.add(
@@ -56,6 +68,19 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             )
     factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+
+# A project's amount above this, read in 万元, is over 10 亿元: with no unit written, the table is in 元.
+# check_unit_plausible uses the same line for a unit that is written.
+YUAN_MEDIAN = 100_000
+
+
+def _median_amount(reader: Any, top: int) -> float | None:
+    """The median of the first few hundred budget (else 执行数) cells that are numbers and not 0."""
+    c = reader.cols.get(m.BUDGET, reader.cols.get(m.EXECUTED))
+    values = [v.parse_number(row[c]) for row in reader.sheet.rows[top : top + 500] if c < len(row)]
+    numbers = [x for x, status in values if status == v.OK and x]
+    return float(np.median(numbers)) if numbers else None
 
 
 _UNIT_ONLY = re.compile(r"^[(（]?\s*(?:金额)?(?:单位\s*[:：])?\s*(万元|元)\s*[)）]?$")
@@ -105,7 +130,7 @@ def check_unit_plausible(reader: Any, budget_column: list[float | None], unit_te
     median = float(np.median(budgets)) if len(budgets) else None
     if median is None:
         return
-    if unit_text == "万元" and median > 100_000:
+    if unit_text == "万元" and median > YUAN_MEDIAN:
         message = (
             f"按“万元”理解时，项目预算的中位数达 {median:,.2f} 万元，金额可能是以“元”为单位。"
             "如是，请在导入页把金额单位改为“元”。"
