@@ -518,3 +518,18 @@ def test_monthly_其中_rows_under_the_total_are_not_projects():
 def test_monthly_totals_typed_with_spaces_are_not_projects():
     table, budget = _tangshan_months(total=False, after=[[None, "合  计", 1.0, *[1.0] * 6]])
     assert len(table.projects) == 12 and round(table.projects[m.BUDGET].sum(), 2) == budget
+
+
+def test_yuan_months_with_no_unit_anywhere_are_read_as_yuan():
+    """预算 832,520 and months in 元, no unit written: as 万元 each project would be over 10 亿元."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "全年预算", "1月", "2月", "3月"])
+    for name, budget, spent in (("科普活动", 832520, [100000, 300000, 600000]), ("学会服务", 400000, [0, 5000, 5000])):
+        ws.append([name, budget, *spent])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_monthly(buf.getvalue(), "x.xlsx")
+    assert t.projects[m.BUDGET].tolist() == [83.252, 40] and t.projects["m3"].tolist() == [60, 0.5]
+    assumed = [f for f in t.findings if f.code == "AMOUNT_UNIT_ASSUMED"]
+    assert len(assumed) == 1 and assumed[0].severity == "warning" and "按元读取" in assumed[0].message

@@ -27,7 +27,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
-from jixiao.summary import sum_rows
+from jixiao.summary import sum_rows, units
 from jixiao.summary.blocks import TOTAL
 from jixiao.summary.edges import BREAKDOWN
 from jixiao.summary.layout import child_name, parent_spans
@@ -209,8 +209,9 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     budget_unit = amount_unit_of_label(h.labels[h.columns[m.BUDGET]]) if m.BUDGET in h.columns else None
     line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1)
     unit_found = month_unit or budget_unit or line_unit
-    scale = 1.0 / 10000.0 if unit_found == "元" else 1.0
-    budget_scale = 1.0 / 10000.0 if (budget_unit or unit_found) == "元" else 1.0
+    # divisors to 万元 (a division is exact where multiplying by 0.0001 is not: 832520 元 → 83.252)
+    scale = 10000.0 if unit_found == "元" else 1.0
+    budget_scale = 10000.0 if (budget_unit or unit_found) == "元" else 1.0
     if month_unit and budget_unit and month_unit != budget_unit:
         findings.append(
             m.Finding(
@@ -221,11 +222,27 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             )
         )
     if unit_found is None:
-        findings.append(
-            m.Finding(
-                "info", "AMOUNT_UNIT_ASSUMED", f"工作表「{sheet.name}」", "表中未注明金额单位，按万元读取。"
+        c = h.columns.get(m.BUDGET, h.months[max(h.months)])
+        median = units.median_amount(sheet, c, h.rows[-1] + 1)
+        if median is not None and median > units.YUAN_MEDIAN:  # 万元 would make each project over 10 亿元
+            scale = budget_scale = 10000.0
+            findings.append(
+                m.Finding(
+                    "warning",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{sheet.name}」",
+                    f"表中未注明金额单位。金额的中位数为 {median:,.2f}，按万元理解每个项目超过 10 亿元，已按元读取。",
+                )
             )
-        )
+        else:
+            findings.append(
+                m.Finding(
+                    "info",
+                    "AMOUNT_UNIT_ASSUMED",
+                    f"工作表「{sheet.name}」",
+                    "表中未注明金额单位，按万元读取。",
+                )
+            )
 
     records = []
     grand: tuple[float | None, float | None] | None = None
@@ -250,11 +267,11 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                         sheet_row=r + 1,
                     )
                 )
-            amounts[month] = None if x is None else x * scale
+            amounts[month] = None if x is None else x / scale
         budget = None
         if m.BUDGET in h.columns:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
-            budget = None if budget is None else budget * budget_scale
+            budget = None if budget is None else budget / budget_scale
         if TOTAL.search(name) or TOTAL.search(unit_cell):
             after_total = True
             label = normalize_label(name or unit_cell)

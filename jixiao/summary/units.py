@@ -40,7 +40,7 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
         assumed = "万元"
         if any(u is None for u in units.values()) and (m.BUDGET in reader.cols or m.EXECUTED in reader.cols):
-            median = _median_amount(reader, top)
+            median = median_amount(reader.sheet, reader.cols.get(m.BUDGET, reader.cols.get(m.EXECUTED)), top)
             if median is not None and median > YUAN_MEDIAN:
                 assumed = "元"
                 reader.add(
@@ -75,10 +75,9 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
 YUAN_MEDIAN = 100_000
 
 
-def _median_amount(reader: Any, top: int) -> float | None:
-    """The median of the first few hundred budget (else 执行数) cells that are numbers and not 0."""
-    c = reader.cols.get(m.BUDGET, reader.cols.get(m.EXECUTED))
-    values = [v.parse_number(row[c]) for row in reader.sheet.rows[top : top + 500] if c < len(row)]
+def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
+    """The median of column c's first few hundred cells under the header that are numbers and not 0."""
+    values = [v.parse_number(row[c]) for row in sheet.rows[top : top + 500] if c < len(row)]
     numbers = [x for x, status in values if status == v.OK and x]
     return float(np.median(numbers)) if numbers else None
 
