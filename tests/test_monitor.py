@@ -525,7 +525,10 @@ def test_yuan_months_with_no_unit_anywhere_are_read_as_yuan():
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["项目名称", "全年预算", "1月", "2月", "3月"])
-    for name, budget, spent in (("科普活动", 832520, [100000, 300000, 600000]), ("学会服务", 400000, [0, 5000, 5000])):
+    for name, budget, spent in (
+        ("科普活动", 832520, [100000, 300000, 600000]),
+        ("学会服务", 400000, [0, 5000, 5000]),
+    ):
         ws.append([name, budget, *spent])
     buf = io.BytesIO()
     wb.save(buf)
