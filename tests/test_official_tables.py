@@ -206,3 +206,15 @@ def test_text_where_an_amount_belongs_is_named(sample_2023):
     assert (
         "「四百六十八万」不是数字" in bad[0].message and "D列" in bad[0].where and "公开03表" in bad[0].where
     )
+
+
+def test_the_owner_and_the_unit_in_one_cell():
+    rows = [
+        ["2023年度收入支出决算总表"],
+        ["编制单位：凉山州科学技术协会          单位：元"],
+        ["项目", "金额", "项目", "金额"],
+        ["一、一般公共预算财政拨款收入", 8740500, "一、基本支出", 4689900],
+        ["本年收入合计", 8740500, "本年支出合计", 8740500],
+    ]
+    fa, _ = read_template(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert fa.unit == "凉山州科学技术协会" and fa.year(2023).income_current == 874.05

@@ -187,9 +187,12 @@ def _owner(sheets: Sequence[Sheet]) -> str:
             cells = [_text(x).replace("(", "（").replace(")", "）") for x in row]
             for c, t in enumerate(cells):
                 hit = _OWNER.match(t)
-                if not hit or _unit_in(t):
+                if not hit:
                     continue
-                name = hit.group(1) or next((x for x in cells[c + 1 :] if x), "")
+                # "编制单位：凉山州科协 单位：万元" in one cell: the name stops at the unit
+                name = re.split(r"(?:金额)?单位[:：]", hit.group(1))[0] or next(
+                    (x for x in cells[c + 1 :] if x), ""
+                )
                 if name and not _unit_in(name) and name not in _UNIT_FACTORS:
                     return name
     return ""
