@@ -65,9 +65,6 @@ _SIDE_WORDS = ("收入", "支出", "收入项目", "支出项目")  # 收入 | �
 
 @dataclass
 class _Table:
-    kind: str
-    sheet: Sheet
-    year: int | None
     rows: list[list[Any]]  # merged cells filled
     header: int  # the header's first row
     body: int  # the first row under the header
@@ -136,7 +133,7 @@ def _is_data(row: list[Any]) -> bool:
     return bool(numbers)
 
 
-def _table(kind: str, sheet: Sheet, year: int | None) -> _Table | None:
+def _table(sheet: Sheet) -> _Table | None:
     rows = _filled(sheet)
     header = next(
         (
@@ -168,7 +165,7 @@ def _table(kind: str, sheet: Sheet, year: int | None) -> _Table | None:
             if t and t not in parts and not re.fullmatch(r"\d+|栏次|[甲乙丙丁]", t):
                 parts.append(t)
         labels.append("|".join(parts))
-    return _Table(kind, sheet, year, rows, header, body, labels)
+    return _Table(rows, header, body, labels)
 
 
 def _year(sheet: Sheet, fallback: int | None) -> int | None:
@@ -517,13 +514,11 @@ def _split(sheet: Sheet) -> list[Sheet]:
 def looks_like_official(sheets: Sequence[Sheet]) -> bool:
     """Cheap enough for file-kind detection: a sheet titled like a 公开表 that reads into a figure."""
     found = official_tables(sheets)
-    return bool(found) and any(_read_table(kind, s, 2000, YearFigures()) for kind, s in found)
+    return bool(found) and any(_read_table(kind, s, YearFigures()) for kind, s in found)
 
 
-def _read_table(
-    kind: str, sheet: Sheet, year: int | None, yf: YearFigures, findings: list[Finding] | None = None
-) -> bool:
-    table = _table(kind, sheet, year)
+def _read_table(kind: str, sheet: Sheet, yf: YearFigures, findings: list[Finding] | None = None) -> bool:
+    table = _table(sheet)
     if table is None:
         return False
     before = repr(yf)
@@ -561,7 +556,7 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
         if year is None:
             continue
         yf = out.data.setdefault(year, YearFigures())
-        if _read_table(kind, sheet, year, yf, out.findings):
+        if _read_table(kind, sheet, yf, out.findings):
             out.tables.setdefault(year, []).append(f"「{sheet.name}」（{kind}）")
     if not out.tables:
         return None
