@@ -166,7 +166,8 @@ def subtotals_above(reader: Any, recs: list, cells: list, totals: list, factor: 
     them, and more do so than add up the rows above (a 小计 with a typo is then reported against the
     rows under it). In place."""
     subs = [t for t in totals if t[m.TOTAL_KIND] == "小计" and t.get(m.BUDGET) is not None]
-    if not subs or not recs:
+    # printed above: the first unit's 小计 stands above the first project (cheap: no amounts parsed)
+    if not subs or not recs or min(t[m.SHEET_ROW] for t in subs) > recs[0][m.SHEET_ROW]:
         return
     rows = [r[m.SHEET_ROW] for r in recs]
     bounds = sorted(t[m.SHEET_ROW] for t in totals)
@@ -184,7 +185,8 @@ def subtotals_above(reader: Any, recs: list, cells: list, totals: list, factor: 
 
     plan = []
     for t in subs:
-        nxt = next((b for b in bounds if b > t[m.SHEET_ROW]), math.inf)
+        k = bisect.bisect_right(bounds, t[m.SHEET_ROW])
+        nxt = bounds[k] if k < len(bounds) else math.inf
         lo, hi = bisect.bisect_right(rows, t[m.SHEET_ROW]), bisect.bisect_left(rows, nxt)
         if hi <= lo:
             return  # a 小计 with no rows under it is printed under its rows
