@@ -210,6 +210,7 @@ def test_columnar_engine_matches_the_per_row_engine(case):
                 "EXECUTED_FROM_RATE",
                 "BUDGET_FROM_RATE",
                 "SUBTOTALS_ABOVE",
+                "HEADING_NEAR_SUM",
             )
             for f in table.findings
         )

@@ -685,3 +685,57 @@ def test_subtotals_under_their_projects_are_read_as_always():
     doc = _doc(_table(footer=lambda k, u: [[None, f"{u}小计", *_sums(u)]]))
     _right(doc)
     assert not found(doc, "SUBTOTALS_ABOVE")
+
+
+# --- a numbered heading whose sum has a typo ---------------------------------------------------------
+def _typo(off, total):
+    body, i = [], 0
+    for k, (unit, rows) in enumerate(TANGSHAN.items()):
+        b, e = _sums(unit)
+        body.append([None, f"{NUMERALS[k]}、{unit}", round(b + (off if k == 0 else 0), 2), e])
+        for name, bb, ee in rows:
+            i += 1
+            body.append([i, name, bb, ee])
+    return [*body, ["合计", None, BUDGET, EXECUTED]] if total else body
+
+
+@pytest.mark.parametrize("off", [5, 200])
+@pytest.mark.parametrize("total", [True, False], ids=["合计 below", "no 合计"])
+def test_a_numbered_heading_with_a_typo_in_its_sum_is_still_a_heading(off, total):
+    """Two of three headings add up to the cent and they tile the table (and the 合计 agrees once they
+    are left out): the third is a heading too, and its typo is the one mismatch reported."""
+    doc = _doc(_typo(off, total))
+    assert doc["projects"] == len(PROJECTS)
+    assert (doc["totals"]["budget"], doc["totals"]["executed"]) == (BUDGET, EXECUTED)
+    mismatch = found(doc, "TOTAL_MISMATCH")
+    assert (
+        len(mismatch) == 1
+        and "科协本级" in mismatch[0]["message"]
+        and f"{off:.2f} 万元" in mismatch[0]["message"]
+    )
+    said = [f["message"] for f in found(doc, "HEADING_TOTAL")]
+    assert len(said) == 3 and sum("按编号“一、”" in s for s in said) == 1
+
+
+def test_a_project_before_the_first_heading_does_not_keep_the_headings_from_folding():
+    rows = [[0, "学会服务", 10, 10], *_typo(5, False)]
+    doc = _doc(rows)
+    assert doc["projects"] == len(PROJECTS) + 1 and doc["totals"]["budget"] == round(BUDGET + 10, 2)
+    assert len(found(doc, "HEADING_TOTAL")) == 3 and len(found(doc, "TOTAL_MISMATCH")) == 1
+
+
+def test_a_heading_near_its_sum_that_cannot_be_folded_is_said():
+    """Two headings, one 5 万元 off its rows: not enough to call it a heading (half must add up, and a
+    second to the cent). It stays a project, and a warning says the headline may count its rows twice."""
+    rows = _typo(5, False)[: 1 + len(TANGSHAN["科协本级"]) + 1 + len(TANGSHAN["科工中心"])]
+    rows[0 + 1 + len(TANGSHAN["科协本级"])][2] = round(rows[0 + 1 + len(TANGSHAN["科协本级"])][2] + 3, 2)
+    doc = _doc(rows)
+    near = found(doc, "HEADING_NEAR_SUM")
+    assert len(near) == 2 and all(f["severity"] == "warning" for f in near)
+    assert any("相差 5.00 万元" in f["message"] for f in near)
+
+
+def test_numbered_projects_without_rows_under_them_stay_projects():
+    rows = [[None, f"{NUMERALS[k]}、{name}", b, e] for k, (_, name, b, e) in enumerate(PROJECTS[:9])]
+    doc = _doc(rows)
+    assert doc["projects"] == 9 and not found(doc, "HEADING_TOTAL") and not found(doc, "HEADING_NEAR_SUM")

@@ -395,15 +395,72 @@ def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], 
     if _agrees(budget, spent, np.ones(len(recs), dtype=bool), total):
         return  # the common case, decided before the names and 序号 of 50,000 rows are gathered
     seq = reader.cols.get(m.SEQ)
-    found = headings(
-        budget,
-        spent,
-        [str(r[m.PROJECT]) for r in recs],
-        None if seq is None else [str(row[seq]).strip() if seq < len(row) else "" for row in cells],
-        total,
-    )
+    names = [str(r[m.PROJECT]) for r in recs]
+    seq_text = None if seq is None else [str(row[seq]).strip() if seq < len(row) else "" for row in cells]
+    found = headings(budget, spent, names, seq_text, total)
+    if not found:  # a numbered heading whose sum has a typo: the numbering, and the 合计 if any, decide
+        tiling = _numbered_tiling(budget, names, seq_text)
+        alive = np.ones(len(recs), dtype=bool)
+        alive[[i for i, _, _ in tiling]] = False
+        if tiling and (total is None or _agrees(budget, spent, alive, total)):
+            found = tiling
+    _near_sums(reader, recs, budget, names, seq_text, {i for i, _, _ in found})
     if found:
         _apply(reader, recs, cells, columns, totals, factor, found)
+
+
+def _numbered(names: list[str], seq) -> list[int]:
+    """Rows numbered as headings: "一、…" / "（一）…" in the name, or 一 / （一） in the 序号 column."""
+    return [
+        i
+        for i in range(len(names))
+        if edges.SECTION.match(names[i]) or (seq and _CHINESE_NUMBER.match(seq[i]))
+    ]
+
+
+def _numbered_tiling(budget: np.ndarray, names: list[str], seq) -> list[tuple[int, int, int]]:
+    """Numbered headings ("一、科协本级"), each with rows under it up to the next, at least half of them
+    adding up to the cent and the others within a tenth (or any, when two or more add up). One heading
+    with a typo in its sum, or a project printed before the first heading, then does not keep the
+    headings from being read as headings; a typo is a 小计 mismatch instead of rows counted twice."""
+    marks = _numbered(names, seq)
+    # rows before the first heading are projects of their own; headings hold two rows each on average
+    if len(marks) < 2 or len(names) - marks[0] < 3 * len(marks):
+        return []
+    spans, exact, near = [], 0, 0
+    for k, i in enumerate(marks):
+        end = marks[k + 1] if k + 1 < len(marks) else len(names)
+        under = math.fsum(np.nan_to_num(budget[i + 1 : end]))
+        if end - i < 2 or not budget[i] > TOL:
+            return []
+        exact += abs(budget[i] - under) <= TOL
+        near += abs(budget[i] - under) <= 0.1 * budget[i]
+        spans.append((i, i + 1, end - 1))
+    # most are to the cent; the others close, or at least two are to the cent
+    return spans if 2 * exact >= len(spans) and (near == len(spans) or exact >= 2) else []
+
+
+def _near_sums(reader: Any, recs: list, budget: np.ndarray, names: list[str], seq, folded: set[int]) -> None:
+    """A numbered heading ("一、科协本级") kept as a project because its money is close to, not equal
+    to, the sum of the rows under it (within a tenth): most likely a heading with a wrong sum, and
+    the headline counts those rows twice. Said, so it is not silent."""
+    marks = [i for i in _numbered(names, seq) if i not in folded]
+    for k, i in enumerate(marks):
+        end = marks[k + 1] if k + 1 < len(marks) else len(names)
+        if end - i < 2 or not budget[i] > TOL:
+            continue
+        under = math.fsum(np.nan_to_num(budget[i + 1 : end]))
+        off = budget[i] - under
+        if under > TOL and TOL < abs(off) <= 0.1 * budget[i]:
+            reader.add(
+                "warning",
+                "HEADING_NEAR_SUM",
+                reader.where(recs[i][m.SHEET_ROW], names[i]),
+                f"“{names[i]}”像分组标题，其预算 {fmt.wan(budget[i])} 万元与其下第{recs[i + 1][m.SHEET_ROW]}–"
+                f"{recs[end - 1][m.SHEET_ROW]}行之和 {fmt.wan(under)} 万元相差 {fmt.wan(off)} 万元，已按项目计入。"
+                "如它是分组合计，总数重复计算了这些行：请核对这一行的金额。",
+                recs[i][m.SHEET_ROW],
+            )
 
 
 def heading_units(found: list[tuple[int, int, int]], names: dict[int, str]) -> dict[int, str]:
@@ -442,8 +499,13 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
         kids = [k for k in range(a, j + 1) if k not in parents]
         if abs(math.fsum(np.nan_to_num(budget[kids])) - (total.get(m.BUDGET) or 0.0)) <= TOL:
             why = f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其{'下' if a > i else '上'}{span}之和"
-        else:  # outline numbering: the 小计 check shows the difference
-            why = f"按序号（{v.text_of(cells[i][reader.cols[m.SEQ]])}），这一行是其下{span}的上级"
+        else:  # the numbering decided: the 小计 check shows the difference
+            number = v.text_of(cells[i][reader.cols[m.SEQ]]) if m.SEQ in reader.cols else ""
+            hit = edges.SECTION.match(name)
+            if _CHINESE_NUMBER.match(number) or _OUTLINE.match(number) or not hit:
+                why = f"按序号（{number}），这一行是其下{span}的上级"
+            else:
+                why = f"按编号“{hit.group(0)}”，这一行是其下{span}的上级"
         reader.add(
             "info",
             "HEADING_TOTAL",
