@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -38,8 +39,9 @@ TEXT = {
     "sample_caption": "示例：凉山州科学技术协会 2022—2023 年度部门决算。",
     "template": "下载空白模板",
     "download_filled": "下载当前数据（模板格式）",
-    "upload": "上传填好的模板或部门决算公开表（.xlsx / .xls / .csv）",
+    "upload": "上传填好的模板或部门决算公开表（.xlsx / .xls / .csv；本年和上年的文件可一起选）",
     "upload_failed": "文件读取失败：{message}",
+    "upload_failed_named": "文件「{name}」读取失败：{message}",
     "no_data": "还没有决算数据。请点击“使用示例数据”，或上传部门决算公开表，或下载空白模板，填好后上传。",
     "unit_label": "单位：{unit}　年度：{years}",
     "edit": "查看和修改数据",
@@ -94,13 +96,36 @@ def _load_sample() -> fam.FinalAccounts:
     return fa
 
 
+def _read_uploads(files) -> tuple[fam.FinalAccounts | None, list[Finding], list[str]]:
+    """Every uploaded file's figures as one (this year's 公开表 and last year's, say), the reading
+    notes (named by file when there are several) and a message per file that could not be read."""
+    parts: list[fam.FinalAccounts] = []
+    findings: list[Finding] = []
+    errors: list[str] = []
+    several = len(files) > 1
+    for upload in files:
+        fa, found, error = _read_upload(upload.getvalue(), upload.name)
+        if error:
+            errors.append(
+                TEXT["upload_failed_named"].format(name=upload.name, message=error)
+                if several
+                else TEXT["upload_failed"].format(message=error)
+            )
+            continue
+        parts.append(fa)
+        findings += [replace(f, where=f"「{upload.name}」{f.where}") for f in found] if several else found
+    if not parts:
+        return None, [], errors
+    fa = fam.merged(parts) if len(parts) > 1 else parts[0]
+    if len(fa.years) > 1:  # another file gave the other year
+        findings = [f for f in findings if f.code != "FA_ONE_YEAR"]
+    return fa, findings, errors
+
+
 def _on_upload() -> None:
-    # Runs only when the uploaded file changes, so later edits are not overwritten on every rerun.
-    upload = st.session_state.get("fa_upload")
-    if upload is None:
-        return
-    fa, _, error = _read_upload(upload.getvalue(), upload.name)
-    if fa is not None and not error:
+    # Runs only when the uploaded files change, so later edits are not overwritten on every rerun.
+    fa, _, _ = _read_uploads(st.session_state.get("fa_upload") or [])
+    if fa is not None:
         st.session_state[state.FINAL_ACCOUNTS] = fa
 
 
@@ -117,14 +142,19 @@ def _data_block() -> list[Finding]:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="fa_template",
     )
-    upload = cols[2].file_uploader(
-        TEXT["upload"], type=["xlsx", "xlsm", "xls", "csv"], key="fa_upload", on_change=_on_upload
+    uploads = cols[2].file_uploader(
+        TEXT["upload"],
+        type=["xlsx", "xlsm", "xls", "csv"],
+        key="fa_upload",
+        on_change=_on_upload,
+        accept_multiple_files=True,
     )
-    if upload is None:
+    if not uploads:
         return []
-    fa, findings, error = _read_upload(upload.getvalue(), upload.name)
-    if error:
-        st.error(TEXT["upload_failed"].format(message=widgets.md_escape(error)))
+    fa, findings, errors = _read_uploads(uploads)
+    for error in errors:
+        st.error(widgets.md_escape(error))
+    if fa is None:
         return []
     # Reading notes belong to the figures only while they are still the uploaded ones.
     return findings if fa == st.session_state.get(state.FINAL_ACCOUNTS) else []

@@ -218,3 +218,42 @@ def test_the_owner_and_the_unit_in_one_cell():
     ]
     fa, _ = read_template(xlsx(("Sheet1", rows)), "t.xlsx")
     assert fa.unit == "凉山州科学技术协会" and fa.year(2023).income_current == 874.05
+
+
+def test_this_years_and_last_years_files_uploaded_together(sample_2023):
+    """Two workbooks of 公开表, 2023 and 2022, chosen together on the page: both years, the changes, and
+    no "one year only" note."""
+    earlier = copy.deepcopy(sample_2023)
+    for name in ("income_total", "expenditure_total", "income_current", "expenditure_current"):
+        setattr(earlier, name, 877.47)
+    earlier.income["一般公共预算财政拨款收入"] = 877.47
+    earlier.expenditure.update({"基本支出": 470.0, "项目支出": 407.47})
+    at = AppTest.from_file(str(ROOT / "pages" / "final_accounts.py"), default_timeout=60)
+    at.run()
+    xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="fa_upload").set_value(
+        [
+            ("凉山州科协2023年度部门决算公开表.xlsx", official_workbook(sample_2023), xlsx_mime),
+            ("凉山州科协2022年度部门决算公开表.xlsx", official_workbook(earlier, year=2022), xlsx_mime),
+        ]
+    ).run()
+    assert not at.exception
+    fa = at.session_state[state.FINAL_ACCOUNTS]
+    assert fa.years == [2022, 2023] and fa.year(2022).income_total == 877.47
+    assert any("与2022年度相比，收、支总计各减少3.42万元，下降0.39%" in c.value for c in at.code)
+    notes = [str(d.value["说明"].tolist()) for d in at.dataframe if "说明" in d.value.columns]
+    assert not any("公开表只有本年数" in n for n in notes)
+
+
+def test_a_bad_file_beside_a_good_one_is_named_and_the_good_one_read(sample_2023):
+    at = AppTest.from_file(str(ROOT / "pages" / "final_accounts.py"), default_timeout=60)
+    at.run()
+    at.file_uploader(key="fa_upload").set_value(
+        [
+            ("公开表2023.xlsx", official_workbook(sample_2023), "application/octet-stream"),
+            ("坏文件.xlsx", b"PK\x03\x04 truncated", "application/octet-stream"),
+        ]
+    ).run()
+    assert not at.exception
+    assert any("坏文件.xlsx" in e.value and "读取失败" in e.value for e in at.error)
+    assert at.session_state[state.FINAL_ACCOUNTS].years == [2023]

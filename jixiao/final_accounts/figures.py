@@ -146,6 +146,23 @@ class FinalAccounts:
         return earlier[-1] if earlier else None
 
 
+def merged(parts: Sequence[FinalAccounts]) -> FinalAccounts:
+    """Several files' figures as one (this year's 公开表 and last year's, say): each year from the files
+    that give it, an item from the first of them that has it; the unit's name from the first that has
+    one."""
+    data: dict[int, YearFigures] = {}
+    for part in parts:
+        for year in part.years:
+            into = data.setdefault(year, YearFigures())
+            for name, value in vars(part.year(year)).items():
+                mine = getattr(into, name)
+                if isinstance(value, dict):
+                    setattr(into, name, {**value, **mine})  # the earlier file wins an item both give
+                elif mine is None and value is not None:
+                    setattr(into, name, value)
+    return FinalAccounts(unit=next((p.unit for p in parts if p.unit), ""), years=list(data), data=data)
+
+
 # --- arithmetic --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Change:
