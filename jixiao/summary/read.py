@@ -25,7 +25,7 @@ from jixiao.ingest.header import (
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, derived, edges, layout, sum_rows, units, year_rows
+from jixiao.summary import blocks, derived, edges, layout, merged_rows, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import combine_sheets
 
@@ -523,7 +523,7 @@ class _Reader:
                 "（如“39万元”“390000元”），已按各自写明的单位换算为万元。",
                 fieldname=f,
             )
-        sum_rows.merged_projects(self, recs, cells, parsed.columns)
+        merged_rows.merged_projects(self, recs, cells, parsed.columns)
         sum_rows.heading_sums(self, recs, cells, parsed.columns, totals, factor)
         for t in totals:
             t.pop(UNIT_FROM_ABOVE, None)

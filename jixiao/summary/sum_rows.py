@@ -1,13 +1,16 @@
-"""Rows that are not projects of their own, though they have a name and money.
+"""Rows that are not projects of their own, though they have a name and money, and totals printed
+where a reader does not expect them.
 
-Three habits gave a doubled, padded or split headline: a heading row ("一、科协本级", or just "科协本级")
-printed with the sum of the projects under it; "其中：财政拨款 …" rows under a 合计 that split the total by
-source of funds; and a project written over several rows under one merged name cell (a row per source).
+Habits that gave a doubled or padded headline: a heading row ("一、科协本级", or just "科协本级")
+printed with the sum of the projects under it (numbered as a heading, or as an outline parent "2" over
+"2.1"); "其中：财政拨款 …" rows under a 合计 that split the total by source of funds; 小计 rows printed
+above their projects. A project over several merged rows is merged_rows.py's.
 
 A heading row is folded into a 小计 only when the table itself says so: a 合计 that the projects
 match once the heading rows are left out (and do not match with them), or, in a table without a
-usable 合计, headings that tile it (the first row is one, and every other row lies under one). A
-project whose budget happens to equal the next few projects' therefore stays a project.
+usable 合计, headings that tile it (the first row is one, and every other row lies under one), outline
+numbering, or numbered headings most of which add up to the cent. A project whose budget happens to
+equal the next few projects' therefore stays a project.
 """
 
 from __future__ import annotations
@@ -534,92 +537,3 @@ def _drop(recs: list, cells: list, columns: dict[str, Any], dropped: set[int]) -
             columns[key] = [values[i] for i in keep]
     recs[:] = [recs[i] for i in keep]
     cells[:] = [cells[i] for i in keep]
-
-
-# --- one project over several rows under a merged name ------------------------------------------------------
-_SUMMED = (m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED)
-
-
-def _value(values: Any, i: int) -> Any:
-    x = values[i]
-    return None if x is None or (isinstance(x, float) and x != x) else x
-
-
-def merged_projects(reader: Any, recs: list, cells: list, columns: dict[str, Any]) -> None:
-    """A project written over several rows under one merged 项目名称 cell (a row per source of funds,
-    say): one project, its amounts added, the rest of its row taken from the first row that has it.
-    When the first row already holds the sum of the others, the others are its parts and only the
-    first counts. In place, like ``heading_sums``."""
-    pc = reader.cols.get(m.PROJECT)
-    first = recs[0][m.SHEET_ROW] - 1 if recs else 0
-    origin: dict[int, int] = {}
-    for r0, c0, r1, c1 in reader.sheet.merged:
-        if r1 > r0 and c0 <= pc <= c1 and r1 >= first:  # not the header's merged 项目名称 cell
-            origin.update(dict.fromkeys(range(r0, r1 + 1), r0))
-    if not origin:
-        return
-    groups: list[list[int]] = []
-    key = None
-    for i, rec in enumerate(recs):
-        k = origin.get(rec[m.SHEET_ROW] - 1)
-        if k is not None and k == key:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-        key = k
-    groups = [g for g in groups if len(g) > 1]
-    if not groups:
-        return
-    dropped: set[int] = set()
-    for g in groups:
-        head, rest = g[0], g[1:]
-        amounts = {
-            f: [_value(columns[f], i) for i in g] for f in _SUMMED if f in columns and f in reader.cols
-        }
-        whole = bool(amounts) and all(
-            xs[0] is not None and abs(xs[0]) > TOL and abs(xs[0] - math.fsum(x or 0.0 for x in xs[1:])) <= TOL
-            for f, xs in amounts.items()
-            if f != m.INITIAL_BUDGET and any(x is not None for x in xs[1:])
-        )
-        if not whole:
-            for f, xs in amounts.items():
-                known = [x for x in xs if x is not None]
-                total = math.fsum(known) if known else None
-                values = columns[f]
-                if isinstance(values, np.ndarray):
-                    values[head] = np.nan if total is None else total
-                else:
-                    values[head] = total
-            rates = [_value(columns[m.REPORTED_RATE], i) for i in g] if m.REPORTED_RATE in columns else []
-            if rates and (None in rates or len(set(rates)) > 1):
-                # a rate printed per row is no rate of the project (a merged rate cell fills every row)
-                for f in (m.REPORTED_RATE, m.REPORTED_RATE_DECIMALS):
-                    values = columns.get(f)
-                    if isinstance(values, np.ndarray):
-                        values = columns[f] = values.astype(float)  # decimals may be whole numbers
-                        values[head] = np.nan
-                    elif values is not None:
-                        values[head] = None
-            for f, values in columns.items():
-                if f in _SUMMED or f in (m.REPORTED_RATE, m.REPORTED_RATE_DECIMALS) or f == m.SHEET_ROW:
-                    continue
-                if _value(values, head) is None:
-                    filled = next((_value(values, i) for i in rest if _value(values, i) is not None), None)
-                    if filled is not None:
-                        values[head] = filled
-        dropped.update(rest)
-        name = recs[head][m.PROJECT]
-        first, last = recs[head][m.SHEET_ROW], recs[g[-1]][m.SHEET_ROW]
-        reader.add(
-            "info",
-            "MERGED_PROJECT_ROWS",
-            reader.where(first, name),
-            f"项目名称单元格跨第{first}–{last}行合并："
-            + (
-                "第一行已是其余各行之和，按第一行计入，其余行作为明细不重复计入。"
-                if whole
-                else f"{len(g)} 行的金额已相加为一个项目。"
-            ),
-            first,
-        )
-    _drop(recs, cells, columns, dropped)
