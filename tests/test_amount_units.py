@@ -143,7 +143,7 @@ def test_a_row_of_units_under_the_header(units_row, with_column_numbers):
 # --- no unit written anywhere: the figures' size decides -----------------------------------------------
 @pytest.mark.parametrize("written", ["numbers", "text with commas"])
 def test_yuan_figures_with_no_unit_anywhere_are_read_as_yuan(written):
-    """832,520.00 for a project, and no 元 or 万元 on the sheet: as 万元 that is 83 亿元 a project. Read in
+    """832,520.00 for a project, and no 元 or 万元 on the sheet: as 万元 that is 83 亿元. Read in
     元, said as a warning, and the headline is the seed's."""
     cell = (lambda x: _yuan(x)) if written == "numbers" else (lambda x: f"{_yuan(x):,.2f}")
     rows = [["项目名称", "预算数", "执行数"], *([n, cell(b), cell(e)] for _, n, b, e in PROJECTS)]
@@ -164,7 +164,15 @@ def test_wan_figures_with_no_unit_anywhere_stay_wan():
     assert found(doc, "AMOUNT_UNIT_ASSUMED")[0]["severity"] == "info"
 
 
-@pytest.mark.parametrize(("median", "unit"), [(100_000, "万元"), (100_000.01, "元")])
+@pytest.mark.parametrize(("median", "unit"), [(10_000, "万元"), (10_000.01, "元")])
 def test_the_line_between_wan_and_yuan(median, unit):
     rows = [["项目名称", "预算数", "执行数"], ["甲", median - 1, 1], ["乙", median, 1], ["丙", median + 1, 1]]
     assert _doc(rows)["source"]["amount_unit"] == unit
+
+
+def test_small_yuan_projects_with_no_unit_anywhere_are_read_as_yuan():
+    """Projects of 2–10 万元 typed in 元 (20,000–100,000) with nothing saying 元: as 万元 each would be
+    2–10 亿元, which no 科协 project is."""
+    rows = [["项目名称", "预算数", "执行数"], ["培训", 20000, 19500], ["会议", 50000, 50000], ["调研", 100000, 80000]]
+    doc = _doc(rows)
+    assert doc["source"]["amount_unit"] == "元" and doc["totals"]["budget"] == 17

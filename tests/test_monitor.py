@@ -521,7 +521,7 @@ def test_monthly_totals_typed_with_spaces_are_not_projects():
 
 
 def test_yuan_months_with_no_unit_anywhere_are_read_as_yuan():
-    """预算 832,520 and months in 元, no unit written: as 万元 each project would be over 10 亿元."""
+    """预算 832,520 and months in 元, no unit written: as 万元 each project would be over 1 亿元."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["项目名称", "全年预算", "1月", "2月", "3月"])

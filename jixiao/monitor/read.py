@@ -224,14 +224,14 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     if unit_found is None:
         c = h.columns.get(m.BUDGET, h.months[max(h.months)])
         median = units.median_amount(sheet, c, h.rows[-1] + 1)
-        if median is not None and median > units.YUAN_MEDIAN:  # 万元 would make each project over 10 亿元
+        if median is not None and median > units.ASSUMED_YUAN_MEDIAN:  # as 万元, each project over 1 亿元
             scale = budget_scale = 10000.0
             findings.append(
                 m.Finding(
                     "warning",
                     "AMOUNT_UNIT_ASSUMED",
                     f"工作表「{sheet.name}」",
-                    f"表中未注明金额单位。金额的中位数为 {median:,.2f}，按万元理解每个项目超过 10 亿元，已按元读取。",
+                    f"表中未注明金额单位。金额的中位数为 {median:,.2f}，按万元理解每个项目超过 1 亿元，已按元读取。",
                 )
             )
         else:

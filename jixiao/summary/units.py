@@ -41,13 +41,13 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         assumed = "万元"
         if any(u is None for u in units.values()) and (m.BUDGET in reader.cols or m.EXECUTED in reader.cols):
             median = median_amount(reader.sheet, reader.cols.get(m.BUDGET, reader.cols.get(m.EXECUTED)), top)
-            if median is not None and median > YUAN_MEDIAN:
+            if median is not None and median > ASSUMED_YUAN_MEDIAN:
                 assumed = "元"
                 reader.add(
                     "warning",
                     "AMOUNT_UNIT_ASSUMED",
                     f"工作表「{reader.sheet.name}」",
-                    f"表中没有注明金额单位。项目金额的中位数为 {median:,.2f}，按“万元”理解每个项目超过 10 亿元，"
+                    f"表中没有注明金额单位。项目金额的中位数为 {median:,.2f}，按“万元”理解每个项目超过 1 亿元，"
                     "已按“元”读取。如实际是万元，请在导入页把金额单位改为“万元”。",
                 )
             else:
@@ -70,8 +70,10 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
 
 
-# A project's amount above this, read in 万元, is over 10 亿元: with no unit written, the table is in 元.
-# check_unit_plausible uses the same line for a unit that is written.
+# With no unit written anywhere, a median project above this, read in 万元, is over 1 亿元: the table is in
+# 元 (a 科协's projects run from a few 万元 to a few thousand 万元; in 元 they are 10,000 and up).
+ASSUMED_YUAN_MEDIAN = 10_000
+# A unit that is written is only doubted (check_unit_plausible) beyond 10 亿元 a project.
 YUAN_MEDIAN = 100_000
 
 
