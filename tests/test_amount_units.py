@@ -173,6 +173,11 @@ def test_the_line_between_wan_and_yuan(median, unit):
 def test_small_yuan_projects_with_no_unit_anywhere_are_read_as_yuan():
     """Projects of 2–10 万元 typed in 元 (20,000–100,000) with nothing saying 元: as 万元 each would be
     2–10 亿元, which no 科协 project is."""
-    rows = [["项目名称", "预算数", "执行数"], ["培训", 20000, 19500], ["会议", 50000, 50000], ["调研", 100000, 80000]]
+    rows = [
+        ["项目名称", "预算数", "执行数"],
+        ["培训", 20000, 19500],
+        ["会议", 50000, 50000],
+        ["调研", 100000, 80000],
+    ]
     doc = _doc(rows)
     assert doc["source"]["amount_unit"] == "元" and doc["totals"]["budget"] == 17
