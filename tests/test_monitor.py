@@ -509,6 +509,21 @@ def test_monthly_unit_headings_with_their_sums_are_not_projects(style, total):
     assert sum(f.code == "HEADING_TOTAL" for f in table.findings) == 3
 
 
+@pytest.mark.parametrize("total", [True, False])
+def test_a_monthly_heading_with_a_typo_in_its_budget_is_still_a_heading(total):
+    """ "一、科协本级" 5 万元 over its rows' budget, the other two to the cent: three headings, twelve projects,
+    and the message does not claim the sum that is not there."""
+    numerals = "一二三"
+
+    def heading(k, u, b, months):
+        return [None, f"{numerals[k]}、{u}", round(b + (5 if k == 0 else 0), 2), *months]
+
+    table, budget = _tangshan_months(heading, total)
+    assert len(table.projects) == 12 and round(table.projects[m.BUDGET].sum(), 2) == budget
+    said = [f.message for f in table.findings if f.code == "HEADING_TOTAL"]
+    assert len(said) == 3 and sum("金额与这些行之和不符" in x for x in said) == 1
+
+
 def test_monthly_其中_rows_under_the_total_are_not_projects():
     table, budget = _tangshan_months(after=[[None, "其中：财政拨款", 2000, *[100.0] * 6]])
     assert len(table.projects) == 12 and round(table.projects[m.BUDGET].sum(), 2) == budget

@@ -386,8 +386,9 @@ def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, 
     keep = [i for i in range(len(records)) if i not in dropped]
     records = [records[i] for i in keep]
     seq = h.columns.get(m.SEQ)
-    found = sum_rows.headings(
-        np.array([np.nan if r[m.BUDGET] is None else r[m.BUDGET] for r in records], dtype=float),
+    budget = np.array([np.nan if r[m.BUDGET] is None else r[m.BUDGET] for r in records], dtype=float)
+    found = sum_rows.decided_headings(
+        budget,
         np.array([np.nan if x is None else x for x in (spent[i] for i in keep)], dtype=float),
         [r[m.PROJECT] for r in records],
         None if seq is None else [_text(sheet.rows[r[m.SHEET_ROW] - 1][seq]) for r in records],
@@ -405,8 +406,12 @@ def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, 
                 "info",
                 "HEADING_TOTAL",
                 f"工作表「{sheet.name}」第{records[i][m.SHEET_ROW]}行「{name}」",
-                f"这一行的金额等于其{'下' if a > i else '上'}第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
-                "是分组合计：不作为项目重复计入。",
+                (
+                    f"这一行的金额等于其{'下' if a > i else '上'}第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
+                    if sum_rows.adds_up(budget, found, i, a, j)
+                    else f"按编号，这一行是其下第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行的上级（金额与这些行之和不符），"
+                )
+                + "是分组合计：不作为项目重复计入。",
                 sheet_row=records[i][m.SHEET_ROW],
             )
         )

@@ -400,16 +400,35 @@ def heading_sums(reader: Any, recs: list, cells: list, columns: dict[str, Any], 
     seq = reader.cols.get(m.SEQ)
     names = [str(r[m.PROJECT]) for r in recs]
     seq_text = None if seq is None else [str(row[seq]).strip() if seq < len(row) else "" for row in cells]
-    found = headings(budget, spent, names, seq_text, total)
-    if not found:  # a numbered heading whose sum has a typo: the numbering, and the 合计 if any, decide
-        tiling = _numbered_tiling(budget, names, seq_text)
-        alive = np.ones(len(recs), dtype=bool)
-        alive[[i for i, _, _ in tiling]] = False
-        if tiling and (total is None or _agrees(budget, spent, alive, total)):
-            found = tiling
+    found = decided_headings(budget, spent, names, seq_text, total)
     _near_sums(reader, recs, budget, names, seq_text, {i for i, _, _ in found})
     if found:
         _apply(reader, recs, cells, columns, totals, factor, found)
+
+
+def decided_headings(
+    budget: np.ndarray,
+    spent: np.ndarray | None,
+    names: list[str],
+    seq: list[str] | None,
+    total: tuple[float, float | None] | None,
+) -> list[tuple[int, int, int]]:
+    """``headings``, else numbered headings one of which has a typo in its sum (the numbering, and the
+    合计 if there is one, decide). Both readers, the project table's and the 月度执行表's, use this."""
+    found = headings(budget, spent, names, seq, total)
+    if found:
+        return found
+    tiling = _numbered_tiling(budget, names, seq)
+    alive = np.ones(len(names), dtype=bool)
+    alive[[i for i, _, _ in tiling]] = False
+    return tiling if tiling and (total is None or _agrees(budget, spent, alive, total)) else []
+
+
+def adds_up(budget: np.ndarray, found: list[tuple[int, int, int]], i: int, first: int, last: int) -> bool:
+    """Heading i's budget is the sum of the rows it holds (its inner headings left out), to the cent."""
+    inner = {k for k, _, _ in found}
+    kids = [k for k in range(first, last + 1) if k not in inner]
+    return abs(math.fsum(np.nan_to_num(budget[kids])) - float(np.nan_to_num(budget[i]))) <= TOL
 
 
 def _numbered(names: list[str], seq) -> list[int]:
@@ -487,7 +506,6 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
             name = next((str(x).strip() for x in cells[i] if isinstance(x, str) and x.strip()), name)
         names[i] = name
     units = heading_units(found, names) if m.UNIT not in reader.cols else {}
-    parents = {i for i, _, _ in found}
     budget = np.asarray(columns[m.BUDGET], dtype=float)
     for i, a, j in found:
         rec = recs[i]
@@ -499,8 +517,7 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
         total[m.UNIT] = units.get(i, rec[m.UNIT])
         totals.append(total)
         span = f"第{recs[a][m.SHEET_ROW]}–{recs[j][m.SHEET_ROW]}行"
-        kids = [k for k in range(a, j + 1) if k not in parents]
-        if abs(math.fsum(np.nan_to_num(budget[kids])) - (total.get(m.BUDGET) or 0.0)) <= TOL:
+        if adds_up(budget, found, i, a, j):
             why = f"这一行的金额（预算 {fmt.wan(total.get(m.BUDGET))} 万元）等于其{'下' if a > i else '上'}{span}之和"
         else:  # the numbering decided: the 小计 check shows the difference
             number = v.text_of(cells[i][reader.cols[m.SEQ]]) if m.SEQ in reader.cols else ""
