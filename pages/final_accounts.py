@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -97,28 +96,20 @@ def _load_sample() -> fam.FinalAccounts:
 
 
 def _read_uploads(files) -> tuple[fam.FinalAccounts | None, list[Finding], list[str]]:
-    """Every uploaded file's figures as one (this year's 公开表 and last year's, say), the reading
-    notes (named by file when there are several) and a message per file that could not be read."""
-    parts: list[fam.FinalAccounts] = []
-    findings: list[Finding] = []
-    errors: list[str] = []
-    several = len(files) > 1
+    """Every uploaded file's figures as one, the reading notes, and a message per file that could not
+    be read."""
+    reads, errors = [], []
     for upload in files:
         fa, found, error = _read_upload(upload.getvalue(), upload.name)
         if error:
-            errors.append(
-                TEXT["upload_failed_named"].format(name=upload.name, message=error)
-                if several
-                else TEXT["upload_failed"].format(message=error)
-            )
-            continue
-        parts.append(fa)
-        findings += [replace(f, where=f"「{upload.name}」{f.where}") for f in found] if several else found
-    if not parts:
+            named = len(files) > 1
+            key = "upload_failed_named" if named else "upload_failed"
+            errors.append(TEXT[key].format(name=upload.name, message=error))
+        else:
+            reads.append((upload.name, fa, found))
+    if not reads:
         return None, [], errors
-    fa = fam.merged(parts) if len(parts) > 1 else parts[0]
-    if len(fa.years) > 1:  # another file gave the other year
-        findings = [f for f in findings if f.code != "FA_ONE_YEAR"]
+    fa, findings = fa_template.combine_reads(reads)
     return fa, findings, errors
 
 

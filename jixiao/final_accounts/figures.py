@@ -186,6 +186,14 @@ def dec(x: float | Decimal) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(repr(float(x)))
 
 
+def in_wan(x: float | None, factor: float) -> float | None:
+    """An amount times its unit's factor to 万元, exactly as written: 8,774,700元 is 877.47万元, not
+    877.4700000000001."""
+    if x is None:
+        return None
+    return float(dec(x) * dec(factor)) if factor != 1.0 else x
+
+
 def round2(x: float | Decimal, digits: int = 2) -> float:
     """Half-up on the decimal value (2.675 -> 2.68): every number the sentences and the checker print
     goes through it, so a sentence and its recomputation never disagree by a rounding artefact."""

@@ -28,7 +28,7 @@ from jixiao.final_accounts.figures import (
     RECEPTION,
     FinalAccounts,
     YearFigures,
-    dec,
+    in_wan,
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
 from jixiao.fmt import col_letter
@@ -78,7 +78,7 @@ class _Table:
         value, status = parse_number(self.rows[r][c])
         if status == BAD:
             self.bad[(r, c)] = _text(self.rows[r][c])
-        return _wan(value, factor) if status == OK else None
+        return in_wan(value, factor) if status == OK else None
 
 
 @dataclass
@@ -209,12 +209,6 @@ def _factor(table: _Table) -> float:
         if hit:
             return _UNIT_FACTORS[hit.group(1)]
     return 1.0
-
-
-def _wan(x: float | None, factor: float) -> float | None:
-    if x is None:
-        return None
-    return float(dec(x) * dec(factor)) if factor != 1.0 else x
 
 
 def _total_row(table: _Table) -> int | None:
@@ -403,7 +397,7 @@ def _labelled(table: _Table, yf: YearFigures, factor: float, names: dict[str, st
                 continue
             value = next((_number(y) for y in row[c + 1 : c + 4] if _number(y) is not None), None)
             if value is not None:
-                setattr(yf, attr, _wan(value, factor))
+                setattr(yf, attr, in_wan(value, factor))
 
 
 _OPERATING_NAMES = {"机关运行经费": "admin_operating", "机关运行经费支出": "admin_operating"}
@@ -452,7 +446,7 @@ def _three_public(table: _Table, yf: YearFigures, factor: float) -> None:
             cells = [row[column]] if column is not None and column < len(row) else row[c + 1 :]
             value = next((_number(y) for y in cells if _number(y) is not None), None)
             if value is not None:
-                yf.three_public.setdefault(item, _wan(value, factor))
+                yf.three_public.setdefault(item, in_wan(value, factor))
             break
     _parts_over_combined(yf)
 

@@ -28,7 +28,7 @@ from jixiao.final_accounts.figures import (
     FinalAccounts,
     YearFigures,
     _ordered,
-    dec,
+    in_wan,
 )
 from jixiao.ingest.values import BAD, NA, parse_number
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, split_hidden
@@ -408,8 +408,7 @@ def _cell_value(v: Any, factor: float, where: str, findings: list[Finding]) -> f
         return None
     if value is None or status == NA:
         return None
-    # 8,774,700元 is 877.47万元 exactly, not 877.4700000000001
-    return float(dec(value) * dec(factor)) if factor != 1.0 else value
+    return in_wan(value, factor)
 
 
 # --- the page's editable table ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from jixiao.final_accounts.figures import (
     chart_change,
     completion_rate,
     dec,
+    merged,
     structure_rows,
     structure_total,
 )
@@ -116,6 +118,21 @@ def write_template(fa: FinalAccounts | None = None, years: Sequence[int] | None 
 def read_template(data: bytes, filename: str) -> tuple[FinalAccounts, list[Finding]]:
     """A filled template (xlsx/xls/csv bytes) -> figures and findings. IngestError when unreadable."""
     return from_sheets(load_sheets(data, filename), filename)
+
+
+def combine_reads(
+    reads: Sequence[tuple[str, FinalAccounts, list[Finding]]],
+) -> tuple[FinalAccounts, list[Finding]]:
+    """Several files read at once (this year's 公开表 and last year's, say), as (file name, figures,
+    notes): one set of figures (``merged``), each note named by its file, and the one-year note gone
+    when another file gives the other year."""
+    if len(reads) == 1:
+        return reads[0][1], reads[0][2]
+    fa = merged([r[1] for r in reads])
+    findings = [replace(f, where=f"「{name}」{f.where}") for name, _, found in reads for f in found]
+    if len(fa.years) > 1:
+        findings = [f for f in findings if f.code != "FA_ONE_YEAR"]
+    return fa, findings
 
 
 # --- JSON --------------------------------------------------------------------------------------

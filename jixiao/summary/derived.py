@@ -17,14 +17,6 @@ from jixiao import fmt
 from jixiao import model as m
 
 
-def _array(values: Any) -> np.ndarray:
-    return (
-        np.array([np.nan if x is None else x for x in values], dtype=float)
-        if isinstance(values, list)
-        else values
-    )
-
-
 def amounts_from_rates(reader: Any, columns: dict[str, Any]) -> None:
     """Fill the missing 执行数 (or 预算数) column from the other and the printed 执行率 (in place).
     Totals keep what they print: theirs derived from a rounded rate would differ from the rows' sum by
@@ -32,9 +24,9 @@ def amounts_from_rates(reader: Any, columns: dict[str, Any]) -> None:
     cols = reader.cols
     if m.REPORTED_RATE not in cols or (m.BUDGET in cols) == (m.EXECUTED in cols):
         return
-    rate = _array(columns[m.REPORTED_RATE]) / 100.0
+    rate = np.asarray(columns[m.REPORTED_RATE], dtype=float) / 100.0  # None → NaN
     have, want = (m.BUDGET, m.EXECUTED) if m.BUDGET in cols else (m.EXECUTED, m.BUDGET)
-    known = _array(columns[have])
+    known = np.asarray(columns[have], dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         derived = known * rate if want == m.EXECUTED else np.where(rate > 0, known / rate, np.nan)
     derived = fmt.round_array(derived, 2)

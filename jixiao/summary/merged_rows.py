@@ -10,9 +10,8 @@ from typing import Any
 import numpy as np
 
 from jixiao import model as m
-from jixiao.summary.sum_rows import TOL, _drop
+from jixiao.summary.sum_rows import TOL, drop_rows
 
-# --- one project over several rows under a merged name ------------------------------------------------------
 _SUMMED = (m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED)
 
 
@@ -98,4 +97,4 @@ def merged_projects(reader: Any, recs: list, cells: list, columns: dict[str, Any
             ),
             first,
         )
-    _drop(recs, cells, columns, dropped)
+    drop_rows(recs, cells, columns, dropped)

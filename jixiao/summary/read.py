@@ -44,8 +44,6 @@ _SECTION_PREFIX = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
 )
 
-UNIT_FROM_ABOVE = sum_rows.UNIT_FROM_ABOVE
-
 NO_HEADER_MESSAGE = (
     "没有找到可识别的表头。表格中需要有“项目名称”一列，以及“预算数”“执行数”或“自评得分”中的至少一列"
     "（列名可以是“全年预算数”“调整后预算数”“实际执行数”“支出数”等常见写法）。"
@@ -526,7 +524,7 @@ class _Reader:
         merged_rows.merged_projects(self, recs, cells, parsed.columns)
         sum_rows.heading_sums(self, recs, cells, parsed.columns, totals, factor)
         for t in totals:
-            t.pop(UNIT_FROM_ABOVE, None)
+            t.pop(sum_rows.UNIT_FROM_ABOVE, None)
             rate = t.pop("_rate", None)
             if m.REPORTED_RATE in self.cols:
                 t[m.REPORTED_RATE] = self.total_rate(rate, parsed.rate_style, t)
@@ -564,7 +562,9 @@ class _Reader:
             rec[m.UNIT] = _SECTION_PREFIX.sub("", prefix) or None
         else:
             rec[m.UNIT] = unit if kind == "小计" else None
-            rec[UNIT_FROM_ABOVE] = True  # the unit of the rows above: wrong if it is printed above its rows
+            rec[sum_rows.UNIT_FROM_ABOVE] = (
+                True  # the unit of the rows above: wrong if it is printed above its rows
+            )
         rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, factor[m.BUDGET])
         rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, factor[m.EXECUTED])
         rec[m.REPORTED_SCORE] = self.amount(row, m.REPORTED_SCORE, sheet_row, label, 1.0)

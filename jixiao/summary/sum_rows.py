@@ -540,11 +540,11 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
     reader.findings = [
         f for f in reader.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row in rows)
     ]
-    _drop(recs, cells, columns, dropped)
+    drop_rows(recs, cells, columns, dropped)
     totals.sort(key=lambda t: t[m.SHEET_ROW])
 
 
-def _drop(recs: list, cells: list, columns: dict[str, Any], dropped: set[int]) -> None:
+def drop_rows(recs: list, cells: list, columns: dict[str, Any], dropped: set[int]) -> None:
     """Leave rows out of the project rows and of every parsed column (in place)."""
     keep = [i for i in range(len(recs)) if i not in dropped]
     for key, values in list(columns.items()):
