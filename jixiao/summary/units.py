@@ -11,6 +11,7 @@ from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import amount_unit_of_label, find_amount_unit_line
 from jixiao.ingest.workbook import Sheet
+from jixiao.summary.blocks import TOTAL
 
 
 def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
@@ -78,8 +79,13 @@ YUAN_MEDIAN = 100_000
 
 
 def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
-    """The median of column c's first few hundred cells under the header that are numbers and not 0."""
-    values = [v.parse_number(row[c]) for row in sheet.rows[top : top + 500] if c < len(row)]
+    """The median of column c's first few hundred cells under the header that are numbers and not 0,
+    total rows left out: with two or three projects a 合计 would decide the median."""
+    values = [
+        v.parse_number(row[c])
+        for row in sheet.rows[top : top + 500]
+        if c < len(row) and not any(type(x) is str and TOTAL.search(x) for x in row)
+    ]
     numbers = [x for x, status in values if status == v.OK and x]
     return float(np.median(numbers)) if numbers else None
 
