@@ -249,6 +249,11 @@ def write_json(doc: dict[str, Any], out: BinaryIO) -> None:
     if len(doc.get("rows", ())) <= PRETTY_ROWS:
         out.write(json.dumps(doc, ensure_ascii=False, indent=1, default=_plain).encode("utf-8"))
         return
+    with gc_paused():  # the rows' dicts, 50,000 of them, would set off full collections (a third of the time)
+        _write_rows_json(doc, out)
+
+
+def _write_rows_json(doc: dict[str, Any], out: BinaryIO) -> None:
     out.write(b"{")
     for n, (key, value) in enumerate(doc.items()):
         out.write((b"," if n else b"") + orjson.dumps(key) + b":")

@@ -302,5 +302,10 @@ def _pad(rows: list[list[Any]]) -> list[list[Any]]:
     # Trailing empty rows carry nothing and cost time on a 50,000-row sheet.
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
-    width = max((len(r) for r in rows), default=0)
+    if not rows:
+        return rows
+    lengths = list(map(len, rows))  # counted in C: calamine's grid is nearly always even already
+    width = max(lengths)
+    if min(lengths) == width:
+        return rows
     return [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
