@@ -28,8 +28,8 @@ from jixiao.ingest.header import (
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.summary import sum_rows, units
-from jixiao.summary.blocks import TOTAL
-from jixiao.summary.edges import BREAKDOWN
+from jixiao.summary.blocks import TOTAL, has_prefix
+from jixiao.summary.edges import BREAKDOWN, CONTINUED, NOTE_PREFIX, bare_headings_said, only_name
 from jixiao.summary.layout import child_name, parent_spans
 
 CUMULATIVE, MONTHLY = "cumulative", "monthly"
@@ -207,7 +207,9 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     # budget's own label wins for the budget ("全年预算（元）" beside months in 万元)
     month_unit = next((u for u in (amount_unit_of_label(h.labels[c]) for c in h.months.values()) if u), None)
     budget_unit = amount_unit_of_label(h.labels[h.columns[m.BUDGET]]) if m.BUDGET in h.columns else None
-    line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1)
+    line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1) or find_amount_unit_line(
+        sheet.rows[first_data:], 1
+    )
     unit_found = month_unit or budget_unit or line_unit
     # divisors to 万元 (a division is exact where multiplying by 0.0001 is not: 832520 元 → 83.252)
     scale = 10000.0 if unit_found == "元" else 1.0
@@ -250,33 +252,69 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     section_unit: str | None = None
     last_unit: str | None = None
     unit_col = h.columns.get(m.UNIT)
+    seen_note = False
+    since_total = 0  # the records since the last total row
+    subtotals_above: bool | None = None
+    unit_ahead: str | None = None  # the unit of the 小计 printed above the rows that follow
+    bare_rows: list[int] = []  # units named on rows of their own, from the first row under the header
+    header_cells = {c: normalize_label(x) for c, x in enumerate(h.labels) if x}
     for r in range(first_data, len(sheet.rows)):
         row = sheet.rows[r]
         name = _text(row[h.columns[m.PROJECT]])
         unit_cell = _text(row[unit_col]) if unit_col is not None else ""
         amounts = {}
+        bad = []
         for month, c in h.months.items():
             x, status = v.parse_number(row[c])
             if status == v.BAD:
-                findings.append(
-                    m.Finding(
-                        "warning",
-                        "UNPARSEABLE_VALUE",
-                        f"第{r + 1}行「{name}」，列「{h.labels[c]}」",
-                        f"“{_text(row[c])}”不是金额，按空白处理。",
-                        sheet_row=r + 1,
-                    )
-                )
+                bad.append(c)
             amounts[month] = None if x is None else x / scale
         budget = None
         if m.BUDGET in h.columns:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
             budget = None if budget is None else budget / budget_scale
+        if budget is None and all(a is None for a in amounts.values()):
+            # no money on the row: a note or signature line, a page break's mark, the header repeated
+            # on a printed page, or anything under a note is not a project
+            first_text = next((_text(x) for x in row if _text(x)), "")
+            if NOTE_PREFIX.match(first_text):
+                seen_note = True
+                continue
+            repeated = sum(normalize_label(_text(x)) == header_cells.get(c) for c, x in enumerate(row))
+            if (
+                CONTINUED.match(first_text)
+                or find_amount_unit_line([row], 1)
+                or repeated >= 3
+                or seen_note
+                or grand is not None
+            ):
+                continue  # (under the 合计, a row without money is a remark, not a project)
+        for c in bad:
+            findings.append(
+                m.Finding(
+                    "warning",
+                    "UNPARSEABLE_VALUE",
+                    f"第{r + 1}行「{name}」，列「{h.labels[c]}」",
+                    f"“{_text(row[c])}”不是金额，按空白处理。",
+                    sheet_row=r + 1,
+                )
+            )
         if TOTAL.search(name) or TOTAL.search(unit_cell):
             after_total = True
             label = normalize_label(name or unit_cell)
             if "小计" not in label and not TOTAL.sub("", label).strip("：:"):
                 grand = (budget, amounts)  # the table's 合计: it decides what is a heading
+            named = TOTAL.sub("", label).strip("：:-—()（）")
+            if unit_col is None and named and has_prefix(label) and not _SECTION.match(named):
+                # "科协本级小计": with no 单位 column it names the unit of its rows, which are under it
+                # when the first such row stands above any project
+                if subtotals_above is None:
+                    subtotals_above = not records
+                if subtotals_above:
+                    unit_ahead = named
+                for rec in [] if subtotals_above else records[since_total:]:
+                    rec[m.UNIT] = rec[m.UNIT] or named
+            since_total = len(records)
             continue
         if after_total and BREAKDOWN.match(name):
             # "其中：财政拨款" under a 合计 or 小计: a part of that total, not a project
@@ -294,13 +332,23 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             if unit_cell:
                 last_unit = unit_cell
             continue
-        if _SECTION.match(name) and budget is None and all(a is None for a in amounts.values()):
+        no_money = budget is None and all(a is None for a in amounts.values())
+        if _SECTION.match(name) and no_money:
             section_unit = _SECTION.sub("", name).strip() or None
+            continue
+        if (
+            unit_col is None
+            and no_money
+            and (bare_rows or not records)
+            and only_name(row, row[h.columns[m.PROJECT]], h.columns.get(m.SEQ))
+        ):
+            section_unit = name.rstrip("：:")  # "科协本级" alone on the first row: such rows head their units
+            bare_rows.append(r + 1)
             continue
         if unit_cell:
             last_unit = unit_cell
         after_total = False
-        unit = (unit_cell or last_unit) if unit_col is not None else section_unit
+        unit = (unit_cell or last_unit) if unit_col is not None else (section_unit or unit_ahead)
         code = _text(row[h.columns[m.CODE]]) if m.CODE in h.columns else ""
         records.append(
             {
@@ -314,6 +362,10 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         )
     if not records:
         raise m.IngestError("月度执行表中没有项目行。")
+    if bare_rows:
+        findings.append(
+            m.Finding("info", "UNIT_HEADING_ROWS", f"工作表「{sheet.name}」", bare_headings_said(bare_rows))
+        )
     records = _sum_rows_out(records, grand, unit_col is None, findings, sheet, h)
     raw = pd.DataFrame(records)
     values = raw[list(MONTH_COLUMNS)].to_numpy(dtype=float, copy=True)

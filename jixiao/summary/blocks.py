@@ -311,3 +311,16 @@ def _names_are_units(sheets: list[Sheet], a: HeaderGuess, b: HeaderGuess) -> boo
     if len(names) < 2 or not units:
         return False
     return sum(1 for x in names if x in units) >= 0.8 * len(names)
+
+
+# Words before 合计 that name the whole table, not a unit: 全部合计, 全省合计, 以上合计, 项目合计 …
+WHOLE_TABLE = re.compile(
+    r"^(?:全部|全省|全市|全县|全区|全州|全系统|所有|以上|本表|各单位|单位|项目|全年|本年|总)+$"
+)
+
+
+def has_prefix(label: str) -> bool:
+    """'科协本级合计' covers its unit, like a 小计; a bare '合计' (or '全部合计') covers the table."""
+    rest = TOTAL.sub("", normalize_label(label)).strip("：:-—()（）")
+    rest = re.sub(r"^[\d一二三四五六七八九十、.．]+$", "", rest)
+    return bool(rest) and not WHOLE_TABLE.match(rest)

@@ -15,6 +15,14 @@ UNNAMED = "（未命名项目"  # how the reader names a row with money and no n
 UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
 BREAKDOWN = re.compile(r"^([（(]?其中|含\s*[:：])")  # a row marked as a part of the row above it
 SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")  # 一、 （一）
+# A note or a signature line under the table ("注：…", "填表人：", "审核：").
+NOTE_PREFIX = re.compile(
+    r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
+)
+# A printed page break's mark on a row of its own: 续表, （续上页）, 接上页, 续表一.
+CONTINUED = re.compile(
+    r"^[（(]?\s*(续表|续上页|接上页|续前页|承上页|续)\s*[一二三四五六七八九十\d]*\s*[)）]?$"
+)
 _HEADER_WORD = re.compile(
     r"(指标|来源|金额|名称|类别|类型|科目|数量|标准|值$|序号|编号|年度|时间|依据|方式|原因|措施|得分|分值|权重)"
 )
@@ -144,3 +152,20 @@ def column_numbers(row: list[Any]) -> bool:
     if len(numbers) < 2 or any(float(n) != int(n) for n in numbers):
         return False
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def only_name(row: list[Any], name: Any, seq_col: int | None) -> bool:
+    """The row holds its name and nothing else (a 序号 aside; a merged heading repeats the name), and
+    the name is not a "key：value" line ("单位：万元", "填报单位：XX科协")."""
+    text = str(name).strip().rstrip("：:")
+    if not text or "：" in text or ":" in text:
+        return False
+    return all(x == "" or x == name or c == seq_col for c, x in enumerate(row))
+
+
+def bare_headings_said(rows: list[int]) -> str:
+    listed = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    return (
+        f"第{listed}行只有名称、没有金额，表中也没有“单位”列：按单位标题读取，其下的项目归入该单位，"
+        "这些行不作为项目计入。"
+    )

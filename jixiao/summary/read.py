@@ -20,6 +20,7 @@ from jixiao.ingest.header import (
     ReadOptions,
     assign_columns,
     combine_rows,
+    find_amount_unit_line,
     guess_for_labels,
     label_period,
     normalize_label,
@@ -31,14 +32,9 @@ from jixiao.summary.sheets import combine_sheets
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = blocks.TOTAL
-_NOTE_PREFIX = re.compile(
-    r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
-)
+_NOTE_PREFIX = edges.NOTE_PREFIX
 _BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
-# A page's continuation mark, on a row of its own: 续表, （续上页）, 接上页, 续表一
-_CONTINUED = re.compile(
-    r"^[（(]?\s*(续表|续上页|接上页|续前页|承上页|续)\s*[一二三四五六七八九十\d]*\s*[)）]?$"
-)
+_CONTINUED = edges.CONTINUED
 _SECTION = edges.SECTION
 _SECTION_PREFIX = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
@@ -250,6 +246,8 @@ class _Reader:
         sub_start = grand_start = 0
         pending: list[tuple[dict[str, Any], int]] = []  # totals printed above the projects they cover
         seen_note = False
+        bare_headings = False  # the first row under the header held a unit's name alone
+        bare_rows: list[int] = []
         mark_next = False
         gap = False  # a blank row or a 合计 since the last project row
         unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
@@ -310,12 +308,12 @@ class _Reader:
                 if _NOTE_PREFIX.match(first_text) and not has_amount:
                     seen_note = True
                     continue
-                if not has_amount and _CONTINUED.match(first_text):
-                    continue
+                if not has_amount and (_CONTINUED.match(first_text) or find_amount_unit_line([row], 1)):
+                    continue  # a page break's mark; "单位：万元" just under the header (units.py reads it)
                 total_label = next((t for t in labels if len(t) <= 30 and _TOTAL.search(t)), None)
                 if total_label is not None:
                     rec = self.total_record(row, sheet_row, total_label, factor, current_unit or section_unit)
-                    is_sub = rec[m.TOTAL_KIND] == "小计" or _has_prefix(total_label)
+                    is_sub = rec[m.TOTAL_KIND] == "小计" or blocks.has_prefix(total_label)
                     close(rec, sub_start if is_sub else grand_start, is_sub)
                     continue
                 if gap and not has_amount and edges.another_table(self, row, sheet_row, header_fields):
@@ -345,6 +343,26 @@ class _Reader:
                     continue
                 if not has_amount and unit_col is not None and _SECTION.match(heading):
                     continue  # "一、科协本级" over rows that name their unit in the 单位 column
+                if (
+                    unit_col is None
+                    and not has_amount
+                    and heading
+                    and (bare_headings or not recs)
+                    and edges.only_name(row, project_raw or heading, self.cols.get(m.SEQ))
+                ):
+                    # "科协本级" alone on the first row under the header: such rows head their units
+                    bare_headings = True
+                    section_unit, current_unit = heading.rstrip("：:"), None
+                    bare_rows.append(sheet_row)
+                    continue
+                if (
+                    closed
+                    and recs
+                    and not has_amount
+                    and edges.only_name(row, project_raw, self.cols.get(m.SEQ))
+                ):
+                    between.append(project)  # a remark under the 合计 ("以上数据未经审计"), not a project
+                    continue
                 if not project:
                     if not has_amount:
                         if closed and first_text:
@@ -381,12 +399,19 @@ class _Reader:
 
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
+        if bare_rows:
+            self.add(
+                "info",
+                "UNIT_HEADING_ROWS",
+                f"工作表「{self.sheet.name}」",
+                edges.bare_headings_said(bare_rows),
+            )
         if unnamed_first and len(recs) > 2:
             edges.unlabelled_total_on_top(self, recs, cells, totals, factor)
         sum_rows.subtotals_above(self, recs, cells, totals, factor)
         recs, cells = year_rows.keep_report_year(self, recs, cells, totals)
         if unit_col is None:
-            _units_from_subtotals(recs, totals)
+            sum_rows.units_from_subtotals(recs, totals)
         recs, cells = sum_rows.total_breakdowns(self, recs, cells, totals, factor)
         recs, cells = layout.split_parents(self, recs, cells, totals, factor)
         if not recs:
@@ -554,7 +579,7 @@ class _Reader:
         rec: dict[str, Any] = {m.SHEET_ROW: sheet_row, m.TOTAL_KIND: kind, m.TOTAL_LABEL: label.strip()}
         unit_cell = self.cell(row, m.UNIT)
         prefix = _TOTAL.sub("", normalize_label(label)).strip("：:-—")
-        if _WHOLE_TABLE.match(prefix.strip("()（）")):
+        if blocks.WHOLE_TABLE.match(prefix.strip("()（）")):
             prefix = ""
         if isinstance(unit_cell, str) and unit_cell.strip() and not _TOTAL.search(unit_cell):
             rec[m.UNIT] = unit_cell.strip()
@@ -571,27 +596,3 @@ class _Reader:
         # Converted to percent with its column's style once the whole column is known.
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None
         return rec
-
-
-def _units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:
-    """With no 单位 column and no heading rows, "科协本级小计" still names the unit of the rows it sums."""
-    for t in totals:
-        first, last, unit = t.get(m.TOTAL_FIRST_ROW), t.get(m.TOTAL_LAST_ROW), t.get(m.UNIT)
-        if t[m.TOTAL_KIND] != "小计" or unit is None or first is None:
-            continue
-        for rec in recs:
-            if first <= rec[m.SHEET_ROW] <= last and rec[m.UNIT] is None:
-                rec[m.UNIT] = unit
-
-
-# Words before 合计 that name the whole table, not a unit: 全部合计, 全省合计, 以上合计, 项目合计 …
-_WHOLE_TABLE = re.compile(
-    r"^(?:全部|全省|全市|全县|全区|全州|全系统|所有|以上|本表|各单位|单位|项目|全年|本年|总)+$"
-)
-
-
-def _has_prefix(label: str) -> bool:
-    """'科协本级合计' covers its unit, like a 小计; a bare '合计' (or '全部合计') covers the table."""
-    rest = _TOTAL.sub("", normalize_label(label)).strip("：:-—()（）")
-    rest = re.sub(r"^[\d一二三四五六七八九十、.．]+$", "", rest)
-    return bool(rest) and not _WHOLE_TABLE.match(rest)

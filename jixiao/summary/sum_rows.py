@@ -554,3 +554,14 @@ def drop_rows(recs: list, cells: list, columns: dict[str, Any], dropped: set[int
             columns[key] = [values[i] for i in keep]
     recs[:] = [recs[i] for i in keep]
     cells[:] = [cells[i] for i in keep]
+
+
+def units_from_subtotals(recs: list[dict[str, Any]], totals: list[dict[str, Any]]) -> None:
+    """With no 单位 column and no heading rows, "科协本级小计" still names the unit of the rows it sums."""
+    for t in totals:
+        first, last, unit = t.get(m.TOTAL_FIRST_ROW), t.get(m.TOTAL_LAST_ROW), t.get(m.UNIT)
+        if t[m.TOTAL_KIND] != "小计" or unit is None or first is None:
+            continue
+        for rec in recs:
+            if first <= rec[m.SHEET_ROW] <= last and rec[m.UNIT] is None:
+                rec[m.UNIT] = unit

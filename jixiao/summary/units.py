@@ -35,7 +35,7 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         }
         sheet_unit = (
             next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
-            or find_amount_unit_line(reader.sheet.rows, top)
+            or find_amount_unit_line(reader.sheet.rows, top + 1)  # above the header or just under it
             or next((u for u in own.values() if u), None)
         )
         units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
