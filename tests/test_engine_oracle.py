@@ -213,6 +213,7 @@ def test_columnar_engine_matches_the_per_row_engine(case):
                 "SUBTOTALS_ABOVE",
                 "HEADING_NEAR_SUM",
                 "UNIT_HEADING_ROWS",
+                "TRAILING_TEXT_ROWS",
             )
             for f in table.findings
         )

@@ -172,3 +172,37 @@ def test_a_unit_line_just_under_the_header_is_the_unit_not_a_project(line):
     table = _monthly(monthly)
     assert len(table.projects) == N and round(table.projects[m.BUDGET].sum(), 2) == BUDGET
     assert not any(f.code == "AMOUNT_UNIT_ASSUMED" for f in table.findings)
+
+
+@pytest.mark.parametrize("remark", ["以上数据未经审计", "本表数据未经审计（仅供参考）"])
+def test_a_remark_at_the_end_with_no_total_is_not_a_project(remark):
+    rows = [["项目名称", "预算数（万元）", "执行数（万元）"]]
+    rows += [[n, b, e] for projects in TANGSHAN.values() for n, b, e in projects]
+    rows += [[remark, "", ""]]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["projects"] == N and "BUDGET_MISSING" not in codes(doc)
+    assert "TRAILING_TEXT_ROWS" in codes(doc)
+    table = _monthly(_monthly_rows(total=False, after=[[remark]]))
+    assert len(table.projects) == N
+    assert any(f.code == "TRAILING_TEXT_ROWS" for f in table.findings)
+
+
+def test_monthly_unit_names_alone_under_a_total_printed_on_top():
+    rows = _monthly_rows(heading=lambda u: [u], total=False)
+    spent = [round(sum(_months(e)[j] for p in TANGSHAN.values() for _, _, e in p), 2) for j in range(6)]
+    rows.insert(2, ["合计", BUDGET, *spent])
+    table = _monthly(rows)
+    assert len(table.projects) == N and round(table.projects["m6"].sum(), 2) == EXECUTED
+    got = table.projects.groupby(m.UNIT, sort=False)[m.PROJECT].count()
+    assert got.to_dict() == {u: len(p) for u, p in TANGSHAN.items()}
+
+
+@pytest.mark.parametrize("line", ["填报单位：唐山市科学技术协会", "金额单位：万元", "2023年6月30日"])
+def test_monthly_line_above_the_header_is_not_part_of_it(line):
+    """A line of its own above the header is not the upper row of a two-row header: the header printed
+    again on a page break is still recognised as the header."""
+    rows = _monthly_rows(between=[MONTH_HEAD])
+    rows.insert(1, [line])
+    table = _monthly(rows)
+    assert len(table.projects) == N and round(table.projects[m.BUDGET].sum(), 2) == BUDGET
+    assert not [f for f in table.findings if f.severity != "info"]

@@ -29,7 +29,14 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.summary import sum_rows, units
 from jixiao.summary.blocks import TOTAL, has_prefix
-from jixiao.summary.edges import BREAKDOWN, CONTINUED, NOTE_PREFIX, bare_headings_said, only_name
+from jixiao.summary.edges import (
+    BREAKDOWN,
+    CONTINUED,
+    NOTE_PREFIX,
+    bare_headings_said,
+    only_name,
+    trailing_text_said,
+)
 from jixiao.summary.layout import child_name, parent_spans
 
 CUMULATIVE, MONTHLY = "cumulative", "monthly"
@@ -151,7 +158,7 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
     for i, sheet in enumerate(sheets):
         for r in range(min(scan_rows, len(sheet.rows))):
             candidates = [([r], [_label(x) for x in sheet.rows[r]])]
-            if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]):
+            if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]) and _upper_header_row(sheet, r):
                 candidates.append(([r, r + 1], combine_two_rows(sheet, r)))
             for rows, labels in candidates:
                 months, ranged = _month_columns(labels)
@@ -162,6 +169,17 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
                 if best is None or len(h.months) > len(best.months):
                     best = h
     return best
+
+
+def _upper_header_row(sheet: Sheet, r: int) -> bool:
+    """Row r can be the upper row of a two-row header: several labels, or one merged across columns
+    ("累计执行数" over the months) — not a line of its own such as "填报单位：唐山市科协"."""
+    filled = [c for c, x in enumerate(sheet.rows[r]) if _label(x)]
+    if len(filled) >= 2:
+        return True
+    return bool(filled) and any(
+        r0 <= r <= r1 and c0 == filled[0] and c1 > c0 for r0, c0, r1, c1 in sheet.merged
+    )
 
 
 def _label(x: object) -> str:
@@ -254,6 +272,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     unit_col = h.columns.get(m.UNIT)
     seen_note = False
     since_total = 0  # the records since the last total row
+    closed = False
+    text_only: set[int] = set()  # records whose row holds a name and nothing else
     subtotals_above: bool | None = None
     unit_ahead: str | None = None  # the unit of the 小计 printed above the rows that follow
     bare_rows: list[int] = []  # units named on rows of their own, from the first row under the header
@@ -286,7 +306,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                 or find_amount_unit_line([row], 1)
                 or repeated >= 3
                 or seen_note
-                or grand is not None
+                or closed
             ):
                 continue  # (under the 合计, a row without money is a remark, not a project)
         for c in bad:
@@ -304,6 +324,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             label = normalize_label(name or unit_cell)
             if "小计" not in label and not TOTAL.sub("", label).strip("：:"):
                 grand = (budget, amounts)  # the table's 合计: it decides what is a heading
+                closed = bool(records)  # a 合计 under projects closes the table
             named = TOTAL.sub("", label).strip("：:-—()（）")
             if unit_col is None and named and has_prefix(label) and not _SECTION.match(named):
                 # "科协本级小计": with no 单位 column it names the unit of its rows, which are under it
@@ -350,6 +371,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         after_total = False
         unit = (unit_cell or last_unit) if unit_col is not None else (section_unit or unit_ahead)
         code = _text(row[h.columns[m.CODE]]) if m.CODE in h.columns else ""
+        if no_money and only_name(row, row[h.columns[m.PROJECT]], h.columns.get(m.SEQ)):
+            text_only.add(len(records))
         records.append(
             {
                 m.SHEET_ROW: r + 1,
@@ -359,6 +382,13 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                 m.BUDGET: budget,
                 **{f"m{k}": amounts.get(k) for k in MONTHS},
             }
+        )
+    trailing = []
+    while len(records) > 1 and len(records) - 1 in text_only:
+        trailing.append(records.pop()[m.SHEET_ROW])
+    if trailing:
+        findings.append(
+            m.Finding("info", "TRAILING_TEXT_ROWS", f"工作表「{sheet.name}」", trailing_text_said(trailing))
         )
     if not records:
         raise m.IngestError("月度执行表中没有项目行。")

@@ -169,3 +169,23 @@ def bare_headings_said(rows: list[int]) -> str:
         f"第{listed}行只有名称、没有金额，表中也没有“单位”列：按单位标题读取，其下的项目归入该单位，"
         "这些行不作为项目计入。"
     )
+
+
+def drop_trailing_text(
+    reader: Any, recs: list[dict[str, Any]], cells: list[list[Any]], text_only: set[int]
+) -> None:
+    """Rows at the end of the table that hold a name and no money ("以上数据未经审计", a remark with no
+    合计 above it) are not projects: nothing with money follows them."""
+    dropped = []
+    while len(recs) > 1 and len(recs) - 1 in text_only:
+        dropped.append(recs.pop()[m.SHEET_ROW])
+        cells.pop()
+    if dropped:
+        reader.add(
+            "info", "TRAILING_TEXT_ROWS", f"工作表「{reader.sheet.name}」", trailing_text_said(dropped)
+        )
+
+
+def trailing_text_said(rows: list[int]) -> str:
+    listed = "、".join(str(r) for r in sorted(rows))
+    return f"表格末尾第{listed}行只有文字、没有金额，其后也没有项目：按说明文字处理，不作为项目计入。"

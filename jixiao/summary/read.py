@@ -22,13 +22,12 @@ from jixiao.ingest.header import (
     combine_rows,
     find_amount_unit_line,
     guess_for_labels,
-    label_period,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, derived, edges, layout, merged_rows, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
-from jixiao.summary.sheets import combine_sheets
+from jixiao.summary.sheets import combine_sheets, to_absolute
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = blocks.TOTAL
@@ -92,7 +91,7 @@ def read_project_table(
     reader.opts = opts
     table = reader.read()
     table.findings[:0] = sheet_notes
-    _to_absolute(table.source, guess, prepared, opts)
+    to_absolute(table.source, guess, prepared, opts)
     if getattr(reader, "rows_year", None):
         table.source.report_year = reader.rows_year  # the year of the rows read, shown on 数据导入
     table.source.header_weights = getattr(reader, "header_weights", {}) or {}
@@ -110,26 +109,6 @@ def read_project_table(
 
         table = combine_sheets(sheets, guess, alternatives, table, read_sheet, opts)
     return table
-
-
-def _to_absolute(src: m.Source, guess: HeaderGuess, prepared: layout.Prepared, opts: ReadOptions) -> None:
-    """Columns as the user sees them in the sheet (a block beside another starts further right)."""
-    src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
-    src.headers = list(guess.labels)
-    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices if ch.field in m.FIELD_LABELS}
-    # the year matters (and is shown) only when the header names years or 上年/本年
-    src.report_year = guess.report_year if any(label_period(x, None) != 1 for x in guess.labels) else None
-    src.include_hidden = opts.include_hidden
-    src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
-    above = [
-        b.first_row
-        for b in prepared.unit_blocks
-        if b.sheet == src.sheet and b.first_row <= guess.header_rows[0]
-    ]
-    if above:
-        # the title is what stands above the first block, not the unit totals under it
-        rows = prepared.sheet.rows[: min(above) - 1]
-        src.title = " ".join(str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip())
 
 
 def _choose(
@@ -248,6 +227,7 @@ class _Reader:
         seen_note = False
         bare_headings = False  # the first row under the header held a unit's name alone
         bare_rows: list[int] = []
+        text_only: set[int] = set()  # recs whose row holds a name and nothing else
         mark_next = False
         gap = False  # a blank row or a 合计 since the last project row
         unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
@@ -396,7 +376,10 @@ class _Reader:
                 }
             )
             cells.append(row)
+            if not has_amount and edges.only_name(row, project_raw, self.cols.get(m.SEQ)):
+                text_only.add(len(recs) - 1)
 
+        edges.drop_trailing_text(self, recs, cells, text_only)
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
         if bare_rows:

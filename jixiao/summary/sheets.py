@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.ingest.header import HeaderGuess, ReadOptions
+from jixiao.ingest.header import HeaderGuess, ReadOptions, label_period
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary.blocks import check_unit_blocks, other_sheet_blocks
+
+if TYPE_CHECKING:  # layout imports this module
+    from jixiao.summary.layout import Prepared
 
 # sheet names that say nothing about a unit
 _PLAIN_NAME = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
@@ -154,3 +158,23 @@ def combine_sheets(
         ),
         findings=findings,
     )
+
+
+def to_absolute(src: m.Source, guess: HeaderGuess, prepared: Prepared, opts: ReadOptions) -> None:
+    """Columns as the user sees them in the sheet (a block beside another starts further right)."""
+    src.columns = {f: c + prepared.offset for f, c in src.columns.items()}
+    src.headers = list(guess.labels)
+    src.candidates = {ch.field: list(ch.passed_over) for ch in guess.choices if ch.field in m.FIELD_LABELS}
+    # the year matters (and is shown) only when the header names years or 上年/本年
+    src.report_year = guess.report_year if any(label_period(x, None) != 1 for x in guess.labels) else None
+    src.include_hidden = opts.include_hidden
+    src.hidden_left_out = len(prepared.hidden_rows) + len(prepared.hidden_cols)
+    above = [
+        b.first_row
+        for b in prepared.unit_blocks
+        if b.sheet == src.sheet and b.first_row <= guess.header_rows[0]
+    ]
+    if above:
+        # the title is what stands above the first block, not the unit totals under it
+        rows = prepared.sheet.rows[: min(above) - 1]
+        src.title = " ".join(str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip())
