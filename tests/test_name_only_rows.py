@@ -206,3 +206,30 @@ def test_monthly_line_above_the_header_is_not_part_of_it(line):
     table = _monthly(rows)
     assert len(table.projects) == N and round(table.projects[m.BUDGET].sum(), 2) == BUDGET
     assert not [f for f in table.findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize(
+    "months", [["2023-01", "2023-02", "2023-03"], ["一月", "二月", "三月"], ["1月", "2月", "3月"]]
+)
+@pytest.mark.parametrize("again", ["lower row", "both rows"])
+def test_monthly_two_row_header_with_months_under_a_merged_label(months, again):
+    """累计执行数 merged over the months, written as dates, 一月 or 1月; a page break prints the header again."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    top = ["项目名称", "全年预算（万元）", "累计执行数", "", ""]
+    low = ["", "", *months]
+    ws.append(top)
+    ws.append(low)
+    ws.merge_cells("C1:E1")
+    flat = [(n, b, e) for p in TANGSHAN.values() for n, b, e in p]
+    for k, (n, b, e) in enumerate(flat):
+        ws.append([n, b, *[round(e * j / 3, 2) for j in range(1, 4)]])
+        if k == 5:
+            for r in [low] if again == "lower row" else [top, low]:
+                ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_monthly(buf.getvalue(), "月度.xlsx")
+    assert len(table.projects) == N and round(table.projects[m.BUDGET].sum(), 2) == BUDGET
+    assert round(table.projects["m3"].sum(), 2) == EXECUTED and table.habit == "cumulative"
+    assert not [f for f in table.findings if f.severity != "info"]

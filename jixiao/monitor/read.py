@@ -128,7 +128,9 @@ _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}(0[1-9]|1[0-2])$")
 
 
 def _month_other(label: str) -> int | None:
-    """The month of a header written without "N月": 一月 / 十二月份, or as a date."""
+    """The month of a header written without "N月": 一月 / 十二月份, or as a date — also under a group
+    label ("累计执行数·2023-01", as a two-row header joins them)."""
+    label = label.rsplit("·", 1)[-1]
     hit = _CN_MONTH.match(label)
     if hit:
         return _CN_MONTHS[hit.group(1)]
@@ -277,7 +279,11 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     subtotals_above: bool | None = None
     unit_ahead: str | None = None  # the unit of the 小计 printed above the rows that follow
     bare_rows: list[int] = []  # units named on rows of their own, from the first row under the header
-    header_cells = {c: normalize_label(x) for c, x in enumerate(h.labels) if x}
+    # each header cell's label, and for a two-row header its parts ("累计执行数·1月": the page break may
+    # repeat either row)
+    header_cells = {
+        c: {normalize_label(x), *map(normalize_label, x.split("·"))} for c, x in enumerate(h.labels) if x
+    }
     for r in range(first_data, len(sheet.rows)):
         row = sheet.rows[r]
         name = _text(row[h.columns[m.PROJECT]])
@@ -300,7 +306,9 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             if NOTE_PREFIX.match(first_text):
                 seen_note = True
                 continue
-            repeated = sum(normalize_label(_text(x)) == header_cells.get(c) for c, x in enumerate(row))
+            repeated = sum(
+                normalize_label(_text(x)) in header_cells.get(c, ()) for c, x in enumerate(row) if _text(x)
+            )
             if (
                 CONTINUED.match(first_text)
                 or find_amount_unit_line([row], 1)
