@@ -108,7 +108,7 @@ def leave_sample() -> None:
     st.session_state[state.MONITOR_SERIES] = None
 
 
-def save_snapshot(s: Store, upload, unit: str, year: int, as_of: date | None) -> tuple[str, str]:
+def save_snapshot(s: Store, upload, unit: str, year: int | None, as_of: date | None) -> tuple[str, str]:
     if upload is None:
         return "error", "请先选择文件。"
     try:
@@ -118,7 +118,7 @@ def save_snapshot(s: Store, upload, unit: str, year: int, as_of: date | None) ->
             upload.getvalue(),
             upload.name,
             unit=unit,
-            year=int(year),
+            year=None if year is None else int(year),
             as_of=as_of,
             settings=storage.settings_to_dict(data.settings()),
         )
@@ -126,7 +126,7 @@ def save_snapshot(s: Store, upload, unit: str, year: int, as_of: date | None) ->
         return "error", exc.message
     if result is None:
         return "error", err or storage.T["failed"]
-    st.session_state[state.MONITOR_SERIES] = (unit.strip(), int(year))
+    st.session_state[state.MONITOR_SERIES] = (unit.strip(), int(result.year or year))
     return ("info" if result.duplicate else "success"), result.message
 
 

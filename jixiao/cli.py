@@ -144,9 +144,10 @@ def _import_snapshot(args: argparse.Namespace, data: bytes, name: str, as_of) ->
     from jixiao.store.db import Store
 
     unit, year = guess_unit_year("", name)
-    unit, year = args.unit or unit, args.year or year or (as_of.year if as_of else None)
-    if not unit or not year:
-        raise IngestError("无法从文件中判断单位或年度，请用 --unit 和 --year 指定。")
+    # a 月度执行表 (no --as-of) states its own year in its title, header or months
+    unit, year = args.unit or unit, args.year or (year or as_of.year if as_of else None)
+    if not unit:
+        raise IngestError("无法从文件中判断单位，请用 --unit 指定。")
     result = import_snapshot(Store(args.db), data, name, unit=unit, year=year, as_of=as_of)
     return _print_import(args, result)
 

@@ -34,6 +34,8 @@ T = {
     "file": "项目执行表或月度执行表（Excel / CSV）",
     "unit": "单位",
     "year": "年度",
+    "year_placeholder": "按文件",
+    "year_help": "不填则按文件中的年度（标题、表头或月份），再按截至日期。",
     "as_of": "截至日期",
     "as_of_help": "这一期数据的截至日期；月度执行表可不填，按最后有数的月末。",
     "save": "保存这一期",
@@ -112,14 +114,16 @@ with st.expander(T["add"], expanded=not options, icon=":material/add_chart:"):
                 min_value=1990,
                 max_value=2100,
                 step=1,
-                value=(chosen or ("", date.today().year))[1],
+                value=None,  # the 月度执行表 states its year; today's year was stored for a 2023 file
+                placeholder=T["year_placeholder"],
+                help=T["year_help"],
                 key="mon_year",
             )
             as_of_in = c3.date_input(
                 T["as_of"], value=None, help=T["as_of_help"], format="YYYY-MM-DD", key="mon_as_of"
             )
             if st.form_submit_button(T["save"], icon=":material/save:", key="mon_add_submit"):
-                level, text = mv.save_snapshot(store, up, unit_in, int(year_in), as_of_in)
+                level, text = mv.save_snapshot(store, up, unit_in, year_in, as_of_in)
                 st.session_state[state.MONITOR_NOTICE] = (level, text)
                 st.rerun()
 

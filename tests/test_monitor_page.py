@@ -21,6 +21,7 @@ from tests.conftest import APP, SAMPLE_DATA
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONTHLY_BYTES = (SAMPLE_DATA / sample.MONTHLY_FILE).read_bytes()
 
 
 def ok(at: AppTest) -> AppTest:
@@ -134,6 +135,24 @@ def test_three_snapshots_uploaded_two_reasons_typed_and_the_bulletin_matches(mon
     assert page_rate.rstrip("%") in "\n".join(p.text for p in doc.paragraphs)
     units = frames(at)[0]
     assert [r.cells[4].text for r in doc.tables[0].rows[1:]] == [f"{x:.2f}" for x in units["支出进度（%）"]]
+
+
+def test_a_monthly_table_uploaded_without_a_year_is_stored_under_its_own(monkeypatch, tmp_path):
+    """The 年度 box left empty: the 月度执行表 says 2023 in its title and months (today's year was stored)."""
+    monkeypatch.setenv("JIXIAO_DB_URL", f"sqlite:///{tmp_path / 'page.db'}")
+    at = new_app()
+    at.file_uploader(key="mon_upload").set_value((sample.MONTHLY_FILE, MONTHLY_BYTES, XLSX))
+    at.text_input(key="mon_unit").set_value("唐山市科协")
+    assert at.number_input(key="mon_year").value is None
+    ok(at.button(key="mon_add_submit").click().run())
+    assert "已保存为 唐山市科协 2023年" in text(at)
+    assert metrics(at)["截至日期"].startswith("2023-")
+    # a year typed that the file contradicts is kept, and said
+    at.file_uploader(key="mon_upload").set_value((sample.MONTHLY_FILE, MONTHLY_BYTES, XLSX))
+    at.text_input(key="mon_unit").set_value("另一单位")
+    at.number_input(key="mon_year").set_value(2024)
+    ok(at.button(key="mon_add_submit").click().run())
+    assert "文件中标明的年度是 2023 年，已按填写的 2024 年保存" in text(at)
 
 
 def test_band_settings_on_the_page_change_the_bands():

@@ -3,11 +3,13 @@ the CLI: ``import FILE --as-of`` and ``monitor --json``."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import inspect, text
 
@@ -227,3 +229,22 @@ def test_versions_name_their_as_of(store):
     by_version = {v.version: v for v in store.versions(info.id)}
     assert (by_version[1].as_of, by_version[2].as_of) == (month_end(6), month_end(3))
     assert by_version[1].current and not by_version[2].current
+
+
+def test_a_monthly_table_without_a_year_is_stored_under_the_year_it_states(store):
+    """No year given: the 月度执行表's own (title, header, months); one given that differs is kept and said;
+    none anywhere and no 截至日期 is a Chinese error, nothing stored."""
+    r = import_snapshot(store, MONTHLY, sample.MONTHLY_FILE, unit=UNIT, year=None, as_of=None)
+    assert r.year == YEAR and f"{UNIT} {YEAR}年" in r.message
+    assert sm.series(store) == [(UNIT, YEAR, 1)]
+    other = import_snapshot(store, MONTHLY, sample.MONTHLY_FILE, unit="另一单位", year=YEAR + 1, as_of=None)
+    assert other.year == YEAR + 1 and f"文件中标明的年度是 {YEAR} 年" in other.message
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "全年预算（万元）", "1月", "2月"])
+    ws.append(["科普活动", 100, 10, 20])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(StoreError, match="无法从文件中判断年度"):
+        import_snapshot(store, buf.getvalue(), "月度执行.xlsx", unit="第三单位", year=None, as_of=None)
+    assert all(u != "第三单位" for u, _, _ in sm.series(store))

@@ -6,6 +6,7 @@ per month with data (up to its 截至日期). Where two give the same date, the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from jixiao.store import monitor as sm
 from jixiao.store.db import ImportResult, Store, StoreError, summary_of
 
 MONEY_KINDS = (m.KIND_PROJECT_TABLE, m.KIND_MONTHLY_EXECUTION)
+NO_YEAR = "无法从文件中判断年度（标题、表头和月份都没有写年份）：请填写年度。"
 
 
 def _overrides(options: dict[str, Any] | None) -> dict[str, Any]:
@@ -87,33 +89,44 @@ def import_snapshot(
     file_name: str,
     *,
     unit: str,
-    year: int,
+    year: int | None,
     as_of: date | None,
     parse_options: dict | None = None,
     settings: dict | None = None,
 ) -> ImportResult:
     """Store a 汇总表 as the snapshot at ``as_of``, or a 月度执行表 (its 截至日期 is the end of its
-    last month with data unless given). Unreadable files raise IngestError before anything is stored."""
+    last month with data unless given). Unreadable files raise IngestError before anything is stored.
+
+    Without ``year`` a 月度执行表 gives its own (title, header, months, file name), else the 截至日期
+    does; a year given that differs from the one the file states is kept and the message says so."""
     sheets = load_sheets(data, file_name)
     if not parse_options and looks_like_monthly(sheets):
         t = read_monthly_sheets(sheets, file_name)
-        last = snapshot_frames(t, int(year))[-1][0]
-        return store.import_file(
+        chosen = year or t.year or (as_of.year if as_of else None)
+        if chosen is None:
+            raise StoreError(NO_YEAR)
+        last = snapshot_frames(t, int(chosen))[-1][0]
+        result = store.import_file(
             data,
             file_name,
             unit=unit,
-            year=year,
+            year=chosen,
             kind=m.KIND_MONTHLY_EXECUTION,
             summary={"projects": len(t.projects), "months": t.months, "habit": t.habit},
             settings=settings,
             as_of=as_of or last,
         )
+        if t.year and int(chosen) != t.year:
+            note = f"注意：文件中标明的年度是 {t.year} 年，已按填写的 {int(chosen)} 年保存，请核对。"
+            result = replace(result, message=f"{result.message}{note}")
+        return replace(result, year=int(chosen))
     if as_of is None:
         raise StoreError("请填写截至日期（如 2023-09-30）：同一单位同一年度的各期数据按截至日期排成序列。")
+    year = year or as_of.year
     ds = read_dataset(data, file_name, **_overrides(parse_options))
     if ds.table is None:
         raise m.IngestError("这个文件没有项目表，不能作为监控快照。")
-    return store.import_file(
+    result = store.import_file(
         data,
         file_name,
         unit=unit,
@@ -125,6 +138,7 @@ def import_snapshot(
         summary=summary_of(ds.table),
         as_of=as_of,
     )
+    return replace(result, year=int(year))
 
 
 def save_reason(

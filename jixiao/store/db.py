@@ -174,6 +174,7 @@ class ImportResult:
     version: int
     duplicate: bool  # identical bytes were already stored for this unit/year/kind: nothing added
     message: str
+    year: int | None = None  # the year stored under, when the caller let the file decide it
 
 
 def default_url() -> str:
