@@ -34,7 +34,9 @@ def read_dataset(
     shown, hidden = split_hidden(sheets)
     found = _forms_or_figures(sheets, shown, filename, target_deviation)
     if found is not None or not hidden:
-        return found or Dataset(m.KIND_PROJECT_TABLE, read_project_table(sheets, filename))
+        return found or Dataset(
+            m.KIND_PROJECT_TABLE, _latest_month(sheets, filename, read_project_table(sheets, filename))
+        )
     # The sheets people see hold no forms and no figures. A project table on one of them is the file;
     # only when there is none are the hidden sheets (an old year, a backup) asked what they are.
     try:
@@ -73,3 +75,49 @@ def _forms_or_figures(
         figures, findings = fa_read.from_sheets(sheets, filename)
         return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
     return None
+
+
+def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> m.ProjectTable:
+    """A 月度执行表 read as a project table: its 执行数 is what was spent up to its latest month with
+    data — not the first month column the header offered, nor nothing when the months are headed
+    "1月", "2月" alone (the 监控 page reads the whole series)."""
+    src = table.source
+    col = src.columns.get(m.EXECUTED)
+    if col is not None and not src.candidates.get(m.EXECUTED):
+        return table  # one 执行数 column: not a month series
+    from jixiao.monitor.read import CUMULATIVE, HABIT_LABELS, looks_like_monthly, read_monthly_sheets
+
+    if not looks_like_monthly(sheets):
+        return table
+    try:
+        t = read_monthly_sheets(sheets, filename)
+    except m.IngestError:
+        return table
+    months = set(t.month_columns.values())
+    if t.sheet != src.sheet or not t.months or (col is not None and col not in months):
+        return table
+    if any(c in months for f, c in src.columns.items() if f != m.EXECUTED):
+        return table  # a month column read as something else: the header is not what it seems
+    last = t.months[-1]
+    columns = {**src.columns, m.EXECUTED: t.month_columns[last]}
+    table = read_project_table(
+        sheets, filename, sheet=src.sheet, header_rows=src.header_rows, columns=columns
+    )
+    if t.habit == CUMULATIVE:
+        how = f"取“{table.source.mapping.get(m.EXECUTED, f'{last}月')}”一列"
+    else:
+        spent = dict(zip(t.projects[m.SHEET_ROW].tolist(), t.projects[f"m{last}"].tolist()))
+        table.projects[m.EXECUTED] = table.projects[m.SHEET_ROW].map(spent).astype(float)
+        table.totals[m.EXECUTED] = float("nan")  # a 合计 of one month's column says nothing of the year
+        how = f"为 1–{last}月各月之和"
+    table.findings.insert(
+        0,
+        m.Finding(
+            "info",
+            "MONTHLY_TABLE",
+            f"工作表「{src.sheet}」",
+            f"这是月度执行表（各月为{HABIT_LABELS[t.habit]}）：执行数按截至{last}月的累计读取（{how}）。"
+            "逐月进度请在「监控」页添加这份表。",
+        ),
+    )
+    return table

@@ -68,6 +68,7 @@ class MonthlyTable:
     file: str
     sheet: str
     findings: list[m.Finding] = field(default_factory=list)
+    month_columns: dict[int, int] = field(default_factory=dict)  # month -> 0-based column of the sheet
 
     @property
     def has_units(self) -> bool:
@@ -443,6 +444,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         file=filename,
         sheet=sheet.name,
         findings=findings,
+        month_columns=dict(h.months),
     )
 
 
