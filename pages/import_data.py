@@ -39,6 +39,7 @@ T = {
     "detected": "识别结果",
     "file": "文件",
     "kind": "类型",
+    "monthly": "说明",
     "sheet": "工作表",
     "header_rows": "表头所在行",
     "unit": "金额单位",
@@ -244,6 +245,11 @@ def detected_lines(table: m.ProjectTable) -> list[str]:
         *([T["year_line"].format(year=src.report_year)] if src.report_year and src.candidates else []),
         *([T["hidden_line"].format(n=src.hidden_left_out)] if src.hidden_left_out else []),
         *([T["hidden_in"]] if src.include_hidden else []),
+        *(
+            f"**{T['monthly']}**：{widgets.md_escape(f.message)}"
+            for f in table.findings
+            if f.code == "MONTHLY_TABLE"
+        ),
     ]
 
 
