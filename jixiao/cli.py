@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from jixiao.model import IngestError
-from jixiao.store.db import StoreError
+from jixiao.store.errors import StoreError
 from jixiao.summary.schemes import SchemeError
 
 EXIT_BAD_INPUT = 2
@@ -311,7 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     except (IngestError, SchemeError, StoreError) as exc:
         sys.stderr.write(f"错误：{exc.message}\n")
         return EXIT_BAD_INPUT
-    except SQLAlchemyError as exc:
+    except (OSError, UnicodeError, ValueError) as exc:
+        # Input trouble we did not foresee must still not print a traceback to a user.
+        sys.stderr.write(f"错误：无法读取输入（{type(exc).__name__}）。\n")
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
         # a database failure outside Store's own checks (a read, say): its cause, in words
         from jixiao.store.db import ENV_URL
         from jixiao.store.faults import failure_message
@@ -319,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         url = getattr(args, "db", None) or os.environ.get(ENV_URL) or "sqlite:///"
         sys.stderr.write(f"错误：{failure_message(url, exc)}\n")
         return EXIT_BAD_INPUT
-    except (OSError, UnicodeError, ValueError) as exc:
-        # Input trouble we did not foresee must still not print a traceback to a user.
-        sys.stderr.write(f"错误：无法读取输入（{type(exc).__name__}）。\n")
-        return EXIT_BAD_INPUT
+
+
+def _database_error(exc: BaseException) -> bool:
+    """SQLAlchemy's errors, without importing SQLAlchemy where no command used the store."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)

@@ -40,19 +40,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlch
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from jixiao import model as m
+from jixiao.store.errors import StoreError
 from jixiao.store.faults import failure_message, fit_to_column, migrate_under_lock, over_length, unreachable
 
 SCHEMA_VERSION = 2  # 2: jx_versions.as_of, jx_reasons
 DEFAULT_DB_PATH = Path("data") / "jixiao.db"
 ENV_URL = "JIXIAO_DB_URL"
-
-
-class StoreError(Exception):
-    """A store problem the user must hear about; ``message`` is Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class Base(DeclarativeBase):
