@@ -258,7 +258,7 @@ def engine_only(n: int) -> float:
         with gc_paused(), open(os.devnull, "wb") as null:
             write_json(analysis_doc(analyze(read_project_table([sheet], "bench.xlsx")), lazy_rows=True), null)
 
-    return best_of(run, 3 if n <= 100_000 else 1)
+    return best_of(run, 3 if n <= 100_000 else 2)  # best of two at 500,000: one run wanders by a tenth
 
 
 def main(argv: list[str]) -> None:

@@ -118,6 +118,12 @@ def _row(values: tuple) -> dict[str, Any]:
 
 
 def _texts(series) -> list[str | None]:
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        # pandas' text columns hold str or a missing marker: only the missing places need turning into None
+        out = series.tolist()
+        for i in np.flatnonzero(series.isna().to_numpy()).tolist():
+            out[i] = None
+        return out
     return [x if type(x) is str or x is None else _s(x) for x in series.tolist()]
 
 
@@ -225,6 +231,8 @@ PRETTY_ROWS = 2000  # above this many rows the JSON is for programs: compact, wr
 
 
 def _plain(x: Any) -> Any:
+    if type(x) is m.Flag:  # first, and by type: called for each of tens of thousands of flags
+        return {"code": x[0], "reason": x[1]}
     if isinstance(x, Rows):
         return list(x)
     if isinstance(x, m.Flag):
