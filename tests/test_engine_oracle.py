@@ -214,6 +214,7 @@ def test_columnar_engine_matches_the_per_row_engine(case):
                 "HEADING_NEAR_SUM",
                 "UNIT_HEADING_ROWS",
                 "TRAILING_TEXT_ROWS",
+                "TOTAL_WORD_PROJECT",
             )
             for f in table.findings
         )

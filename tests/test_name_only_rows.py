@@ -233,3 +233,35 @@ def test_monthly_two_row_header_with_months_under_a_merged_label(months, again):
     assert len(table.projects) == N and round(table.projects[m.BUDGET].sum(), 2) == BUDGET
     assert round(table.projects["m3"].sum(), 2) == EXECUTED and table.habit == "cumulative"
     assert not [f for f in table.findings if f.severity != "info"]
+
+
+# --- a project whose name ends in a total word ------------------------------------------------------
+@pytest.mark.parametrize("name", ["科技统计数据汇总", "学术年会合计", "年度科普活动总计", "全省学会数据汇总"])
+@pytest.mark.parametrize("seq", [int, str])
+def test_a_numbered_project_named_like_a_total_is_a_project(name, seq):
+    rows = [["序号", "项目名称", "预算数（万元）", "执行数（万元）"]]
+    flat = [(n, b, e) for p in TANGSHAN.values() for n, b, e in p]
+    flat[3] = (name, flat[3][1], flat[3][2])
+    rows += [[seq(i), n, b, e] for i, (n, b, e) in enumerate(flat, 1)]
+    rows.append(["", "合计", BUDGET, EXECUTED])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert (
+        doc["projects"] == N and doc["totals"]["budget"] == BUDGET and doc["totals"]["executed"] == EXECUTED
+    )
+    assert "TOTAL_WORD_PROJECT" in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
+
+
+def test_a_numbered_subtotal_that_adds_up_stays_a_subtotal():
+    """Some offices number every row, 小计 included: a 小计 equal to its rows' sum is still a 小计."""
+    rows = [["序号", "单位", "项目名称", "预算数（万元）", "执行数（万元）"]]
+    i = 0
+    for unit, projects in TANGSHAN.items():
+        for name, b, e in projects:
+            i += 1
+            rows.append([i, unit, name, b, e])
+        i += 1
+        rows.append([i, "", f"{unit}小计", *(round(sum(p[k] for p in projects), 2) for k in (1, 2))])
+    rows.append(["", "", "合计", BUDGET, EXECUTED])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["projects"] == N and doc["totals"]["budget"] == BUDGET
+    assert "TOTAL_WORD_PROJECT" not in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)

@@ -10,6 +10,7 @@ from typing import Any
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import year_in_text
+from jixiao.summary.blocks import has_prefix
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
 UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
@@ -189,3 +190,42 @@ def drop_trailing_text(
 def trailing_text_said(rows: list[int]) -> str:
     listed = "、".join(str(r) for r in sorted(rows))
     return f"表格末尾第{listed}行只有文字、没有金额，其后也没有项目：按说明文字处理，不作为项目计入。"
+
+
+def _seq_number(x: Any) -> int | None:
+    if type(x) is int or (type(x) is float and x.is_integer()):
+        return int(x)
+    if type(x) is str and x.strip().isdigit():
+        return int(x.strip())
+    return None
+
+
+def numbered_project(
+    reader: Any, row: list[Any], label: str, cells: list[list[Any]], start: int, has_amount: bool
+) -> bool:
+    """A row named like a total ("科技统计数据汇总", "学术年会合计") that carries money and the next number
+    of the 序号 column the projects above it count with is a project, said in a finding. A bare 合计 /
+    小计 never is, nor is a row whose number does not follow on, nor one whose money is the sum of the
+    rows since the last total (a numbered 小计)."""
+    seq_col = reader.cols.get(m.SEQ)
+    if seq_col is None or not has_amount or not has_prefix(label):
+        return False
+    own = _seq_number(row[seq_col])
+    before = _seq_number(cells[-1][seq_col]) if cells else 0
+    if own is None or before is None or own != before + 1:
+        return False
+    for field in (m.BUDGET, m.EXECUTED):
+        c = reader.cols.get(field)
+        if c is None:
+            continue
+        mine, status = v.parse_number(row[c])
+        parts = [v.parse_number(r[c])[0] for r in cells[start:]]
+        if status == v.OK and parts and math.isclose(mine, sum(x or 0.0 for x in parts), abs_tol=0.005):
+            return False
+    reader.add(
+        "info",
+        "TOTAL_WORD_PROJECT",
+        f"工作表「{reader.sheet.name}」「{label.strip()}」",
+        f"“{label.strip()}”的名称里有“合计/汇总”等字样，但它带有接续项目的序号 {own}：按项目读取，不作为合计行。",
+    )
+    return True

@@ -291,6 +291,10 @@ class _Reader:
                 if not has_amount and (_CONTINUED.match(first_text) or find_amount_unit_line([row], 1)):
                     continue  # a page break's mark; "单位：万元" just under the header (units.py reads it)
                 total_label = next((t for t in labels if len(t) <= 30 and _TOTAL.search(t)), None)
+                if total_label is not None and edges.numbered_project(
+                    self, row, total_label, cells, sub_start, has_amount
+                ):
+                    total_label = None  # "科技统计数据汇总" numbered among the projects is one of them
                 if total_label is not None:
                     rec = self.total_record(row, sheet_row, total_label, factor, current_unit or section_unit)
                     is_sub = rec[m.TOTAL_KIND] == "小计" or blocks.has_prefix(total_label)
