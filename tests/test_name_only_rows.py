@@ -236,7 +236,9 @@ def test_monthly_two_row_header_with_months_under_a_merged_label(months, again):
 
 
 # --- a project whose name ends in a total word ------------------------------------------------------
-@pytest.mark.parametrize("name", ["科技统计数据汇总", "学术年会合计", "年度科普活动总计", "全省学会数据汇总"])
+@pytest.mark.parametrize(
+    "name", ["科技统计数据汇总", "学术年会合计", "年度科普活动总计", "全省学会数据汇总", "年度工作汇总"]
+)
 @pytest.mark.parametrize("seq", [int, str])
 def test_a_numbered_project_named_like_a_total_is_a_project(name, seq):
     rows = [["序号", "项目名称", "预算数（万元）", "执行数（万元）"]]

@@ -9,7 +9,7 @@ from typing import Any
 
 from jixiao import model as m
 from jixiao.ingest import values as v
-from jixiao.ingest.header import year_in_text
+from jixiao.ingest.header import normalize_label, year_in_text
 from jixiao.summary.blocks import has_prefix
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
@@ -205,13 +205,19 @@ def numbered_project(
 ) -> bool:
     """A row named like a total ("科技统计数据汇总", "学术年会合计") that carries money and the next number
     of the 序号 column the projects above it count with is a project, said in a finding. A bare 合计 /
-    小计 never is, nor is a row whose number does not follow on, nor one whose money is the sum of the
-    rows since the last total (a numbered 小计)."""
+    小计 never is, nor a "…小计", nor a row whose number does not follow on, nor one whose money is the sum
+    of the rows since the last total (a numbered subtotal)."""
     seq_col = reader.cols.get(m.SEQ)
-    if seq_col is None or not has_amount or not has_prefix(label):
-        return False
+    if (
+        seq_col is None
+        or not has_amount
+        or not cells
+        or not has_prefix(label)
+        or "小计" in normalize_label(label)
+    ):
+        return False  # (a name ending in 小计 is a subtotal's; a first row is not "among" projects)
     own = _seq_number(row[seq_col])
-    before = _seq_number(cells[-1][seq_col]) if cells else 0
+    before = _seq_number(cells[-1][seq_col])
     if own is None or before is None or own != before + 1:
         return False
     for field in (m.BUDGET, m.EXECUTED):
