@@ -267,3 +267,28 @@ def test_a_numbered_subtotal_that_adds_up_stays_a_subtotal():
     doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
     assert doc["projects"] == N and doc["totals"]["budget"] == BUDGET
     assert "TOTAL_WORD_PROJECT" not in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
+
+
+# --- a 月度执行表 with a column of the months added up ---------------------------------------------------
+def _cum(e: float) -> list[float]:
+    return [round(e * j / 6, 2) for j in range(1, 7)]
+
+
+def _own(e: float) -> list[float]:
+    c = _cum(e)
+    return [c[0]] + [round(c[j] - c[j - 1], 2) for j in range(1, 6)]
+
+
+@pytest.mark.parametrize("label", ["1-6月累计", "累计执行", "合计", "累计支出（万元）"])
+@pytest.mark.parametrize("months_are", ["own", "cumulative"])
+def test_monthly_a_column_of_the_months_added_up_decides_the_habit(label, months_are):
+    """Each month's own spending with a "1-6月累计" column beside them: the 累计 in that column's label is
+    not about the months (they were taken as cumulative: June's own spending became the year's)."""
+    head = ["项目名称", "全年预算（万元）", *[f"{k}月" for k in range(1, 7)], label]
+    rows = [head]
+    for projects in TANGSHAN.values():
+        for name, b, e in projects:
+            rows.append([name, b, *(_own(e) if months_are == "own" else _cum(e)), e])
+    table = _monthly(rows)
+    assert table.habit == ("monthly" if months_are == "own" else "cumulative")
+    assert round(table.projects["m6"].sum(), 2) == EXECUTED and len(table.projects) == N

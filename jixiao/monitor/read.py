@@ -411,7 +411,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     with_data = [k for k in MONTHS if not np.isnan(values[:, k - 1]).all()]
     if not with_data:
         raise m.IngestError("月度执行表的月份列都是空的，没有可读的执行数。")
-    habit, reason = _decide_habit(values, raw[m.BUDGET].to_numpy(dtype=float), h, title, header_text)
+    sums = _sum_column(sheet, h, raw[m.SHEET_ROW].tolist(), values, scale)
+    habit, reason = _decide_habit(values, raw[m.BUDGET].to_numpy(dtype=float), h, title, sums)
     findings.insert(
         0,
         m.Finding(
@@ -524,8 +525,34 @@ def _accumulate(values: np.ndarray, last: int) -> np.ndarray:
     return out
 
 
+def _sum_column(
+    sheet: Sheet, h: _Header, sheet_rows: list[int], values: np.ndarray, scale: float
+) -> str | None:
+    """The label of a column beside the months ("1-6月累计", "累计执行") that holds each project's months
+    added up: then each month column is that month's own spending. Only rows whose sum differs from
+    their latest amount can tell."""
+    total = np.nansum(values, axis=1)
+    filled = ~np.isnan(values)
+    last = np.array([row[f][-1] if f.any() else np.nan for row, f in zip(values, filled)])
+    telling = [i for i in range(len(sheet_rows)) if abs(total[i] - last[i]) > TOLERANCE]
+    if len(telling) < 2:
+        return None
+    taken = set(h.months.values()) | set(h.columns.values())
+    for c in range(len(h.labels)):
+        if c in taken:
+            continue
+        hits = 0
+        for i in telling:
+            row = sheet.rows[sheet_rows[i] - 1]
+            x, status = v.parse_number(row[c]) if c < len(row) else (None, None)
+            hits += status == v.OK and x is not None and abs(x / scale - total[i]) <= TOLERANCE
+        if hits >= 0.8 * len(telling):
+            return h.labels[c]
+    return None
+
+
 def _decide_habit(
-    values: np.ndarray, budget: np.ndarray, h: _Header, title: str, header_text: str
+    values: np.ndarray, budget: np.ndarray, h: _Header, title: str, sums: str | None
 ) -> tuple[str, str]:
     falls = 0
     rising = 0
@@ -540,14 +567,19 @@ def _decide_habit(
         if len(seq) and b == b and b > 0:
             over_if_monthly += bool(seq.sum() > b + TOLERANCE)
             over_if_cumulative += bool(seq[-1] > b + TOLERANCE)
-    text = f"{title} {header_text}"
-    if h.range_labels or _CUM_WORDS.search(header_text):
+    # the months' own labels (with a group label over them) speak for the months; a 累计 column beside
+    # them ("1-6月累计") does not
+    month_text = " ".join(h.labels[c] for c in h.months.values())
+    text = f"{title} {month_text}"
+    if h.range_labels or _CUM_WORDS.search(month_text):
         reason = "表头写明累计（如“累计”“截至”“1-3月”）"
         if falls:
             reason += f"；但有 {falls} 个项目的累计数比上月减少，请核实（可能有资金收回）"
         return CUMULATIVE, reason + "。"
     if _MONTHLY_WORDS.search(text):
         return MONTHLY, "表头写明当月数（如“当月”“本月”）。"
+    if sums:
+        return MONTHLY, f"“{sums}”一列等于各月之和，故各月为当月数。"
     if _CUM_WORDS.search(title):
         return CUMULATIVE, "表格标题写明累计。"
     if falls:
