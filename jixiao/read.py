@@ -85,7 +85,8 @@ def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> 
     col = src.columns.get(m.EXECUTED)
     if col is not None and not src.candidates.get(m.EXECUTED):
         return table  # one 执行数 column: not a month series
-    from jixiao.monitor.read import CUMULATIVE, HABIT_LABELS, looks_like_monthly, read_monthly_sheets
+    from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS
+    from jixiao.monitor.read import looks_like_monthly, read_monthly_sheets
 
     if not looks_like_monthly(sheets):
         return table

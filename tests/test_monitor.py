@@ -17,7 +17,8 @@ from jixiao.fmt import round_half_up
 from jixiao.model import IngestError
 from jixiao.monitor import bulletin, sample
 from jixiao.monitor import compute as c
-from jixiao.monitor.read import CUMULATIVE, MONTHLY, read_monthly, snapshot_frames
+from jixiao.monitor.habit import CUMULATIVE, MONTHLY
+from jixiao.monitor.read import read_monthly, snapshot_frames
 from jixiao.settings import Settings
 from tests.conftest import SAMPLE_DATA
 
