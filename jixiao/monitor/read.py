@@ -36,6 +36,7 @@ from jixiao.summary.edges import (
     NOTE_PREFIX,
     bare_headings_said,
     only_name,
+    pop_trailing_text,
     trailing_text_said,
 )
 from jixiao.summary.layout import child_name, parent_spans
@@ -388,9 +389,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                 **{f"m{k}": amounts.get(k) for k in MONTHS},
             }
         )
-    trailing = []
-    while len(records) > 1 and len(records) - 1 in text_only:
-        trailing.append(records.pop()[m.SHEET_ROW])
+    trailing = pop_trailing_text(records, text_only)
     if trailing:
         findings.append(
             m.Finding("info", "TRAILING_TEXT_ROWS", f"工作表「{sheet.name}」", trailing_text_said(trailing))

@@ -172,19 +172,16 @@ def bare_headings_said(rows: list[int]) -> str:
     )
 
 
-def drop_trailing_text(
-    reader: Any, recs: list[dict[str, Any]], cells: list[list[Any]], text_only: set[int]
-) -> None:
-    """Rows at the end of the table that hold a name and no money ("以上数据未经审计", a remark with no
-    合计 above it) are not projects: nothing with money follows them."""
+def pop_trailing_text(records: list[Any], text_only: set[int], *parallel: list[Any]) -> list[int]:
+    """Rows at the end of a table that hold a name and no money ("以上数据未经审计", a remark with no 合计
+    above it) are not projects: nothing with money follows them. Taken off ``records`` (and the lists
+    kept beside it); their sheet rows are returned for the finding."""
     dropped = []
-    while len(recs) > 1 and len(recs) - 1 in text_only:
-        dropped.append(recs.pop()[m.SHEET_ROW])
-        cells.pop()
-    if dropped:
-        reader.add(
-            "info", "TRAILING_TEXT_ROWS", f"工作表「{reader.sheet.name}」", trailing_text_said(dropped)
-        )
+    while len(records) > 1 and len(records) - 1 in text_only:
+        dropped.append(records.pop()[m.SHEET_ROW])
+        for other in parallel:
+            other.pop()
+    return dropped
 
 
 def trailing_text_said(rows: list[int]) -> str:

@@ -383,7 +383,14 @@ class _Reader:
             if not has_amount and edges.only_name(row, project_raw, self.cols.get(m.SEQ)):
                 text_only.add(len(recs) - 1)
 
-        edges.drop_trailing_text(self, recs, cells, text_only)
+        trailing = edges.pop_trailing_text(recs, text_only, cells)
+        if trailing:
+            self.add(
+                "info",
+                "TRAILING_TEXT_ROWS",
+                f"工作表「{self.sheet.name}」",
+                edges.trailing_text_said(trailing),
+            )
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
         if bare_rows:
