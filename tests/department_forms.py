@@ -31,7 +31,7 @@ class DeptSpec:
     title: str = "部门整体支出绩效自评表（2023年度）"
     name_in_one_cell: bool = False  # "部门名称：…" in one cell instead of label | value
     name_row: bool = True  # False: no name line at all, the title says what the form is
-    money_unit: str = "万元"
+    money_unit: str | None = "万元"
     # label, 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分 (分值/得分 only when budget_scored)
     budget: list[list[Any]] = field(default_factory=list)
     budget_scored: bool = True
@@ -166,12 +166,13 @@ def write_department_form(ws, top: int, spec: DeptSpec, *, col: int = 1, merge_l
     if spec.name_row:
         r += 1
     budget_top = r
+    said = f"（{spec.money_unit}）" if spec.money_unit else ""  # None: the form names no unit
     if spec.budget_scored:
-        put(r, 0, f"预算执行情况（{spec.money_unit}）（10分）")
+        put(r, 0, f"预算执行情况{said}（10分）")
         for k, text in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]):
             put(r, 2 + k, text)
     else:
-        put(r, 0, f"年度预算执行情况（{spec.money_unit}）")
+        put(r, 0, f"年度预算执行情况{said}")
         for k, text in enumerate(["年初预算数", "全年预算数", "全年执行数", "执行率"]):
             put(r, 2 + k, text)
     r += 1

@@ -46,7 +46,8 @@ class FormSpec:
     label: Any = "51340099T000000000001-测试项目甲"
     department: str = "测试主管部门"
     unit: str = "测试实施单位"
-    money_unit: str = "万元"
+    money_unit: str | None = "万元"  # None: the budget header names no unit
+    above: str | None = None  # a line of its own two rows above the title, e.g. "单位：元"
     # 年初预算, 调整后预算数, 预算执行数, 预算执行率, 权重, 得分, 原因
     budget: list[Any] = field(default_factory=lambda: [100, 100, 95, "95.00%", 10, 9.5, ""])
     subrows: bool = True
@@ -77,6 +78,11 @@ def write_form(
         if value is not None and value != "":
             ws.cell(row=row, column=col + offset, value=value)
 
+    said = f"（{spec.money_unit}）" if spec.money_unit else ""
+    if spec.above:
+        put(r, 8, spec.above)
+        r += 2
+
     if spec.title:
         put(r, 0, TITLE)
         ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + 10)
@@ -93,7 +99,7 @@ def write_form(
     if two_row_budget:
         put(r, 0, "预算执行情况（10分）")
         put(r, 1, "资金来源")
-        put(r, 2, f"年度预算数（{spec.money_unit}）")
+        put(r, 2, f"年度预算数{said}")
         ws.merge_cells(start_row=r, start_column=col + 2, end_row=r, end_column=col + 4)
         for k, text in enumerate(["预算执行率", "权重", "得分", "原因"]):
             put(r, 5 + k, text)
@@ -103,7 +109,7 @@ def write_form(
         r += 1
     else:
         put(r, 0, "预算执行情况（10分）")
-        put(r, 1, f"年度预算数（{spec.money_unit}）")
+        put(r, 1, f"年度预算数{said}")
         for k, text in enumerate(
             ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因"]
         ):

@@ -91,6 +91,7 @@ UNIT_LABELS = ("实施单位", "项目实施单位", "预算单位")
 CODE_NAME_RE = re.compile(r"^\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})(?:\s*[-－—–_:：]\s*|\s+)(.+?)\s*$")
 WEIGHT_IN_LABEL_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 YUAN_RE = re.compile(r"[（(]\s*元\s*[)）]|单位[:：]\s*元(?!\w)|金额单位[:：]?\s*元")
+WAN_RE = re.compile(r"[（(]\s*万元\s*[)）]|单位[:：]\s*万元|金额单位[:：]?\s*万元")
 
 # 指标性质 words and signs, normalised (NFKC turns ＝＞＜ into = > <). Checked in order, so the
 # negated words (不高于) come before the words they contain (高于), and >= before > and =.

@@ -272,6 +272,13 @@ def amount_unit_of_label(label: str) -> str | None:
     return None
 
 
+# With no unit written anywhere, a project above this, read in 万元, is over 1 亿元: the amounts are in 元
+# (a 科协's projects run from a few 万元 to a few thousand 万元; in 元 they are 10,000 and up).
+ASSUMED_YUAN_MEDIAN = 10_000
+# A unit that is written is only doubted beyond 10 亿元 a project.
+YUAN_MEDIAN = 100_000
+
+
 def find_amount_unit_line(rows: list[list[object]], upto: int) -> str | None:
     for row in rows[:upto]:
         for v in row:

@@ -9,7 +9,12 @@ import numpy as np
 
 from jixiao import model as m
 from jixiao.ingest import values as v
-from jixiao.ingest.header import amount_unit_of_label, find_amount_unit_line
+from jixiao.ingest.header import (
+    ASSUMED_YUAN_MEDIAN,
+    YUAN_MEDIAN,
+    amount_unit_of_label,
+    find_amount_unit_line,
+)
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary.blocks import TOTAL
 
@@ -69,13 +74,6 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             )
     factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
-
-
-# With no unit written anywhere, a median project above this, read in 万元, is over 1 亿元: the table is in
-# 元 (a 科协's projects run from a few 万元 to a few thousand 万元; in 元 they are 10,000 and up).
-ASSUMED_YUAN_MEDIAN = 10_000
-# A unit that is written is only doubted (check_unit_plausible) beyond 10 亿元 a project.
-YUAN_MEDIAN = 100_000
 
 
 def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
