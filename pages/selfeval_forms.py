@@ -48,7 +48,7 @@ T = {
     "sample_help": "凉山州科协 2023 年的 5 张自评表",
     "department_sample": "部门整体示例",
     "department_sample_help": "赫山区科协 2023 年的部门整体支出绩效自评表（据其自评报告重建，执行数和得分为示例假设）",
-    "upload": "上传自评表（.xlsx / .xls / .csv）",
+    "upload": "上传自评表（.xlsx / .xls / .csv，或表格在 Word 文档 .docx 里）",
     "empty": "还没有导入自评表。点“使用示例数据”看看效果，或上传自己的文件。",
     "loaded": "已读取 {n} 张自评表（{file}）。",
     "loaded_department": "已读取 {n} 张部门整体支出绩效自评表（{file}）：{names}。",
@@ -159,7 +159,7 @@ def load_block(ds: FormsDataset | None) -> None:
             T["department_sample"], key="forms_department_sample", help=T["department_sample_help"]
         ):
             _load(DEPARTMENT_SAMPLE.read_bytes(), DEPARTMENT_SAMPLE.name)
-        up = st.file_uploader(T["upload"], type=["xlsx", "xlsm", "xls", "csv"], key="forms_upload")
+        up = st.file_uploader(T["upload"], type=["xlsx", "xlsm", "xls", "csv", "docx"], key="forms_upload")
         if up is not None:
             content = up.getvalue()
             digest = hashlib.sha256(content).hexdigest()

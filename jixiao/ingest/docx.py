@@ -1,14 +1,17 @@
-"""A Word .docx -> its text, paragraphs then table rows (cells tab-separated), one per line.
+"""A Word .docx -> its text (paragraphs then table rows, cells tab-separated, one per line), or its
+tables as sheets.
 
-Runs inside the guarded worker: the statement checker's uploads get the same zip checks, memory
-cap and time limit as workbooks.
+Runs inside the guarded worker: Word uploads get the same zip checks, memory cap and time limit as
+workbooks.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
-from jixiao.ingest.caps import ReadError
+from jixiao.ingest.caps import MAX_COLS, MAX_GRID_CELLS, MAX_MERGED, MAX_ROWS, MAX_SHEETS, ReadError
 
 DAMAGED = "Word 文件已损坏或不是 .docx 格式，无法读取。"
 
@@ -25,3 +28,135 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             lines.append("\t".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NO_TABLES = (
+    "Word 文档里没有表格。请上传含有项目单位自评汇总表或项目支出绩效自评表（表格）的 Word 文档，"
+    "或在 Excel/WPS 中整理为 .xlsx 后再上传。"
+)
+_SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+TITLE_LINES = 3  # paragraphs over a table taken with it: a title, "单位：万元", a year line
+TITLE_LENGTH = 80  # longer paragraphs are the report's prose, not a table's title
+
+
+def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str], dict]]:
+    """Each table of the document's body as a sheet of text cells (gridSpan / vMerge as merged
+    ranges), with the short paragraphs just above it as rows over it (its title, "单位：万元"). A
+    table that Word split at a page break (nothing but empty paragraphs between the two parts and the
+    same columns) stays one sheet. Numbers stay text: the readers parse them as they do a CSV's."""
+    from docx import Document
+
+    try:
+        body = Document(io.BytesIO(data)).element.body
+    except Exception as exc:  # python-docx raises several unrelated types for a bad package
+        raise ReadError(DAMAGED) from exc
+    sheets: list[tuple[str, list[list[Any]], list, list[str], dict]] = []
+    lines: list[str] = []  # paragraphs since the last table
+    glued = False  # only empty paragraphs since the last table
+    for el in _blocks(body):
+        if el.tag == W + "p":
+            text = _SPACE.sub(" ", _paragraph_text(el)).strip()
+            if text:
+                lines.append(text)
+                glued = False
+            continue
+        rows, merged, notes = _table(el)
+        if not rows:
+            continue
+        width = max(map(len, rows))
+        if sheets and glued and not lines and width == max(map(len, sheets[-1][1])):
+            _, prev_rows, prev_merged, prev_notes, _ = sheets[-1]
+            shift = len(prev_rows)
+            prev_rows.extend(rows)
+            prev_merged.extend((r0 + shift, c0, r1 + shift, c1) for r0, c0, r1, c1 in merged)
+            prev_notes.extend(notes)
+        else:
+            if len(sheets) >= MAX_SHEETS:
+                sheets[0][3].insert(0, f"Word 文档里的表格超过 {MAX_SHEETS} 个，只读取了前 {MAX_SHEETS} 个。")
+                break
+            title = [[t] for t in lines[-TITLE_LINES:] if len(t) <= TITLE_LENGTH]
+            merged = [(r0 + len(title), c0, r1 + len(title), c1) for r0, c0, r1, c1 in merged]
+            sheets.append((f"表{len(sheets) + 1}", title + rows, merged, notes, {}))
+        lines, glued = [], True
+    if not sheets:
+        raise ReadError(NO_TABLES)
+    if len(sheets) == 1:
+        sheets[0] = ("Word 表格", *sheets[0][1:])
+    return [(name, _even(rows), merged, notes, facts) for name, rows, merged, notes, facts in sheets]
+
+
+def _blocks(body):
+    """Body paragraphs and tables in order, looking inside content controls (w:sdt)."""
+    for el in body.iterchildren():
+        if el.tag in (W + "p", W + "tbl"):
+            yield el
+        elif el.tag == W + "sdt":
+            content = el.find(W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _paragraph_text(p) -> str:
+    return "".join(
+        (t.text or "") if t.tag == W + "t" else "\t" if t.tag == W + "tab" else ""
+        for t in p.iter(W + "t", W + "tab")
+    )
+
+
+def _cell_text(tc) -> str:
+    parts = [_SPACE.sub(" ", _paragraph_text(p)).strip() for p in tc.iter(W + "p")]
+    return "\n".join(p for p in parts if p)
+
+
+def _int_attr(el, path: str, default: int) -> int:
+    found = el.find(path)
+    if found is None:
+        return default
+    try:
+        return max(0, int(found.get(W + "val", default)))
+    except ValueError:
+        return default
+
+
+def _table(tbl) -> tuple[list[list[Any]], list[tuple[int, int, int, int]], list[str]]:
+    rows: list[list[Any]] = []
+    merged: list[list[int]] = []
+    notes: list[str] = []
+    open_down: dict[int, int] = {}  # column -> the vertical merge (index in merged) running down it
+    cells = 0
+    for tr in tbl.iterchildren(W + "tr"):
+        if len(rows) >= MAX_ROWS:
+            notes.append(f"Word 表格超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
+            break
+        r = len(rows)
+        row: list[Any] = []
+        col = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0)
+        for tc in tr.iterchildren(W + "tc"):
+            span = max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1))
+            if col + span > MAX_COLS:
+                break
+            v_merge = tc.find(f"{W}tcPr/{W}vMerge")
+            continues = v_merge is not None and v_merge.get(W + "val", "continue") != "restart"
+            row.extend([""] * (col + span - len(row)))
+            if continues and col in open_down:
+                merged[open_down[col]][2] = r
+            else:
+                row[col] = _cell_text(tc)
+                open_down.pop(col, None)
+                if (span > 1 or v_merge is not None) and len(merged) < MAX_MERGED:
+                    merged.append([r, col, r, col + span - 1])
+                    if v_merge is not None:
+                        open_down[col] = len(merged) - 1
+            col += span
+        rows.append(row)
+        cells += len(row)
+        if cells > MAX_GRID_CELLS:
+            raise ReadError(f"Word 表格过大（超过 {MAX_GRID_CELLS} 个单元格），已停止读取。")
+    spans = [(r0, c0, r1, c1) for r0, c0, r1, c1 in merged if r1 > r0 or c1 > c0]
+    return rows, spans, notes
+
+
+def _even(rows: list[list[Any]]) -> list[list[Any]]:
+    width = max(map(len, rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]

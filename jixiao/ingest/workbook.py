@@ -30,6 +30,8 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv", ".tsv", ".txt", ".xml")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The stream a .doc holds in its OLE directory; a .xls holds "Workbook" (Excel 97+) or "Book" (Excel 5).
+_LEGACY_WORD, _EXCEL_BOOK = "WordDocument".encode("utf-16-le"), "Book".encode("utf-16-le")
 ASK = "请上传 Excel（.xlsx/.xlsm/.xls）或 CSV 文件。"
 
 
@@ -99,6 +101,11 @@ def sniff_kind(data: bytes, filename: str) -> str:
         ):
             raise IngestError(
                 "工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再上传。"
+            )
+        if _LEGACY_WORD in data[:2_000_000] and _EXCEL_BOOK not in data[:2_000_000]:
+            raise IngestError(
+                "这是旧版 Word 文档（.doc），无法直接读取。请在 Word/WPS 中另存为 .docx（读取其中的表格），"
+                "或把表格复制到 Excel 另存为 .xlsx 后再上传。"
             )
         return "xls"
     for magic, what in _REFUSED_MAGIC:
@@ -174,9 +181,11 @@ _OTHER_ZIPS = (
 )
 
 
-def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
+def check_zip(data: bytes, *, kind: str = "xlsx") -> str:
     """Refuse broken archives and zip bombs from the central directory alone, before inflating.
-    ``kind`` 'xlsx' or 'docx' picks the words of the messages and the part the package must have."""
+    ``kind`` 'xlsx' or 'docx' picks the words of the messages and the part the package must have.
+    Returns what the package is: 'xlsx', or 'docx' for a Word document (whose tables an 'xlsx' caller
+    may read)."""
     word = kind == "docx"
     what = "Word 文件" if word else "Excel 文件"
     try:
@@ -197,17 +206,22 @@ def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
                 if word
                 else f"压缩包不是 Excel 工作簿（缺少工作簿结构）。{ASK}"
             )
+        found = "xlsx"
         if not word and not any(n.startswith("xl/") and n.endswith(".xml") for n in names):
+            if "word/document.xml" in names:
+                found = "docx"
             for prefix, message in _OTHER_ZIPS:
-                if any(n.startswith(prefix) for n in names):
+                if found == "xlsx" and any(n.startswith(prefix) for n in names):
                     raise IngestError(message if prefix.startswith("xl/") else message + ASK)
         total = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
         if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+            what = "Word 文件" if found == "docx" else what
             raise IngestError(
                 f"{what}解压后约 {total / 1024 / 1024:.0f} MB，压缩比异常（{total / packed:.0f} 倍），"
                 "疑似“压缩炸弹”，已拒绝读取。"
             )
+    return "docx" if word else found
 
 
 def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> list[Sheet]:
@@ -217,8 +231,8 @@ def load_sheets(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> li
             f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.0f} MB。"
         )
     kind = sniff_kind(data, filename)
-    if kind == "xlsx":
-        check_zip(data)
+    if kind == "xlsx" and check_zip(data) == "docx":
+        kind = "docx_tables"  # a Word document: its tables are the sheets
     try:
         raw = worker.run(kind, data, filename)
     except ReadError as exc:

@@ -84,6 +84,10 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
         from jixiao.ingest.docx import docx_text
 
         return docx_text(data)
+    if kind == "docx_tables":
+        from jixiao.ingest.docx import docx_tables
+
+        return docx_tables(data)
     raise ReadError(f"不支持的文件类型：{kind}")
 
 
