@@ -44,9 +44,7 @@ from jixiao.forms.labels import (
     TEXT_LABELS,
     TOTAL_LABELS,
     UNIT_LABELS,
-    WAN_RE,
     WEIGHT_IN_LABEL_RE,
-    YUAN_RE,
     _fill_merged,
     _Grid,
     _is_budget_header,
@@ -65,9 +63,9 @@ from jixiao.forms.labels import (
     parse_number,
     parse_quantity,
 )
-from jixiao.forms.labels import looks_like_forms as looks_like_forms  # where the router looks for it
+from jixiao.forms.labels import looks_like_forms as looks_like_forms
+from jixiao.forms.units import check_unit, said_unit  # where the router looks for it
 from jixiao.ingest import values
-from jixiao.ingest.header import ASSUMED_YUAN_MEDIAN, YUAN_MEDIAN
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, load_sheets, split_hidden
 from jixiao.model import Finding, IngestError
 
@@ -271,7 +269,7 @@ class _FormReader:
             return
         above = self.rows[header - 1] if header > self.first else []
         cols = _map_columns([self.rows[header], *([above] if above else [])], BUDGET_FIELDS)
-        unit = self.amount_unit(header, above)
+        unit = said_unit(self.rows, self.first, header, above)
         scale = 1 / 10000 if unit == "元" else 1.0
         if unit == "元":
             self.form.amount_unit = "元"
@@ -298,74 +296,9 @@ class _FormReader:
             if not label and all(v == "" for v in values):
                 continue
             self.form.budget_lines.append(self.budget_line(r, label, cols, scale))
-        self.check_unit(unit)
-
-    def amount_unit(self, header: int, above: list[Any]) -> str | None:
-        """元 or 万元 as the form says it: in the budget header or the rows above it down to the title,
-        else on a short line of its own just above the title ("单位：元" over the form); None when the
-        form says nothing."""
-        header_text = " ".join(_raw(v) for v in [*self.rows[header], *above, *self.rows[self.first : header]])
-        for text in (header_text, self.unit_line_above()):
-            if YUAN_RE.search(text):
-                return "元"
-            if WAN_RE.search(text):
-                return "万元"
-        return None
-
-    def unit_line_above(self) -> str:
-        lines = []
-        for row in self.rows[max(0, self.first - 3) : self.first]:
-            cells = [_raw(v) for v in row if v != ""]
-            if cells and all(isinstance(v, str) for v in row if v != "") and max(map(len, cells)) <= 20:
-                lines.append(" ".join(cells))
-        return " ".join(lines)
-
-    def check_unit(self, unit: str | None) -> None:
-        """A form that says no unit is in 万元 unless its 总额 would then be over 1 亿元 (it is in 元); a
-        said unit that makes the project over 10 亿元 or under 1,000 元 is doubted. A department's whole
-        budget is allowed ten times a project's."""
-        scale = 10 if self.form.is_department or any("整体" in x.label for x in self.form.budget_lines) else 1
-        amounts = [
-            abs(x)
-            for line in self.form.budget_lines[:1]
-            for k in ("initial", "adjusted", "executed")
-            if (line.sheet_row - 1, k) not in self.own_unit and (x := getattr(line, k)) is not None and x
-        ]
-        size = max(amounts, default=None)
-        if size is None:
-            return
-        row = self.form.budget_lines[0].sheet_row - 1
-        if unit is None and size > ASSUMED_YUAN_MEDIAN * scale:
-            for line in self.form.budget_lines:
-                for k in ("initial", "adjusted", "executed"):
-                    x = getattr(line, k)
-                    if x is not None and (line.sheet_row - 1, k) not in self.own_unit:
-                        setattr(line, k, x / 10000)
-            self.form.amount_unit = "元"
-            self.finding(
-                "warning",
-                "AMOUNT_UNIT_ASSUMED",
-                row,
-                "预算执行情况",
-                f"自评表没有注明金额单位。按“万元”理解，预算达 {size:,.2f} 万元（超过 {scale} 亿元），已按“元”读取。"
-                "如实际是万元，请在表中注明“单位：万元”后重新上传。",
-            )
-        elif unit == "万元" and size > YUAN_MEDIAN * scale:
-            self.finding(
-                "warning",
-                "AMOUNT_UNIT_SUSPECT",
-                row,
-                "预算执行情况",
-                f"按“万元”理解，预算达 {size:,.2f} 万元（超过 {10 * scale} 亿元），金额可能是以“元”为单位，请核实。",
-            )
-        elif unit == "元" and size < 0.1:
-            self.finding(
-                "warning",
-                "AMOUNT_UNIT_SUSPECT",
-                row,
-                "预算执行情况",
-                f"按“元”理解，预算只有 {size * 10000:,.2f} 元，金额可能是以“万元”为单位，请核实。",
-            )
+        finding = check_unit(self.form, unit, self.own_unit)
+        if finding is not None:
+            self.form.parse_findings.append(finding)
 
     def budget_line(self, r: int, label: str, cols: dict[str, int], scale: float) -> BudgetLine:
         line = BudgetLine(label=label, sheet_row=r + 1)
