@@ -150,3 +150,30 @@ def test_a_word_zip_bomb_is_refused_before_inflating():
         load_sheets(docx_bomb(), "报告.docx")
     with pytest.raises(m.IngestError, match="Word 文件已损坏"):
         load_sheets(docx_bomb(lie=True), "报告.docx")  # sizes that lie: the worker's limits stop it
+
+
+@pytest.mark.parametrize("numbering", ["（{}）", "{}、", "{}."])
+def test_one_word_table_per_unit_under_its_heading_reads_as_one_table_of_units(numbering):
+    header = ["序号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "预算执行率", "自评得分"]
+    units = {
+        "科协本级": [("学术年会", 120, 108), ("科普宣传", 80, 80)],
+        "科技馆": [("展品更新", 50, 25)],
+        "科工中心": [("平台维护", 30, 29.5), ("调研", 10, 10)],
+    }
+    blocks = [("p", PROSE), ("p", "2023年度项目单位自评汇总表")]
+    for k, (unit, projects) in enumerate(units.items()):
+        mark = "一二三"[k] if numbering != "{}." else str(k + 1)
+        blocks.append(("p", numbering.format(mark) + unit))
+        rows = [
+            [str(i + 1), n, f"{b:.2f}", f"{e:.2f}", f"{e / b:.2%}", "95"]
+            for i, (n, b, e) in enumerate(projects)
+        ]
+        blocks.append(("table", ([header, *rows], [])))
+    doc = inspect_bytes(document_bytes(blocks), "报告.docx")
+    assert doc["projects"] == 5
+    assert doc["totals"] == {"budget": 290.0, "executed": 252.5, "execution_rate": 87.07}
+    assert [(u["unit"], u["projects"], u["budget"], u["executed"]) for u in doc["units"]] == [
+        ("科协本级", 2, 200.0, 188.0),
+        ("科技馆", 1, 50.0, 25.0),
+        ("科工中心", 2, 40.0, 39.5),
+    ]

@@ -77,13 +77,30 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
                 break
             title = [[t] for t in lines[-TITLE_LINES:] if len(t) <= TITLE_LENGTH]
             merged = [(r0 + len(title), c0, r1 + len(title), c1) for r0, c0, r1, c1 in merged]
-            sheets.append((f"表{len(sheets) + 1}", title + rows, merged, notes, {}))
+            name = _heading_name(lines[-1] if lines else "", {s[0] for s in sheets}) or f"表{len(sheets) + 1}"
+            sheets.append((name, title + rows, merged, notes, {}))
         lines, glued = [], True
     if not sheets:
         raise ReadError(NO_TABLES)
-    if len(sheets) == 1:
+    if len(sheets) == 1 and sheets[0][0] == "表1":
         sheets[0] = ("Word 表格", *sheets[0][1:])
     return [(name, _even(rows), merged, notes, facts) for name, rows, merged, notes, facts in sheets]
+
+
+# A numbered heading right over a table names it: "（一）科协本级" over one unit's table, "2.青少年科技活动"
+# over one project's form. A report that puts each unit's projects in a table of its own is then read
+# as one table whose units are these names, as a workbook with a sheet per unit is.
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d))"
+    r"\s*(.{1,30}?)[：:]?$"
+)
+
+
+def _heading_name(line: str, taken: set[str]) -> str | None:
+    hit = _HEADING.match(line)
+    if not hit or hit.group(1) in taken:
+        return None
+    return hit.group(1)
 
 
 def _blocks(body):
