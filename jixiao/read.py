@@ -60,10 +60,12 @@ def _forms_or_figures(
     from jixiao.forms.read import looks_like_forms
 
     if looks_like_forms(looked_at):
+        from jixiao.cross_check import check_summary_sheets
         from jixiao.forms.read import parse_sheets
         from jixiao.forms.rollup import forms_doc, forms_to_project_table
 
         forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
+        check_summary_sheets(forms, looked_at, filename)  # a 汇总表 beside the forms lists them again
         # A file of 部门整体支出绩效自评表 only is its own kind; mixed with project forms it is read
         # as a set of forms, each marked with its own kind.
         kind = m.KIND_DEPARTMENT_FORM if forms.is_department else m.KIND_SELFEVAL_FORMS
