@@ -176,6 +176,9 @@ def _counts(form: Form) -> dict[str, int]:
     return out
 
 
+FILE_SHOWN = 10  # file-level errors and warnings shown one by one; the rest are listed in the expander
+
+
 def overview(ds: FormsDataset) -> None:
     counted = money_owners(ds.forms)
     budget = sum(f.adjusted or 0.0 for i, f in enumerate(ds.forms) if counted[i])
@@ -214,9 +217,16 @@ def overview(ds: FormsDataset) -> None:
             }
         )
     show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if ds.findings:
+    # Errors and warnings about the file as a whole (a 汇总表 beside the forms that disagrees with them)
+    # are said as plainly as a form's own; notes stay folded.
+    show = {"error": st.error, "warning": st.warning}
+    loud = sorted((f for f in ds.findings if f.severity in show), key=lambda f: f.severity != "error")
+    for f in loud[:FILE_SHOWN]:
+        show[f.severity](md(f"{f.where}：{f.message}"))
+    rest = loud[FILE_SHOWN:] + [f for f in ds.findings if f.severity not in show]
+    if rest:
         with st.expander(T["file_findings"]):
-            show_table(_findings_frame(ds.findings), hide_index=True, width="stretch")
+            show_table(_findings_frame(rest), hide_index=True, width="stretch")
 
 
 def _findings_frame(findings) -> pd.DataFrame:

@@ -109,3 +109,16 @@ def test_forms_loaded_on_this_page_become_the_current_dataset():
     assert values["项目数"].startswith("5")
     sidebar = "\n".join(e.value for e in at.sidebar.markdown)
     assert "liangshan" in sidebar and "项目支出绩效自评表" in sidebar
+
+
+def test_a_summary_sheet_that_disagrees_with_the_forms_is_shown_as_an_error(app):
+    from test_cross_check import summary_rows, workbook
+
+    data = workbook(summary_rows(executed_off=-0.5, drop=0))
+    app.file_uploader(key="forms_upload").set_value(("自评表.xlsx", data, XLSX)).run()
+    assert not app.exception
+    errors = [t for t in texts(app.error) if "汇总表的执行数" in t]
+    assert len(errors) == 1 and "11.50 万元" in errors[0] and "12.00 万元" in errors[0]
+    assert any("没有列出这个项目" in t and "州本级单位缴费" in t for t in texts(app.warning))
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["错误"] == "2"  # the form's own 合计 mismatch and the 汇总表's
