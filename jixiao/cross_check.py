@@ -97,7 +97,7 @@ def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Fi
                     "error",
                     "SUMMARY_FORM_MISMATCH",
                     where,
-                    f"汇总表的{label} {shown(float(ours))} {unit}，与该项目自评表（{form.where(None)}）的 "
+                    f"汇总表的{label} {shown(float(ours))} {unit}，与该项目的自评表（工作表「{form.sheet}」第{form.first_row}行起）的 "
                     f"{shown(float(other))} {unit} 不一致，相差 {shown(abs(float(ours) - float(other)))} {unit}。",
                     sheet_row=int(rec[m.SHEET_ROW]),
                     field=field,
