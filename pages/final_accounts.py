@@ -38,7 +38,7 @@ TEXT = {
     "sample_caption": "示例：凉山州科学技术协会 2022—2023 年度部门决算。",
     "template": "下载空白模板",
     "download_filled": "下载当前数据（模板格式）",
-    "upload": "上传填好的模板或部门决算公开表（.xlsx / .xls / .csv；本年和上年的文件可一起选）",
+    "upload": "上传填好的模板或部门决算公开表（.xlsx / .xls / .csv，或含公开表的 Word 文档 .docx；本年和上年的文件可一起选）",
     "upload_failed": "文件读取失败：{message}",
     "upload_failed_named": "文件「{name}」读取失败：{message}",
     "no_data": "还没有决算数据。请点击“使用示例数据”，或上传部门决算公开表，或下载空白模板，填好后上传。",
@@ -135,7 +135,7 @@ def _data_block() -> list[Finding]:
     )
     uploads = cols[2].file_uploader(
         TEXT["upload"],
-        type=["xlsx", "xlsm", "xls", "csv"],
+        type=["xlsx", "xlsm", "xls", "csv", "docx"],
         key="fa_upload",
         on_change=_on_upload,
         accept_multiple_files=True,

@@ -177,3 +177,29 @@ def test_one_word_table_per_unit_under_its_heading_reads_as_one_table_of_units(n
         ("科技馆", 1, 50.0, 25.0),
         ("科工中心", 2, 40.0, 39.5),
     ]
+
+
+@pytest.mark.parametrize("unit", ["万元", "元"])
+def test_the_final_accounts_tables_in_a_word_report_give_every_figure(unit):
+    """部门决算公开 is published as a Word document: the 公开01–07表 in it read as the workbook's."""
+    from dataclasses import asdict
+
+    import openpyxl
+    from word_tables import title_and_table
+
+    from jixiao.final_accounts.template import read_template
+    from tests.official_tables import Style, official_workbook
+
+    sample = SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx"
+    year = read_template(sample.read_bytes(), sample.name)[0].year(2023)
+    wb = openpyxl.load_workbook(io.BytesIO(official_workbook(year, style=Style(unit=unit))))
+    blocks = [("p", "第二部分 2023年度部门决算表")]
+    for ws in wb.worksheets:
+        titles, grid, merged = title_and_table(ws)
+        blocks += [("p", t) for t in titles] + [("table", (grid, merged)), ("break", None)]
+    fa, findings = read_template(document_bytes(blocks), "凉山州科协2023年度部门决算.docx")
+    want = asdict(year)
+    want["admin_operating"] = want["general_budget_initial_budget"] = None  # not in 公开01–07
+    assert fa.years == [2023]
+    assert asdict(fa.year(2023)) == want
+    assert "FA_OFFICIAL_TABLES" in [f.code for f in findings]
