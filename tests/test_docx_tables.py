@@ -203,3 +203,35 @@ def test_the_final_accounts_tables_in_a_word_report_give_every_figure(unit):
     assert fa.years == [2023]
     assert asdict(fa.year(2023)) == want
     assert "FA_OFFICIAL_TABLES" in [f.code for f in findings]
+
+
+def test_cells_and_rows_inside_content_controls_keep_their_places():
+    """Government templates wrap fill-in cells (and whole rows) in content controls (w:sdt)."""
+    from docx.oxml import OxmlElement
+
+    grid = [
+        ["序号", "项目名称", "全年预算数（万元）", "全年执行数（万元）"],
+        ["1", "学术年会", "120", "108"],
+        ["2", "科普宣传", "80", "80"],
+    ]
+    document = docx.Document()
+    document.add_paragraph("2023年度项目单位自评汇总表")
+    table = document.add_table(rows=3, cols=4)
+    for r, row in enumerate(grid):
+        for c, x in enumerate(row):
+            table.cell(r, c).text = x
+
+    def wrap(el):
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        el.addprevious(sdt)
+        content.append(el)
+        sdt.append(content)
+
+    wrap(table.rows[1]._tr.tc_lst[2])  # one cell of a row
+    wrap(table.rows[2]._tr)  # a whole row
+    buf = io.BytesIO()
+    document.save(buf)
+    (sheet,) = load_sheets(buf.getvalue(), "a.docx")
+    assert sheet.rows[1:] == grid
+    doc = inspect_bytes(buf.getvalue(), "a.docx")
+    assert doc["totals"]["budget"] == 200.0 and doc["totals"]["executed"] == 188.0

@@ -103,15 +103,24 @@ def _heading_name(line: str, taken: set[str]) -> str | None:
     return hit.group(1)
 
 
-def _blocks(body):
-    """Body paragraphs and tables in order, looking inside content controls (w:sdt)."""
-    for el in body.iterchildren():
-        if el.tag in (W + "p", W + "tbl"):
-            yield el
-        elif el.tag == W + "sdt":
-            content = el.find(W + "sdtContent")
+_WRAPPERS = (W + "sdt", W + "customXml")  # content controls and custom XML around rows, cells, tables
+
+
+def _children(el, *tags: str):
+    """The children of ``el`` with one of ``tags``, in order, looking inside content controls (w:sdt)
+    and custom XML: a government template often wraps its fill-in cells in them."""
+    for child in el.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
             if content is not None:
-                yield from _blocks(content)
+                yield from _children(content, *tags)
+
+
+def _blocks(body):
+    """Body paragraphs and tables in order."""
+    return _children(body, W + "p", W + "tbl")
 
 
 def _paragraph_text(p) -> str:
@@ -142,14 +151,14 @@ def _table(tbl) -> tuple[list[list[Any]], list[tuple[int, int, int, int]], list[
     notes: list[str] = []
     open_down: dict[int, int] = {}  # column -> the vertical merge (index in merged) running down it
     cells = 0
-    for tr in tbl.iterchildren(W + "tr"):
+    for tr in _children(tbl, W + "tr"):
         if len(rows) >= MAX_ROWS:
             notes.append(f"Word 表格超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
             break
         r = len(rows)
         row: list[Any] = []
         col = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0)
-        for tc in tr.iterchildren(W + "tc"):
+        for tc in _children(tr, W + "tc"):
             span = max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1))
             if col + span > MAX_COLS:
                 break
