@@ -58,18 +58,40 @@ def check_summary_sheets(forms: FormsDataset, sheets: list[Sheet], filename: str
         forms.findings.extend(found[1:])
 
 
+MIN_PART = 4  # characters: a shorter name inside a longer one says too little to pair them
+
+
+def pair(recs: list[dict[str, Any]], forms: FormsDataset) -> dict[int, Any]:
+    """Row of the 汇总表 -> its form: the same name (code left aside), else the one form whose name holds
+    the row's name or is held in it ("科普专项经费" for "凉山州级科普专项经费"), when no other form or row
+    could be meant."""
+    by_key: dict[str, Any] = {}
+    for form in forms.forms:
+        by_key.setdefault(name_key(form.name), form)
+    keys = [name_key(r[m.PROJECT]) for r in recs]
+    out = {i: by_key[k] for i, k in enumerate(keys) if k in by_key}
+    left = {k: f for k, f in by_key.items() if f not in out.values()}
+    open_rows = [i for i in range(len(recs)) if i not in out]
+
+    def near(a: str, b: str) -> bool:
+        return min(len(a), len(b)) >= MIN_PART and (a in b or b in a)
+
+    for i in open_rows:
+        hits = [k for k in left if near(keys[i], k)]
+        if len(hits) == 1 and sum(near(keys[j], hits[0]) for j in open_rows) == 1:
+            out[i] = left.pop(hits[0])
+    return out
+
+
 def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Finding]:
     """The 汇总表 on ``sheet`` against the forms: the first finding says what was compared."""
     rows = table.projects
-    form_by_key: dict[str, Any] = {}
-    for form in forms.forms:
-        form_by_key.setdefault(name_key(form.name), form)
+    recs = m.records(rows)
+    paired = pair(recs, forms)
     out: list[m.Finding] = []
-    matched: set[str] = set()
     differences = 0
-    for rec in m.records(rows):
-        key = name_key(rec[m.PROJECT])
-        form = form_by_key.get(key)
+    for i, rec in enumerate(recs):
+        form = paired.get(i)
         where = f"工作表「{sheet}」第{int(rec[m.SHEET_ROW])}行「{rec[m.PROJECT]}」"
         if form is None:
             out.append(
@@ -84,7 +106,18 @@ def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Fi
                 )
             )
             continue
-        matched.add(key)
+        if name_key(form.name) != name_key(rec[m.PROJECT]):
+            out.append(
+                m.Finding(
+                    "info",
+                    "SUMMARY_NAME_DIFFERS",
+                    where,
+                    f"汇总表的项目名称与自评表（工作表「{form.sheet}」）的「{form.name}」不完全一致，按同一项目核对。",
+                    sheet_row=int(rec[m.SHEET_ROW]),
+                    field=m.PROJECT,
+                    sheet=sheet,
+                )
+            )
         theirs = {m.BUDGET: form.adjusted, m.EXECUTED: form.executed, m.REPORTED_SCORE: form.reported_total}
         for field, label, unit, tolerance in FIELDS:
             ours, other = rec.get(field), theirs[field]
@@ -104,7 +137,7 @@ def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Fi
                     sheet=sheet,
                 )
             )
-    if not matched:  # another unit's or another year's table: nothing to check one by one
+    if not paired:  # another unit's or another year's table: nothing to check one by one
         return [
             m.Finding(
                 "info",
@@ -115,7 +148,8 @@ def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Fi
                 "如要分析汇总表本身，请在数据导入页“识别有误？”中选择该工作表。",
             )
         ]
-    missing = [f for f in forms.forms if name_key(f.name) not in matched]
+    used = {id(f) for f in paired.values()}
+    missing = [f for f in forms.forms if id(f) not in used]
     for form in missing:
         out.append(
             m.Finding(
@@ -127,9 +161,9 @@ def compare(table: m.ProjectTable, forms: FormsDataset, sheet: str) -> list[m.Fi
         )
     said = (
         f"工作表「{sheet}」是项目单位自评汇总表（{len(rows)} 个项目），已与 {len(forms.forms)} 张自评表逐项核对"
-        f"预算数、执行数和自评得分：{len(matched)} 个项目对上"
+        f"预算数、执行数和自评得分：{len(paired)} 个项目对上"
         + (f"，{differences} 处数字不一致" if differences else "，数字一致")
-        + (f"，{len(rows) - len(matched)} 个项目没有自评表" if len(rows) > len(matched) else "")
+        + (f"，{len(rows) - len(paired)} 个项目没有自评表" if len(rows) > len(paired) else "")
         + (f"，{len(missing)} 张自评表未列入汇总表" if missing else "")
         + "。看板按各自评表计算；如要分析汇总表本身，请在数据导入页“识别有误？”中选择该工作表。"
     )

@@ -139,3 +139,17 @@ def test_the_check_works_on_a_word_report_too():
 )
 def test_project_names_match_with_or_without_their_codes(a, b):
     assert name_key(a) == name_key(b)
+
+
+def test_a_shortened_name_in_the_summary_is_paired_with_its_form_and_said():
+    rows = summary_rows(executed_off=-0.5)
+    rows[2 + 3][1] = "科普宣传活动经费"  # not the form's name: neither holds the other
+    rows[2 + 1][1] = "科普专项经费"  # held in "凉山州级科普专项经费": paired
+    ds = read_dataset(workbook(rows), "自评表.xlsx")
+    (differs,) = found(ds, "SUMMARY_NAME_DIFFERS")
+    assert "科普专项经费" in differs.where and "凉山州级科普专项经费" in differs.message
+    (no_form,) = found(ds, "SUMMARY_PROJECT_WITHOUT_FORM")
+    assert "科普宣传活动经费" in no_form.where
+    (unlisted,) = found(ds, "FORM_NOT_IN_SUMMARY")
+    assert "科普宣传活动业务经费" in unlisted.where
+    assert not found(ds, "SUMMARY_FORM_MISMATCH")  # the changed 执行数 was on the unpaired row
