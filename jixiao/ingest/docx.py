@@ -17,17 +17,26 @@ DAMAGED = "Word 文件已损坏或不是 .docx 格式，无法读取。"
 
 
 def docx_text(data: bytes) -> str:
+    """The body's paragraphs, then its tables' rows (a merged cell's text once, at its first cell).
+    Tables are walked here, not by python-docx's cell grid, which a gridSpan of a billion would make
+    build a billion-cell row."""
+    paragraphs: list[str] = []
+    rows: list[str] = []
+    for el in _blocks(_body(data)):
+        if el.tag == W + "p":
+            paragraphs.append(_paragraph_text(el, breaks=True))
+        else:
+            rows.extend("\t".join(row) for row in _table(el)[0])
+    return "\n".join(paragraphs + rows)
+
+
+def _body(data: bytes):
     from docx import Document
 
     try:
-        doc = Document(io.BytesIO(data))
+        return Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx raises several unrelated types for a bad package
         raise ReadError(DAMAGED) from exc
-    lines = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -45,12 +54,7 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
     ranges), with the short paragraphs just above it as rows over it (its title, "单位：万元"). A
     table that Word split at a page break (nothing but empty paragraphs between the two parts and the
     same columns) stays one sheet. Numbers stay text: the readers parse them as they do a CSV's."""
-    from docx import Document
-
-    try:
-        body = Document(io.BytesIO(data)).element.body
-    except Exception as exc:  # python-docx raises several unrelated types for a bad package
-        raise ReadError(DAMAGED) from exc
+    body = _body(data)
     sheets: list[tuple[str, list[list[Any]], list, list[str], dict]] = []
     lines: list[str] = []  # paragraphs since the last table
     glued = False  # only empty paragraphs since the last table
@@ -123,11 +127,18 @@ def _blocks(body):
     return _children(body, W + "p", W + "tbl")
 
 
-def _paragraph_text(p) -> str:
-    return "".join(
-        (t.text or "") if t.tag == W + "t" else "\t" if t.tag == W + "tab" else ""
-        for t in p.iter(W + "t", W + "tab")
-    )
+def _paragraph_text(p, breaks: bool = False) -> str:
+    """A paragraph's text; a line break inside it is a new line with ``breaks``, else nothing (in a
+    table cell "全年预算数<br/>（万元）" is one label)."""
+    out = []
+    for t in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        if t.tag == W + "t":
+            out.append(t.text or "")
+        elif t.tag == W + "tab":
+            out.append("\t")
+        elif breaks:
+            out.append("\n")
+    return "".join(out)
 
 
 def _cell_text(tc) -> str:
