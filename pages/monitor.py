@@ -31,7 +31,7 @@ T = {
     "series_fmt": "{unit} · {year}年（已存 {n} 个截至日期）",
     "none": "还没有监控数据：请在下方「添加一期数据」上传某一截至日期的项目执行表（或月度执行表），或先用示例数据看看效果。",
     "add": "添加一期数据",
-    "file": "项目执行表或月度执行表（Excel / CSV）",
+    "file": "项目执行表、月度执行表或年中自评表（Excel / CSV，或表格在 Word 文档里）",
     "unit": "单位",
     "year": "年度",
     "year_placeholder": "按文件",
@@ -106,7 +106,7 @@ with st.expander(T["add"], expanded=not options, icon=":material/add_chart:"):
         storage.edit_hint()
     else:
         with st.form("mon_add", border=False):
-            up = st.file_uploader(T["file"], type=["xlsx", "xlsm", "xls", "csv"], key="mon_upload")
+            up = st.file_uploader(T["file"], type=["xlsx", "xlsm", "xls", "csv", "docx"], key="mon_upload")
             c1, c2, c3 = st.columns(3)
             unit_in = c1.text_input(T["unit"], value=(chosen or ("", None))[0], key="mon_unit")
             year_in = c2.number_input(

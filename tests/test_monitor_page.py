@@ -195,7 +195,8 @@ def test_deviations_page_takes_reasons_for_a_stored_dataset(monkeypatch, tmp_pat
     assert sum(o.endswith("（已说明）") for o in options) == 1 and len(options) >= 5
 
 
-def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_path):
+@pytest.mark.parametrize("word", [False, True])
+def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_path, word):
     url = f"sqlite:///{tmp_path / 'ind.db'}"
     monkeypatch.setenv("JIXIAO_DB_URL", url)
     from jixiao.monitor.series import import_snapshot
@@ -205,8 +206,14 @@ def test_mid_year_forms_show_indicator_progress_marked_as_such(monkeypatch, tmp_
     import_snapshot(
         s, (SAMPLE_DATA / name).read_bytes(), name, unit="凉山州科协", year=2023, as_of=date(2023, 6, 30)
     )
-    forms = (SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx").read_bytes()
-    r = import_snapshot(s, forms, "forms.xlsx", unit="凉山州科协", year=2023, as_of=date(2023, 6, 30))
+    forms_xlsx = SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx"
+    if word:  # the 运行监控表 units fill in are as often Word documents
+        from word_tables import workbook_as_document
+
+        forms, name = workbook_as_document(forms_xlsx), "年中自评表.docx"
+    else:
+        forms, name = forms_xlsx.read_bytes(), "forms.xlsx"
+    r = import_snapshot(s, forms, name, unit="凉山州科协", year=2023, as_of=date(2023, 6, 30))
     assert not r.duplicate
     s.dispose()
     at = new_app()
