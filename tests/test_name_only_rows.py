@@ -269,6 +269,49 @@ def test_a_numbered_subtotal_that_adds_up_stays_a_subtotal():
     assert "TOTAL_WORD_PROJECT" not in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
 
 
+@pytest.mark.parametrize(
+    "name", ["科技统计数据汇总", "学术年会合计", "年度科普活动总计", "全省学会数据汇总", "年度工作汇总"]
+)
+@pytest.mark.parametrize("where", [0, 3, -1])  # the first, a middle and the last project
+def test_an_unnumbered_project_named_like_a_total_is_a_project_when_the_total_needs_it(name, where):
+    """No 序号 column to tell: the 合计 under the table adds up only with the row counted as a project."""
+    flat = [(n, b, e) for p in TANGSHAN.values() for n, b, e in p]
+    k = where % len(flat)
+    flat[k] = (name, flat[k][1], flat[k][2])
+    rows = [
+        ["项目名称", "预算数（万元）", "执行数（万元）"],
+        *[list(p) for p in flat],
+        ["合计", BUDGET, EXECUTED],
+    ]
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    if k == 0:  # a total-like first row reads as a total printed over the table: wrong, and not silently
+        assert doc["projects"] == N - 1 and "TOTAL_MISMATCH" in codes(doc)
+        return
+    assert doc["projects"] == N and (doc["totals"]["budget"], doc["totals"]["executed"]) == (BUDGET, EXECUTED)
+    assert [r["project"] for r in doc["rows"]][k] == name
+    assert "TOTAL_WORD_PROJECT" in codes(doc) and "TOTAL_MISMATCH" not in codes(doc)
+
+
+@pytest.mark.parametrize("grand", ["sum", "twice"])
+def test_an_unnumbered_subtotal_stays_a_subtotal(grand):
+    """A "科协本级合计" equal to the rows above it is a subtotal — also under a 合计 that counts it twice
+    (then the 合计 is wrong, and said so)."""
+    units = list(TANGSHAN.items())
+    (unit, projects) = units[0]
+    sub = [round(sum(p[i] for p in projects), 2) for i in (1, 2)]
+    rows = [
+        ["项目名称", "预算数（万元）", "执行数（万元）"],
+        *[list(p) for p in projects],
+        [f"{unit}合计", *sub],
+    ]
+    total = sub if grand == "sum" else [round(2 * x, 2) for x in sub]
+    rows.append(["合计", *total])
+    doc = inspect_bytes(xlsx(("Sheet1", rows)), "t.xlsx")
+    assert doc["projects"] == len(projects) and doc["totals"]["budget"] == sub[0]
+    assert "TOTAL_WORD_PROJECT" not in codes(doc)
+    assert ("TOTAL_MISMATCH" in codes(doc)) == (grand == "twice")
+
+
 # --- a 月度执行表 with a column of the months added up ---------------------------------------------------
 def _cum(e: float) -> list[float]:
     return [round(e * j / 6, 2) for j in range(1, 7)]

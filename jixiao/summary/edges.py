@@ -232,3 +232,54 @@ def numbered_project(
         f"“{label.strip()}”的名称里有“合计/汇总”等字样，但它带有接续项目的序号 {own}：按项目读取，不作为合计行。",
     )
     return True
+
+
+def unnumbered_total_projects(
+    reader: Any, recs: list[dict], cells: list[list[Any]], totals: list[dict], factor
+) -> None:
+    """With no 序号 column to tell them apart: rows named like a total ("科技统计数据汇总") among the projects
+    are projects when the table's one 合计, under everything, adds up only with their money counted in —
+    and is off by exactly that without it — and none is the sum of the rows above it (a subtotal, even
+    under a 合计 that counts it twice). They are moved from ``totals`` into ``recs`` / ``cells``."""
+    if reader.cols.get(m.SEQ) is not None or len(totals) < 2 or not recs:
+        return  # with a 序号 column numbered_project has decided
+    grand, named = totals[-1], totals[:-1]
+    if has_prefix(grand[m.TOTAL_LABEL]) or grand[m.SHEET_ROW] < recs[-1][m.SHEET_ROW]:
+        return
+    if not all(
+        has_prefix(t[m.TOTAL_LABEL]) and "小计" not in normalize_label(t[m.TOTAL_LABEL]) for t in named
+    ):
+        return
+    if not all(recs[0][m.SHEET_ROW] < t[m.SHEET_ROW] for t in named):
+        return  # a project above each: not a total printed over the table
+    checked = False
+    for field in (m.BUDGET, m.EXECUTED):
+        c, said = reader.cols.get(field), grand.get(field)
+        if c is None or said is None or said != said:
+            continue
+        money = [v.amount_in_wan(r[c], factor[field]) or 0.0 for r in cells]
+        for t in named:  # a row that is the sum of the rows it follows is a subtotal, whatever the 合计 says
+            above = [x for x, r in zip(money, recs, strict=True) if r[m.SHEET_ROW] < t[m.SHEET_ROW]]
+            if t.get(field) is not None and math.isclose(t[field], sum(above), abs_tol=0.005):
+                return
+        rows = sum(money)
+        extra = sum(t.get(field) or 0.0 for t in named if t.get(field) == t.get(field))
+        if math.isclose(said, rows, abs_tol=0.005) or not math.isclose(said, rows + extra, abs_tol=0.005):
+            return
+        checked = True
+    if not checked:
+        return
+    for t in named:
+        at = next((i for i, r in enumerate(recs) if r[m.SHEET_ROW] > t[m.SHEET_ROW]), len(recs))
+        label = t[m.TOTAL_LABEL]
+        recs.insert(at, {m.SHEET_ROW: t[m.SHEET_ROW], m.PROJECT: label, m.UNIT: recs[at - 1][m.UNIT]})
+        cells.insert(at, reader.sheet.rows[t[m.SHEET_ROW] - 1])
+        totals.remove(t)
+        reader.add(
+            "info",
+            "TOTAL_WORD_PROJECT",
+            f"工作表「{reader.sheet.name}」第{t[m.SHEET_ROW]}行「{label}」",
+            f"“{label}”的名称里有“合计/汇总”等字样，但它的金额不是上面各行之和，而表末的合计只有算上它才对得上："
+            "按项目读取，不作为合计行。",
+        )
+    reader.cover(grand, recs, range(len(recs)))

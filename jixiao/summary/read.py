@@ -393,6 +393,7 @@ class _Reader:
             )
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
+        edges.unnumbered_total_projects(self, recs, cells, totals, factor)
         if bare_rows:
             self.add(
                 "info",
