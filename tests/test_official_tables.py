@@ -257,3 +257,24 @@ def test_a_bad_file_beside_a_good_one_is_named_and_the_good_one_read(sample_2023
     assert not at.exception
     assert any("坏文件.xlsx" in e.value and "读取失败" in e.value for e in at.error)
     assert at.session_state[state.FINAL_ACCOUNTS].years == [2023]
+
+
+def test_a_published_final_account_in_word_uploads_on_the_page(sample_2023):
+    """部门决算公开 is published as a Word document: its 公开01–07表 read on 决算图表 as the workbook's."""
+    import io
+
+    import openpyxl
+
+    from tests.word_tables import document_bytes, title_and_table
+
+    blocks = [("p", "第二部分 2023年度部门决算表")]
+    for ws in openpyxl.load_workbook(io.BytesIO(official_workbook(sample_2023))).worksheets:
+        titles, grid, merged = title_and_table(ws)
+        blocks += [("p", t) for t in titles] + [("table", (grid, merged)), ("break", None)]
+    at = AppTest.from_file(str(ROOT / "pages" / "final_accounts.py"), default_timeout=60)
+    at.run()
+    at.file_uploader(key="fa_upload").upload("凉山州科协2023年度部门决算.docx", document_bytes(blocks)).run()
+    assert not at.exception
+    fa = at.session_state[state.FINAL_ACCOUNTS]
+    assert fa.years == [2023] and fa.year(2023).expenditure["基本支出"] == 468.99
+    assert any("基本支出468.99万元，占53.66%" in c.value for c in at.code)
