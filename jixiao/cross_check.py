@@ -44,7 +44,7 @@ def check_summary_sheets(forms: FormsDataset, sheets: list[Sheet], filename: str
     for k, finding in enumerate(list(forms.findings)):
         if finding.code != SKIPPED:
             continue
-        sheet = next((s for name, s in by_name.items() if f"「{name}」" in finding.where), None)
+        sheet = by_name.get(finding.sheet or "")
         if sheet is None:
             continue
         try:

@@ -219,14 +219,20 @@ def overview(ds: FormsDataset) -> None:
     show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     # Errors and warnings about the file as a whole (a 汇总表 beside the forms that disagrees with them)
     # are said as plainly as a form's own; notes stay folded.
-    show = {"error": st.error, "warning": st.warning}
-    loud = sorted((f for f in ds.findings if f.severity in show), key=lambda f: f.severity != "error")
-    for f in loud[:FILE_SHOWN]:
-        show[f.severity](md(f"{f.where}：{f.message}"))
-    rest = loud[FILE_SHOWN:] + [f for f in ds.findings if f.severity not in show]
+    rest = _say(ds.findings, limit=FILE_SHOWN)
     if rest:
         with st.expander(T["file_findings"]):
             show_table(_findings_frame(rest), hide_index=True, width="stretch")
+
+
+def _say(findings, *, drop: str = "", limit: int | None = None) -> list:
+    """Errors, then warnings, each in its own box (the first ``limit``); returns the findings left for a
+    folded table. ``drop`` is taken out of every `where`."""
+    show = {"error": st.error, "warning": st.warning}
+    loud = sorted((f for f in findings if f.severity in show), key=lambda f: f.severity != "error")
+    for f in loud[:limit]:
+        show[f.severity](md(f"{f.where.replace(drop, '') if drop else f.where}：{f.message}"))
+    return loud[len(loud) if limit is None else limit :] + [f for f in findings if f.severity not in show]
 
 
 def _findings_frame(findings) -> pd.DataFrame:
@@ -276,12 +282,7 @@ def form_detail(ds: FormsDataset, form: Form) -> None:
     if not form.findings:
         st.success(T["no_findings"])
     # Inside one form the project name in every `where` is noise; the sheet and row stay.
-    suffix = f"（{'部门' if form.is_department else '项目'}「{form.name}」）"
-    show = {"error": st.error, "warning": st.warning}
-    for f in sorted(form.findings, key=lambda f: ("error", "warning", "info").index(f.severity)):
-        if f.severity in show:
-            show[f.severity](md(f"{f.where.replace(suffix, '')}：{f.message}"))
-    infos = [f for f in form.findings if f.severity not in show]
+    infos = _say(form.findings, drop=f"（{'部门' if form.is_department else '项目'}「{form.name}」）")
     if infos:
         with st.expander(T["infos"].format(n=len(infos))):
             show_table(_findings_frame(infos), hide_index=True, width="stretch")

@@ -292,16 +292,25 @@ def test_statement_dicts_have_the_cli_fields() -> None:
 
 
 # --- files ---------------------------------------------------------------------------------------
-def test_txt_in_gbk_and_docx_are_read() -> None:
+@pytest.mark.parametrize("span", [None, "1000000000"])
+def test_txt_in_gbk_and_docx_are_read(span) -> None:
+    """With ``span`` a second cell claims to span a billion columns: python-docx's own cell grid would
+    build a billion-cell row (the worker's limits then refused the file); the text is read without it."""
     from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     text = "2023年度收、支总计均为874.05万元。与2022年度相比，收、支总计各减少3.42万元，下降4%。"
     assert stm.check_bytes(text.encode("gbk"), "说明.txt")[0].status == fa_statement_text.INCONSISTENT
     doc = Document()
     doc.add_paragraph("2023年度收、支总计均为874.05万元。")
     doc.add_paragraph("与2022年度相比，收、支总计各减少3.42万元，下降4%。")
-    table = doc.add_table(rows=1, cols=1)
+    table = doc.add_table(rows=1, cols=2 if span else 1)
     table.cell(0, 0).text = "本年支出合计100万元，其中：基本支出60万元，占60%；项目支出40万元，占40%。"
+    if span:
+        wide = OxmlElement("w:gridSpan")
+        wide.set(qn("w:val"), span)
+        table.rows[0]._tr.tc_lst[1].get_or_add_tcPr().append(wide)
     buf = io.BytesIO()
     doc.save(buf)
     found = stm.check_bytes(buf.getvalue(), "说明.docx")

@@ -132,6 +132,7 @@ def _read_sheet(ds: FormsDataset, sheet: Sheet) -> None:
                 "SHEET_SKIPPED",
                 f"工作表「{sheet.name}」",
                 f"工作表「{sheet.name}」里没有找到项目支出绩效自评表（需要“项目名称”和“一级指标…得分”表头），已跳过。",
+                sheet=sheet.name,
             )
         )
 
