@@ -109,6 +109,10 @@ def load(
             # the 项目自评表 page shows the forms behind the rolled-up table; a plain summary table
             # leaves forms read on that page alone
             ss[state.FORMS] = ds.detail
+        if ds.final_accounts is not None:
+            # a 决算 report with its 自评表 annexed: 决算图表 shows its figures without a second upload
+            ss[state.FINAL_ACCOUNTS] = ds.final_accounts
+            ss[state.FINAL_ACCOUNTS_NAME] = filename
         ss[state.DATASET] = None  # recomputed by analysis() under the current settings
         ss[state.STORED_ID], ss[state.STORED_VERSION] = origin or (None, None)
         ss[state.STORED_UNIT], ss[state.STORED_YEAR] = None, None  # components.storage sets them

@@ -13,6 +13,7 @@ from jixiao.ingest.workbook import Sheet, load_sheets, split_hidden
 from jixiao.summary.read import read_project_table
 
 DEFAULT_DEVIATION = 20.0  # percent: 完成值 further than this from 指标值 is a deviation
+FINAL_BESIDE = "FINAL_ACCOUNTS_BESIDE_FORMS"
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Dataset:
     table: m.ProjectTable | None  # the project table every dashboard page shows (forms roll up into one)
     detail: Any = None  # FormsDataset / FinalAccounts for the pages of that kind
     extra_doc: dict[str, Any] | None = None  # what the CLI adds for that kind
+    # 决算 figures read from the same file as forms (a 决算 report with its 自评表 annexed)
+    final_accounts: Any = None
 
 
 def read_dataset(
@@ -57,6 +60,8 @@ def _forms_or_figures(
     sheets: list[Sheet], looked_at: list[Sheet], filename: str, target_deviation: float
 ) -> Dataset | None:
     """Forms or 决算 figures when ``looked_at`` (some of ``sheets``) hold them, read from ``sheets``."""
+    from jixiao.final_accounts import read as fa_read
+    from jixiao.final_accounts import template as fa_template
     from jixiao.forms.read import looks_like_forms
 
     if looks_like_forms(looked_at):
@@ -65,18 +70,56 @@ def _forms_or_figures(
         from jixiao.forms.rollup import forms_doc, forms_to_project_table
 
         forms = parse_sheets(sheets, filename, deviation=target_deviation / 100.0)
-        check_summary_sheets(forms, looked_at, filename)  # a 汇总表 beside the forms lists them again
+        final, final_sheets = _final_accounts_beside(forms, looked_at, filename)
+        others = [s for s in looked_at if s.name not in final_sheets]
+        check_summary_sheets(forms, others, filename)  # a 汇总表 beside the forms lists them again
         # A file of 部门整体支出绩效自评表 only is its own kind; mixed with project forms it is read
         # as a set of forms, each marked with its own kind.
         kind = m.KIND_DEPARTMENT_FORM if forms.is_department else m.KIND_SELFEVAL_FORMS
-        return Dataset(kind, forms_to_project_table(forms), forms, {"kind": kind, "forms": forms_doc(forms)})
-    from jixiao.final_accounts import read as fa_read
-    from jixiao.final_accounts import template as fa_template
+        doc = {"kind": kind, "forms": forms_doc(forms)}
+        if final is not None:
+            doc["final_accounts"] = fa_template.summary_doc(*final)
+        return Dataset(
+            kind, forms_to_project_table(forms), forms, doc, final_accounts=final[0] if final else None
+        )
 
     if fa_read.looks_like_final_accounts(looked_at):
         figures, findings = fa_read.from_sheets(sheets, filename)
         return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
     return None
+
+
+def _final_accounts_beside(
+    forms: Any, looked_at: list[Sheet], filename: str
+) -> tuple[tuple[Any, list[m.Finding]] | None, set[str]]:
+    """The 决算 figures of the sheets (or Word tables) beside the forms that hold 部门决算公开表 — a
+    决算 report with its 自评表 annexed, as units publish it — and the names of those sheets. Their
+    "no form here" notes become one note saying what they are; ``forms.findings`` gets it."""
+    from jixiao.final_accounts import read as fa_read
+
+    ordered = [s.name for s in looked_at if fa_read.looks_like_final_accounts([s])]
+    names = set(ordered)
+    if not names:
+        return None, names
+    listed = "".join(f"「{n}」" for n in ordered[:3]) + (f"等 {len(ordered)} 个" if len(ordered) > 3 else "")
+    where = f"工作表{listed}"
+    try:
+        fa, findings = fa_read.from_sheets([s for s in looked_at if s.name in names], filename)
+    except m.IngestError as exc:
+        note = m.Finding("warning", FINAL_BESIDE, where, f"这些是部门决算公开表，但未能读取：{exc.message}")
+        found = None
+    else:
+        years = "、".join(f"{y}年" for y in fa.years)
+        note = m.Finding(
+            "info",
+            FINAL_BESIDE,
+            where,
+            f"这些是部门决算公开表：{years}的决算数字已一并读取，图1–图7 和文字核对见「决算图表」页。",
+        )
+        found = (fa, findings)
+    forms.findings[:] = [f for f in forms.findings if not (f.code == "SHEET_SKIPPED" and f.sheet in names)]
+    forms.findings.append(note)
+    return found, names
 
 
 def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> m.ProjectTable:

@@ -15,6 +15,7 @@ from components.template import DOWNLOAD_NAME, build_template
 from jixiao import model as m
 from jixiao.fmt import col_letter
 from jixiao.ingest.workbook import MAX_BYTES
+from jixiao.read import FINAL_BESIDE
 
 through_app(__file__)  # a link opened on a just-started server goes through app.py
 
@@ -35,6 +36,7 @@ T = {
     "kept": "已保留之前导入的数据（{name}）。",
     "final_loaded": "已识别为部门决算图表数据（{name}）。请打开「决算图表」页面查看图表和文字核对。",
     "forms_loaded": "已识别为{kind}，并汇总为项目表；逐表的复核请打开「项目自评表」页面。",
+    "final_beside": "同一文件中的部门决算公开表也已读取：图1–图7 和文字核对请打开「决算图表」页面。",
     "open_final": "打开决算图表",
     "open_forms": "打开项目自评表",
     "detected": "识别结果",
@@ -214,6 +216,9 @@ elif ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS and ss.get(state.FINAL_ACC
 elif ss.get(state.LAST_KIND) in m.FORM_KINDS and table is not None:
     st.success(T["forms_loaded"].format(kind=m.KIND_LABELS[ss[state.LAST_KIND]]))
     st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
+    if any(f.code == FINAL_BESIDE for f in table.findings):
+        st.success(T["final_beside"])
+        st.page_link("pages/final_accounts.py", label=T["open_final"], icon=":material/pie_chart:")
 
 
 def detected_lines(table: m.ProjectTable) -> list[str]:
