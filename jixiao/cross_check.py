@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from typing import Any
 
 import pandas as pd
@@ -59,12 +60,13 @@ def check_summary_sheets(forms: FormsDataset, sheets: list[Sheet], filename: str
 
 
 MIN_PART = 4  # characters: a shorter name inside a longer one says too little to pair them
+MIN_LIKENESS = 0.6  # difflib ratio of two names with the same 预算数 for them to be one project
 
 
 def pair(recs: list[dict[str, Any]], forms: FormsDataset) -> dict[int, Any]:
     """Row of the 汇总表 -> its form: the same name (code left aside), else the one form whose name holds
-    the row's name or is held in it ("科普专项经费" for "凉山州级科普专项经费"), when no other form or row
-    could be meant."""
+    the row's name or is held in it ("科普专项经费" for "凉山州级科普专项经费"), else the one form whose name
+    is alike and whose 预算数 is the row's, when no other form or row could be meant."""
     by_key: dict[str, Any] = {}
     for form in forms.forms:
         by_key.setdefault(name_key(form.name), form)
@@ -80,6 +82,22 @@ def pair(recs: list[dict[str, Any]], forms: FormsDataset) -> dict[int, Any]:
         hits = [k for k in left if near(keys[i], k)]
         if len(hits) == 1 and sum(near(keys[j], hits[0]) for j in open_rows) == 1:
             out[i] = left.pop(hits[0])
+
+    # A reworded name ("科普宣传活动经费" for "科普宣传活动业务经费"): alike, and the same 预算数 — the money
+    # must say it is the same project, or two different ones would be compared and called mismatched.
+    def alike(i: int, k: str) -> bool:
+        budget, form = recs[i].get(m.BUDGET), left[k]
+        if budget is None or pd.isna(budget) or form.adjusted is None:
+            return False
+        if abs(float(budget) - float(form.adjusted)) > MONEY_TOLERANCE:
+            return False
+        return SequenceMatcher(None, keys[i], k).ratio() >= MIN_LIKENESS
+
+    open_rows = [i for i in range(len(recs)) if i not in out]
+    hits = {i: [k for k in left if alike(i, k)] for i in open_rows}
+    for i, found in hits.items():
+        if len(found) == 1 and sum(found[0] in other for other in hits.values()) == 1:
+            out[i] = left.pop(found[0])
     return out
 
 

@@ -143,13 +143,46 @@ def test_project_names_match_with_or_without_their_codes(a, b):
 
 def test_a_shortened_name_in_the_summary_is_paired_with_its_form_and_said():
     rows = summary_rows(executed_off=-0.5)
-    rows[2 + 3][1] = "科普宣传活动经费"  # not the form's name: neither holds the other
     rows[2 + 1][1] = "科普专项经费"  # held in "凉山州级科普专项经费": paired
     ds = read_dataset(workbook(rows), "自评表.xlsx")
     (differs,) = found(ds, "SUMMARY_NAME_DIFFERS")
     assert "科普专项经费" in differs.where and "凉山州级科普专项经费" in differs.message
+    assert len(found(ds, "SUMMARY_FORM_MISMATCH")) == 1
+    assert not found(ds, "SUMMARY_PROJECT_WITHOUT_FORM") and not found(ds, "FORM_NOT_IN_SUMMARY")
+
+
+@pytest.mark.parametrize(
+    "reworded",
+    ["科普宣传活动经费", "科普宣传业务经费", "2023年科普宣传活动业务费", "科普宣传活动（业务）经费"],
+)
+def test_a_reworded_name_with_the_forms_budget_is_paired_and_its_numbers_checked(reworded):
+    rows = summary_rows(executed_off=-0.5)
+    rows[2 + 3][1] = reworded  # the form says 科普宣传活动业务经费; neither name holds the other
+    ds = read_dataset(workbook(rows), "自评表.xlsx")
+    (differs,) = found(ds, "SUMMARY_NAME_DIFFERS")
+    assert reworded in differs.where and "科普宣传活动业务经费" in differs.message
+    (wrong,) = found(ds, "SUMMARY_FORM_MISMATCH")  # the changed 执行数 is on that row
+    assert reworded in wrong.where and wrong.field == m.EXECUTED
+    assert not found(ds, "SUMMARY_PROJECT_WITHOUT_FORM") and not found(ds, "FORM_NOT_IN_SUMMARY")
+
+
+@pytest.mark.parametrize("budget_off", [1.0, -0.5, 100.0])
+def test_a_reworded_name_with_other_money_stays_two_projects(budget_off):
+    rows = summary_rows()
+    rows[2 + 3][1] = "科普宣传活动经费"
+    rows[2 + 3][2] += budget_off  # another 预算数: nothing says it is the same project
+    ds = read_dataset(workbook(rows), "自评表.xlsx")
     (no_form,) = found(ds, "SUMMARY_PROJECT_WITHOUT_FORM")
     assert "科普宣传活动经费" in no_form.where
     (unlisted,) = found(ds, "FORM_NOT_IN_SUMMARY")
     assert "科普宣传活动业务经费" in unlisted.where
-    assert not found(ds, "SUMMARY_FORM_MISMATCH")  # the changed 执行数 was on the unpaired row
+    assert not found(ds, "SUMMARY_FORM_MISMATCH") and not found(ds, "SUMMARY_NAME_DIFFERS")
+
+
+def test_an_unlike_name_with_the_same_money_is_not_paired():
+    rows = summary_rows()
+    rows[2 + 3][1] = "科技工作者状况调查"  # the form's 预算数, another project's name
+    ds = read_dataset(workbook(rows), "自评表.xlsx")
+    assert len(found(ds, "SUMMARY_PROJECT_WITHOUT_FORM")) == 1
+    assert len(found(ds, "FORM_NOT_IN_SUMMARY")) == 1
+    assert not found(ds, "SUMMARY_NAME_DIFFERS")
