@@ -36,7 +36,9 @@ from jixiao.summary.edges import (
     NOTE_PREFIX,
     bare_headings_said,
     only_name,
+    pop_signature_rows,
     pop_trailing_text,
+    signature_rows_said,
     trailing_text_said,
 )
 from jixiao.summary.layout import child_name, parent_spans
@@ -390,6 +392,14 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
             }
         )
     trailing = pop_trailing_text(records, text_only)
+    signed = pop_signature_rows(
+        records, [sheet.rows[rec[m.SHEET_ROW] - 1] for rec in records], h.columns[m.PROJECT]
+    )
+    if signed:
+        findings.append(
+            m.Finding("info", "SIGNATURE_ROWS", f"工作表「{sheet.name}」", signature_rows_said(signed))
+        )
+        trailing += pop_trailing_text(records, text_only)
     if trailing:
         findings.append(
             m.Finding("info", "TRAILING_TEXT_ROWS", f"工作表「{sheet.name}」", trailing_text_said(trailing))

@@ -184,6 +184,33 @@ def pop_trailing_text(records: list[Any], text_only: set[int], *parallel: list[A
     return dropped
 
 
+# The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
+SIGNATURE = re.compile(
+    r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
+    r"|(填报|填表|制表|报送)?日期|填报时间|(单位)?盖章|[（(]盖章[)）])\s*([:：]|$)"
+)
+
+
+def pop_signature_rows(records: list[Any], cells: list[list[Any]], project_col: int) -> list[int]:
+    """Rows at the end of a table whose first cells, up to the project's, hold a signing label ("填表人：张三",
+    "联系电话") are the signing lines, not projects — even with a telephone number in a money column.
+    Taken off ``records`` and ``cells``; their sheet rows are returned for the finding."""
+    dropped = []
+    while len(records) > 1 and _signed(cells[-1], project_col):
+        dropped.append(records.pop()[m.SHEET_ROW])
+        cells.pop()
+    return dropped
+
+
+def _signed(row: list[Any], project_col: int) -> bool:
+    return any(type(x) is str and SIGNATURE.match(x.strip()) for x in row[: project_col + 1])
+
+
+def signature_rows_said(rows: list[int]) -> str:
+    listed = "、".join(str(r) for r in sorted(rows))
+    return f"表格末尾第{listed}行是签字栏（填表人、负责人、联系电话或日期），不是项目：其中的数字（如电话号码）不计入金额。"
+
+
 def trailing_text_said(rows: list[int]) -> str:
     listed = "、".join(str(r) for r in sorted(rows))
     return f"表格末尾第{listed}行只有文字、没有金额，其后也没有项目：按说明文字处理，不作为项目计入。"

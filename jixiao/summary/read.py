@@ -384,6 +384,12 @@ class _Reader:
                 text_only.add(len(recs) - 1)
 
         trailing = edges.pop_trailing_text(recs, text_only, cells)
+        signed = edges.pop_signature_rows(recs, cells, project_col)
+        if signed:
+            self.add(
+                "info", "SIGNATURE_ROWS", f"工作表「{self.sheet.name}」", edges.signature_rows_said(signed)
+            )
+            trailing += edges.pop_trailing_text(recs, text_only, cells)
         if trailing:
             self.add(
                 "info",
