@@ -17,6 +17,7 @@ from typing import Any
 
 from jixiao.ingest import textgrid, worker
 from jixiao.ingest.caps import MAX_COLS, MAX_MERGED_CELLS, MAX_ROWS, ReadError
+from jixiao.ingest.mhtml import looks_like_mhtml
 from jixiao.model import Finding, IngestError
 
 __all__ = ["MAX_COLS", "MAX_ROWS", "Sheet", "check_zip", "decode_text", "load_sheets", "sniff_kind"]
@@ -78,15 +79,11 @@ _REFUSED_MAGIC = (
     (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后上传其中的表格文件。"),
     (b"\x1f\x8b", "这是 gzip 压缩文件，请解压后上传其中的表格文件。"),
     (b"{\\rtf", "这是 RTF 文档，不是电子表格。"),
-    (
-        b"MIME-Version:",
-        "这是网页存档（.mht/.mhtml，“单个文件网页”），无法直接读取，可在 Excel/WPS 中另存为 .xlsx。",
-    ),
 )
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
-    """'xlsx', 'xls', 'html', 'xml2003' or 'csv' from the bytes themselves; the file name only breaks
+    """'xlsx', 'xls', 'html', 'mhtml', 'xml2003' or 'csv' from the bytes themselves; the file name only breaks
     ties. A format still refused gets a message naming it."""
     if not data:
         raise IngestError("文件是空的（0 字节），请重新导出后再上传。")
@@ -108,6 +105,8 @@ def sniff_kind(data: bytes, filename: str) -> str:
                 "或把表格复制到 Excel 另存为 .xlsx 后再上传。"
             )
         return "xls"
+    if looks_like_mhtml(data):
+        return "mhtml"  # Excel's "单个文件网页", often under an .xls name
     for magic, what in _REFUSED_MAGIC:
         if data.startswith(magic):
             raise IngestError(f"{what}{ASK}")

@@ -80,6 +80,10 @@ def parse(kind: str, data: bytes, filename: str) -> Any:
         from jixiao.ingest.xml2003 import read_xml2003
 
         return read_xml2003(data)
+    if kind == "mhtml":
+        from jixiao.ingest.mhtml import read_mhtml
+
+        return read_mhtml(data)
     if kind == "docx":
         from jixiao.ingest.docx import docx_text
 
