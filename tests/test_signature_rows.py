@@ -96,3 +96,64 @@ def test_signing_lines_of_a_monthly_table_are_not_projects(footer):
         return
     assert t.projects["project"].tolist() == ["科普活动经费", "学会服务能力提升"]
     assert [f.code for f in t.findings].count("SIGNATURE_ROWS") == 1
+
+
+def _with_footer(data: bytes, *lines: list) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for line in lines:
+            ws.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [["单位负责人：王五", "", "财务负责人：赵六", "", "填表人：张三", PHONE]],
+        [
+            ["注：本表反映部门本年度的总收支情况。"],
+            ["单位负责人：", "王五", "填表人：", "张三", "联系电话：", PHONE],
+        ],
+        [["填报日期：", "2024年3月15日", "审核人：李四"]],
+    ],
+)
+def test_signing_lines_under_the_public_tables_are_not_read_as_amounts(lines):
+    from dataclasses import asdict
+
+    from jixiao.final_accounts.template import read_template
+    from tests.conftest import SAMPLE_DATA
+    from tests.official_tables import official_workbook
+
+    sample = SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx"
+    year = read_template(sample.read_bytes(), sample.name)[0].year(2023)
+    plain = read_template(official_workbook(year), "凉山州科协2023年度部门决算.xlsx")[0].year(2023)
+    fa, findings = read_template(
+        _with_footer(official_workbook(year), *lines), "凉山州科协2023年度部门决算.xlsx"
+    )
+    assert asdict(fa.year(2023)) == asdict(plain)
+    assert [f.message for f in findings if f.severity != "info"] == []
+
+
+def test_signing_lines_under_the_forms_change_nothing():
+    from jixiao.read import read_dataset
+    from tests.conftest import SAMPLE_DATA
+
+    data = (SAMPLE_DATA / "liangshan_2023_selfeval_forms.xlsx").read_bytes()
+    signed = _with_footer(
+        data,
+        ["填表人：张三", "", "联系电话：", PHONE],
+        ["单位负责人：", "李四", "", "", "填报日期：", "2024-03-15"],
+    )
+
+    def figures(ds):
+        return [(f.adjusted, f.executed, f.reported_total, len(f.indicators)) for f in ds.detail.forms]
+
+    before, after = read_dataset(data, "f.xlsx"), read_dataset(signed, "f.xlsx")
+    assert figures(after) == figures(before)
+    assert sorted(f.code for f in after.table.findings) == sorted(f.code for f in before.table.findings)

@@ -32,6 +32,7 @@ from jixiao.final_accounts.figures import (
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
 from jixiao.fmt import col_letter
+from jixiao.ingest.header import SIGNATURE
 from jixiao.ingest.values import BAD, OK, parse_number
 from jixiao.ingest.workbook import Sheet
 from jixiao.model import Finding, IngestError
@@ -117,6 +118,11 @@ def _filled(sheet: Sheet) -> list[list[Any]]:
     return rows
 
 
+def _signed(row: list[Any]) -> bool:
+    first = next((t for t in map(_text, row) if t), "")
+    return bool(SIGNATURE.match(first))
+
+
 def _number(v: Any) -> float | None:
     value, status = parse_number(v)
     return value if status == OK else None
@@ -156,6 +162,9 @@ def _table(sheet: Sheet) -> _Table | None:
     if header is None:
         return None
     body = next((r for r in range(header + 1, len(rows)) if _is_data(rows[r])), len(rows))
+    # the signing lines under the table (单位负责人：…, 填表人：…) end it: their names are no amounts
+    end = next((r for r in range(body, len(rows)) if _signed(rows[r])), len(rows))
+    rows = rows[:end]
     width = max((len(r) for r in rows), default=0)
     labels = []
     for c in range(width):

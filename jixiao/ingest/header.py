@@ -88,6 +88,11 @@ _MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
 _NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
 _UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|元|%|％)\s*[)）\]】]")
 _AMOUNT_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+# The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
+SIGNATURE = re.compile(
+    r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
+    r"|(填报|填表|制表|报送)?日期|填报时间|(单位)?盖章|[（(]盖章[)）])\s*([:：]|$)"
+)
 
 
 def normalize_label(text: object) -> str:

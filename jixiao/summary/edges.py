@@ -9,7 +9,7 @@ from typing import Any
 
 from jixiao import model as m
 from jixiao.ingest import values as v
-from jixiao.ingest.header import normalize_label, year_in_text
+from jixiao.ingest.header import SIGNATURE, normalize_label, year_in_text
 from jixiao.summary.blocks import has_prefix
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
@@ -182,13 +182,6 @@ def pop_trailing_text(records: list[Any], text_only: set[int], *parallel: list[A
         for other in parallel:
             other.pop()
     return dropped
-
-
-# The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
-SIGNATURE = re.compile(
-    r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
-    r"|(填报|填表|制表|报送)?日期|填报时间|(单位)?盖章|[（(]盖章[)）])\s*([:：]|$)"
-)
 
 
 def pop_signature_rows(records: list[Any], cells: list[list[Any]], project_col: int) -> list[int]:
