@@ -31,6 +31,7 @@ T = {
     "kind": "类型",
     "sheet": "工作表",
     "header_rows": "表头第 {rows} 行",
+    "forms": "自评表：{n} 张（{sheets} 个工作表）",
     "unit": "金额单位",
     "unit_yuan": "元（已换算为万元）",
     "unit_mixed": "元与万元混用（各列已分别换算为万元）",
@@ -199,8 +200,10 @@ def dataset_sidebar(picker: Callable[[], None] | None = None) -> None:
             lines = [
                 f"{T['file']}：{md_escape(ss.get(state.UPLOAD_NAME) or src.file)}",
                 f"{T['kind']}：{m.KIND_LABELS.get(table.kind, table.kind)}",
-                # a CSV has no sheets: only its header row is worth saying
-                T["header_rows"].format(rows=rows)
+                # forms have no one header; a CSV has no sheets: only its header row is worth saying
+                T["forms"].format(n=len(table.projects), sheets=len(src.sheets))
+                if table.kind in m.FORM_KINDS
+                else T["header_rows"].format(rows=rows)
                 if is_csv(src.file)
                 else f"{T['sheet']}：{md_escape('、'.join(src.combined_sheets or [src.sheet]))}"
                 f"（{T['header_rows'].format(rows=rows)}）",

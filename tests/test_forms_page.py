@@ -109,6 +109,7 @@ def test_forms_loaded_on_this_page_become_the_current_dataset():
     assert values["项目数"].startswith("5")
     sidebar = "\n".join(e.value for e in at.sidebar.markdown)
     assert "liangshan" in sidebar and "项目支出绩效自评表" in sidebar
+    assert "自评表：5 张（5 个工作表）" in sidebar and "表头第" not in sidebar  # forms have no one header row
 
 
 def test_a_summary_sheet_that_disagrees_with_the_forms_is_shown_as_an_error(app):
