@@ -91,3 +91,15 @@ def test_a_web_archive_of_thousands_of_pages_stops_at_the_sheet_cap():
     sheets = load_sheets(data, "导出.xls")
     assert len(sheets) == MAX_SHEETS
     assert any("只读取了前" in n for n in sheets[0].notes)
+
+
+def test_parts_nested_thousands_deep_are_a_message():
+    n = 5000
+    text = 'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b0"\r\n\r\n'
+    text += "".join(
+        f'--b{i}\r\nContent-Type: multipart/related; boundary="b{i + 1}"\r\n\r\n' for i in range(n)
+    )
+    text += f"--b{n}\r\nContent-Type: text/html\r\n\r\n<table><tr><td>a</td></tr></table>\r\n"
+    with pytest.raises(m.IngestError) as err:
+        load_sheets(text.encode(), "导出.xls")
+    assert "网页存档" in err.value.message and "结构异常" in err.value.message

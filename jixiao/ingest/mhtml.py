@@ -19,6 +19,7 @@ _SHEET_NAME = re.compile(
 )
 # Excel's helper pages: the sheet tabs, the frame set, the list of parts — not tables of data
 _HELPER = re.compile(r"(tabstrip|filelist|frame|header)\.html?$", re.I)
+BROKEN = "文件是网页存档（.mht，“单个文件网页”），但结构异常，无法解析。请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
 NO_TABLES = (
     "文件是网页存档（.mht，“单个文件网页”），但里面没有表格。请在 Excel/WPS 中打开后另存为 .xlsx 再上传。"
 )
@@ -37,10 +38,11 @@ def _pages(data: bytes) -> list[tuple[str, str]]:
     """(part location, HTML text) of every HTML part, in order."""
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
-    except Exception as exc:  # the stdlib parser is lenient; anything it raises means a broken file
-        raise ReadError(NO_TABLES) from exc
+        parts = list(message.walk())
+    except Exception as exc:  # lenient as the parser is, parts nested thousands deep exhaust its recursion
+        raise ReadError(BROKEN) from exc
     pages = []
-    for part in message.walk():
+    for part in parts:
         if part.get_content_type() != "text/html":
             continue
         payload = part.get_payload(decode=True)
