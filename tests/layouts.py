@@ -80,6 +80,7 @@ class Layout:
     unit_block: str = "none"  # none / above / below: a block of unit totals (单位 / 项目个数 / 预算 / 执行)
     parent_rows: str = "none"  # none / 其中 / numbered: a parent row above its first unit's projects
     points: bool = False  # component columns hold points out of the 河南 weights ("产出指标得分（40分）")
+    signature: bool = False  # a signing line under the table with a telephone number in the 执行数 column
     extra: dict = field(default_factory=dict)
 
 
@@ -263,6 +264,12 @@ def render(projects: list[Project], layout: Layout) -> tuple[bytes, str]:
         rows.append(["填报人：王五", "", "联系电话：0834-1234567"])
 
     width = len(order)
+    if layout.signature:
+        line: list[object] = [""] * width
+        line[0] = "填表人：张三"
+        at = order.index("executed") if order.index("executed") else order.index("budget")
+        line[at] = 13812345678
+        rows.append(line)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if layout.fmt.startswith("csv"):
         buf = io.StringIO()

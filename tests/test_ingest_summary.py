@@ -224,6 +224,7 @@ def layouts(draw):
         unit_block=draw(st.sampled_from(["none", "none", "above", "below"])),
         parent_rows=draw(st.sampled_from(["none", "none", "其中", "numbered"])),
         points=draw(st.booleans()),
+        signature=draw(st.booleans()),
     )
 
 
