@@ -10,12 +10,16 @@ from typing import Any
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import SIGNATURE, normalize_label, year_in_text
-from jixiao.summary.blocks import has_prefix
+from jixiao.summary.blocks import TOTAL, has_prefix
 
 UNNAMED = "（未命名项目"  # how the reader names a row with money and no name
 UNLABELLED = "合计（未标注）"  # the label given to a total row whose label cell was left blank
 BREAKDOWN = re.compile(r"^([（(]?其中|含\s*[:：])")  # a row marked as a part of the row above it
 SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")  # 一、 （一）
+# the numbering in front of a unit's heading: 一、 （一） (1) 1、
+SECTION_PREFIX = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
+)
 # A note or a signature line under the table ("注：…", "填表人：", "审核：").
 NOTE_PREFIX = re.compile(
     r"^(注|备注|说明|填表|制表|审核|复核|负责人|单位负责人|财务负责人|分管|联系人|联系电话|电话|数据来源|填报|经办)"
@@ -197,6 +201,25 @@ def pop_signature_rows(records: list[Any], cells: list[list[Any]], project_col: 
 
 def _signed(row: list[Any], project_col: int) -> bool:
     return any(type(x) is str and SIGNATURE.match(x.strip()) for x in row[: project_col + 1])
+
+
+def name_goes_on(row: list[Any], filled: dict[int, Any], amount_cols: list[int], project_col: int) -> bool:
+    """A row whose money is all merged down from the project above and whose own cell is a piece of
+    text in the project column: the project's name, wrapped onto a second row."""
+    name = row[project_col]
+    return (
+        bool(amount_cols)
+        and type(name) is str
+        and bool(name.strip())
+        and project_col not in filled
+        and all(c in filled and row[c] == "" for c in amount_cols)
+        and not TOTAL.search(name)
+    )
+
+
+def continued_said(rows: list[int]) -> str:
+    listed = "、".join(str(r) for r in rows)
+    return f"第{listed}行的项目名称接在上一行之后（金额单元格与上一行合并）：按同一个项目读取，名称已连起来。"
 
 
 def signature_rows_said(rows: list[int]) -> str:

@@ -35,9 +35,7 @@ _NOTE_PREFIX = edges.NOTE_PREFIX
 _BREAKDOWN_ROW = re.compile(r"^[（(]?其中[)）]?\s*[:：]?$")
 _CONTINUED = edges.CONTINUED
 _SECTION = edges.SECTION
-_SECTION_PREFIX = re.compile(
-    r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
-)
+_SECTION_PREFIX = edges.SECTION_PREFIX
 
 NO_HEADER_MESSAGE = (
     "没有找到可识别的表头。表格中需要有“项目名称”一列，以及“预算数”“执行数”或“自评得分”中的至少一列"
@@ -176,6 +174,9 @@ class _Reader:
     def add(self, severity: str, code: str, where: str, message: str, row: int | None = None, fieldname=None):
         self.findings.append(m.Finding(severity, code, where, message, row, fieldname))
 
+    def note(self, code: str, message: str) -> None:  # an info about the sheet as a whole
+        self.add("info", code, f"工作表「{self.sheet.name}」", message)
+
     # --- amount unit --------------------------------------------------------------------------
     def amount_factor(self) -> tuple[dict[str, float], str]:
         return units.amount_factors(self)
@@ -229,6 +230,8 @@ class _Reader:
         bare_rows: list[int] = []
         text_only: set[int] = set()  # recs whose row holds a name and nothing else
         mark_next = False
+        tail = -1  # the last sheet row of the last project (a name may go on to the row under it)
+        continued: list[int] = []
         gap = False  # a blank row or a 合计 since the last project row
         unnamed_first = False  # the first row has money and no name: perhaps a 合计 printed on top
         closed = False  # a 合计 has closed the table: a header under it may start another table
@@ -257,6 +260,15 @@ class _Reader:
                 continue  # 栏次: 甲 乙 1 2 3 under the header
             filled = fill.get(r)
             if filled:
+                if (
+                    amount_cols[0] in filled
+                    and tail == r - 1
+                    and edges.name_goes_on(row, filled, amount_cols, project_col)
+                ):
+                    recs[-1][m.PROJECT] += row[project_col].strip()  # its money is merged over this row
+                    tail = r
+                    continued.append(r + 1)
+                    continue
                 row = list(row)
                 for c, value in filled.items():
                     if row[c] == "":
@@ -380,33 +392,24 @@ class _Reader:
                 }
             )
             cells.append(row)
+            tail = r
             if not has_amount and edges.only_name(row, project_raw, self.cols.get(m.SEQ)):
                 text_only.add(len(recs) - 1)
 
+        if continued:
+            self.note("NAME_CONTINUED", edges.continued_said(continued))
         trailing = edges.pop_trailing_text(recs, text_only, cells)
         signed = edges.pop_signature_rows(recs, cells, project_col)
         if signed:
-            self.add(
-                "info", "SIGNATURE_ROWS", f"工作表「{self.sheet.name}」", edges.signature_rows_said(signed)
-            )
+            self.note("SIGNATURE_ROWS", edges.signature_rows_said(signed))
             trailing += edges.pop_trailing_text(recs, text_only, cells)
         if trailing:
-            self.add(
-                "info",
-                "TRAILING_TEXT_ROWS",
-                f"工作表「{self.sheet.name}」",
-                edges.trailing_text_said(trailing),
-            )
+            self.note("TRAILING_TEXT_ROWS", edges.trailing_text_said(trailing))
         for p, start in pending:
             self.cover(p, recs, range(start, len(recs)))
         edges.unnumbered_total_projects(self, recs, cells, totals, factor)
         if bare_rows:
-            self.add(
-                "info",
-                "UNIT_HEADING_ROWS",
-                f"工作表「{self.sheet.name}」",
-                edges.bare_headings_said(bare_rows),
-            )
+            self.note("UNIT_HEADING_ROWS", edges.bare_headings_said(bare_rows))
         if unnamed_first and len(recs) > 2:
             edges.unlabelled_total_on_top(self, recs, cells, totals, factor)
         sum_rows.subtotals_above(self, recs, cells, totals, factor)
@@ -580,17 +583,15 @@ class _Reader:
         rec: dict[str, Any] = {m.SHEET_ROW: sheet_row, m.TOTAL_KIND: kind, m.TOTAL_LABEL: label.strip()}
         unit_cell = self.cell(row, m.UNIT)
         prefix = _TOTAL.sub("", normalize_label(label)).strip("：:-—")
-        if blocks.WHOLE_TABLE.match(prefix.strip("()（）")):
-            prefix = ""
+        prefix = "" if blocks.WHOLE_TABLE.match(prefix.strip("()（）")) else prefix
         if isinstance(unit_cell, str) and unit_cell.strip() and not _TOTAL.search(unit_cell):
             rec[m.UNIT] = unit_cell.strip()
         elif prefix:
             rec[m.UNIT] = _SECTION_PREFIX.sub("", prefix) or None
         else:
             rec[m.UNIT] = unit if kind == "小计" else None
-            rec[sum_rows.UNIT_FROM_ABOVE] = (
-                True  # the unit of the rows above: wrong if it is printed above its rows
-            )
+            # the unit of the rows above: wrong if it is printed above its rows
+            rec[sum_rows.UNIT_FROM_ABOVE] = True
         rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, factor[m.BUDGET])
         rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, factor[m.EXECUTED])
         rec[m.REPORTED_SCORE] = self.amount(row, m.REPORTED_SCORE, sheet_row, label, 1.0)
