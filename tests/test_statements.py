@@ -508,6 +508,10 @@ def test_completion_with_the_budget_inside_is_judged_against_the_figures(figures
         ("住房保障支出25.74万元，比上年的21.94万元增长17.32%。", C, 17.32),
         ("住房保障支出25.74万元，上年为21.94万元，同比增长7.32%。", X, 17.32),
         ("卫生健康支出21.88万元，去年19.61万元，同比增长11.6%。", C, 11.58),
+        # the year compared with named: its amount is that year's, not the change
+        ("支出总计874.05万元，比2022年度877.47万元下降0.39%。", C, -0.39),
+        ("住房保障支出25.74万元，较2022年的21.94万元增长17.32%。", C, 17.32),
+        ("住房保障支出25.74万元，比2022年21.94万元增长7.32%。", X, 17.32),
     ],
 )
 def test_change_phrasings(text: str, status: str, computed: float) -> None:

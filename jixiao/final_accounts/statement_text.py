@@ -79,7 +79,11 @@ POINTS_RE = re.compile(rf"(?P<d2>{_D2})(?:了)?\s*(?P<num>{NUM})\s*个百分点"
 PCT_RE = re.compile(rf"(?<![\d.,])(?P<pct>{NUM})\s*%")
 # The clause before an amount or percent that makes it last year's: "上年21.94万元", "比上年的21.94万元",
 # "上年为96.8%", "去年同期".
-LAST_YEAR_RE = re.compile(r"(?:上年|去年|上一年|上年度|上年同期)(?:同期)?(?:的|为|是|决算数?|支出|数)*\s*$")
+# "比2022年度877.47万元": an amount after 比/较/与 and a year is that year's, the one compared with.
+LAST_YEAR_RE = re.compile(
+    r"(?:(?:上年|去年|上一年|上年度|上年同期)(?:同期)?|(?:比|较|与|同|和)\s*(?:19|20)\d{2}\s*年度?(?:同期)?)"
+    r"(?:的|为|是|决算数?|支出|数)*\s*$"
+)
 BUDGET_RE = re.compile(
     rf"(?:年初预算|调整后预算|调整预算|预算)(?:数)?(?:为|是)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})"
 )
