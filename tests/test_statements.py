@@ -512,6 +512,9 @@ def test_completion_with_the_budget_inside_is_judged_against_the_figures(figures
         ("支出总计874.05万元，比2022年度877.47万元下降0.39%。", C, -0.39),
         ("住房保障支出25.74万元，较2022年的21.94万元增长17.32%。", C, 17.32),
         ("住房保障支出25.74万元，比2022年21.94万元增长7.32%。", X, 17.32),
+        # the year compared with, and its amount, between this year's amount and the change
+        ("“三公”经费2023年度支出7.60万元，与2022年度56.74万元相比，减少49.14万元，下降86.62%。", R, -86.61),
+        ("“三公”经费2023年度支出7.60万元，与2022年度56.74万元相比，减少49.14万元，下降46.41%。", X, -86.61),
     ],
 )
 def test_change_phrasings(text: str, status: str, computed: float) -> None:
@@ -549,6 +552,12 @@ def test_year_on_year_rate_is_judged_when_the_figures_tie_it(figures: FinalAccou
             [(C, 80.0), (C, 10.0)],
         ),
         ("科学技术支出701.17万元，占比80.22%。", [(U, None)]),
+        # the share in brackets after the amount
+        (
+            "本年支出合计874.05万元，基本支出468.99万元（占53.66%），项目支出405.06万元（占46.34%）。",
+            [(C, 53.66), (C, 46.34)],
+        ),
+        ("本年支出合计874.05万元，基本支出468.99万元(占56.66%)。", [(X, 53.66)]),
     ],
 )
 def test_share_phrasings(text: str, expected) -> None:

@@ -230,7 +230,8 @@ def _subject(para: _Paragraph, start: int, upto: int | None = None) -> _Amount |
     sent = _sentence_start(text, start)
     clause = max(sent, text.rfind("；", 0, start) + 1)
     candidates = [a for a in para.amounts if a.end <= start and a.role not in ("change", "budget")]
-    same = [a for a in candidates if a.start >= clause]
+    # "2023年度支出7.60万元，与2022年度56.74万元相比，减少…": the year compared with is not the subject
+    same = [a for a in candidates if a.start >= clause and not LAST_YEAR_RE.search(a.label)]
     if same:
         return same[-1]
     pool = candidates or para.before

@@ -65,7 +65,7 @@ FLAT_RE = re.compile(
     r"[^。；%\d]{0,20}?|同比)(?:基本)?持平"
 )
 SHARE_RE = re.compile(
-    rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[，,、]?\s*占(?P<of>[^。；，,%\d]{{0,20}}?)"
+    rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[，,、（(]?\s*占(?P<of>[^。；，,%\d]{{0,20}}?)"
     rf"(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>{NUM})\s*%"
 )
 # "完成年初预算的142.24%" or, with the budget in it, "完成年初预算614.51万元的142.24%"
