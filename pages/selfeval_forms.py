@@ -159,7 +159,9 @@ def load_block(ds: FormsDataset | None) -> None:
             T["department_sample"], key="forms_department_sample", help=T["department_sample_help"]
         ):
             _load(DEPARTMENT_SAMPLE.read_bytes(), DEPARTMENT_SAMPLE.name)
-        up = st.file_uploader(T["upload"], type=["xlsx", "xlsm", "xls", "csv", "docx"], key="forms_upload")
+        up = st.file_uploader(
+            T["upload"], type=["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"], key="forms_upload"
+        )
         if up is not None:
             content = up.getvalue()
             digest = hashlib.sha256(content).hexdigest()
