@@ -140,6 +140,25 @@ def test_a_row_of_units_under_the_header(units_row, with_column_numbers):
     _right(doc)
 
 
+@pytest.mark.parametrize(
+    "units_row",
+    [["", "元", "元", "%", "分"], ["", "（元）", "（元）", "（%）", ""], ["", "元", "元", "％", "分"]],
+)
+def test_a_row_of_units_with_percent_and_points_beside_small_yuan_amounts(units_row):
+    """Small projects in 元 (under the 10,000 that would make the size say 元), the units on a row of their
+    own with "%" and "分" over the other columns: read as 元 (it was 万元, ten thousand times too much)."""
+    rows = [["项目名称", "预算数", "执行数", "预算执行率", "自评得分"], units_row]
+    rows += [
+        ["科普讲座", 5000, 4500, 90, 95],
+        ["学会年会", 8000, 8000, 100, 98],
+        ["科技周", 3000, 1500, 50, 80],
+    ]
+    doc = _doc(rows)
+    assert doc["source"]["amount_unit"] == "元"
+    assert doc["totals"] == {"budget": 1.6, "executed": 1.4, "execution_rate": 87.5}
+    assert "AMOUNT_UNIT_ASSUMED" not in codes(doc)
+
+
 # --- no unit written anywhere: the figures' size decides -----------------------------------------------
 @pytest.mark.parametrize("written", ["numbers", "text with commas"])
 def test_yuan_figures_with_no_unit_anywhere_are_read_as_yuan(written):

@@ -89,15 +89,18 @@ def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
 
 
 _UNIT_ONLY = re.compile(r"^[(（]?\s*(?:金额)?(?:单位\s*[:：])?\s*(万元|元)\s*[)）]?$")
+# the other columns' units on such a row: 元 | 元 | % | 分
+_OTHER_UNIT = re.compile(r"^[(（]?\s*(%|％|分|个|项|人|次|人次|场|天|年|月|日)\s*[)）]?$")
 
 
 def units_row(sheet: Sheet, top: int) -> dict[int, str]:
     """Column -> unit, from a row under the header (or under its 栏次 row) that holds nothing but
-    units: "（元）", "万元", "单位：元" over the amount columns."""
+    units: "（元）", "万元", "单位：元" over the amount columns ("%", "分" over the others)."""
     for row in sheet.rows[top : top + 2]:
         filled = {c: x.strip() for c, x in enumerate(row) if isinstance(x, str) and x.strip()}
         hits = {c: u.group(1) for c, t in filled.items() if (u := _UNIT_ONLY.match(t.replace(" ", "")))}
-        if hits and len(hits) == len(filled) and not any(isinstance(x, float) for x in row):
+        others = sum(1 for c, t in filled.items() if c not in hits and _OTHER_UNIT.match(t.replace(" ", "")))
+        if hits and len(hits) + others == len(filled) and not any(isinstance(x, float) for x in row):
             return hits
     return {}
 
