@@ -552,3 +552,27 @@ def test_yuan_months_with_no_unit_anywhere_are_read_as_yuan():
     assert t.projects[m.BUDGET].tolist() == [83.252, 40] and t.projects["m3"].tolist() == [60, 0.5]
     assumed = [f for f in t.findings if f.code == "AMOUNT_UNIT_ASSUMED"]
     assert len(assumed) == 1 and assumed[0].severity == "warning" and "按元读取" in assumed[0].message
+
+
+@pytest.mark.parametrize(
+    ("units", "factor"),
+    [
+        (["", "元", "元", "元", "元"], 10000),
+        (["", "（元）", "（元）", "（元）", "（元）"], 10000),
+        (["", "万元", "万元", "万元", "万元"], 1),
+    ],
+)
+def test_a_row_of_units_under_the_month_header(units, factor):
+    """元 on a row of its own under 全年预算 / 1月 / 2月 / 3月: small projects in 元 were read as 万元 and
+    each 元 cell was called not a number."""
+    wb = openpyxl.Workbook()
+    for row in [["项目名称", "全年预算", "1月", "2月", "3月"], units, ["科普讲座", 5000, 500, 1000, 1500]]:
+        wb.active.append(row)
+    wb.active.append(["学会年会", 8000, 0, 2000, 4000])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_monthly(buf.getvalue(), "x.xlsx")
+    assert t.projects[m.BUDGET].tolist() == [5000 / factor, 8000 / factor]
+    assert t.projects["m3"].tolist() == [1500 / factor, 4000 / factor]
+    assert t.projects[m.PROJECT].tolist() == ["科普讲座", "学会年会"]
+    assert [f.code for f in t.findings] == ["MONTHLY_HABIT"]

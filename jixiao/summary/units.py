@@ -96,13 +96,19 @@ _OTHER_UNIT = re.compile(r"^[(（]?\s*(%|％|分|个|项|人|次|人次|场|天|
 def units_row(sheet: Sheet, top: int) -> dict[int, str]:
     """Column -> unit, from a row under the header (or under its 栏次 row) that holds nothing but
     units: "（元）", "万元", "单位：元" over the amount columns ("%", "分" over the others)."""
-    for row in sheet.rows[top : top + 2]:
+    return units_row_at(sheet, top)[1]
+
+
+def units_row_at(sheet: Sheet, top: int) -> tuple[int | None, dict[int, str]]:
+    """The row ``units_row`` reads (None when there is none) and what it says."""
+    for r in range(top, min(top + 2, len(sheet.rows))):
+        row = sheet.rows[r]
         filled = {c: x.strip() for c, x in enumerate(row) if isinstance(x, str) and x.strip()}
         hits = {c: u.group(1) for c, t in filled.items() if (u := _UNIT_ONLY.match(t.replace(" ", "")))}
         others = sum(1 for c, t in filled.items() if c not in hits and _OTHER_UNIT.match(t.replace(" ", "")))
         if hits and len(hits) + others == len(filled) and not any(isinstance(x, float) for x in row):
-            return hits
-    return {}
+            return r, hits
+    return None, {}
 
 
 def written_unit(sheet: Sheet, c: int, top: int) -> str | None:
