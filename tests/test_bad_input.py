@@ -157,6 +157,29 @@ def test_csv_in_gbk_with_text_rates():
     assert doc["totals"]["execution_rate"] == 90.82
 
 
+CSV_HEADER = "序号,项目名称,全年预算数（万元）,全年执行数（万元）,预算执行率"
+CSV_ROWS = ["1,科普活动,100,86.23,86.23%", "2,学会服务,50,50,100%"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a system that writes cells Excel must keep as typed: ="100.00"
+        [CSV_HEADER, '1,科普活动,="100.00",="86.23",86.23%', '="2",="学会服务",="50",="50",="100%"'],
+        # pipes between the cells
+        [line.replace(",", "|") for line in [CSV_HEADER, *CSV_ROWS]],
+        # Excel's hint line for the delimiter
+        ["sep=,", CSV_HEADER, *CSV_ROWS],
+    ],
+    ids=["excel text cells", "pipes", "sep line"],
+)
+def test_csv_habits_of_exporting_systems(lines):
+    doc = inspect_bytes("\r\n".join(lines).encode("utf-8-sig"), "t.csv")
+    assert [r["project"] for r in doc["rows"]] == ["科普活动", "学会服务"]
+    assert doc["totals"] == {"budget": 150.0, "executed": 136.23, "execution_rate": 90.82}
+    assert not [f for f in doc["findings"] if f["severity"] != "info"]
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=ROOT, timeout=120

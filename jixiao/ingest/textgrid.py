@@ -46,7 +46,7 @@ def _unbalanced(line: int, spanned: int) -> ReadError:
 def read_csv(data: bytes, filename: str) -> tuple[str, list[list[Any]], list, list[str], dict]:
     text = decode_text(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = "\t" if text[:8192].count("\t") > text[:8192].count(",") else ","
@@ -61,7 +61,7 @@ def read_csv(data: bytes, filename: str) -> tuple[str, list[list[Any]], list, li
                 notes.append(f"CSV 超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行。")
                 break
             starts.append(line)
-            rows.append([c.strip() for c in row[:MAX_COLS]])
+            rows.append([_excel_text(c.strip()) for c in row[:MAX_COLS]])
             line = reader.line_num + 1
     except csv.Error as exc:
         if "field larger" in str(exc):  # an open quote swallowed the rest of the file
@@ -72,6 +72,13 @@ def read_csv(data: bytes, filename: str) -> tuple[str, list[list[Any]], list, li
     _check_quotes(rows, starts, delimiter, reader.line_num)
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
     return name, rows, [], notes, {}
+
+
+def _excel_text(cell: str) -> str:
+    """="2023001" / ="100.00": how systems write a cell Excel must keep as typed — the text inside."""
+    if cell[:2] == '="' and cell[-1:] == '"' and len(cell) > 2:
+        return cell[2:-1].replace('""', '"').strip()
+    return cell
 
 
 def _check_quotes(rows: list[list[str]], starts: list[int], delimiter: str, last_line: int) -> None:
