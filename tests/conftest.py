@@ -24,6 +24,24 @@ if os.environ.get("CI") and not os.environ.get("JX_RANDOM"):
     hypothesis_settings.load_profile("ci")
 SAMPLE_DATA = ROOT / "sample_data"
 HENAN_XLSX = SAMPLE_DATA / "henan_2023_summary.xlsx"
+
+
+def assert_henan_figures(doc: dict) -> None:
+    """``inspect`` of the reference 汇总表, in whatever format it was saved, gives its expected figures."""
+    import json
+
+    expected = json.loads((ROOT / "tests" / "data" / "henan_2023_summary.expected.json").read_text("utf-8"))
+    assert doc["projects"] == expected["projects"]
+    assert doc["totals"] == {
+        "budget": expected["budget_total"],
+        "executed": expected["executed_total"],
+        "execution_rate": expected["execution_rate_total_percent"],
+    }
+    assert [r["execution_rate"] for r in doc["rows"]] == expected["execution_rate_percent_by_row"]
+    assert doc["scores"]["mean_simple"] == expected["score_mean_simple"]
+    assert doc["scores"]["mean_budget_weighted"] == expected["score_mean_budget_weighted"]
+
+
 APP = ROOT / "app.py"
 
 
