@@ -227,14 +227,14 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     # budget's own label wins for the budget ("全年预算（元）" beside months in 万元)
     month_unit = next((u for u in (amount_unit_of_label(h.labels[c]) for c in h.months.values()) if u), None)
     budget_unit = amount_unit_of_label(h.labels[h.columns[m.BUDGET]]) if m.BUDGET in h.columns else None
+    line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1) or find_amount_unit_line(
+        sheet.rows[first_data:], 1
+    )
     at, under = units.units_row_at(sheet, first_data)  # 元 | 元 | … on a row of its own under the header
     if at is not None:
         first_data = at + 1
         month_unit = month_unit or next((under[c] for c in h.months.values() if c in under), None)
         budget_unit = budget_unit or (under.get(h.columns[m.BUDGET]) if m.BUDGET in h.columns else None)
-    line_unit = find_amount_unit_line(sheet.rows, h.rows[0] + 1) or find_amount_unit_line(
-        sheet.rows[first_data:], 1
-    )
     unit_found = month_unit or budget_unit or line_unit
     # divisors to 万元 (a division is exact where multiplying by 0.0001 is not: 832520 元 → 83.252)
     scale = 10000.0 if unit_found == "元" else 1.0
