@@ -81,12 +81,12 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
                 break
             title = [[t] for t in lines[-TITLE_LINES:] if len(t) <= TITLE_LENGTH]
             merged = [(r0 + len(title), c0, r1 + len(title), c1) for r0, c0, r1, c1 in merged]
-            name = _heading_name(lines[-1] if lines else "", {s[0] for s in sheets}) or f"表{len(sheets) + 1}"
+            name = _heading_name(lines[-1] if lines else "", {s[0] for s in sheets}) or f"第{len(sheets) + 1}个表格"
             sheets.append((name, title + rows, merged, notes, {}))
         lines, glued = [], True
     if not sheets:
         raise ReadError(NO_TABLES)
-    if len(sheets) == 1 and sheets[0][0] == "表1":
+    if len(sheets) == 1 and sheets[0][0] == "第1个表格":
         sheets[0] = ("Word 表格", *sheets[0][1:])
     return [(name, _even(rows), merged, notes, facts) for name, rows, merged, notes, facts in sheets]
 
