@@ -226,3 +226,11 @@ def test_cells_and_rows_inside_content_controls_keep_their_places():
     assert sheet.rows[1:] == grid
     doc = inspect_bytes(buf.getvalue(), "a.docx")
     assert doc["totals"]["budget"] == 200.0 and doc["totals"]["executed"] == 188.0
+
+
+def test_tables_without_a_heading_are_named_by_their_place():
+    grid = [["项目", "预算数"], ["甲", "10"]]
+    one = load_sheets(document_bytes([("p", PROSE), ("table", (grid, []))]), "a.docx")
+    two = load_sheets(document_bytes([("table", (grid, [])), ("p", PROSE), ("table", (grid, []))]), "b.docx")
+    assert [s.name for s in one] == ["Word 表格"]
+    assert [s.name for s in two] == ["第1个表格", "第2个表格"]

@@ -81,7 +81,10 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
                 break
             title = [[t] for t in lines[-TITLE_LINES:] if len(t) <= TITLE_LENGTH]
             merged = [(r0 + len(title), c0, r1 + len(title), c1) for r0, c0, r1, c1 in merged]
-            name = _heading_name(lines[-1] if lines else "", {s[0] for s in sheets}) or f"第{len(sheets) + 1}个表格"
+            name = (
+                _heading_name(lines[-1] if lines else "", {s[0] for s in sheets})
+                or f"第{len(sheets) + 1}个表格"
+            )
             sheets.append((name, title + rows, merged, notes, {}))
         lines, glued = [], True
     if not sheets:
