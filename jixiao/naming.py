@@ -5,7 +5,9 @@ One place for the guess, used by the 保存 form, the CLI import and the exports
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 from pathlib import Path
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -32,6 +34,51 @@ def unit_in(text: object) -> str:
         if len(head) >= 2 and re.search(r"[\u4e00-\u9fff]", head):
             return head
     return ""
+
+
+_Y = r"((?:19|20)\d{2})\s*年"
+_M = r"(1[0-2]|0?[1-9])\s*月"
+# "截至2023年9月30日", "截止到2023年9月底", "截至2023-09-30", "2023年1-9月", "2023年1至9月",
+# "2023年上半年", "2023年前三季度" — the date a table's figures are up to, as its title says it
+_AS_OF = (
+    (re.compile(rf"截[至止](?:到)?\s*{_Y}\s*{_M}\s*(\d{{1,2}})\s*日"), "ymd"),
+    (re.compile(r"截[至止](?:到)?\s*((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](\d{1,2})"), "ymd"),
+    (re.compile(rf"截[至止](?:到)?\s*{_Y}\s*{_M}\s*(?:底|末)?"), "ym"),
+    (re.compile(rf"{_Y}\s*(?:度\s*)?1\s*(?:-|－|—|–|~|～|至|到)\s*{_M}"), "ym"),
+    (
+        re.compile(rf"{_Y}\s*(?:度\s*)?(上半年|前三季度|第三季度|三季度|第一季度|一季度|第二季度|二季度)"),
+        "part",
+    ),
+)
+_PARTS = {
+    "上半年": 6,
+    "第二季度": 6,
+    "二季度": 6,
+    "前三季度": 9,
+    "第三季度": 9,
+    "三季度": 9,
+    "第一季度": 3,
+    "一季度": 3,
+}
+
+
+def as_of_in(text: object) -> date | None:
+    """The 截至日期 a title or file name states, or None (a month alone — "2023年9月" — says too little:
+    its end, or a day in it)."""
+    text = str(text or "")
+    for pattern, how in _AS_OF:
+        found = pattern.search(text)
+        if not found:
+            continue
+        year = int(found.group(1))
+        try:
+            if how == "ymd":
+                return date(year, int(found.group(2)), int(found.group(3)))
+            month = _PARTS[found.group(2)] if how == "part" else int(found.group(2))
+            return date(year, month, calendar.monthrange(year, month)[1])
+        except ValueError:  # 2月30日
+            return None
+    return None
 
 
 def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]:

@@ -20,7 +20,7 @@ from jixiao.monitor.series import import_snapshot, load, save_reason
 from jixiao.store import monitor as sm
 from jixiao.store.db import SCHEMA_VERSION, Store, StoreError
 from tests import test_store as _store_tests
-from tests.conftest import ROOT, SAMPLE_DATA
+from tests.conftest import HENAN_XLSX, ROOT, SAMPLE_DATA
 
 # the store fixtures (SQLite and a real PostgreSQL) of tests/test_store.py
 postgres, store_url, store = _store_tests.postgres, _store_tests.store_url, _store_tests.store
@@ -78,8 +78,11 @@ def test_same_bytes_other_date_is_a_new_snapshot_and_an_older_one_keeps_the_curr
     assert info.version == 1  # the dataset still shows its latest state, 9月
     with pytest.raises(StoreError, match="不在 2023 年内"):
         import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=date(2024, 1, 31))
-    with pytest.raises(StoreError, match="请填写截至日期"):
-        import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=None)
+    # no date given: the title's "2023年1–9月" gives 2023-09-30, and the import says so
+    inferred = import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=None)
+    assert inferred.duplicate and "2023-09-30 取自表格标题或文件名" in inferred.message
+    with pytest.raises(StoreError, match="请填写截至日期"):  # a title and a name without a date
+        import_snapshot(store, HENAN_XLSX.read_bytes(), "汇总表.xlsx", unit=UNIT, year=YEAR, as_of=None)
 
 
 def test_a_monthly_table_is_a_series_up_to_its_as_of(store):
@@ -248,3 +251,25 @@ def test_a_monthly_table_without_a_year_is_stored_under_the_year_it_states(store
     with pytest.raises(StoreError, match="无法从文件中判断年度"):
         import_snapshot(store, buf.getvalue(), "月度执行.xlsx", unit="第三单位", year=None, as_of=None)
     assert all(u != "第三单位" for u, _, _ in sm.series(store))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("唐山市科协截至2023年9月30日项目支出执行情况", date(2023, 9, 30)),
+        ("截止到2023年6月底预算执行表", date(2023, 6, 30)),
+        ("（数据截至2023-08-15）", date(2023, 8, 15)),
+        ("2023年1-9月项目执行进度", date(2023, 9, 30)),
+        ("2023年度1至3月执行情况", date(2023, 3, 31)),
+        ("2024年1－2月", date(2024, 2, 29)),
+        ("2023年上半年执行情况", date(2023, 6, 30)),
+        ("2023年前三季度执行情况", date(2023, 9, 30)),
+        ("2023年9月执行情况", None),  # a month alone: its end, or a day in it?
+        ("截至2023年2月30日", None),
+        ("河南省科学技术协会2023年度项目单位自评汇总表", None),
+    ],
+)
+def test_the_as_of_date_a_title_states(text, expected):
+    from jixiao.naming import as_of_in
+
+    assert as_of_in(text) == expected

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from jixiao import model as m
 from jixiao.ingest.workbook import load_sheets
 from jixiao.monitor import compute
 from jixiao.monitor.read import looks_like_monthly, read_monthly, read_monthly_sheets, snapshot_frames
+from jixiao.naming import as_of_in
 from jixiao.read import read_dataset
 from jixiao.settings import Settings
 from jixiao.store import monitor as sm
@@ -120,12 +122,20 @@ def import_snapshot(
             note = f"注意：文件中标明的年度是 {t.year} 年，已按填写的 {int(chosen)} 年保存，请核对。"
             result = replace(result, message=f"{result.message}{note}")
         return replace(result, year=int(chosen))
-    if as_of is None:
-        raise StoreError("请填写截至日期（如 2023-09-30）：同一单位同一年度的各期数据按截至日期排成序列。")
-    year = year or as_of.year
     ds = read_dataset(data, file_name, **_overrides(parse_options))
     if ds.table is None:
         raise m.IngestError("这个文件没有项目表，不能作为监控快照。")
+    said = ""
+    if as_of is None:
+        # "截至2023年9月30日…", "2023年1-9月…" in the title or the file name
+        as_of = as_of_in(ds.table.source.title) or as_of_in(Path(file_name).stem)
+        if as_of is None:
+            raise StoreError(
+                "请填写截至日期（如 2023-09-30）：同一单位同一年度的各期数据按截至日期排成序列"
+                "（表格标题或文件名里写明“截至2023年9月30日”“2023年1-9月”时会自动读取）。"
+            )
+        said = f"截至日期 {as_of.isoformat()} 取自表格标题或文件名，如不对请删除后填写日期重新添加。"
+    year = year or as_of.year
     result = store.import_file(
         data,
         file_name,
@@ -138,7 +148,7 @@ def import_snapshot(
         summary=summary_of(ds.table),
         as_of=as_of,
     )
-    return replace(result, year=int(year))
+    return replace(result, year=int(year), message=result.message + said)
 
 
 def save_reason(
