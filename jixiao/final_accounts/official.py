@@ -284,7 +284,12 @@ def _income_source(label: str) -> str | None:
     spec = _INDEX.get(label)
     if spec is not None and spec.attr == "income":
         return spec.item
-    if label in ("一般公共预算财政拨款收入", "一般公共预算财政拨款"):
+    if label in (
+        "一般公共预算财政拨款收入",
+        "一般公共预算财政拨款",
+        "一般公共预算拨款收入",
+        "一般公共预算拨款",
+    ):
         return INCOME_SOURCES[0]
     return None
 

@@ -148,6 +148,10 @@ def normalize_label(text: Any) -> str:
 
 _INDEX = _label_index()
 _FUNCTION_SET = {normalize_label(x): x for x in FUNCTION_CLASSES}
+# "科学技术" for "科学技术支出": a class named without the word 支出 (not "其他", which names too much)
+_FUNCTION_SET.update(
+    {normalize_label(x[:-2]): x for x in FUNCTION_CLASSES if x.endswith("支出") and x != "其他支出"}
+)
 # Seed 004's chart sheet names a few classes the old way.
 _FUNCTION_SET.update(
     {
