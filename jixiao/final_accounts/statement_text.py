@@ -57,7 +57,7 @@ _RATE_TAIL = rf"(?P<d2>{_D2})(?:了|幅度|比例|率)?\s*(?:为|达到|达|约)
 
 AMOUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})")
 CHANGE_RE = re.compile(
-    rf"(?:(?P<d1>{_D1})了?\s*)?(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[，,、]?\s*(?:同比)?\s*{_RATE_TAIL}"
+    rf"(?:(?P<d1>{_D1})了?\s*)?(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[)）]?\s*[，,、]?\s*(?:同比)?\s*{_RATE_TAIL}"
 )
 RATE_RE = re.compile(_RATE_TAIL)
 FLAT_RE = re.compile(
