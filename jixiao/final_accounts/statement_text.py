@@ -60,6 +60,10 @@ CHANGE_RE = re.compile(
     rf"(?:(?P<d1>{_D1})了?\s*)?(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})\s*[)）]?\s*[，,、]?\s*(?:同比)?\s*{_RATE_TAIL}"
 )
 RATE_RE = re.compile(_RATE_TAIL)
+# "比上年下降0.39%，减少3.42万元": the rate first, the change after it
+REVERSED_CHANGE_RE = re.compile(
+    rf"{_RATE_TAIL}\s*[，,、]\s*(?P<d1>{_D1})了?\s*(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})"
+)
 FLAT_RE = re.compile(
     r"(?:(?:与|较|比|和|同)(?:上年度?|去年|上一年度?|(?:19|20)\d{2}年度?)(?:同期)?(?:相比|比较)?"
     r"[^。；%\d]{0,20}?|同比)(?:基本)?持平"

@@ -39,6 +39,7 @@ from jixiao.final_accounts.statement_text import (
     NAMED_SHARE_RE,
     POINTS_RE,
     RATE_RE,
+    REVERSED_CHANGE_RE,
     ROUNDING,
     SHARE_RE,
     UNCHECKED,
@@ -114,6 +115,10 @@ def _check_paragraph(para: _Paragraph, entries: list[_Entry]) -> list[Statement]
             taken.append(m.span())
     for m in CHANGE_RE.finditer(text):
         if _is_change(text, m):
+            found.append((m.start(), _change(para, m, entries)))
+            taken.append(m.span())
+    for m in REVERSED_CHANGE_RE.finditer(text):
+        if not _inside(m.span(), taken):
             found.append((m.start(), _change(para, m, entries)))
             taken.append(m.span())
     for m in RATE_RE.finditer(text):
