@@ -19,6 +19,7 @@ from jixiao.monitor import bulletin, sample
 from jixiao.monitor import compute as c
 from jixiao.monitor.habit import CUMULATIVE, MONTHLY
 from jixiao.monitor.read import read_monthly, snapshot_frames
+from jixiao.read import read_dataset
 from jixiao.settings import Settings
 from tests.conftest import SAMPLE_DATA
 
@@ -576,3 +577,36 @@ def test_a_row_of_units_under_the_month_header(units, factor):
     assert t.projects["m3"].tolist() == [1500 / factor, 4000 / factor]
     assert t.projects[m.PROJECT].tolist() == ["科普讲座", "学会年会"]
     assert [f.code for f in t.findings] == ["MONTHLY_HABIT"]
+
+
+def _quarters(head: list[str], values: list[list[float | None]]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.append(["2023年项目支出执行进度表"])
+    wb.active.append(["项目名称", "全年预算（万元）", *head])
+    for i, row in enumerate(values):
+        wb.active.append([f"项目{i + 1}", 100.0 * (i + 1), *row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("head", "values", "habit"),
+    [
+        (["一季度", "二季度", "三季度", "四季度"], [[10, 20, 5, None], [20, 30, 10, None]], MONTHLY),
+        (["第一季度（当季）", "第二季度（当季）", "第三季度（当季）"], [[10, 20, 5], [20, 30, 10]], MONTHLY),
+        (["Q1", "Q2", "Q3"], [[10, 20, 5], [20, 30, 10]], MONTHLY),
+        (["第一季度累计", "上半年累计", "前三季度累计"], [[10, 30, 35], [20, 50, 60]], CUMULATIVE),
+        (["2023年第1季度", "2023年上半年", "2023年前三季度"], [[10, 30, 35], [20, 50, 60]], CUMULATIVE),
+    ],
+)
+def test_quarter_columns_are_the_months_3_6_9_12(head, values, habit):
+    """A 季度 table: its columns end at months 3, 6, 9 (12), the only snapshots; 上半年 / 前三季度 count
+    from January. They were not read at all (no month columns: the table had no 执行数)."""
+    t = read_monthly(_quarters(head, values), "季度.xlsx")
+    assert t.habit == habit and t.months == [3, 6, 9]
+    assert t.projects["m9"].tolist() == [35.0, 60.0] and t.projects["m6"].tolist() == [30.0, 50.0]
+    assert [d for d, _ in snapshot_frames(t, YEAR)] == [month_end(3), month_end(6), month_end(9)]
+    # read as a project table (数据导入), its 执行数 is the latest quarter's cumulative
+    table = read_dataset(_quarters(head, values), "季度.xlsx").table
+    assert table.projects[m.EXECUTED].tolist() == [35.0, 60.0]

@@ -17,7 +17,7 @@ from jixiao.ingest.workbook import Sheet
 CUMULATIVE, MONTHLY = "cumulative", "monthly"
 HABIT_LABELS = {CUMULATIVE: "累计数", MONTHLY: "当月数"}
 _CUM_WORDS = re.compile(r"(累计|截至|截止|至今|年初至)")
-_MONTHLY_WORDS = re.compile(r"(当月|本月|月度支出|月支出|单月)")
+_MONTHLY_WORDS = re.compile(r"(当月|本月|月度支出|月支出|单月|当季|本季|单季)")
 TOLERANCE = 0.005  # 万元: amounts equal at the printed precision are equal
 
 

@@ -92,9 +92,11 @@ def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
             continue
         hit = _MONTH.search(label)
         if not hit:
-            month = _month_other(label)
+            month, so_far = _quarter_month(label)
+            month = month or _month_other(label)
             if month is not None and month not in found:
                 found[month] = c
+                ranged |= so_far
             continue
         month = int(hit.group(2))
         if 1 <= month <= 12 and month not in found:
@@ -125,6 +127,27 @@ _DATE_MONTH = re.compile(
     r"^(?:19|20)\d{2}\s*[-./]\s*(\d{1,2})(?:\s*[-./]\s*\d{1,2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}(0[1-9]|1[0-2])$")
+
+
+# Quarters: "一季度" / "第二季度" / "2023年第3季度" / "Q4" end at months 3, 6, 9, 12; "上半年" and
+# "前三季度" are the months up to their end (cumulative, as "1-6月" is)
+_QUARTER = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:第)?([一二三四1-4])季度|^Q([1-4])(?![\d])", re.I)
+_QUARTERS_SO_FAR = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(上半年|前三季度|前两季度|前二季度)")
+_SO_FAR_MONTH = {"上半年": 6, "前三季度": 9, "前两季度": 6, "前二季度": 6}
+_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _quarter_month(label: str) -> tuple[int | None, bool]:
+    """The last month of a quarter label, and whether it counts from January ("上半年", "前三季度")."""
+    label = label.rsplit("·", 1)[-1]
+    hit = _QUARTERS_SO_FAR.match(label)
+    if hit:
+        return _SO_FAR_MONTH[hit.group(1)], True
+    hit = _QUARTER.match(label)
+    if hit:
+        q = hit.group(1) or hit.group(2)
+        return 3 * (_CN_QUARTER.get(q) or int(q)), False
+    return None, False
 
 
 def _month_other(label: str) -> int | None:
@@ -435,6 +458,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     last = max(with_data)
     cumulative = values.copy() if habit == CUMULATIVE else _accumulate(values, last)
     cumulative[:, last:] = np.nan  # months after the latest with data are not snapshots yet
+    for k in set(MONTHS) - set(h.months):
+        cumulative[:, k - 1] = np.nan  # quarters: months 3, 6, 9, 12 are the only snapshots
     projects = raw.drop(columns=list(MONTH_COLUMNS))
     for k in MONTHS:
         projects[f"m{k}"] = cumulative[:, k - 1]
