@@ -610,3 +610,39 @@ def test_quarter_columns_are_the_months_3_6_9_12(head, values, habit):
     # read as a project table (数据导入), its 执行数 is the latest quarter's cumulative
     table = read_dataset(_quarters(head, values), "季度.xlsx").table
     assert table.projects[m.EXECUTED].tolist() == [35.0, 60.0]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("计划数", "执行数"),
+        ("预算数", "支出数"),
+        ("执行数", "计划数"),
+        ("序时进度", "累计支出"),
+        ("执行数", "执行率"),
+    ],
+)
+def test_each_month_over_its_plan_and_its_spending_reads_the_spending(parts):
+    """1月 merged over 计划数 | 执行数 (two header rows): the plan was read as the month's spending."""
+    spent = {1: (10, 5), 2: (20, 10), 3: (30, 15)}
+    plan = {1: (8, 4), 2: (16, 8), 3: (24, 12)}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2023年项目支出执行进度表"])
+    ws.append(["项目名称", "全年预算（万元）", *[x for k in (1, 2, 3) for x in (f"{k}月", None)]])
+    ws.append([None, None, *parts * 3])
+    spending_first = parts[0] in ("执行数", "支出数", "累计支出")
+    for i in range(2):
+        cells = []
+        for k in (1, 2, 3):
+            other = plan[k][i] if "率" not in parts[1] else "50%"
+            pair = (spent[k][i], other) if spending_first else (plan[k][i], spent[k][i])
+            cells += pair
+        ws.append([f"项目{i + 1}", 100.0, *cells])
+    for col in ("C", "E", "G"):
+        ws.merge_cells(f"{col}2:{chr(ord(col) + 1)}2")
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = read_monthly(buf.getvalue(), "m.xlsx")
+    assert t.months == [1, 2, 3]
+    assert t.projects["m3"].tolist() == [30.0, 15.0] and t.projects["m1"].tolist() == [10.0, 5.0]

@@ -84,6 +84,21 @@ class _Header:
     range_labels: bool  # "1-3月" style: cumulative by construction
 
 
+# Under one month, the spending beside a plan: "1月·计划数 | 1月·执行数" (the plan was read as spending)
+_SPENT_WORDS = re.compile(r"(执行|支出|实际|完成|拨付|使用)")
+_PLAN_WORDS = re.compile(r"(计划|预算|指标|安排|下达|应)")
+
+
+def _spending_rank(label: str) -> int:
+    return (
+        2
+        if _SPENT_WORDS.search(label) and not _PLAN_WORDS.search(label)
+        else 0
+        if _PLAN_WORDS.search(label)
+        else 1
+    )
+
+
 def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
     found: dict[int, int] = {}
     ranged = False
@@ -91,17 +106,16 @@ def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
         if not label or _RATE_WORDS.search(label):
             continue
         hit = _MONTH.search(label)
-        if not hit:
+        if hit:
+            month, so_far = int(hit.group(2)), bool(hit.group(1)) and int(hit.group(2)) > 1
+        else:
             month, so_far = _quarter_month(label)
             month = month or _month_other(label)
-            if month is not None and month not in found:
-                found[month] = c
-                ranged |= so_far
+        if month is None or not 1 <= month <= 12:
             continue
-        month = int(hit.group(2))
-        if 1 <= month <= 12 and month not in found:
+        if month not in found or _spending_rank(label) > _spending_rank(labels[found[month]]):
             found[month] = c
-            ranged |= bool(hit.group(1)) and month > 1
+            ranged |= so_far
     return found, ranged
 
 
@@ -183,7 +197,12 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
     for i, sheet in enumerate(sheets):
         for r in range(min(scan_rows, len(sheet.rows))):
             candidates = [([r], [_label(x) for x in sheet.rows[r]])]
-            if r + 1 < len(sheet.rows) and _is_label_row(sheet.rows[r + 1]) and _upper_header_row(sheet, r):
+            if (
+                r + 1 < len(sheet.rows)
+                and _is_label_row(sheet.rows[r + 1])
+                and _upper_header_row(sheet, r)
+                and units.units_row_at(sheet, r + 1)[0] != r + 1  # 元 | 元 under the months: their unit
+            ):
                 candidates.append(([r, r + 1], combine_two_rows(sheet, r)))
             for rows, labels in candidates:
                 months, ranged = _month_columns(labels)
@@ -191,7 +210,13 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
                 if len(months) < 2 or m.PROJECT not in columns:
                     continue
                 h = _Header(i, rows, labels, months, columns, ranged)
-                if best is None or len(h.months) > len(best.months):
+                # the two-row reading of the same header says more (1月 over 计划数 | 执行数)
+                deeper = best is not None and best.rows[0] == r and len(h.rows) > len(best.rows)
+                if (
+                    best is None
+                    or len(h.months) > len(best.months)
+                    or (len(h.months) == len(best.months) and deeper)
+                ):
                     best = h
     return best
 
