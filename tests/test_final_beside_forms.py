@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -125,3 +126,21 @@ def test_one_upload_fills_both_pages(year_2023):
     go(at, "final")
     assert "单位：凉山州科学技术协会　年度：2023" in [t.value for t in at.main.text]
     assert "还没有决算数据" not in text(at)
+
+
+def test_the_cli_export_writes_both_reports(year_2023, tmp_path):
+    from jixiao.export.bundle import export_file
+
+    path = tmp_path / NAME
+    path.write_bytes(combined(official_workbook(year_2023), FORMS.read_bytes()))
+    written = export_file(path, tmp_path / "out")
+    assert set(written) == {
+        "pptx",
+        "xlsx",
+        "html",
+        "docx",
+        "final_docx",
+    }  # the forms' reports and the 决算说明
+    text = "\n".join(p.text for p in docx.Document(written["final_docx"]).paragraphs)
+    assert "凉山州科学技术协会2023年度部门决算说明" in text and "874.05万元" in text
+    assert "图1：收、支决算总计变动情况" in Path(written["html"]).read_text("utf-8")

@@ -133,6 +133,8 @@ def export_file(
             raise m.IngestError(f"找不到文件：{figures}")
         fa, _ = load_figures(fp.read_bytes(), fp.name)
     ds = read_dataset(p.read_bytes(), p.name)
+    if fa is None and ds.final_accounts is not None:
+        fa = ds.final_accounts  # a 决算 report with its 自评表 annexed: both are exported
     # Any kind whose reading gives a project table exports it; 决算 figures alone export 图1–图7 and the
     # 决算说明.
     analysis = analyze(ds.table, settings) if isinstance(ds.table, m.ProjectTable) else None
