@@ -200,3 +200,31 @@ def test_small_yuan_projects_with_no_unit_anywhere_are_read_as_yuan():
     ]
     doc = _doc(rows)
     assert doc["source"]["amount_unit"] == "元" and doc["totals"]["budget"] == 17
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "said"),
+    [
+        (["学会服务", 50.0, 500000.0], "全年执行数", "执行数 500,000.00 万元是预算数 50.00 万元的 10,000 倍"),
+        (["学会服务", 480000.0, 50.0], "全年预算数", "预算数 480,000.00 万元是执行数 50.00 万元的 9,600 倍"),
+        (
+            ["学会服务", 50.0, "600,000.00"],
+            "全年执行数",
+            "执行数 600,000.00 万元是预算数 50.00 万元的 12,000 倍",
+        ),
+    ],
+)
+def test_one_cell_typed_in_yuan_in_a_wan_table_is_named(row, field, said):
+    """One project's 执行数 (or 预算数) typed in 元 in a 万元 table: about 10,000 times the other amount. It
+    showed only as a rate of 1,000,000% and, with a 合计, a total that does not add up."""
+    rows = [["项目名称", "全年预算数（万元）", "全年执行数（万元）"], ["科普活动", 100.0, 90.0], row]
+    doc = _doc(rows)
+    (suspect,) = found(doc, "AMOUNT_IN_YUAN_SUSPECT")
+    assert suspect["severity"] == "warning" and field in suspect["where"] and "学会服务" in suspect["where"]
+    assert said in suspect["message"] and "元" in suspect["message"]
+
+
+@pytest.mark.parametrize("executed", [55.0, 4000.0, 200000.0])
+def test_other_overspending_is_not_called_yuan(executed):
+    doc = _doc([["项目名称", "全年预算数（万元）", "全年执行数（万元）"], ["学会服务", 50.0, executed]])
+    assert not found(doc, "AMOUNT_IN_YUAN_SUSPECT")

@@ -165,6 +165,7 @@ LAYOUT_CODES = frozenset(
         "FORMULA_ERROR",
         "POINTS_AS_RATE",
         "AMOUNT_UNIT_IN_CELLS",
+        "AMOUNT_IN_YUAN_SUSPECT",
     }
 )
 

@@ -55,7 +55,7 @@ def _needs_look(projects: pd.DataFrame) -> np.ndarray:
     num = lambda c: pd.to_numeric(projects[c], errors="coerce").to_numpy(dtype=float)  # noqa: E731
     budget, executed, rate = num(m.BUDGET), num(m.EXECUTED), num(m.EXECUTION_RATE)
     reported, decimals = num(m.REPORTED_RATE), num(m.REPORTED_RATE_DECIMALS)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         look = np.isnan(budget) | (budget <= 0) | np.isnan(executed) | (executed < 0)
         both = ~np.isnan(reported) & ~np.isnan(rate)
         ok = np.abs(round_array(rate, 2) - reported) <= RATE_TOLERANCE + 1e-9
@@ -64,6 +64,8 @@ def _needs_look(projects: pd.DataFrame) -> np.ndarray:
             ok |= sel & (np.abs(round_array(rate, int(min(max(d, 0), 4))) - reported) <= 1e-6)
         look |= both & ~ok
         look |= both & (reported >= 100 - 1e-9) & (round_array(rate, 2) < 100 - 1e-9)
+        ratio = executed / np.where(budget > 0, budget, np.nan)
+        look |= _yuan_ratio(ratio) | _yuan_ratio(1 / ratio)
         rep_score, comp_score = num(m.REPORTED_SCORE), num(m.COMPUTED_SCORE)
         comparable = ~np.isnan(rep_score) & ~np.isnan(comp_score)
         look |= comparable & ~agree_mask(rep_score, comp_score)
@@ -88,6 +90,36 @@ def full_rate_claim(reported: float | None, computed: float | None) -> bool:
     if reported is None or computed is None:
         return False
     return abs(reported - 100) <= 1e-9 and round_half_up(computed, 2) < 100 - 1e-9
+
+
+# 执行数 about 10,000 times its 预算数 (or the other way): one of the two typed in 元 in a 万元 table
+YUAN_RATIO = (5_000, 15_000)
+
+
+def _yuan_ratio(ratio):
+    with np.errstate(invalid="ignore"):
+        return (ratio >= YUAN_RATIO[0]) & (ratio <= YUAN_RATIO[1])
+
+
+def _yuan_cell(place, row, name, header, budget, executed) -> m.Finding | None:
+    """The one of 预算数 / 执行数 that is about 10,000 times the other, as a finding."""
+    if not budget or not executed or budget <= 0 or executed <= 0:
+        return None
+    big, small = (m.EXECUTED, m.BUDGET) if executed > budget else (m.BUDGET, m.EXECUTED)
+    values = {m.BUDGET: budget, m.EXECUTED: executed}
+    if not _yuan_ratio(np.array([values[big] / values[small]]))[0]:
+        return None
+    label = {m.BUDGET: "预算数", m.EXECUTED: "执行数"}
+    return m.Finding(
+        "warning",
+        "AMOUNT_IN_YUAN_SUSPECT",
+        _where(place, row, name, header.get(big)),
+        f"{label[big]} {wan(values[big])} 万元是{label[small]} {wan(values[small])} 万元的 "
+        f"{values[big] / values[small]:,.0f} 倍：这一格可能是按“元”填写的（按万元约为 {wan(values[big] / 10000)} 万元），"
+        "请核对；看板按表中数字计算。",
+        row,
+        big,
+    )
 
 
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
@@ -161,6 +193,9 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
                     m.EXECUTED,
                 )
             )
+        yuan = _yuan_cell(place, row, name, header, budget, executed)
+        if yuan is not None:
+            out.append(yuan)
         reported_rate = to_float(rec[m.REPORTED_RATE])
         verdict = rate_disagreement(reported_rate, rate, to_float(rec.get(m.REPORTED_RATE_DECIMALS)))
         if verdict:
