@@ -696,3 +696,25 @@ def test_an_empty_string_a_formula_returned_is_a_stored_value():
     )
     sheet = load_sheets(hc.xlsx([("S", body)]), "f.xlsx")[0]
     assert sheet.uncached_formulas == {(1, 1)}  # B2 was never calculated; A2 calculated to ""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "chosen", "said"),
+    [
+        ("初稿", "终稿", "终稿", "「终稿」是定稿"),
+        ("汇总表（草稿）", "汇总表", "汇总表", "「汇总表（草稿）」是草稿或副本"),
+        ("汇总表最终版", "汇总表备份", "汇总表最终版", "「汇总表最终版」是定稿"),
+        ("汇总表", "汇总表 (2)", "汇总表", None),  # a copy by Excel's name alone says nothing
+    ],
+)
+def test_two_equal_tables_the_one_named_final_is_read(first, second, chosen, said):
+    """Two sheets with the same table, one named as a draft or the final version: the final one is read
+    (the first sheet was, 初稿 before 终稿), and the choice says why."""
+    head = ["序号", "项目名称", "全年预算数（万元）", "全年执行数（万元）"]
+    draft = [head, [1, "科普活动", 100.0, 90.0], [2, "学会服务", 50.0, 50.0]]
+    final = [head, [1, "科普活动", 100.0, 95.0], [2, "学会服务", 50.0, 50.0]]
+    tables = {first: draft, second: final} if chosen == second else {first: final, second: draft}
+    doc = inspect_bytes(xlsx(*tables.items()), "t.xlsx")
+    assert doc["source"]["sheet"] == chosen and doc["totals"]["executed"] == 145.0
+    (choice,) = [f for f in doc["findings"] if f["code"] == "TABLE_CHOSEN"]
+    assert (said in choice["message"]) if said else "按工作表名称" not in choice["message"]

@@ -245,6 +245,15 @@ def check_unit_blocks(
     return out
 
 
+FINAL_VERSION = re.compile(r"终稿|定稿|最终|正式|修改后|修订后|更新后|最新")
+DRAFT_VERSION = re.compile(r"初稿|草稿|备份|副本|作废|废弃|旧表|原表|\b(?:old|bak|backup|draft)\b", re.I)
+
+
+def version_rank(name: str) -> int:
+    """-1 for a sheet named as the final version, 1 for a draft or a copy, 0 otherwise."""
+    return -1 if FINAL_VERSION.search(name) else 1 if DRAFT_VERSION.search(name) else 0
+
+
 def rank_tables(
     sheets: list[Sheet], opts: ReadOptions, skip: frozenset[int] = frozenset()
 ) -> list[HeaderGuess]:
@@ -258,8 +267,14 @@ def rank_tables(
             for g in [best_on_sheet(s, i, opts)]
             if g
         ),
-        # on a tie a visible sheet before a hidden one (they compete only when hidden content is asked for)
-        key=lambda g: (-g.score, getattr(sheets[g.sheet_index], "hidden", False), g.sheet_index),
+        # on a tie a visible sheet before a hidden one (they compete only when hidden content is asked for),
+        # then a sheet named as the final version before one named as a draft (初稿 / 终稿)
+        key=lambda g: (
+            -g.score,
+            getattr(sheets[g.sheet_index], "hidden", False),
+            version_rank(sheets[g.sheet_index].name),
+            g.sheet_index,
+        ),
     )
     if len(ranked) >= 2 and _names_are_units(sheets, ranked[0], ranked[1]):
         ranked = [ranked[1], ranked[0], *ranked[2:]]

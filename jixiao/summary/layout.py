@@ -28,6 +28,7 @@ from jixiao.summary.blocks import (
     find_unit_blocks,
     other_sheet_blocks,
     read_unit_block,
+    version_rank,
 )
 from jixiao.summary.cells import (
     cell_problems,
@@ -405,11 +406,20 @@ def reading_findings(reader: Any) -> list[m.Finding]:
                 "TABLE_CHOSEN",
                 f"工作表「{name}」",
                 f"工作表「{name}」和「{other_name}」都可能是项目表，采用了「{name}」"
-                f"（识别出 {guess.score} 个字段，「{other_name}」{other.score} 个）。"
-                "如不对，请在数据导入页“识别有误？”中改选工作表。",
+                f"（识别出 {guess.score} 个字段，「{other_name}」{other.score} 个"
+                + _version_said(name, other_name, tie)
+                + "）。如不对，请在数据导入页“识别有误？”中改选工作表。",
             )
         )
     return out
+
+
+def _version_said(name: str, other_name: str, tie: bool) -> str:
+    if not tie or version_rank(name) >= version_rank(other_name):
+        return ""
+    if version_rank(name) < 0:
+        return f"；按工作表名称，「{name}」是定稿"
+    return f"；按工作表名称，「{other_name}」是草稿或副本"
 
 
 def _absolute(guess: HeaderGuess, prepared: Prepared | None) -> HeaderGuess:
