@@ -144,3 +144,29 @@ def test_the_cli_export_writes_both_reports(year_2023, tmp_path):
     text = "\n".join(p.text for p in docx.Document(written["final_docx"]).paragraphs)
     assert "凉山州科学技术协会2023年度部门决算说明" in text and "874.05万元" in text
     assert "图1：收、支决算总计变动情况" in Path(written["html"]).read_text("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_report_with_the_public_tables_a_summary_and_the_forms(year_2023, tmp_path, fmt):
+    """All three in one file, as a full 决算 report with its 绩效自评 annexes: the forms are the dataset, the
+    汇总表 is checked against them and the 公开表 are read."""
+    from tests.test_cross_check import summary_rows
+
+    wb = Workbook()
+    wb.active.title = "汇总"
+    for row in summary_rows(executed_off=-0.5):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = combined(official_workbook(year_2023), buf.getvalue(), FORMS.read_bytes())
+    if fmt == "docx":
+        path = tmp_path / "all.xlsx"
+        path.write_bytes(data)
+        data = workbook_as_document(path)
+    ds = read_dataset(data, f"凉山州科协2023年度部门决算.{fmt}")
+    assert ds.kind == "selfeval_forms" and len(ds.detail.forms) == 5
+    assert ds.final_accounts.year(2023).income_current == 874.05
+    codes = [f.code for f in ds.table.findings]
+    assert codes.count(FINAL_BESIDE) == 1 and codes.count("SUMMARY_SHEET_CHECKED") == 1
+    (wrong,) = [f for f in ds.table.findings if f.code == "SUMMARY_FORM_MISMATCH"]
+    assert "科普宣传活动业务经费" in wrong.where
