@@ -15,7 +15,7 @@ import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from jixiao.ingest import xlsxscan
+from jixiao.ingest import formulas, xlsxscan
 from jixiao.ingest.caps import MAX_COLS, MAX_MERGED, MAX_ROWS, MAX_SHEETS, ReadError
 
 __all__ = ["MAX_COLS", "MAX_ROWS", "MAX_SHEETS", "ExcelError", "read_sheets", "read_xlsx"]
@@ -192,10 +192,15 @@ def read_xlsx(data: bytes, *, overlap: bool = False, plain: bool = True) -> list
             if rows[r][c] == "":
                 rows[r][c] = text
                 errors[(r, c)] = text
+        # a program's file that stores formulas without results: plain arithmetic is worked out here
+        computed = formulas.evaluate(rows, scan.formula_text) if scan.formula_text else {}
+        for (r, c), x in computed.items():
+            rows[r][c] = x
         facts = {
             "hidden_rows": sorted(scan.hidden_rows),
             "hidden_cols": sorted(scan.hidden_cols),
-            "uncached_formulas": sorted(scan.uncached_formulas),
+            "uncached_formulas": sorted(scan.uncached_formulas - computed.keys()),
+            "computed_formulas": {k: scan.formula_text[k] for k in computed},
             "errors": errors,
             "sheet_hidden": scan.hidden,
         }

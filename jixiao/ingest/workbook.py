@@ -58,6 +58,9 @@ class Sheet:
     #: The sheet itself is hidden (workbook.xml ``state="hidden"`` or ``"veryHidden"``): an old year or
     #: a backup copy kept beside the sheet people see. Filled for .xlsx only.
     hidden: bool = False
+    #: Formulas stored without a result that were worked out from the sheet (plain arithmetic, SUM,
+    #: ROUND): (row, col) -> the formula; ``rows`` holds the value. Filled for .xlsx only.
+    computed_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -271,6 +274,9 @@ def _sheet(name, rows, merged, notes, facts) -> Sheet:
         ),
         errors={k: v for k, v in facts.get("errors", {}).items() if k[0] < height and k[1] < width},
         hidden=bool(facts.get("sheet_hidden", False)),
+        computed_formulas={
+            k: v for k, v in facts.get("computed_formulas", {}).items() if k[0] < height and k[1] < width
+        },
     )
 
 

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from xml.sax.saxutils import unescape
 
 from jixiao.ingest.caps import (
     MAX_CELLS,
@@ -49,6 +50,7 @@ class SheetScan:
     hidden_cols: set[int] = field(default_factory=set)
     hidden: bool = False  # the whole sheet is hidden (from workbook.xml, set by the caller)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    formula_text: dict[tuple[int, int], str] = field(default_factory=dict)  # of the uncached ones
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
@@ -255,6 +257,7 @@ _STRING_TYPE = re.compile(rb"t\s*=\s*" + _Q + rb"str" + _Q)
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])([^>]*)>")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)<")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
+_FORMULA_TEXT = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*)?>([^<]*)</")
 
 
 def _attrs(text: bytes) -> dict[str, str]:
@@ -402,3 +405,6 @@ def _cell_at(xml: bytes, hit: int, out: SheetScan) -> None:
         # openpyxl and other writers that never calculate store <v></v>: as uncached as no <v> at all
         # (an empty *string* result is t="str" with an empty <v>)
         out.uncached_formulas.add(where)
+        text = _FORMULA_TEXT.search(body)
+        if text and len(text.group(1)) <= 2000:
+            out.formula_text[where] = unescape(text.group(1).decode("utf-8", "replace"))

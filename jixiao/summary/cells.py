@@ -61,6 +61,25 @@ def cell_problems(
                 uncached[0][0] + 1,
             )
         )
+    computed = sorted(
+        (k, t)
+        for k, t in (getattr(sheet, "computed_formulas", {}) or {}).items()
+        if k[0] >= first and k[1] in wanted
+    )
+    if computed:
+        cells = "、".join(f"{col_letter(c)}{r + 1}" for (r, c), _ in computed[:_MAX_CELLS_NAMED])
+        more = f"等 {len(computed)} 个单元格" if len(computed) > _MAX_CELLS_NAMED else ""
+        (r, c), text = computed[0]
+        out.append(
+            m.Finding(
+                "info",
+                "FORMULA_COMPUTED",
+                f"工作表「{sheet.name}」{cells}{more}",
+                f"{cells}{more}是公式，文件里没有保存计算结果（文件可能由程序生成）；它们都是简单的四则运算或求和，"
+                f"已按公式算出（如 {col_letter(c)}{r + 1} = {text}）。",
+                r + 1,
+            )
+        )
     if errors:
         keys = sorted(errors)
         cells = "、".join(f"{col_letter(c)}{r + 1}（{errors[(r, c)]}）" for r, c in keys[:_MAX_CELLS_NAMED])
