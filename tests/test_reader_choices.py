@@ -719,3 +719,51 @@ def test_two_equal_tables_the_one_named_final_is_read(first, second, chosen, sai
     assert doc["source"]["sheet"] == chosen and doc["totals"]["executed"] == 145.0
     (choice,) = [f for f in doc["findings"] if f["code"] == "TABLE_CHOSEN"]
     assert (said in choice["message"]) if said else "按工作表名称" not in choice["message"]
+
+
+def _filtered(condition: bool, draft_below: bool = False) -> bytes:
+    """The 汇总表 with a filter on 单位 showing 科协本级 (科技馆's rows hidden by it)."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2023年度项目支出绩效自评汇总表"])
+    ws.append(["序号", "单位", "项目名称", "全年预算数（万元）", "全年执行数（万元）"])
+    for row in [(1, "科协本级", "科普活动", 100, 90), (2, "科技馆", "展品更新", 50, 50)]:
+        ws.append(list(row))
+    ws.append([3, "科协本级", "学会服务", 80, 60])
+    ws.append([4, "科技馆", "场馆运行", 40, 30])
+    ws.append(["", "", "合计", 270, 230])
+    if draft_below:
+        ws.append([])
+        ws.append([5, "科技馆", "旧草稿项目", 999, 999])
+        ws.row_dimensions[9].hidden = True
+    ws.auto_filter.ref = "A2:E7"
+    if condition:
+        ws.auto_filter.add_filter_column(1, ["科协本级"])
+    for r in (4, 6):
+        ws.row_dimensions[r].hidden = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("draft_below", [False, True])
+def test_rows_a_filter_hides_are_data(draft_below):
+    """A table saved with a filter on (only 科协本级 showing): the rows the filter hides were left out as
+    if they were drafts — the headline 180 of 270 万元 and two TOTAL_MISMATCH errors."""
+    doc = inspect_bytes(_filtered(True, draft_below), "t.xlsx")
+    assert doc["projects"] == 4 and doc["totals"]["budget"] == 270.0 and doc["totals"]["executed"] == 230.0
+    (said,) = found(doc, "FILTERED_ROWS_READ")
+    assert "第4、6行" in said["message"]
+    assert not found(doc, "TOTAL_MISMATCH")
+    # a row hidden outside the filtered range is still a draft kept out of sight
+    assert bool(found(doc, "HIDDEN_LEFT_OUT")) == draft_below
+
+
+def test_a_filter_with_no_condition_leaves_hidden_rows_hidden():
+    doc = inspect_bytes(_filtered(False), "t.xlsx")
+    assert doc["projects"] == 2 and doc["totals"]["budget"] == 180.0
+    assert found(doc, "HIDDEN_LEFT_OUT") and not found(doc, "FILTERED_ROWS_READ")

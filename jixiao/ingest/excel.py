@@ -201,6 +201,7 @@ def read_xlsx(data: bytes, *, overlap: bool = False, plain: bool = True) -> list
             "hidden_cols": sorted(scan.hidden_cols),
             "uncached_formulas": sorted(scan.uncached_formulas - computed.keys()),
             "computed_formulas": {k: scan.formula_text[k] for k in computed},
+            "filtered_rows": sorted(scan.filtered_rows),
             "errors": errors,
             "sheet_hidden": scan.hidden,
         }

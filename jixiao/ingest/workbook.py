@@ -61,6 +61,8 @@ class Sheet:
     #: Formulas stored without a result that were worked out from the sheet (plain arithmetic, SUM,
     #: ROUND): (row, col) -> the formula; ``rows`` holds the value. Filled for .xlsx only.
     computed_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Rows hidden by an active filter (0-based): read as data — the filter is a view — and said.
+    filtered_rows: frozenset[int] = frozenset()
 
     @property
     def width(self) -> int:
@@ -277,6 +279,7 @@ def _sheet(name, rows, merged, notes, facts) -> Sheet:
         computed_formulas={
             k: v for k, v in facts.get("computed_formulas", {}).items() if k[0] < height and k[1] < width
         },
+        filtered_rows=frozenset(r for r in facts.get("filtered_rows", ()) if r < height),
     )
 
 

@@ -51,6 +51,7 @@ class SheetScan:
     hidden: bool = False  # the whole sheet is hidden (from workbook.xml, set by the caller)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
     formula_text: dict[tuple[int, int], str] = field(default_factory=dict)  # of the uncached ones
+    filtered_rows: set[int] = field(default_factory=set)  # hidden by an active filter: data, not drafts
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
@@ -302,6 +303,8 @@ def scan_sheet(xml: bytes) -> SheetScan:
     zero_height = _zero_height(xml, data)
     if zero_height or _has_hidden_rows(xml, data):
         _hidden_rows(xml, data, out, zero_height)
+        if out.hidden_rows and xml.find(b"autoFilter", max(tail, 0)) >= 0:
+            _filtered_rows(xml, max(tail, 0), out)
     if (b"<f" in xml) if plain else _FORMULA.search(xml):
         for m in _FORMULA.finditer(xml):
             _cell_at(xml, m.start(), out)
@@ -310,6 +313,27 @@ def scan_sheet(xml: bytes) -> SheetScan:
             if xml[m.start() - 1 : m.start()].isspace():
                 _cell_at(xml, m.start(), out)
     return out
+
+
+_AUTO_FILTER = re.compile(rb"<(?:[\w.-]+:)?autoFilter\b([^>]*?)(/?)>")
+
+
+def _filtered_rows(xml: bytes, start: int, out: SheetScan) -> None:
+    """Rows an active filter hides (a column of the autoFilter has a condition) are the table's data seen
+    through a filter, not drafts kept out of sight: taken from the hidden rows."""
+    hit = _AUTO_FILTER.search(xml, start)
+    if hit is None or hit.group(2) == b"/":
+        return  # a filter with no condition hides nothing
+    body_end = xml.find(b"autoFilter>", hit.end())
+    if xml.find(b"filterColumn", hit.end(), body_end if body_end >= 0 else len(xml)) < 0:
+        return
+    first, _, last = _attrs(hit.group(1)).get("ref", "").partition(":")
+    a, b = _ref(first), _ref(last or first)
+    if not a or not b:
+        return
+    inside = {r for r in out.hidden_rows if min(a[0], b[0]) < r <= max(a[0], b[0])}
+    out.filtered_rows |= inside
+    out.hidden_rows -= inside
 
 
 def _hidden_cols(xml: bytes, out: SheetScan) -> int:

@@ -326,3 +326,17 @@ def unnumbered_total_projects(
             "按项目读取，不作为合计行。",
         )
     reader.cover(grand, recs, range(len(recs)))
+
+
+def filtered_rows_finding(sheet: Any, header_row: int, name: str) -> m.Finding | None:
+    """Rows an active filter hid under the header (``Sheet.filtered_rows``): read, and said."""
+    rows = sorted(r + 1 for r in getattr(sheet, "filtered_rows", ()) if r > header_row)
+    if not rows:
+        return None
+    shown = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    return m.Finding(
+        "info",
+        "FILTERED_ROWS_READ",
+        f"工作表「{name}」",
+        f"表格设置了筛选，被筛选隐藏的 {len(rows)} 行（第{shown}行）也已读取：筛选只是查看方式，看板按全部数据计算。",
+    )
