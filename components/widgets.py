@@ -24,6 +24,10 @@ from jixiao.summary import units
 from jixiao.summary.analysis import BAND, Analysis
 from jixiao.summary.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 
+# What every page that takes a workbook accepts (the readers sniff the bytes; these are the names the
+# uploader lets through): Excel, CSV, web pages and archives saved as .xls, Word reports with tables.
+WORKBOOK_TYPES = ["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"]
+
 T = {
     "dataset": "当前数据",
     "no_data": "尚未导入数据。",

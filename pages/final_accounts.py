@@ -135,7 +135,7 @@ def _data_block() -> list[Finding]:
     )
     uploads = cols[2].file_uploader(
         TEXT["upload"],
-        type=["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"],
+        type=widgets.WORKBOOK_TYPES,
         key="fa_upload",
         on_change=_on_upload,
         accept_multiple_files=True,

@@ -92,7 +92,7 @@ T = {
     "saved_already": "当前数据来自已保存的数据集（第 {version} 版），无需再次保存；在「数据管理」中可改名、查看版本。",
 }
 UPLOAD_KEY = "upload_file"
-TYPES = ["xlsx", "xlsm", "xls", "csv", "txt", "tsv", "xml", "htm", "html", "mht", "mhtml", "docx"]
+TYPES = [*widgets.WORKBOOK_TYPES, "txt", "tsv", "xml", "htm", "html"]  # and the text and markup files
 UNITS = ["万元", "元"]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

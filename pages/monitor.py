@@ -107,9 +107,7 @@ with st.expander(T["add"], expanded=not options, icon=":material/add_chart:"):
         storage.edit_hint()
     else:
         with st.form("mon_add", border=False):
-            up = st.file_uploader(
-                T["file"], type=["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"], key="mon_upload"
-            )
+            up = st.file_uploader(T["file"], type=widgets.WORKBOOK_TYPES, key="mon_upload")
             c1, c2, c3 = st.columns(3)
             unit_in = c1.text_input(T["unit"], value=(chosen or ("", None))[0], key="mon_unit")
             year_in = c2.number_input(

@@ -174,8 +174,8 @@ with left:
     widgets.show_chart(charts.traffic_light(p, s, title=""), key="overview_lights")
 with right:
     st.subheader(T["slowest"])
-    st.caption(T["slowest_chart"].format(n=SLOWEST_N))
     slow = data.pick_projects(p[p[m.EXECUTION_RATE].notna()], order="slowest", top_n=SLOWEST_N)
+    st.caption(T["slowest_chart"].format(n=len(slow)))  # a table of 4 projects shows 4, not "8"
     drill.project_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
 
 # --- units ranked; a unit's projects; a project's detail ----------------------------------------

@@ -23,8 +23,8 @@ from components import data, state  # noqa: E402
 from components.form_charts import indicator_scores_bar, level1_rate_bar  # noqa: E402
 from components.links import through_app  # noqa: E402
 from components.tables import show_table  # noqa: E402
+from components.widgets import WORKBOOK_TYPES, show_chart  # noqa: E402
 from components.widgets import md_escape as md  # noqa: E402
-from components.widgets import show_chart  # noqa: E402
 from jixiao.fmt import num, pct, wan  # noqa: E402
 from jixiao.forms.audit import audit_dataset  # noqa: E402
 from jixiao.forms.compute import Form, FormsDataset, money_owners  # noqa: E402
@@ -159,9 +159,7 @@ def load_block(ds: FormsDataset | None) -> None:
             T["department_sample"], key="forms_department_sample", help=T["department_sample_help"]
         ):
             _load(DEPARTMENT_SAMPLE.read_bytes(), DEPARTMENT_SAMPLE.name)
-        up = st.file_uploader(
-            T["upload"], type=["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"], key="forms_upload"
-        )
+        up = st.file_uploader(T["upload"], type=WORKBOOK_TYPES, key="forms_upload")
         if up is not None:
             content = up.getvalue()
             digest = hashlib.sha256(content).hexdigest()

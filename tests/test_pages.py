@@ -627,3 +627,12 @@ def test_every_table_shows_a_missing_value_as_a_dash():
     for path in [*sorted(APP.parent.glob("pages/*.py")), *sorted(APP.parent.glob("components/*.py"))]:
         if path.name != "tables.py":
             assert "st.dataframe(" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_slowest_projects_caption_counts_what_a_small_table_has():
+    from tests.test_reader_choices import xlsx
+
+    rows = [["项目名称", "预算数（万元）", "执行数（万元）"], ["甲", 100, 90], ["乙", 50, 20], ["丙", 80, 80]]
+    at = go(upload(new_app(), "小表.xlsx", xlsx(("Sheet1", rows))), "overview")
+    captions = [c.value for c in at.main.caption]
+    assert any(c.startswith("执行率最低的 3 个项目") for c in captions), captions

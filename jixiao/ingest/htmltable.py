@@ -54,10 +54,14 @@ def _value(cell) -> Any:
 
 
 def read_html(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str], dict]]:
+    return read_html_text(_text(data))
+
+
+def read_html_text(text: str) -> list[tuple[str, list[list[Any]], list, list[str], dict]]:
+    """A page already decoded (a web archive's part, decoded by its own charset)."""
     import lxml.html
     from lxml import etree
 
-    text = _text(data)
     try:
         doc = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

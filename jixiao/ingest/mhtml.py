@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from jixiao.ingest.caps import MAX_SHEETS, ReadError
-from jixiao.ingest.htmltable import read_html
+from jixiao.ingest.htmltable import read_html_text
 
 _SHEET_NAME = re.compile(
     r"<x:Name>\s*([^<]+?)\s*</x:Name>\s*<x:WorksheetSource\s+HRef=(?:3D)?[\"']?([^\"'\s>]+)", re.I
@@ -70,7 +70,7 @@ def read_mhtml(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str],
             sheets[0][3].insert(0, f"网页存档里的表格超过 {MAX_SHEETS} 个，只读取了前 {MAX_SHEETS} 个。")
             break
         try:
-            found = read_html(("\ufeff" + text).encode("utf-8"))
+            found = read_html_text(text)
         except ReadError:
             continue
         own = names.get(_base(location))

@@ -90,13 +90,10 @@ _PLAN_WORDS = re.compile(r"(计划|预算|指标|安排|下达|应)")
 
 
 def _spending_rank(label: str) -> int:
-    return (
-        2
-        if _SPENT_WORDS.search(label) and not _PLAN_WORDS.search(label)
-        else 0
-        if _PLAN_WORDS.search(label)
-        else 1
-    )
+    """0 for a plan, 2 for the spending, 1 for a label that says neither."""
+    if _PLAN_WORDS.search(label):
+        return 0
+    return 2 if _SPENT_WORDS.search(label) else 1
 
 
 def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:

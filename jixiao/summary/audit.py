@@ -97,6 +97,7 @@ YUAN_RATIO = (5_000, 15_000)
 
 
 def _yuan_ratio(ratio):
+    """Elementwise for an array, or for one number."""
     with np.errstate(invalid="ignore"):
         return (ratio >= YUAN_RATIO[0]) & (ratio <= YUAN_RATIO[1])
 
@@ -105,18 +106,17 @@ def _yuan_cell(place, row, name, header, budget, executed) -> m.Finding | None:
     """The one of 预算数 / 执行数 that is about 10,000 times the other, as a finding."""
     if not budget or not executed or budget <= 0 or executed <= 0:
         return None
-    big, small = (m.EXECUTED, m.BUDGET) if executed > budget else (m.BUDGET, m.EXECUTED)
-    values = {m.BUDGET: budget, m.EXECUTED: executed}
-    if not _yuan_ratio(np.array([values[big] / values[small]]))[0]:
+    (big, big_label, x), (_, small_label, y) = sorted(
+        [(m.BUDGET, "预算数", budget), (m.EXECUTED, "执行数", executed)], key=lambda t: -t[2]
+    )
+    if not _yuan_ratio(x / y):
         return None
-    label = {m.BUDGET: "预算数", m.EXECUTED: "执行数"}
     return m.Finding(
         "warning",
         "AMOUNT_IN_YUAN_SUSPECT",
         _where(place, row, name, header.get(big)),
-        f"{label[big]} {wan(values[big])} 万元是{label[small]} {wan(values[small])} 万元的 "
-        f"{values[big] / values[small]:,.0f} 倍：这一格可能是按“元”填写的（按万元约为 {wan(values[big] / 10000)} 万元），"
-        "请核对；看板按表中数字计算。",
+        f"{big_label} {wan(x)} 万元是{small_label} {wan(y)} 万元的 {x / y:,.0f} 倍：这一格可能是按“元”填写的"
+        f"（按万元约为 {wan(x / 10000)} 万元），请核对；看板按表中数字计算。",
         row,
         big,
     )
