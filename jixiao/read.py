@@ -14,6 +14,8 @@ from jixiao.summary.read import read_project_table
 
 DEFAULT_DEVIATION = 20.0  # percent: 完成值 further than this from 指标值 is a deviation
 FINAL_BESIDE = "FINAL_ACCOUNTS_BESIDE_FORMS"
+# a table with any of these is a 绩效 table, not a 预算执行 list of 决算 numbers
+_PERFORMANCE_FIELDS = {m.REPORTED_SCORE, m.SELF_FLAG, *m.COMPONENT_COLUMNS.values()}
 
 
 @dataclass
@@ -85,8 +87,48 @@ def _forms_or_figures(
 
     if fa_read.looks_like_final_accounts(looked_at):
         figures, findings = fa_read.from_sheets(sheets, filename)
-        return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, fa_template.summary_doc(figures, findings))
+        doc = fa_template.summary_doc(figures, findings)
+        table = _table_beside_final(sheets, looked_at, filename, figures)
+        if table is not None:
+            # a 决算 report with its 项目绩效自评汇总表 annexed: the projects are the dataset, as
+            # the forms are when they are annexed; the figures go along
+            return Dataset(
+                m.KIND_PROJECT_TABLE, table, final_accounts=figures, extra_doc={"final_accounts": doc}
+            )
+        return Dataset(m.KIND_FINAL_ACCOUNTS, None, figures, doc)
     return None
+
+
+def _table_beside_final(sheets: list[Sheet], looked_at: list[Sheet], filename: str, figures: Any) -> Any:
+    """The project table on the sheets (or Word tables) beside the 部门决算公开表 or template, when
+    one is there and is a 绩效 table (its scores, 得分率 or 偏差 columns, or 绩效/自评 in its title or
+    sheet name): a 预算执行 table of 公开表 numbers is not taken for one. Its findings get a note
+    that the 决算 figures were read too."""
+    ordered = _final_sheets(looked_at)
+    others = [s for s in looked_at if s.name not in set(ordered) and s.rows]
+    if not others:
+        return None
+    try:
+        table = read_project_table(others, filename)
+    except m.IngestError:
+        return None
+    src = table.source
+    src.sheets = [s.name for s in sheets]  # the workbook's, as the import page counts them
+    said = f"{src.sheet} {src.title}"
+    if not (set(src.columns) & _PERFORMANCE_FIELDS or "绩效" in said or "自评" in said):
+        return None
+    years = "、".join(f"{y}年" for y in figures.years)
+    table.findings.append(
+        m.Finding(
+            "info",
+            FINAL_BESIDE,
+            _listed(ordered),
+            f"这些是部门决算{'公开表' if len(ordered) > 1 else '数据'}：{years}的决算数字已一并读取，"
+            "图1–图7 和文字核对见「决算图表」页；项目绩效自评汇总表读自"
+            f"工作表「{src.sheet}」。",
+        )
+    )
+    return table
 
 
 def _final_accounts_beside(
@@ -97,12 +139,11 @@ def _final_accounts_beside(
     "no form here" notes become one note saying what they are; ``forms.findings`` gets it."""
     from jixiao.final_accounts import read as fa_read
 
-    ordered = [s.name for s in looked_at if fa_read.looks_like_final_accounts([s])]
+    ordered = _final_sheets(looked_at)
     names = set(ordered)
     if not names:
         return None, names
-    listed = "".join(f"「{n}」" for n in ordered[:3]) + (f"等 {len(ordered)} 个" if len(ordered) > 3 else "")
-    where = f"工作表{listed}"
+    where = _listed(ordered)
     try:
         fa, findings = fa_read.from_sheets([s for s in looked_at if s.name in names], filename)
     except m.IngestError as exc:
@@ -120,6 +161,19 @@ def _final_accounts_beside(
     forms.findings[:] = [f for f in forms.findings if not (f.code == "SHEET_SKIPPED" and f.sheet in names)]
     forms.findings.append(note)
     return found, names
+
+
+def _final_sheets(sheets: list[Sheet]) -> list[str]:
+    """The names of the sheets that hold 决算 figures (公开表 or the template), in order."""
+    from jixiao.final_accounts import read as fa_read
+
+    return [s.name for s in sheets if fa_read.looks_like_final_accounts([s])]
+
+
+def _listed(names: list[str]) -> str:
+    return (
+        "工作表" + "".join(f"「{n}」" for n in names[:3]) + (f"等 {len(names)} 个" if len(names) > 3 else "")
+    )
 
 
 def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> m.ProjectTable:

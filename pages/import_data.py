@@ -216,9 +216,15 @@ elif ss.get(state.LAST_KIND) == m.KIND_FINAL_ACCOUNTS and ss.get(state.FINAL_ACC
 elif ss.get(state.LAST_KIND) in m.FORM_KINDS and table is not None:
     st.success(T["forms_loaded"].format(kind=m.KIND_LABELS[ss[state.LAST_KIND]]))
     st.page_link("pages/selfeval_forms.py", label=T["open_forms"], icon=":material/assignment:")
-    if any(f.code == FINAL_BESIDE for f in table.findings):
-        st.success(T["final_beside"])
-        st.page_link("pages/final_accounts.py", label=T["open_final"], icon=":material/pie_chart:")
+if (
+    not error
+    and table is not None
+    and ss.get(state.LAST_KIND) != m.KIND_FINAL_ACCOUNTS
+    and any(f.code == FINAL_BESIDE for f in table.findings)
+):
+    # the forms or the 汇总表 of a 决算 report: its 公开表 were read too
+    st.success(T["final_beside"])
+    st.page_link("pages/final_accounts.py", label=T["open_final"], icon=":material/pie_chart:")
 
 
 def detected_lines(table: m.ProjectTable) -> list[str]:
