@@ -28,7 +28,9 @@ from jixiao.ingest.header import (
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
-from jixiao.summary import sum_rows, units
+from jixiao.monitor.rows import MONTHS, hidden_rows_out, sum_rows_out
+from jixiao.monitor.rows import cell_text as _text
+from jixiao.summary import units
 from jixiao.summary.blocks import TOTAL, has_prefix
 from jixiao.summary.edges import (
     BREAKDOWN,
@@ -41,9 +43,7 @@ from jixiao.summary.edges import (
     signature_rows_said,
     trailing_text_said,
 )
-from jixiao.summary.layout import child_name, parent_spans
 
-MONTHS = tuple(range(1, 13))
 MONTH_COLUMNS = tuple(f"m{k}" for k in MONTHS)  # cumulative 万元 at the end of month k (NaN: absent)
 
 # "1月" "01月份" "2023年3月" "1-3月" "1至3月累计" "累计至3月" "3月当月"; not "3月执行率"
@@ -246,10 +246,6 @@ def looks_like_monthly(sheets: list[Sheet]) -> bool:
     return _find_header(sheets) is not None
 
 
-def _text(x: object) -> str:
-    return v.text_of(x).strip()
-
-
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -334,7 +330,10 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     header_cells = {
         c: {normalize_label(x), *map(normalize_label, x.split("·"))} for c, x in enumerate(h.labels) if x
     }
+    hidden = hidden_rows_out(sheet, first_data, findings)
     for r in range(first_data, len(sheet.rows)):
+        if r in hidden:
+            continue
         row = sheet.rows[r]
         name = _text(row[h.columns[m.PROJECT]])
         unit_cell = _text(row[unit_col]) if unit_col is not None else ""
@@ -460,7 +459,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         findings.append(
             m.Finding("info", "UNIT_HEADING_ROWS", f"工作表「{sheet.name}」", bare_headings_said(bare_rows))
         )
-    records = _sum_rows_out(records, grand, unit_col is None, findings, sheet, h)
+    records = sum_rows_out(records, grand, unit_col is None, findings, sheet, h)
     raw = pd.DataFrame(records)
     values = raw[list(MONTH_COLUMNS)].to_numpy(dtype=float, copy=True)
     with_data = [k for k in MONTHS if not np.isnan(values[:, k - 1]).all()]
@@ -504,69 +503,6 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         findings=findings,
         month_columns=dict(h.months),
     )
-
-
-def _sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h) -> list[dict]:
-    """The rows that are sums, not projects, left out as the project table's reader leaves them out:
-    a parent whose "其中" rows add up to it (the parts are the projects), "其中" parts of a project
-    (the project counts once), and headings carrying the sum of the rows under them."""
-    names = [r[m.PROJECT] for r in records]
-    budget = [r[m.BUDGET] for r in records]
-    # the latest month with data adds across rows whatever the habit, and carries one rounding only
-    last = max((k for k in MONTHS if any(r[f"m{k}"] is not None for r in records)), default=None)
-    spent = [None if last is None else r[f"m{last}"] for r in records]
-    spans, partial = parent_spans(names, budget, spent)
-    dropped = {p for p, _, _ in spans} | {k for _, a, b in partial for k in range(a, b + 1)}
-    for _p, a, b in spans:
-        for k in range(a, b + 1):
-            records[k][m.PROJECT] = child_name(names[k]) or names[k]
-    for p, a, b in [*spans, *partial]:
-        whole = (p, a, b) in spans
-        findings.append(
-            m.Finding(
-                "info",
-                "PARENT_ROW" if whole else "PARTIAL_BREAKDOWN",
-                f"工作表「{sheet.name}」第{records[p][m.SHEET_ROW]}行「{names[p]}」",
-                "其下的“其中”分项作为项目计入，这一行不重复计入。"
-                if whole
-                else "其下的“其中”分项是这一项目的部分明细：按这一行计入，分项不重复计入。",
-                sheet_row=records[p][m.SHEET_ROW],
-            )
-        )
-    keep = [i for i in range(len(records)) if i not in dropped]
-    records = [records[i] for i in keep]
-    seq = h.columns.get(m.SEQ)
-    budget = np.array([np.nan if r[m.BUDGET] is None else r[m.BUDGET] for r in records], dtype=float)
-    found = sum_rows.decided_headings(
-        budget,
-        np.array([np.nan if x is None else x for x in (spent[i] for i in keep)], dtype=float),
-        [r[m.PROJECT] for r in records],
-        None if seq is None else [_text(sheet.rows[r[m.SHEET_ROW] - 1][seq]) for r in records],
-        None
-        if grand is None or grand[0] is None
-        else (grand[0], None if last is None else grand[1].get(last)),
-    )
-    if no_unit_column:
-        for k, unit in sum_rows.heading_units(found, {i: records[i][m.PROJECT] for i, _, _ in found}).items():
-            records[k][m.UNIT] = unit
-    for i, a, j in found:
-        name = records[i][m.PROJECT]
-        findings.append(
-            m.Finding(
-                "info",
-                "HEADING_TOTAL",
-                f"工作表「{sheet.name}」第{records[i][m.SHEET_ROW]}行「{name}」",
-                (
-                    f"这一行的金额等于其{'下' if a > i else '上'}第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
-                    if sum_rows.adds_up(budget, found, i, a, j)
-                    else f"按编号，这一行是其下第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行的上级（金额与这些行之和不符），"
-                )
-                + "是分组合计：不作为项目重复计入。",
-                sheet_row=records[i][m.SHEET_ROW],
-            )
-        )
-    heads = {i for i, _, _ in found}
-    return [r for i, r in enumerate(records) if i not in heads]
 
 
 def _accumulate(values: np.ndarray, last: int) -> np.ndarray:

@@ -1,0 +1,108 @@
+"""Rows of a 月度执行表 that are not projects of their own: sums (a parent over its "其中" parts, a
+heading carrying the sum of its rows) and rows hidden in Excel (stale drafts), left out as the project
+table's reader leaves them out, each said as a finding."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jixiao import model as m
+from jixiao.ingest import values as v
+from jixiao.ingest.workbook import Sheet
+from jixiao.summary import sum_rows
+from jixiao.summary.layout import child_name, parent_spans
+
+MONTHS = tuple(range(1, 13))
+_NAMED = 10  # hidden rows named in the finding
+ALL_HIDDEN = "表头下面的所有行都标为隐藏，已全部读取（否则没有可计算的项目）。请在 Excel/WPS 中确认这些行是否应当隐藏。"
+LEFT_OUT = (
+    "表中有 {n} 个隐藏行（第{rows}行），已按未隐藏的行计算，隐藏的行（常是旧稿或草稿）未计入。"
+    "如这些行也应计入，请在 Excel/WPS 中取消隐藏后再上传。"
+)
+
+
+def cell_text(x: object) -> str:
+    return v.text_of(x).strip()
+
+
+def hidden_rows_out(sheet: Sheet, first: int, findings: list[m.Finding]) -> frozenset[int]:
+    """The rows under the header that Excel hides and that hold anything (0-based), said as
+    HIDDEN_LEFT_OUT; none when every filled row is hidden (a writer that hides rows by default: all
+    are read, ALL_ROWS_HIDDEN). Rows an active filter hides are not among them: they are data."""
+    rows = sheet.rows
+    filled = [r for r in range(first, len(rows)) if any(x != "" for x in rows[r])]
+    hidden = sorted(set(getattr(sheet, "hidden_rows", ()) or ()) & set(filled))
+    if not hidden:
+        return frozenset()
+    where = f"工作表「{sheet.name}」"
+    if len(hidden) == len(filled):
+        findings.append(m.Finding("warning", "ALL_ROWS_HIDDEN", where, ALL_HIDDEN))
+        return frozenset()
+    shown = "、".join(str(r + 1) for r in hidden[:_NAMED]) + ("等" if len(hidden) > _NAMED else "")
+    findings.append(
+        m.Finding("warning", "HIDDEN_LEFT_OUT", where, LEFT_OUT.format(n=len(hidden), rows=shown))
+    )
+    return frozenset(hidden)
+
+
+def sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h) -> list[dict]:
+    """The rows that are sums, not projects, left out as the project table's reader leaves them out:
+    a parent whose "其中" rows add up to it (the parts are the projects), "其中" parts of a project
+    (the project counts once), and headings carrying the sum of the rows under them."""
+    names = [r[m.PROJECT] for r in records]
+    budget = [r[m.BUDGET] for r in records]
+    # the latest month with data adds across rows whatever the habit, and carries one rounding only
+    last = max((k for k in MONTHS if any(r[f"m{k}"] is not None for r in records)), default=None)
+    spent = [None if last is None else r[f"m{last}"] for r in records]
+    spans, partial = parent_spans(names, budget, spent)
+    dropped = {p for p, _, _ in spans} | {k for _, a, b in partial for k in range(a, b + 1)}
+    for _p, a, b in spans:
+        for k in range(a, b + 1):
+            records[k][m.PROJECT] = child_name(names[k]) or names[k]
+    for p, a, b in [*spans, *partial]:
+        whole = (p, a, b) in spans
+        findings.append(
+            m.Finding(
+                "info",
+                "PARENT_ROW" if whole else "PARTIAL_BREAKDOWN",
+                f"工作表「{sheet.name}」第{records[p][m.SHEET_ROW]}行「{names[p]}」",
+                "其下的“其中”分项作为项目计入，这一行不重复计入。"
+                if whole
+                else "其下的“其中”分项是这一项目的部分明细：按这一行计入，分项不重复计入。",
+                sheet_row=records[p][m.SHEET_ROW],
+            )
+        )
+    keep = [i for i in range(len(records)) if i not in dropped]
+    records = [records[i] for i in keep]
+    seq = h.columns.get(m.SEQ)
+    budget = np.array([np.nan if r[m.BUDGET] is None else r[m.BUDGET] for r in records], dtype=float)
+    found = sum_rows.decided_headings(
+        budget,
+        np.array([np.nan if x is None else x for x in (spent[i] for i in keep)], dtype=float),
+        [r[m.PROJECT] for r in records],
+        None if seq is None else [cell_text(sheet.rows[r[m.SHEET_ROW] - 1][seq]) for r in records],
+        None
+        if grand is None or grand[0] is None
+        else (grand[0], None if last is None else grand[1].get(last)),
+    )
+    if no_unit_column:
+        for k, unit in sum_rows.heading_units(found, {i: records[i][m.PROJECT] for i, _, _ in found}).items():
+            records[k][m.UNIT] = unit
+    for i, a, j in found:
+        name = records[i][m.PROJECT]
+        findings.append(
+            m.Finding(
+                "info",
+                "HEADING_TOTAL",
+                f"工作表「{sheet.name}」第{records[i][m.SHEET_ROW]}行「{name}」",
+                (
+                    f"这一行的金额等于其{'下' if a > i else '上'}第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行之和，"
+                    if sum_rows.adds_up(budget, found, i, a, j)
+                    else f"按编号，这一行是其下第{records[a][m.SHEET_ROW]}–{records[j][m.SHEET_ROW]}行的上级（金额与这些行之和不符），"
+                )
+                + "是分组合计：不作为项目重复计入。",
+                sheet_row=records[i][m.SHEET_ROW],
+            )
+        )
+    heads = {i for i, _, _ in found}
+    return [r for i, r in enumerate(records) if i not in heads]
