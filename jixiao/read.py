@@ -182,8 +182,9 @@ def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> 
     "1月", "2月" alone (the 监控 page reads the whole series)."""
     src = table.source
     col = src.columns.get(m.EXECUTED)
-    if col is not None and not src.candidates.get(m.EXECUTED):
-        return table  # one 执行数 column: not a month series
+    label = src.headers[col] if col is not None and col < len(src.headers) else ""
+    if col is not None and not src.candidates.get(m.EXECUTED) and "月" not in label:
+        return table  # one 执行数 column: not a month series (unless it is a month: 1 2 3 … under 各月)
     from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS
     from jixiao.monitor.read import looks_like_monthly, read_monthly_sheets
 

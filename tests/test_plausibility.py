@@ -196,14 +196,19 @@ any_cell = st.one_of(
 @given(st.lists(any_cell, min_size=1, max_size=30), st.sampled_from([1.0, 0.0001]))
 def test_a_column_reads_as_its_cells_do_one_by_one(cells, factor):
     """columns.amount_column is values.parse_number over the column (a cell that writes its own unit,
-    "1元" or "3万", in that unit), then the plausibility bound."""
+    "1元" or "3万", in that unit; a dash, "-" or "—", zero), then the plausibility bound."""
     issues: list[columns.Issue] = []
-    out = columns.amount_column(list(cells), m.BUDGET, factor, issues)
+    dashes: dict[str, int] = {}
+    out = columns.amount_column(list(cells), m.BUDGET, factor, issues, dashes=dashes)
     flagged = {i.index for i in issues}
+    dashed = [i for i, cell in enumerate(cells) if isinstance(cell, str) and cell.strip() in v.DASHES]
+    assert dashes.get(m.BUDGET, 0) == len(dashed)
     for i, cell in enumerate(cells):
         x, status = v.parse_number(cell)
         own = v.written_factor(cell) or factor
-        if isinstance(cell, float) and math.isnan(cell):
+        if i in dashed:
+            assert out[i] == 0 and i not in flagged
+        elif isinstance(cell, float) and math.isnan(cell):
             assert math.isnan(out[i]) and i not in flagged
         elif x is None or not math.isfinite(x * own) or abs(x * own) > columns.MAX_AMOUNT:
             assert math.isnan(out[i])

@@ -177,10 +177,16 @@ def _table(sheet: Sheet) -> _Table | None:
     return _Table(rows, header, body, labels)
 
 
+# a date a table was published, compiled or printed ("公开日期：2024年9月30日"): not the year it reports
+_DATE = re.compile(
+    r"(?:公开|编制|填报|报送|打印|制表)?(?:日期|时间)\s*[:：].*|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
+
+
 def _year(sheet: Sheet, fallback: int | None) -> int | None:
     for row in sheet.rows[:4]:
         for x in row:
-            hit = _YEAR.search(_text(x))
+            hit = _YEAR.search(_DATE.sub("", _text(x)))
             if hit:
                 return int(hit.group(1))
     hit = _YEAR.search(sheet.name)

@@ -220,7 +220,7 @@ def _as_year(v: Any) -> tuple[int | None, str | None]:
 
 def _unit_in(text: str) -> str | None:
     """The amount unit a line declares: '金额单位：元', '单位：万元'."""
-    m = re.search(r"单位\s*[:：]?\s*(万元|亿元|元)", text)
+    m = re.search(r"单位\s*[:：]?\s*(?:人民币)?\s*[（(]?\s*(万元|亿元|元)", text)
     return m.group(1) if m else None
 
 

@@ -46,7 +46,24 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "score": ("得分", "自评得分", "实际得分"),
     "reason": ("未完成原因", "偏差原因", "原因分析", "扣分原因", "扣分理由", "原因"),
 }
-TOTAL_LABELS = ("合计", "总计", "总分", "合计得分")
+# the 合计 row under the indicators, in the words forms use for it (a header cell "自评得分" is told
+# apart by the header check that comes first)
+NO_FORMS = (
+    "文件里没有找到项目支出绩效自评表：每张表需要“项目名称”一栏和“一级指标、二级指标、三级指标、"
+    "指标值、完成值、权重、得分”表头。"
+)
+TOTAL_LABELS = (
+    "合计",
+    "总计",
+    "总分",
+    "合计得分",
+    "总得分",
+    "综合得分",
+    "自评总分",
+    "得分合计",
+    "自评得分",
+    "评价总分",
+)
 TEXT_LABELS = {
     "conclusion": ("评价结论", "总体评价结论", "自评结论"),
     "problems": ("存在问题",),
@@ -66,7 +83,11 @@ STOP_LABELS = (
     "项目名称",
 )
 
-PROJECT_LABELS = ("项目名称",)
+PROJECT_LABELS = (
+    "项目名称",
+    "项目(政策)名称",
+    "政策(项目)名称",
+)  # NFKC: the 财政部 template's 项目（政策）名称
 # 部门整体支出绩效自评表: one form for a whole department, named by its 部门（单位）名称 (NFKC makes the
 # brackets half-width) rather than a 项目名称.
 DEPARTMENT_NAME_LABELS = (

@@ -27,6 +27,7 @@ from jixiao.forms.compute import (
     FormsDataset,
     Indicator,
 )
+from jixiao.forms.hidden import without_hidden
 from jixiao.forms.labels import (
     BUDGET_END_LABELS,
     BUDGET_FIELDS,
@@ -39,6 +40,7 @@ from jixiao.forms.labels import (
     GOAL_EXPECTED_LABELS,
     GOAL_LABELS,
     INDICATOR_FIELDS,
+    NO_FORMS,
     PROJECT_LABELS,
     STOP_LABELS,
     TEXT_LABELS,
@@ -110,10 +112,7 @@ def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20)
         if ds.forms:
             ds.findings.append(hidden_sheets_finding([s.name for s in hidden], used=used, what="自评表"))
     if not ds.forms:
-        raise IngestError(
-            "文件里没有找到项目支出绩效自评表：每张表需要“项目名称”一栏和“一级指标、二级指标、三级指标、"
-            "指标值、完成值、权重、得分”表头。"
-        )
+        raise IngestError(NO_FORMS)
     audit_dataset(ds, deviation=deviation)
     return ds
 
@@ -121,10 +120,12 @@ def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20)
 def _read_sheet(ds: FormsDataset, sheet: Sheet) -> None:
     for note in sheet.notes:
         ds.findings.append(Finding("warning", "SHEET_TRUNCATED", f"工作表「{sheet.name}」", note))
+    sheet, hidden = without_hidden(sheet)
     grid = _Grid(sheet, _fill_merged(sheet))
     forms = _sheet_forms(grid)
     if forms:
         ds.forms.extend(forms)
+        ds.findings.extend([hidden] if hidden else [])
     elif any(v != "" for row in sheet.rows for v in row):
         ds.findings.append(
             Finding(
@@ -381,15 +382,15 @@ class _FormReader:
         r = header + 1
         while r <= self.end:
             row = self.rows[r]
+            if _is_indicator_header(row):  # the header repeated after a page break
+                r += 1
+                continue
             if _row_has(row, TOTAL_LABELS, slack=2) is not None:
                 self.read_total(r, cols)
                 return r + 1
             stop_col = _row_has(row, STOP_LABELS, slack=8)
             if stop_col is not None and stop_col < cols.get("level3", 1_000):
                 return r
-            if _is_indicator_header(row):  # the header repeated after a page break
-                r += 1
-                continue
             ind = self.indicator(r, cols, level1, level2)
             if ind is not None:
                 level1, level2 = ind.level1, ind.level2

@@ -32,7 +32,10 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             )
         ],
     ),
-    (m.REPORTED_RATE, [(r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|预算完成率)", 1)]),
+    (
+        m.REPORTED_RATE,
+        [(r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|完成率|完成比例|使用率|支付率|^比例$)", 1)],
+    ),
     (m.RATE_FUNDS, [(r"资金管理", 1)]),
     (m.RATE_COST, [(r"成本", 1)]),
     (m.RATE_OUTPUT, [(r"产出", 1)]),
@@ -46,6 +49,9 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
         m.EXECUTED,
         [
             (r"(全年执行数|实际执行数|预算执行数|实际支出数|实际执行|实际支出)", 3),
+            # 预算 / 实际, 计划数 / 完成数, 下达资金 / 资金使用: the other halves of those pairs
+            (r"(实际数|实际完成数|实际完成|完成数|资金使用数|资金使用)$", 2),
+            (r"^实际$", 1),
             (
                 r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数|支出进度金额|执行进度金额|支出进度数|执行进度数)",
                 2,
@@ -68,6 +74,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
         [
             (r"(调整后预算|调整预算|全年预算|变动后预算)", 3),
             (r"(年度预算|预算数|预算金额|预算额|批复金额|批复数|预算资金|资金总额|预算安排)", 2),
+            (r"(下达资金|下达数|下达金额|指标金额|可用指标|指标总额|计划数|计划金额)$", 2),
             (r"预算", 1),
         ],
     ),
@@ -87,7 +94,9 @@ _COMPONENT_FIELDS = {m.RATE_FUNDS, m.RATE_COST, m.RATE_OUTPUT, m.RATE_BENEFIT, m
 _MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
 _NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
 _UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|元|%|％)\s*[)）\]】]")
-_AMOUNT_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+# what stands between "单位：" and the unit: "单位：人民币元", "单位：（元）", "单位：(万元)"
+UNIT_LINE_LEAD = r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*[（(]?\s*"
+_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(万元|元)")
 # The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
 SIGNATURE = re.compile(
     r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
@@ -130,10 +139,15 @@ def _match_one(label: str) -> tuple[str | None, int]:
                     break  # "支出进度金额", "执行进度（万元）": money, not a rate
                 if fieldname in _MONEY_FIELDS and _NOT_SPENT.search(core):
                     break  # "未执行数", "待支付数", "预算结余": what is left, not the budget or the spending
+                if fieldname == m.EXECUTED and _ONE_MONTH.search(core) and not _SO_FAR.search(core):
+                    return fieldname, max(1, priority - 1)  # "12月执行数" beside "累计执行数": one month's
                 return fieldname, priority
     return None, 0
 
 
+# one month's spending ("12月执行数", "当月支出"), not a range ("1-12月") or the amount so far
+_ONE_MONTH = re.compile(r"(当月|本月|(?<![-－–—~～至到\d])\d{1,2}月(?!末))")
+_SO_FAR = re.compile(r"(累计|截至|截止|全年|至今)")
 _PRIOR = re.compile(r"(上年|上期|去年|上一年|前一年)")
 _CURRENT = re.compile(r"(本年|本期|当年|今年)")
 _YEAR = re.compile(r"(20\d{2})\s*年")

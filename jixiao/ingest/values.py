@@ -18,6 +18,10 @@ BAD = "bad"
 _NA_TEXT = frozenset(
     {"/", "／", "\\", "—", "——", "-", "--", "－", "无", "不适用", "n/a", "N/A", "NA", "×", "不涉及"}
 )
+# a dash in an amount cell: zero (Excel's 会计专用 format shows 0 as "-"); "/" and "无" stay not applicable
+DASHES = frozenset({"-", "--", "－", "—", "——", "–"})
+# a name cell that holds no name: a dash or slash typed into it (a 合计 row's, beside 合计 in the 序号 column)
+NA_NAMES = DASHES | {"/", "／", "\\", "无", "×"}
 _STRIP = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "¥": "", "￥": ""})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
 _UNIT_SUFFIX = re.compile(r"(万元|元|万|分)$")

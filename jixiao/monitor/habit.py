@@ -76,6 +76,13 @@ def decide_habit(
         return MONTHLY, f"“{sums}”一列等于各月之和，故各月为当月数。"
     if _CUM_WORDS.search(title):
         return CUMULATIVE, "表格标题写明累计。"
+    if falls and falls * 2 <= rising and over_if_monthly - over_if_cumulative >= max(2, falls):
+        # a refund in a cumulative table: one or two falls, while adding the months up would put
+        # many projects over their budget
+        return CUMULATIVE, (
+            f"表头未写明；有 {falls} 个项目的数额比上月减少（可能有资金收回，请核实），但若按当月数相加将有 "
+            f"{over_if_monthly} 个项目超过预算，其余项目逐月只增不减，故为累计数。"
+        )
     if falls:
         return MONTHLY, f"表头未写明；有 {falls} 个项目的数额逐月有升有降，累计数不会减少，故为当月数。"
     why = "表头未写明；各项目的数额逐月只增不减"

@@ -28,7 +28,7 @@ from jixiao.ingest.header import (
 )
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
-from jixiao.monitor.rows import MONTHS, hidden_rows_out, sum_rows_out
+from jixiao.monitor.rows import MONTHS, hidden_rows_out, months_not_yet, sum_rows_out
 from jixiao.monitor.rows import cell_text as _text
 from jixiao.summary import units
 from jixiao.summary.blocks import TOTAL, has_prefix
@@ -82,6 +82,7 @@ class _Header:
     months: dict[int, int]  # month -> column
     columns: dict[str, int]  # field -> column (project, unit, code, budget)
     range_labels: bool  # "1-3月" style: cumulative by construction
+    earlier_year: list[int] = field(default_factory=list)  # month columns of an earlier year, passed over
 
 
 # Under one month, the spending beside a plan: "1月·计划数 | 1月·执行数" (the plan was read as spending)
@@ -96,11 +97,19 @@ def _spending_rank(label: str) -> int:
     return 2 if _SPENT_WORDS.search(label) else 1
 
 
-def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
+def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool, list[int]]:
+    """month -> column, whether the labels are ranges ("1-3月"), and the month columns of an earlier
+    year passed over ("2022年·12月" before the 2023 months: last year's year-end, not this December)."""
     found: dict[int, int] = {}
     ranged = False
+    years = {c: int(y.group(1)) for c, x in enumerate(labels) if x and (y := _YEAR.search(x))}
+    latest = max(years.values(), default=None)
+    earlier = []
     for c, label in enumerate(labels):
         if not label or _RATE_WORDS.search(label):
+            continue
+        if c in years and years[c] != latest:
+            earlier.append(c)
             continue
         hit = _MONTH.search(label)
         if hit:
@@ -113,7 +122,7 @@ def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool]:
         if month not in found or _spending_rank(label) > _spending_rank(labels[found[month]]):
             found[month] = c
             ranged |= so_far
-    return found, ranged
+    return found, ranged, [c for c in earlier if _MONTH.search(labels[c])]
 
 
 _CN_MONTHS = {
@@ -194,19 +203,23 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
     for i, sheet in enumerate(sheets):
         for r in range(min(scan_rows, len(sheet.rows))):
             candidates = [([r], [_label(x) for x in sheet.rows[r]])]
+            numbered = r + 1 < len(sheet.rows) and _numbered_months(sheet.rows[r + 1])
             if (
                 r + 1 < len(sheet.rows)
-                and _is_label_row(sheet.rows[r + 1])
+                and (_is_label_row(sheet.rows[r + 1]) or numbered)
                 and _upper_header_row(sheet, r)
                 and units.units_row_at(sheet, r + 1)[0] != r + 1  # 元 | 元 under the months: their unit
             ):
-                candidates.append(([r, r + 1], combine_two_rows(sheet, r)))
+                labels = combine_two_rows(sheet, r)
+                if numbered:  # 1 2 3 … under "各月累计执行数": the months, typed as numbers
+                    labels = [_with_month(x, sheet.rows[r + 1], c) for c, x in enumerate(labels)]
+                candidates.append(([r, r + 1], labels))
             for rows, labels in candidates:
-                months, ranged = _month_columns(labels)
+                months, ranged, earlier = _month_columns(labels)
                 columns = _fields(labels, months)
                 if len(months) < 2 or m.PROJECT not in columns:
                     continue
-                h = _Header(i, rows, labels, months, columns, ranged)
+                h = _Header(i, rows, labels, months, columns, ranged, earlier)
                 # the two-row reading of the same header says more (1月 over 计划数 | 执行数)
                 deeper = best is not None and best.rows[0] == r and len(h.rows) > len(best.rows)
                 if (
@@ -216,6 +229,28 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
                 ):
                     best = h
     return best
+
+
+def _month_number(x: object) -> int | None:
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and float(x).is_integer() and 1 <= x <= 12:
+        return int(x)
+    return None
+
+
+def _numbered_months(row: list[object]) -> bool:
+    """A row of 1, 2, 3 … (at least three, rising, nothing else numeric): months typed as numbers."""
+    numbers = [x for x in row if isinstance(x, (int, float)) and not isinstance(x, bool)]
+    months = [_month_number(x) for x in numbers]
+    return len(numbers) >= 3 and None not in months and months == sorted(set(months))
+
+
+def _with_month(label: str, lower: list[object], c: int) -> str:
+    """A column's label with its month number read as a month, under a group label that speaks of
+    months ("各月累计执行数"): a 栏次 row (1 2 3 under any header) is not months."""
+    k = _month_number(lower[c]) if c < len(lower) else None
+    if k is None or "月" not in label or _MONTH.search(label):
+        return label
+    return f"{label}·{k}月"
 
 
 def _upper_header_row(sheet: Sheet, r: int) -> bool:
@@ -312,6 +347,10 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                 )
             )
 
+    if h.earlier_year:
+        passed = "、".join(f"「{h.labels[c]}」" for c in h.earlier_year[:3])
+        said = f"{passed}是往年的月份，不是本年的执行数：未读取。"
+        findings.append(m.Finding("info", "EARLIER_YEAR_MONTHS", f"工作表「{sheet.name}」", said))
     records = []
     grand: tuple[float | None, float | None] | None = None
     after_total = False
@@ -462,6 +501,7 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     records = sum_rows_out(records, grand, unit_col is None, findings, sheet, h)
     raw = pd.DataFrame(records)
     values = raw[list(MONTH_COLUMNS)].to_numpy(dtype=float, copy=True)
+    months_not_yet(values, title, filename, findings, sheet.name)
     with_data = [k for k in MONTHS if not np.isnan(values[:, k - 1]).all()]
     if not with_data:
         raise m.IngestError("月度执行表的月份列都是空的，没有可读的执行数。")

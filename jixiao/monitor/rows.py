@@ -45,6 +45,50 @@ def hidden_rows_out(sheet: Sheet, first: int, findings: list[m.Finding]) -> froz
     return frozenset(hidden)
 
 
+def months_not_yet(
+    values: np.ndarray, title: str, filename: str, findings: list[m.Finding], sheet: str
+) -> None:
+    """Blank (NaN) the month columns that cannot hold this year's spending yet: those after the 截至
+    date the title or file name states ("截至2023年9月30日", "2023年1-9月"), whatever a template's
+    formulas left there (0, or September's total carried on), and the months at the end where every
+    project holds 0 after months with spending. Each said as a finding."""
+    from jixiao.naming import as_of_in
+
+    def filled(k: int) -> bool:
+        return not np.isnan(values[:, k - 1]).all()
+
+    where = f"工作表「{sheet}」"
+    as_of = as_of_in(title) or as_of_in(filename)
+    late = [k for k in MONTHS if as_of is not None and k > as_of.month and filled(k)]
+    if late:
+        values[:, [k - 1 for k in late]] = np.nan
+        findings.append(
+            m.Finding(
+                "info",
+                "MONTHS_AFTER_AS_OF",
+                where,
+                f"表题或文件名写明截至{as_of.year}年{as_of.month}月{as_of.day}日，"
+                f"{_months(late)}的数字（常是模板公式留下的 0 或上月数）不是已发生的执行数，未读取。",
+            )
+        )
+    spent = [k for k in MONTHS if filled(k) and np.nansum(np.abs(values[:, k - 1])) > 0]
+    zeros = [k for k in MONTHS if spent and k > max(spent) and filled(k)]
+    if zeros:
+        values[:, [k - 1 for k in zeros]] = np.nan
+        findings.append(
+            m.Finding(
+                "info",
+                "MONTHS_ALL_ZERO",
+                where,
+                f"{_months(zeros)}所有项目都是 0（在有支出的月份之后），按尚未填报处理，未读取。",
+            )
+        )
+
+
+def _months(ks: list[int]) -> str:
+    return f"{ks[0]}月" if len(ks) == 1 else f"{ks[0]}–{ks[-1]}月"
+
+
 def sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h) -> list[dict]:
     """The rows that are sums, not projects, left out as the project table's reader leaves them out:
     a parent whose "其中" rows add up to it (the parts are the projects), "其中" parts of a project

@@ -62,6 +62,7 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     rate_style: str = "fraction"  # of the reported rate column, for the total rows' rates
     own_units: dict[str, int] = field(default_factory=dict)  # field -> cells whose written unit won
+    dashes: dict[str, int] = field(default_factory=dict)  # field -> amount cells "-" read as 0
 
 
 def implausible(fieldname: str, x: float) -> str | None:
@@ -208,11 +209,17 @@ def numbers_of(cells) -> list[float | None]:
 
 
 def amount_column(
-    cells, fieldname: str, factor: float, issues: list[Issue], own_units: dict[str, int] | None = None
+    cells,
+    fieldname: str,
+    factor: float,
+    issues: list[Issue],
+    own_units: dict[str, int] | None = None,
+    dashes: dict[str, int] | None = None,
 ) -> np.ndarray:
     """Amounts (万元 after ``factor``) or scores; NaN where blank, '/', unreadable or implausible.
     An amount cell that writes its own unit ("39万元" in a 元 column) is taken in that unit; how
-    many did so against the column's unit goes in ``own_units``."""
+    many did so against the column's unit goes in ``own_units``. An amount written "-" is 0, as
+    Excel's 会计专用 format shows a zero and as accountants type one; how many, in ``dashes``."""
     col = _Column(cells)
     out = col.numbers() * factor
     codes, uniques = col.distinct()
@@ -221,6 +228,11 @@ def amount_column(
         values = np.array([np.nan if x is None else x for x, _ in parsed], dtype=float)
         scale = np.full(len(uniques), factor)
         if fieldname in AMOUNT_FIELDS:
+            zero = np.array([type(u) is str and u.strip() in v.DASHES for u in uniques], dtype=bool)
+            if zero.any():
+                values[zero] = 0.0
+                if dashes is not None:
+                    dashes[fieldname] = dashes.get(fieldname, 0) + int(zero[codes].sum())
             own = [v.written_factor(u) for u in uniques]
             scale = np.array([factor if f is None else f for f in own], dtype=float)
             differs = np.array([f is not None and f != factor for f in own], dtype=bool)[codes]
@@ -416,6 +428,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
         raw = column(fieldname)
         out[fieldname] = [None] * n if raw is None else text_column(raw)
     own_units: dict[str, int] = {}
+    dashes: dict[str, int] = {}
     for fieldname, f in (
         (m.BUDGET, factor[m.BUDGET]),
         (m.EXECUTED, factor[m.EXECUTED]),
@@ -423,7 +436,9 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     ):
         raw = column(fieldname)
         out[fieldname] = (
-            [None] * n if raw is None else _float_column(amount_column(raw, fieldname, f, issues, own_units))
+            [None] * n
+            if raw is None
+            else _float_column(amount_column(raw, fieldname, f, issues, own_units, dashes))
         )
     na_bits = np.zeros(n, dtype=np.int64)
     comps = list(m.COMPONENT_COLUMNS)
@@ -444,7 +459,7 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     out[m.NA_COMPONENTS] = _na_tuples(na_bits, comps, column_order=_na_order(cols))
     raw = column(m.SELF_FLAG)
     out[m.SELF_FLAG] = [None] * n if raw is None else yes_no_column(raw, issues)
-    return Parsed(out, issues, style, own_units)
+    return Parsed(out, issues, style, own_units, dashes)
 
 
 def _na_order(cols: dict[str, int]) -> list[str]:

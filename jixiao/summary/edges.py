@@ -340,3 +340,58 @@ def filtered_rows_finding(sheet: Any, header_row: int, name: str) -> m.Finding |
         f"工作表「{name}」",
         f"表格设置了筛选，被筛选隐藏的 {len(rows)} 行（第{shown}行）也已读取：筛选只是查看方式，看板按全部数据计算。",
     )
+
+
+def written_cells_said(reader: Any, parsed: Any) -> None:
+    """Amount cells read otherwise than their column says: a unit of their own, or "-" for zero."""
+    where = f"工作表「{reader.sheet.name}」"
+    for f, count in parsed.own_units.items():
+        reader.add(
+            "info",
+            "AMOUNT_UNIT_IN_CELLS",
+            where,
+            f"「{_label(reader, f)}」列有 {count} 个单元格写明了与本列不同的单位"
+            "（如“39万元”“390000元”），已按各自写明的单位换算为万元。",
+            fieldname=f,
+        )
+    for f, count in parsed.dashes.items():
+        said = f"「{_label(reader, f)}」列有 {count} 个单元格填的是“-”（会计格式中表示零），按 0 计算。"
+        reader.add("info", "AMOUNT_DASH_AS_ZERO", where, said, fieldname=f)
+
+
+def _label(reader: Any, fieldname: str) -> str:
+    return reader.headers.get(fieldname) or m.FIELD_LABELS.get(fieldname, fieldname)
+
+
+_AMOUNT_NAMES = {
+    m.BUDGET: "预算数（如“全年预算数”“调整后预算数”）",
+    m.EXECUTED: "执行数（如“全年执行数”“实际支出”）",
+}
+
+
+def missing_amount_column(columns: dict[str, int], sheet: str) -> list[m.Finding]:
+    """A header with the budget and no 执行数 (or the other way), and no rate to work it out from:
+    no 执行率 can be computed, which a table of blanks would not say."""
+    if m.REPORTED_RATE in columns or (m.BUDGET in columns) == (m.EXECUTED in columns):
+        return []
+    lost = m.EXECUTED if m.BUDGET in columns else m.BUDGET
+    return [
+        m.Finding(
+            "warning",
+            "AMOUNT_COLUMN_MISSING",
+            f"工作表「{sheet}」",
+            f"表头中没有找到{_AMOUNT_NAMES[lost]}一列，无法计算执行率。"
+            "如表中有这一列，请在数据导入页“识别有误？”中指定。",
+            field=lost,
+        )
+    ]
+
+
+def collapsed_said(sheet: str, hidden: int) -> m.Finding:
+    return m.Finding(
+        "warning",
+        "PROJECT_ROWS_HIDDEN",
+        f"工作表「{sheet}」",
+        f"表头下面除合计、小计外的 {hidden} 行都是隐藏的（如用“分级显示”折叠了明细）：没有它们就没有项目，"
+        "已读取这些隐藏行。请确认它们就是要分析的项目。",
+    )

@@ -397,6 +397,7 @@ def reading_findings(reader: Any) -> list[m.Finding]:
             out.append(hidden)
     filtered = edges.filtered_rows_finding(reader.sheets[guess.sheet_index], guess.header_rows[-1], name)
     out += [filtered] if filtered else []
+    out += edges.missing_amount_column(guess.columns, name)
     others = [g for g in getattr(reader, "alternatives", []) if g.sheet_index != guess.sheet_index]
     if others:
         other = others[0]

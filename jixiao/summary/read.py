@@ -19,15 +19,13 @@ from jixiao.ingest.header import (
     HeaderGuess,
     ReadOptions,
     assign_columns,
-    combine_rows,
     find_amount_unit_line,
-    guess_for_labels,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, derived, edges, layout, merged_rows, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
-from jixiao.summary.sheets import combine_sheets, to_absolute
+from jixiao.summary.sheets import choose_table, combine_sheets, to_absolute
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = blocks.TOTAL
@@ -58,7 +56,7 @@ def read_project_table(
     whether hidden rows and columns count) come from the import page when a user corrects what was
     detected."""
     opts = ReadOptions(report_year=report_year, include_hidden=include_hidden, filename=filename)
-    guess, alternatives = _choose(sheets, sheet, header_rows, opts)
+    guess, alternatives = choose_table(sheets, sheet, header_rows, opts)
     sheet_notes = layout.hidden_sheet_findings(sheets, guess, chosen_by_user=sheet is not None, opts=opts)
     if guess is None:
         if not any(s.rows for s in sheets):
@@ -87,7 +85,19 @@ def read_project_table(
     reader.prepared = prepared
     reader.alternatives = alternatives
     reader.opts = opts
-    table = reader.read()
+    try:
+        table = reader.read()
+    except m.IngestError:
+        if include_hidden or not prepared.hidden_rows:
+            raise
+        # every project row hidden under shown 小计/合计 rows (an outline collapsed by 分级显示): the
+        # hidden rows are the table, not drafts beside it
+        kept = dict(
+            header_rows=header_rows, columns=columns, amount_unit=amount_unit, report_year=report_year
+        )
+        table = read_project_table(sheets, filename, sheet=reader.sheet.name, include_hidden=True, **kept)
+        table.findings.insert(0, edges.collapsed_said(reader.sheet.name, len(prepared.hidden_rows)))
+        return table
     table.findings[:0] = sheet_notes
     to_absolute(table.source, guess, prepared, opts)
     if getattr(reader, "rows_year", None):
@@ -107,43 +117,6 @@ def read_project_table(
 
         table = combine_sheets(sheets, guess, alternatives, table, read_sheet, opts)
     return table
-
-
-def _choose(
-    sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None, opts: ReadOptions
-) -> tuple[HeaderGuess | None, list[HeaderGuess]]:
-    # A hidden sheet (an old year, a backup copy) is read only when no sheet people see has a table,
-    # or when the user asks for it (by name, or by taking hidden content in).
-    hidden = (
-        frozenset(i for i, s in enumerate(sheets) if getattr(s, "hidden", False))
-        if not opts.include_hidden
-        else frozenset()
-    )
-    if sheet is None:
-        if header_rows is None:
-            ranked = blocks.rank_tables(sheets, opts, skip=hidden)
-            if not ranked and hidden:
-                ranked = blocks.rank_tables(sheets, opts)
-            return (ranked[0] if ranked else None), ranked[1:]
-        shown = [i for i, s in enumerate(sheets) if s.rows and i not in hidden]
-        index = shown[0] if shown else 0
-    else:
-        names = [s.name for s in sheets]
-        if sheet not in names:
-            raise m.IngestError(f"工作簿中没有名为“{sheet}”的工作表。")
-        index = names.index(sheet)
-    target = sheets[index]
-    if header_rows is None:
-        return blocks.best_on_sheet(target, index, opts), []
-    rows0 = [r - 1 for r in header_rows]
-    if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
-        raise m.IngestError("表头行号超出了工作表的范围。")
-    depth = min(len(rows0), 3, len(target.rows) - rows0[0])
-    if depth >= 2:
-        labels = combine_rows(target, rows0[0], depth)
-    else:
-        labels = [normalize_label(x) if isinstance(x, str) else "" for x in target.rows[rows0[0]]]
-    return guess_for_labels(target, index, rows0[:depth], labels, opts), []
 
 
 class _Reader:
@@ -285,6 +258,7 @@ class _Reader:
                 and type(project_raw) is str
                 and project_raw
                 and not _TOTAL_CHAR.search(project_raw)
+                and project_raw.strip() not in v.NA_NAMES
             ):
                 # The common case on a large sheet: a plain project row.
                 project = project_raw.strip()
@@ -315,6 +289,7 @@ class _Reader:
                 if gap and not has_amount and edges.another_table(self, row, sheet_row, header_fields):
                     break
                 project = v.text_of(project_raw) if project_raw != "" else ""
+                project = "" if project in v.NA_NAMES else project  # "—" typed where no name goes
                 if isinstance(project_raw, (int, float)) and not has_amount:
                     continue  # a 栏次 row (1, 2, 3 …) under the header
                 if seen_note and not has_amount:
@@ -326,7 +301,9 @@ class _Reader:
                 # A unit heading row ("一、科协本级"), in the project column or the first filled cell.
                 heading = project or first_text
                 if not has_amount and _BREAKDOWN_ROW.match(heading):
-                    mark_next = True  # "其中：" on a row of its own: the row under it is the first part
+                    # "其中：" on a row of its own: the row under it is the first part — unless it
+                    # follows a 合计 printed above the projects, whose parts are the projects
+                    mark_next = not (pending and pending[-1][0] is totals[-1])
                     continue
                 if (
                     not has_amount
@@ -541,15 +518,7 @@ class _Reader:
         for issue in parsed.issues:
             rec = recs[issue.index]
             self.report(issue, rec[m.SHEET_ROW], rec[m.PROJECT])
-        for f, count in parsed.own_units.items():
-            self.add(
-                "info",
-                "AMOUNT_UNIT_IN_CELLS",
-                f"工作表「{self.sheet.name}」",
-                f"「{self.headers.get(f) or m.FIELD_LABELS.get(f, f)}」列有 {count} 个单元格写明了与本列不同的单位"
-                "（如“39万元”“390000元”），已按各自写明的单位换算为万元。",
-                fieldname=f,
-            )
+        edges.written_cells_said(self, parsed)
         merged_rows.merged_projects(self, recs, cells, parsed.columns)
         sum_rows.heading_sums(self, recs, cells, parsed.columns, totals, factor)
         for t in totals:

@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.ingest.header import HeaderGuess, ReadOptions, label_period
+from jixiao.ingest.header import (
+    HeaderGuess,
+    ReadOptions,
+    combine_rows,
+    guess_for_labels,
+    label_period,
+    normalize_label,
+)
 from jixiao.ingest.workbook import Sheet
+from jixiao.summary import blocks
 from jixiao.summary.blocks import check_unit_blocks, other_sheet_blocks
 
 if TYPE_CHECKING:  # layout imports this module
@@ -178,3 +186,41 @@ def to_absolute(src: m.Source, guess: HeaderGuess, prepared: Prepared, opts: Rea
         # the title is what stands above the first block, not the unit totals under it
         rows = prepared.sheet.rows[: min(above) - 1]
         src.title = " ".join(str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip())
+
+
+def choose_table(
+    sheets: list[Sheet], sheet: str | None, header_rows: list[int] | None, opts: ReadOptions
+) -> tuple[HeaderGuess | None, list[HeaderGuess]]:
+    """The table to read: the best of every sheet, or where the user pointed (a sheet, header rows)."""
+    # A hidden sheet (an old year, a backup copy) is read only when no sheet people see has a table,
+    # or when the user asks for it (by name, or by taking hidden content in).
+    hidden = (
+        frozenset(i for i, s in enumerate(sheets) if getattr(s, "hidden", False))
+        if not opts.include_hidden
+        else frozenset()
+    )
+    if sheet is None:
+        if header_rows is None:
+            ranked = blocks.rank_tables(sheets, opts, skip=hidden)
+            if not ranked and hidden:
+                ranked = blocks.rank_tables(sheets, opts)
+            return (ranked[0] if ranked else None), ranked[1:]
+        shown = [i for i, s in enumerate(sheets) if s.rows and i not in hidden]
+        index = shown[0] if shown else 0
+    else:
+        names = [s.name for s in sheets]
+        if sheet not in names:
+            raise m.IngestError(f"工作簿中没有名为“{sheet}”的工作表。")
+        index = names.index(sheet)
+    target = sheets[index]
+    if header_rows is None:
+        return blocks.best_on_sheet(target, index, opts), []
+    rows0 = [r - 1 for r in header_rows]
+    if not rows0 or any(not (0 <= r < len(target.rows)) for r in rows0):
+        raise m.IngestError("表头行号超出了工作表的范围。")
+    depth = min(len(rows0), 3, len(target.rows) - rows0[0])
+    if depth >= 2:
+        labels = combine_rows(target, rows0[0], depth)
+    else:
+        labels = [normalize_label(x) if isinstance(x, str) else "" for x in target.rows[rows0[0]]]
+    return guess_for_labels(target, index, rows0[:depth], labels, opts), []

@@ -26,6 +26,7 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
     then the sheet's unit line ("单位：元") or another amount header, then 万元 (said)."""
     top = reader.guess.header_rows[-1] + 1
     amount_fields = [f for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET) if f in reader.cols]
+    measure = _measure_column(reader, top)
     if reader.forced_unit in ("元", "万元"):
         units = dict.fromkeys(amount_fields, reader.forced_unit)
         sheet_unit = reader.forced_unit
@@ -41,6 +42,7 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         sheet_unit = (
             next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
             or find_amount_unit_line(reader.sheet.rows, top + 1)  # above the header or just under it
+            or measure
             or next((u for u in own.values() if u), None)
         )
         units = {f: own[f] or written.get(f) or sheet_unit for f in amount_fields}
@@ -74,6 +76,29 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             )
     factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+
+def _measure_column(reader: Any, top: int) -> str | None:
+    """A 单位 column that holds 万元 or 元 on every row (a 计量单位, as in a 预算 table): the amounts'
+    unit, not the projects' units — it stops being read as the unit's name, and says so."""
+    c = reader.cols.get(m.UNIT)
+    if c is None:
+        return None
+    cells = {
+        str(row[c]).strip() for row in reader.sheet.rows[top : top + 300] if c < len(row) and row[c] != ""
+    }
+    if len(cells) != 1 or not cells <= {"元", "万元"}:
+        return None
+    (unit,) = cells
+    label = reader.headers.pop(m.UNIT, "单位")
+    del reader.cols[m.UNIT]
+    reader.add(
+        "info",
+        "UNIT_COLUMN_IS_AMOUNT_UNIT",
+        f"工作表「{reader.sheet.name}」",
+        f"「{label}」列每行都填“{unit}”，是金额的计量单位，不是单位名称：金额按{unit}读取，项目不按单位分组。",
+    )
+    return unit
 
 
 def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
