@@ -194,6 +194,8 @@ def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> 
         t = read_monthly_sheets(sheets, filename)
     except m.IngestError:
         return table
+    if src.combined_sheets:
+        return _latest_month_of_sheets(table, t)
     months = set(t.month_columns.values())
     if t.sheet != src.sheet or not t.months or (col is not None and col not in months):
         return table
@@ -218,6 +220,34 @@ def _latest_month(sheets: list[Sheet], filename: str, table: m.ProjectTable) -> 
             "MONTHLY_TABLE",
             f"工作表「{src.sheet}」",
             f"这是月度执行表（各月为{HABIT_LABELS[t.habit]}）：执行数按截至{last}月的累计读取（{how}）。"
+            "逐月进度请在「监控」页添加这份表。",
+        ),
+    )
+    return table
+
+
+def _latest_month_of_sheets(table: m.ProjectTable, t: Any) -> m.ProjectTable:
+    """A 月度执行表 a sheet per unit: each project's 执行数 is its sheet's amount up to the latest month,
+    taken from the series read of the same sheets (row by row, the sheets' rows being each their own)."""
+    from jixiao.monitor.habit import HABIT_LABELS
+
+    src = table.source
+    if not t.months or m.SHEET not in t.projects or set(t.projects[m.SHEET]) != set(src.combined_sheets):
+        return table
+    last = t.months[-1]
+    spent = dict(zip(zip(t.projects[m.SHEET], t.projects[m.SHEET_ROW]), t.projects[f"m{last}"].tolist()))
+    keys = zip(table.projects[m.SHEET].tolist(), table.projects[m.SHEET_ROW].tolist())
+    table.projects[m.EXECUTED] = [spent.get(k) for k in keys]
+    table.projects[m.EXECUTED] = table.projects[m.EXECUTED].astype(float)
+    table.totals[m.EXECUTED] = float("nan")  # a 合计 of one month's column says nothing of the year
+    table.findings[:] = [f for f in table.findings if f.code != "AMOUNT_COLUMN_MISSING"]
+    table.findings.insert(
+        0,
+        m.Finding(
+            "info",
+            "MONTHLY_TABLE",
+            "工作表" + "".join(f"「{x}」" for x in src.combined_sheets),
+            f"这是按单位分表的月度执行表（各月为{HABIT_LABELS[t.habit]}）：执行数按各表截至{last}月的累计读取。"
             "逐月进度请在「监控」页添加这份表。",
         ),
     )

@@ -152,3 +152,58 @@ def test_a_row_of_column_numbers_under_a_header_is_not_months():
     buf = io.BytesIO()
     wb.save(buf)
     assert_henan_figures(inspect_bytes(buf.getvalue(), HENAN_XLSX.name))
+
+
+@pytest.mark.parametrize("label", ["序时进度", "时间进度（%）"])
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_row_of_the_time_progress_is_not_a_project(sample, label, as_text):
+    def progress(ws):
+        ws.insert_rows(FIRST)
+        ws.cell(FIRST, 2, label)
+        for k in range(1, 13):
+            share = round(k / 12, 4)
+            ws.cell(FIRST, MONTH1 + k - 1, f"{share * 100:.2f}%" if as_text else share)
+
+    data = _edit(progress)
+    t = read_monthly(data, "执行表.xlsx")
+    assert len(t.projects) == len(sample.projects) and _total(t, 12) == _total(sample, 12)
+    assert [f.code for f in t.findings].count("TIME_PROGRESS_ROW") == 1
+    doc = inspect_bytes(data, "执行表.xlsx")
+    assert doc["projects"] == len(sample.projects)  # before: one project more, 0.75 万元 spent
+    assert doc["totals"]["executed"] == _total(sample, 12)
+    assert "TIME_PROGRESS_ROW" in [f["code"] for f in doc["findings"]]
+
+
+def _per_unit() -> bytes:
+    """The sample a sheet per unit (科协本级 / 科工中心 / …), each with the title and header, no 单位 column:
+    units whose expense items share names (其他交通费, 维修费) are still different units."""
+    src = openpyxl.load_workbook(MONTHLY_FILE).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    by_unit: dict[str, list] = {}
+    for row in rows[FIRST - 1 :]:
+        if row[1]:
+            by_unit.setdefault(row[0], []).append(row[1:])
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for unit, body in by_unit.items():
+        ws = wb.create_sheet(unit)
+        ws.append([f"2023年{unit}项目支出月度执行表"])
+        ws.append(["单位：万元"])
+        ws.append(["项目名称", "调整预算数", *[f"{k}月累计执行数" for k in range(1, 13)]])
+        for row in body:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_sheet_per_unit_is_one_monthly_table(sample):
+    t = read_monthly(_per_unit(), "执行表.xlsx")
+    assert len(t.projects) == len(sample.projects)  # before: the first sheet's 11 projects alone
+    assert _total(t, 12) == _total(sample, 12) and t.months == sample.months
+    assert set(t.projects["unit"]) == set(sample.projects["unit"])
+    assert "SHEETS_COMBINED" in [f.code for f in t.findings]
+    doc = inspect_bytes(_per_unit(), "执行表.xlsx")
+    assert doc["projects"] == len(sample.projects)
+    assert doc["totals"]["executed"] == _total(sample, 12)
+    assert {r["unit"] for r in doc["rows"]} == set(sample.projects["unit"])

@@ -200,3 +200,158 @@ def test_a_hidden_stale_score_column_before_the_real_one():
         return grid, merges
 
     _check(_forms(edit))  # before: the stale column's scores, dozens of false findings
+
+
+# --- one table continued over sheets -------------------------------------------------------------
+def _split(
+    names: tuple[str, str], *, each_total: bool, grand: tuple[float, float, float] | None = None
+) -> bytes:
+    """The reference 汇总表 over two sheets, each with the title and header: the first 8 projects on the
+    first, the other 7 and the 合计 (or each sheet its own 合计) on the second."""
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    head, body, total = rows[:3], rows[FIRST - 1 : LAST], rows[TOTAL - 1]
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, part in zip(names, (body[:8], body[8:])):
+        ws = wb.create_sheet(name)
+        for row in head + part:
+            ws.append(row)
+        if each_total:
+            ws.append(
+                [None, "本页合计", round(sum(r[2] for r in part), 2), round(sum(r[3] for r in part), 2)]
+            )
+    if not each_total:
+        if grand is not None:  # budget, executed, score of the 合计
+            total = list(total)
+            total[2], total[3], total[head[2].index("自评得分")] = grand
+        ws.append(total)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "names", [("上半部分", "下半部分"), ("第1页", "第2页"), ("1", "2"), ("续表1", "续表2")]
+)
+def test_a_table_continued_over_sheets_with_its_total_at_the_end(names):
+    doc = inspect_bytes(_split(names, each_total=False), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    assert {r["unit"] for r in doc["rows"]} == {None}  # before: the units were 上半部分 / 下半部分
+    assert "TOTAL_MISMATCH" not in _codes(doc)  # before: two false errors, the 合计 against 7 projects
+    (covers,) = [f for f in doc["findings"] if f["code"] == "TOTAL_COVERS_SHEETS"]
+    assert "15 个项目" in covers["message"] and "7,863.66" in covers["message"]
+    assert "分页" in next(f["message"] for f in doc["findings"] if f["code"] == "SHEETS_COMBINED")
+
+
+def test_pages_each_with_their_own_total():
+    doc = inspect_bytes(_split(("第1页", "第2页"), each_total=True), "汇总表.xlsx")
+    assert doc["projects"] == 15 and doc["totals"]["budget"] == 7863.66
+    assert {r["unit"] for r in doc["rows"]} == {None}
+    assert "TOTAL_MISMATCH" not in _codes(doc) and "TOTAL_COVERS_SHEETS" not in _codes(doc)
+
+
+def test_a_total_at_the_end_that_adds_up_to_neither_stays_an_error():
+    doc = inspect_bytes(
+        _split(("上半部分", "下半部分"), each_total=False, grand=(7000, 6780.62, 96.39)), "t.xlsx"
+    )
+    assert "TOTAL_COVERS_SHEETS" not in _codes(doc)
+    assert [f["severity"] for f in doc["findings"] if f["code"] == "TOTAL_MISMATCH"][:1] == ["error"]
+
+
+def test_the_score_of_a_total_at_the_end_is_checked_against_every_sheet():
+    doc = inspect_bytes(
+        _split(("上半部分", "下半部分"), each_total=False, grand=(7863.66, 6780.62, 80)), "t.xlsx"
+    )
+    assert "TOTAL_COVERS_SHEETS" in _codes(doc)
+    (score,) = [f for f in doc["findings"] if f["code"] == "TOTAL_MISMATCH"]
+    assert score["severity"] == "warning" and "96.39" in score["message"] and "92.06" in score["message"]
+
+
+def test_sheets_named_for_units_still_name_the_units():
+    doc = inspect_bytes(_split(("科协本级", "科技馆"), each_total=True), "汇总表.xlsx")
+    assert {r["unit"] for r in doc["rows"]} == {"科协本级", "科技馆"}
+
+
+def test_a_second_sheet_that_goes_on_without_a_header_is_named():
+    """Rows 9–15 and the 合计 pasted on a second sheet with no header: not read (nothing says which
+    column is which), but never passed over in silence."""
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Sheet1"
+    for row in rows[: FIRST - 1 + 8]:
+        first.append(row)
+    second = wb.create_sheet("Sheet2")
+    for row in rows[FIRST - 1 + 8 : TOTAL]:
+        second.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
+    assert doc["projects"] == 8
+    (said,) = [f for f in doc["findings"] if f["code"] == "CONTINUATION_SHEET_NOT_READ"]
+    assert said["severity"] == "warning" and "7 行" in said["message"] and "2,484.00" in said["message"]
+
+
+def test_another_table_on_a_second_sheet_is_not_a_continuation(henan_bytes):
+    wb = openpyxl.load_workbook(HENAN_XLSX)
+    notes = wb.create_sheet("说明")
+    notes.append(["填表说明"])
+    notes.append([1, "预算数填调整后预算", 100, 90])
+    notes.append([2, "执行数填全年实际支出", 50, 40])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    assert "CONTINUATION_SHEET_NOT_READ" not in _codes(doc)
+
+
+def test_a_table_printed_in_two_halves_side_by_side_is_named():
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row][:5] for row in src.iter_rows()]
+    head, body = rows[2], rows[FIRST - 1 : LAST]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目单位自评汇总表"])
+    ws.append([*head, None, *head])
+    for k in range(8):
+        right = body[8 + k] if 8 + k < len(body) else [None, "合计", 7863.66, 6780.62, 0.8623]
+        ws.append([*body[k], None, *right])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
+    assert doc["projects"] == 8
+    (said,) = [f for f in doc["findings"] if f["code"] == "SIDE_BY_SIDE_NOT_READ"]
+    assert "7 个项目" in said["message"] and "2,484.00" in said["message"] and "H列" in said["message"]
+
+
+def test_a_table_without_a_second_half_says_nothing_of_one(henan_bytes):
+    doc = inspect_bytes(henan_bytes, HENAN_XLSX.name)
+    assert "SIDE_BY_SIDE_NOT_READ" not in _codes(doc) and "CONTINUATION_SHEET_NOT_READ" not in _codes(doc)
+
+
+@pytest.mark.parametrize("seq", ["一", "（一）", "一、"])
+def test_unit_headings_numbered_in_the_number_column_over_a_breakdown_mark(seq):
+    """ "一 | 科协机关 | 5379.66 …" then a "其中：" row, then the unit's projects: the units are named (they
+    were all empty; the same table without the "其中：" rows named them)."""
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    body = rows[FIRST - 1 : LAST]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows[:3]:
+        ws.append(row)
+    second = seq.replace("一", "二")
+    for mark, name, part in ((seq, "科协机关", body[:8]), (second, "科技馆", body[8:])):
+        ws.append([mark, name, round(sum(r[2] for r in part), 2), round(sum(r[3] for r in part), 2)])
+        ws.append([None, "其中："])
+        for row in part:
+            ws.append(row)
+    ws.append(rows[TOTAL - 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    units = [r["unit"] for r in doc["rows"]]
+    assert units == ["科协机关"] * 8 + ["科技馆"] * 7

@@ -219,3 +219,23 @@ def test_the_ministry_templates_name_label(label):
     forms = ds.detail.forms
     assert [f"{f.code}-{f.project}" for f in forms] == [e["sheet_project"] for e in EXPECTED]
     assert "FORM_NO_PROJECT_NAME" not in [f.code for f in ds.table.findings]
+
+
+@pytest.mark.parametrize(
+    "note", ["注：表中金额单位为元。", "说明：金额单位：元", "注：1.数据单位为元；2.执行率=执行数÷预算数。"]
+)
+def test_a_note_under_the_table_states_the_unit(note):
+    def edit(ws):
+        for r in range(4, ws.max_row + 1):
+            for c in (3, 4):
+                x = ws.cell(r, c).value
+                if isinstance(x, (int, float)):
+                    ws.cell(r, c, round(x * 10000, 2))
+        for c in (3, 4):
+            ws.cell(3, c, str(ws.cell(3, c).value).replace("（万元）", ""))
+        ws.cell(ws.max_row + 1, 2, note)
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert doc["source"]["amount_unit"] == "元"
+    assert doc["totals"]["budget"] == 7863.66 and doc["totals"]["executed"] == 6780.62
+    assert "AMOUNT_UNIT_ASSUMED" not in _codes(doc)  # before: guessed from the median, a 警告

@@ -70,6 +70,12 @@ FUNCTION_CLASSES: tuple[str, ...] = (
     "债务付息支出",
     "债务发行费用支出",
 )
+# 类 codes of 支出功能分类 (the first three digits of every 款 "20601" and 项 "2060101" under them).
+_CLASS_CODES = (201, 202, 203, 204, 205, 206, 207, 208, 210, 211, 212, 213, 214, 215, 216, 217, 219, 220)
+_CLASS_CODES += (221, 222, 224, 227, 229, 232, 233)
+FUNCTION_CLASS_CODES: dict[str, str] = {
+    str(code): name for code, name in zip(_CLASS_CODES, FUNCTION_CLASSES, strict=True)
+}
 # The rows a blank template offers for 图6; users add or delete rows.
 COMMON_FUNCTION_CLASSES: tuple[str, ...] = (
     "一般公共服务支出",

@@ -23,17 +23,33 @@ from jixiao.final_accounts.figures import (
     CAR_OPERATION,
     CAR_PURCHASE,
     EXPENDITURE_ITEMS,
+    FUNCTION_CLASS_CODES,
     INCOME_SOURCES,
     OVERSEAS,
     RECEPTION,
     FinalAccounts,
     YearFigures,
     in_wan,
+    merged,
+)
+from jixiao.final_accounts.official_table import (
+    _SIDE_WORDS,
+    _SKIP_COLUMN,
+    _column,
+    _factor,
+    _is_data,
+    _number,
+    _Table,
+    _table,
+    _text,
+    _total_row,
+    function_code,
+    rolled_up,
+    year_views,
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
 from jixiao.fmt import col_letter
-from jixiao.ingest.header import SIGNATURE
-from jixiao.ingest.values import BAD, OK, parse_number
+from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.workbook import Sheet
 from jixiao.model import Finding, IngestError
 
@@ -59,40 +75,15 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _OWNER = re.compile(
     r"^(?:编制单位|填报单位|编制部门|部门（单位）名称|部门名称|单位名称|部门|单位)\s*[:：]\s*(.*)$"
 )
-_SKIP_COLUMN = ("行次", "栏次", "编码", "代码", "科目编码")
-_TOTAL_WORDS = ("合计", "总计", "本年合计", "合计数")
-_SIDE_WORDS = ("收入", "支出", "收入项目", "支出项目")  # 收入 | 金额 | 支出 | 金额
-
-
-@dataclass
-class _Table:
-    rows: list[list[Any]]  # merged cells filled
-    header: int  # the header's first row
-    body: int  # the first row under the header
-    labels: list[str]  # each column's header, its rows joined ("决算数|合计")
-    bad: dict[tuple[int, int], str] = field(default_factory=dict)  # text where an amount belongs
-
-    def amount(self, r: int, c: int | None, factor: float) -> float | None:
-        """The amount in 万元 at (r, c); text that is not a number is noted and read as blank."""
-        if c is None or r >= len(self.rows) or c >= len(self.rows[r]):
-            return None
-        value, status = parse_number(self.rows[r][c])
-        if status == BAD:
-            self.bad[(r, c)] = _text(self.rows[r][c])
-        return in_wan(value, factor) if status == OK else None
 
 
 @dataclass
 class _Read:
     data: dict[int, YearFigures] = field(default_factory=dict)
+    # another year's figures from a table's 上年数 columns: used where that year's own tables say nothing
+    beside: dict[int, YearFigures] = field(default_factory=dict)
     tables: dict[int, list[str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-
-
-def _text(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return "" if v is None else re.sub(r"[\s\u3000\xa0]+", "", str(v))
 
 
 def _kind(sheet: Sheet) -> str | None:
@@ -103,78 +94,6 @@ def _kind(sheet: Sheet) -> str | None:
             if pattern.search(text):
                 return kind
     return None
-
-
-def _filled(sheet: Sheet) -> list[list[Any]]:
-    rows = [list(r) for r in sheet.rows[:2000]]
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
-            continue
-        value = rows[r0][c0]
-        for r in range(r0, min(r1 + 1, len(rows))):
-            for c in range(c0, min(c1 + 1, len(rows[r]))):
-                if rows[r][c] == "":
-                    rows[r][c] = value
-    return rows
-
-
-def _signed(row: list[Any]) -> bool:
-    first = next((t for t in map(_text, row) if t), "")
-    return bool(SIGNATURE.match(first))
-
-
-def _number(v: Any) -> float | None:
-    value, status = parse_number(v)
-    return value if status == OK else None
-
-
-def _is_data(row: list[Any]) -> bool:
-    """A row with an amount in it (a 栏次 row of 1, 2, 3 … under the header is not)."""
-    texts = [_text(x) for x in row if _text(x)]
-    if any(t in ("栏次", "行次") for t in texts):
-        return False
-    numbers = [x for x in map(_number, row) if x is not None]
-    if len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1)):
-        return False  # 1, 2, 3 … : the columns' numbers without the word 栏次
-    return bool(numbers)
-
-
-def _table(sheet: Sheet) -> _Table | None:
-    rows = _filled(sheet)
-    header = next(
-        (
-            r
-            for r, row in enumerate(rows[:15])
-            if any(
-                t in ("项目", "科目名称", "支出功能分类科目") or t.startswith(("项目", "科目"))
-                for t in map(_text, row)
-            )
-            or sum(1 for t in map(_text, row) if t in _SIDE_WORDS) >= 2
-            or sum(
-                1
-                for t in map(_text, row)
-                if t and (t.endswith(("费", "合计", "小计")) or t in ("预算数", "决算数"))
-            )
-            >= 3
-        ),
-        None,
-    )
-    if header is None:
-        return None
-    body = next((r for r in range(header + 1, len(rows)) if _is_data(rows[r])), len(rows))
-    # the signing lines under the table (单位负责人：…, 填表人：…) end it: their names are no amounts
-    end = next((r for r in range(body, len(rows)) if _signed(rows[r])), len(rows))
-    rows = rows[:end]
-    width = max((len(r) for r in rows), default=0)
-    labels = []
-    for c in range(width):
-        parts: list[str] = []
-        for r in range(header, min(body, header + 8)):  # a header is a few rows
-            t = _text(rows[r][c]) if c < len(rows[r]) else ""
-            if t and t not in parts and not re.fullmatch(r"\d+|栏次|[甲乙丙丁]", t):
-                parts.append(t)
-        labels.append("|".join(parts))
-    return _Table(rows, header, body, labels)
 
 
 # a date a table was published, compiled or printed ("公开日期：2024年9月30日"): not the year it reports
@@ -208,38 +127,6 @@ def _owner(sheets: Sequence[Sheet]) -> str:
                 if name and not _unit_in(name) and name not in _UNIT_FACTORS:
                     return name
     return ""
-
-
-def _factor(table: _Table) -> float:
-    for row in table.rows[: table.body]:
-        for c, x in enumerate(row):
-            t = _text(x)
-            unit = _unit_in(t)
-            if unit is None and re.fullmatch(r"(?:金额)?单位[:：]?", t):
-                unit = next((_text(y) for y in row[c + 1 :] if _text(y) in _UNIT_FACTORS), None)
-            if unit:
-                return _UNIT_FACTORS[unit]
-    for label in table.labels:  # "金额（元）" in the header
-        hit = re.search(r"[（(](万元|元|亿元)[)）]", label)
-        if hit:
-            return _UNIT_FACTORS[hit.group(1)]
-    return 1.0
-
-
-def _total_row(table: _Table) -> int | None:
-    for r in range(table.body, len(table.rows)):
-        texts = [normalize_label(_text(x)) for x in table.rows[r][:4]]
-        if any(t in _TOTAL_WORDS for t in texts) and _is_data(table.rows[r]):
-            return r
-    return None
-
-
-def _column(table: _Table, *words: str, avoid: tuple[str, ...] = ()) -> int | None:
-    """The first column whose header holds every word (and none of ``avoid``)."""
-    for c, label in enumerate(table.labels):
-        if label and all(w in label for w in words) and not any(a in label for a in avoid):
-            return c
-    return None
 
 
 # --- the tables ------------------------------------------------------------------------------------
@@ -398,14 +285,41 @@ def _general(table: _Table, yf: YearFigures, factor: float) -> None:
         value = table.amount(r, initial, factor)
         if value is not None and yf.general_budget_initial_budget is None:
             yf.general_budget_initial_budget = value
+    classes = False
     for k, row in enumerate(table.rows[table.body :], table.body):
         for x in row[: max(1, total)]:
             name = _FUNCTION_SET.get(normalize_label(_text(x)))
             if name is not None:
+                classes = True
                 value = table.amount(k, total, factor)
                 if value is not None:
                     yf.by_function.setdefault(name, value)
                 break
+    if not classes:
+        _classes_from_detail(table, yf, total, factor)
+
+
+def _classes_from_detail(table: _Table, yf: YearFigures, total: int, factor: float) -> None:
+    """No 类 row (only 款 or 项 rows, "2060101 行政运行"): 图6 adds them up into their 类 by code."""
+    details = [
+        (code, value)
+        for k in range(table.body, len(table.rows))
+        if (code := function_code(table.rows[k][:total])) is not None and len(code) in (5, 7)
+        if (value := table.amount(k, total, factor)) is not None
+    ]
+    by_class = {
+        FUNCTION_CLASS_CODES[c]: v for c, v in rolled_up(details).items() if c in FUNCTION_CLASS_CODES
+    }
+    for name, value in by_class.items():
+        yf.by_function.setdefault(name, value)
+    if by_class:
+        listed = "、".join(f"{name}{value:.2f}万元" for name, value in by_class.items())
+        table.notes.append(
+            (
+                "FA_CLASS_FROM_DETAIL",
+                f"表中没有类级科目行（如“206 科学技术支出”），图6按款、项级科目编码的前三位合计到类：{listed}。",
+            )
+        )
 
 
 def _labelled(table: _Table, yf: YearFigures, factor: float, names: dict[str, str]) -> None:
@@ -430,6 +344,17 @@ _BASIC_NAMES = {
 }
 
 
+def _basic_columns(table: _Table, yf: YearFigures, factor: float) -> None:
+    """基本支出表 laid out as columns 合计 | 人员经费 | 公用经费 (科目 down the rows): their 合计 row."""
+    r = _total_row(table)
+    for attr, word in (("personnel", "人员经费"), ("public_use", "公用经费")):
+        c = _column(table, word, avoid=(*_SKIP_COLUMN, "名称"))
+        if r is not None and c is not None and getattr(yf, attr) is None:
+            value = table.amount(r, c, factor)
+            if value is not None:
+                setattr(yf, attr, value)
+
+
 def _three_item(label: str) -> str | None:
     last = label.split("|")[-1]
     if "出国" in label:
@@ -449,8 +374,8 @@ def _three_item(label: str) -> str | None:
 def _three_public(table: _Table, yf: YearFigures, factor: float) -> None:
     spent = [c for c, label in enumerate(table.labels) if "决算" in label or "实际" in label]
     across = {c: item for c in (spent or range(len(table.labels))) if (item := _three_item(table.labels[c]))}
-    if across:  # items across, one row of amounts under them
-        r = next((k for k in range(table.body, len(table.rows)) if _is_data(table.rows[k])), None)
+    if across:  # items across, a row of amounts under them
+        r = _spent_row(table)
         for c, item in across.items() if r is not None else ():
             value = table.amount(r, c, factor)
             if value is not None:
@@ -471,6 +396,18 @@ def _three_public(table: _Table, yf: YearFigures, factor: float) -> None:
     _parts_over_combined(yf)
 
 
+def _spent_row(table: _Table) -> int | None:
+    """The row of 决算 amounts under items across: the one named 决算数 (实际/执行) when the rows are named
+    预算数 / 决算数, never a 预算数 row; else the first row of amounts."""
+
+    def word(row: list[Any]) -> str:
+        return next((t for t in map(_text, row[:2]) if t and _number(t) is None), "")
+
+    rows = [(k, word(table.rows[k])) for k in range(table.body, len(table.rows)) if _is_data(table.rows[k])]
+    spent = [k for k, w in rows if any(x in w for x in ("决算", "实际", "执行"))]
+    return next(iter(spent or [k for k, w in rows if "预算" not in w]), None)
+
+
 def _parts_over_combined(yf: YearFigures) -> None:
     # The template keeps 公务用车购置及运行维护费 for years that give no parts; with parts it is their sum.
     if CAR_PURCHASE in yf.three_public or CAR_OPERATION in yf.three_public:
@@ -483,11 +420,16 @@ _READERS = {
     INCOME: _income,
     EXPENDITURE: _expenditure,
     GENERAL: _general,
-    BASIC: lambda t, yf, f: _labelled(t, yf, f, _BASIC_NAMES),
+    BASIC: lambda t, yf, f: (_labelled(t, yf, f, _BASIC_NAMES), _basic_columns(t, yf, f)),
     THREE_PUBLIC: lambda t, yf, f: (_three_public(t, yf, f), _labelled(t, yf, f, _OPERATING_NAMES)),
 }
 # Read in this order: the 总表 gives the income split the 收入决算表 lacks, and so on.
 _ORDER = (SUMMARY, FISCAL_SUMMARY, GENERAL, EXPENDITURE, INCOME, BASIC, THREE_PUBLIC)
+
+
+def is_official(sheet: Sheet) -> bool:
+    """The sheet's title (or name) is that of a 公开表."""
+    return bool(sheet.rows) and _kind(sheet) is not None
 
 
 def official_tables(sheets: Sequence[Sheet]) -> list[tuple[str, Sheet]]:
@@ -531,8 +473,14 @@ def looks_like_official(sheets: Sequence[Sheet]) -> bool:
     return bool(found) and any(_read_table(kind, s, YearFigures()) for kind, s in found)
 
 
-def _read_table(kind: str, sheet: Sheet, yf: YearFigures, findings: list[Finding] | None = None) -> bool:
-    table = _table(sheet)
+def _read_table(
+    kind: str,
+    sheet: Sheet,
+    yf: YearFigures,
+    findings: list[Finding] | None = None,
+    table: _Table | None = None,
+) -> bool:
+    table = table or _table(sheet)
     if table is None:
         return False
     before = repr(yf)
@@ -546,11 +494,26 @@ def _read_table(kind: str, sheet: Sheet, yf: YearFigures, findings: list[Finding
                 f"「{text}」不是数字，已按空白处理。",
             )
         )
+    for code, message in table.notes if findings is not None else ():
+        findings.append(Finding("info", code, f"工作表「{sheet.name}」", message))
     return repr(yf) != before
+
+
+def _shown(sheets: Sequence[Sheet], findings: list[Finding]) -> list[Sheet]:
+    """The sheets with the rows hidden in a 公开表 left out (an old draft kept out of sight), and said."""
+    out = []
+    for sheet in sheets:
+        if sheet.rows and _kind(sheet) is not None:
+            sheet, said = without_hidden(sheet)
+            findings.extend([said] if said else [])
+        out.append(sheet)
+    return out
 
 
 def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]] | None:
     """Figures from a workbook of 部门决算公开表, or None when it holds none."""
+    out = _Read()
+    sheets = _shown(sheets, out.findings)
     found = official_tables(sheets)
     if not found:
         return None
@@ -563,18 +526,27 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
             "读到了部门决算公开表，但标题、工作表名和文件名里都没有年度（如“2023年度”）："
             "请在标题里写上年度后再上传。"
         )
-    out = _Read()
+    beside: dict[int, list[str]] = {}
     by_kind = sorted(found, key=lambda ks: _ORDER.index(ks[0]))
     for kind, sheet in by_kind:
         year = _year(sheet, fallback)
-        if year is None:
-            continue
-        yf = out.data.setdefault(year, YearFigures())
-        if _read_table(kind, sheet, yf, out.findings):
-            out.tables.setdefault(year, []).append(f"「{sheet.name}」（{kind}）")
+        table = _table(sheet) if year is not None else None
+        # 上年数 | 本年数 columns: this year from its own column, the other year beside it
+        for y, view in year_views(table, year).items() if table is not None and year is not None else ():
+            yf = (out.data if y == year else out.beside).setdefault(y, YearFigures())
+            if _read_table(kind, sheet, yf, out.findings, view):
+                said = (
+                    f"「{sheet.name}」（{kind}）" if y == year else f"「{sheet.name}」（{kind}的{y}年数列）"
+                )
+                out.tables.setdefault(y, []).append(said)
+                beside.setdefault(y, []).extend([f"「{sheet.name}」"] if y != year else [])
     if not out.tables:
         return None
-    fa = FinalAccounts(unit=_owner(sheets), years=list(out.tables), data={y: out.data[y] for y in out.tables})
+    data = {y: out.data.get(y, YearFigures()) for y in out.tables}
+    fa = FinalAccounts(unit=_owner(sheets), years=list(data), data=data)
+    if out.beside:  # a year's own tables win over another year's 上年数 columns
+        fa = merged([fa, FinalAccounts(years=list(out.beside), data=out.beside)])
+        fa.unit = _owner(sheets)
     for y in fa.years:
         out.findings.append(
             Finding(
@@ -584,6 +556,17 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
                 f"按部门决算公开表读取了{y}年的数字：{'、'.join(out.tables[y])}。",
             )
         )
+    for y, names in sorted(beside.items()):
+        if names:
+            out.findings.append(
+                Finding(
+                    "info",
+                    "FA_PREVIOUS_YEAR_COLUMNS",
+                    f"{y}年",
+                    f"{'、'.join(names)}中有{y}年（上年数）的列：本年的数字只取本年数列，这些列读作{y}年的数字；"
+                    f"同一工作簿里{y}年自己的公开表给出的项目，以该表为准。",
+                )
+            )
     if len(fa.years) == 1:
         out.findings.append(
             Finding(

@@ -133,7 +133,8 @@ def _label_index() -> dict[str, RowSpec]:
 
 _LEADING = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*)+")
 _TRAILING = re.compile(r"(?:[（(](?:万元|元|亿元|\d{3}类?|类)[)）]|[:：])+$")
-_FUNC_CODE = re.compile(r"^\d{3}\s*")
+# "206科学技术支出", and "[206]科学技术支出" / "【206】…" as budget-system exports write the code
+_FUNC_CODE = re.compile(r"^(?:[\[【［〔]\d{3,7}[\]】］〕]|\d{3}\s*)")
 
 
 def normalize_label(text: Any) -> str:
@@ -441,9 +442,11 @@ def from_frame(df: Any, unit: str = "") -> tuple[FinalAccounts, list[Finding]]:
 def from_sheets(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]]:
     """The first sheet laid out like the template (a visible one before any hidden one); reading notes
     of the other sheets are ignored. A workbook of 部门决算公开表 is read through ``official``."""
-    from jixiao.final_accounts.official import read_official
+    from jixiao.final_accounts.official import is_official, read_official
 
-    if not any(_is_template(s) for s in sheets):
+    # A 公开表 may look like the template (a “三公” table with items down and 2022年 | 2023年 columns):
+    # a sheet titled as a 公开表 is not the template, or the workbook's other 公开表 would be dropped.
+    if not any(_is_template(s) and not is_official(s) for s in sheets):
         shown, _ = split_hidden(list(sheets))
         official = read_official(shown or sheets, filename)
         if official is not None:

@@ -217,7 +217,7 @@ def _total_findings(form: Form) -> list[Finding]:
     where = form.where(row, "合计")
     k = len(form.indicators)
     budget_part = form.parts_budget_score
-    if row is not None and form.reported_total is None:
+    if row is not None and form.reported_total is None and not form.total_unknown:
         out.append(
             Finding(
                 "warning", "FORM_NO_TOTAL", where, "合计行没有填写得分，无法核对。", row, "reported_score"

@@ -201,6 +201,7 @@ class Form:
     total_row: int | None = None
     reported_weights_total: float | None = None  # 合计 权重
     reported_total: float | None = None  # 合计 得分
+    total_unknown: bool = False  # 合计 得分 is a formula saved without its value: unknown, not blank
     conclusion: str = ""  # 评价结论
     problems: str = ""  # 存在问题
     measures: str = ""  # 改进措施

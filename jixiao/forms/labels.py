@@ -110,6 +110,8 @@ UNIT_LABELS = ("实施单位", "项目实施单位", "预算单位")
 
 # 51340022T000000278908-凉山州级科普专项经费: a code of letters and digits (with a run of digits), a dash or space, the name
 CODE_NAME_RE = re.compile(r"^\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})(?:\s*[-－—–_:：]\s*|\s+)(.+?)\s*$")
+# 州本级单位缴费（51340021R000000033292）: the name, then its code in brackets
+NAME_CODE_RE = re.compile(r"^\s*(.+?)\s*[(（]\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})\s*[)）]\s*$")
 WEIGHT_IN_LABEL_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 YUAN_RE = re.compile(r"[（(]\s*元\s*[)）]|单位[:：]\s*元(?!\w)|金额单位[:：]?\s*元")
 WAN_RE = re.compile(r"[（(]\s*万元\s*[)）]|单位[:：]\s*万元|金额单位[:：]?\s*万元")
@@ -150,6 +152,35 @@ OPERATOR_PREFIX_RE = re.compile(r"^(>=|<=|≥|≧|≤|≦|>|<|=)")
 MAX_MAGNITUDE = 1e12
 MIN_MAGNITUDE = 1e-9
 VALUE_SUFFIX_RE = re.compile(r"(以上|以下|以内|左右)$")
+
+
+# What a budget line's columns are called in findings.
+BUDGET_TITLES = {
+    "initial": "年初预算",
+    "adjusted": "调整后预算数",
+    "executed": "预算执行数",
+    "weight": "权重",
+    "score": "得分",
+}
+# Cells that say "nothing here": an indicator row of the template left unused (生态效益指标 with "/"
+# in every cell) is no indicator.
+NOTHING = frozenset({"", "/", "\\", "-", "—", "——", "－", "无"})
+
+
+def split_code(label: str) -> tuple[str | None, str]:
+    """(code, name) of a 项目名称 as printed: "51340022T000000278908-凉山州级科普专项经费" or
+    "州本级单位缴费（51340021R000000033292）"; (None, label) when it carries no code."""
+    m = CODE_NAME_RE.match(label)
+    if m:
+        return m.group(1).upper(), m.group(2)
+    m = NAME_CODE_RE.match(label)
+    if m:
+        return m.group(2).upper(), m.group(1)
+    return None, label
+
+
+def says_nothing(v: Any) -> bool:
+    return norm(v) in NOTHING
 
 
 # --- cell helpers ---------------------------------------------------------------------------
@@ -425,19 +456,39 @@ def _map_columns(rows: list[list[Any]], fields: dict[str, tuple[str, ...]]) -> d
     return cols
 
 
+def joined_header(top: list[Any], below: list[Any]) -> list[Any] | None:
+    """An indicator header printed over two rows — 「绩效指标」 (or 「指标」) over 一级/二级/三级指标 on the
+    second row, the other labels on the first (merged down, or not) — as one row: each column's label
+    from the second row where it has one, else from the first. None when the two rows are no such header
+    (either alone is one, a row holds a number, or together they still lack 一级指标 … 完成值 … 得分)."""
+    if not (_mentions(top, "级") or _mentions(below, "级")):
+        return None
+    if any(v != "" and not isinstance(v, str) for v in (*top, *below)):
+        return None
+    if not any(v != "" for v in below) or _is_indicator_header(top) or _is_indicator_header(below):
+        return None
+    joined = [b if b != "" else t for t, b in zip(top, below, strict=False)]
+    return joined if _is_indicator_header(joined) else None
+
+
 def looks_like_forms(sheets: list[Sheet]) -> bool:
-    """True when some sheet carries an indicator header (一级指标 … 完成值 … 得分) and a 项目名称 label or a
-    budget header (调整后预算数 … 预算执行数): what a self-evaluation form has and a summary table has not."""
+    """True when some sheet carries an indicator header (一级指标 … 完成值 … 得分, on one row or over two)
+    and a 项目名称 label or a budget header (调整后预算数 … 预算执行数): what a self-evaluation form has and a
+    summary table has not."""
     for sheet in sheets:
         has_name = has_header = False
-        for row in sheet.rows[:500]:  # a form opens with its header; a 50,000-row table is not one
+        for r, row in enumerate(
+            sheet.rows[:500]
+        ):  # a form opens with its header; a 50,000-row table is not one
             if not has_name and (
                 _row_has(row, PROJECT_LABELS) is not None
                 or _row_has(row, DEPARTMENT_NAME_LABELS) is not None
                 or _is_budget_header(row)
             ):
                 has_name = True
-            if not has_header and _is_indicator_header(row):
+            if not has_header and (
+                _is_indicator_header(row) or (r > 0 and joined_header(sheet.rows[r - 1], row) is not None)
+            ):
                 has_header = True
             if has_name and has_header:
                 return True

@@ -31,8 +31,8 @@ from jixiao.forms.hidden import without_hidden
 from jixiao.forms.labels import (
     BUDGET_END_LABELS,
     BUDGET_FIELDS,
+    BUDGET_TITLES,
     CODE_LABELS,
-    CODE_NAME_RE,
     DEPARTMENT_LABELS,
     DEPARTMENT_NAME_LABELS,
     DEPARTMENT_TITLE_WORDS,
@@ -47,7 +47,6 @@ from jixiao.forms.labels import (
     TOTAL_LABELS,
     UNIT_LABELS,
     WEIGHT_IN_LABEL_RE,
-    _fill_merged,
     _Grid,
     _is_budget_header,
     _is_indicator_header,
@@ -64,8 +63,12 @@ from jixiao.forms.labels import (
     parse_nature,
     parse_number,
     parse_quantity,
+    says_nothing,
+    split_code,
 )
 from jixiao.forms.labels import looks_like_forms as looks_like_forms
+from jixiao.forms.layout import read_parts
+from jixiao.forms.titles import leave_out_other_years, name_from_title
 from jixiao.forms.units import check_unit, said_unit  # where the router looks for it
 from jixiao.ingest import values
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, load_sheets, split_hidden
@@ -113,6 +116,7 @@ def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20)
             ds.findings.append(hidden_sheets_finding([s.name for s in hidden], used=used, what="自评表"))
     if not ds.forms:
         raise IngestError(NO_FORMS)
+    leave_out_other_years(ds)  # last year's form kept below this year's is not this year's money
     audit_dataset(ds, deviation=deviation)
     return ds
 
@@ -121,8 +125,7 @@ def _read_sheet(ds: FormsDataset, sheet: Sheet) -> None:
     for note in sheet.notes:
         ds.findings.append(Finding("warning", "SHEET_TRUNCATED", f"工作表「{sheet.name}」", note))
     sheet, hidden = without_hidden(sheet)
-    grid = _Grid(sheet, _fill_merged(sheet))
-    forms = _sheet_forms(grid)
+    forms = read_parts(sheet, _sheet_forms)  # forms side by side, one by one
     if forms:
         ds.forms.extend(forms)
         ds.findings.extend([hidden] if hidden else [])
@@ -235,11 +238,7 @@ class _FormReader:
             form.project_label = self.value_right(self.anchor, project_col, PROJECT_LABELS)
         elif any(w in norm(form.title) for w in DEPARTMENT_TITLE_WORDS):
             form.kind = FORM_DEPARTMENT  # no name line at all: the title says what the form is
-        m = CODE_NAME_RE.match(form.project_label)
-        if m:
-            form.code, form.project = m.group(1).upper(), m.group(2)
-        else:
-            form.project = form.project_label
+        form.code, form.project = split_code(form.project_label)
         hit = self.find_label(CODE_LABELS)
         if hit and not form.code:
             form.code = self.value_right(*hit, CODE_LABELS) or None
@@ -249,7 +248,12 @@ class _FormReader:
                 setattr(form, attr, self.value_right(*hit, labels))
         if not form.project and not form.is_department:
             r = self.anchor if self.anchor >= 0 else self.first
-            self.finding("warning", "FORM_NO_PROJECT_NAME", r, "项目名称", "自评表没有填写项目名称。")
+            form.project = name_from_title(form.title, form.unit, form.department)
+            if form.project:  # "2023年度凉山州级科普专项经费项目支出绩效自评表" with no 项目名称 line
+                said = f"自评表没有“项目名称”一栏，项目名称按标题「{form.title}」取为「{form.project}」。"
+                self.finding("info", "PROJECT_NAME_FROM_TITLE", r, "项目名称", said)
+            else:
+                self.finding("warning", "FORM_NO_PROJECT_NAME", r, "项目名称", "自评表没有填写项目名称。")
 
     # -- 预算执行情况
     def find_budget_header(self) -> int | None:
@@ -305,14 +309,7 @@ class _FormReader:
     def budget_line(self, r: int, label: str, cols: dict[str, int], scale: float) -> BudgetLine:
         line = BudgetLine(label=label, sheet_row=r + 1)
         row = self.rows[r]
-        names = {
-            "initial": "年初预算",
-            "adjusted": "调整后预算数",
-            "executed": "预算执行数",
-            "weight": "权重",
-            "score": "得分",
-        }
-        for key, title in names.items():
+        for key, title in BUDGET_TITLES.items():
             if key not in cols:
                 continue
             value, ok, _ = parse_number(row[cols[key]])
@@ -409,8 +406,10 @@ class _FormReader:
 
     def indicator(self, r: int, cols: dict[str, int], level1: str, level2: str) -> Indicator | None:
         keys = ("level3", "nature", "target", "actual", "weight", "score")
-        if all(self.cell(r, cols, k) == "" for k in keys):
-            return None
+        if all(self.cell(r, cols, k) == "" for k in keys) or all(
+            says_nothing(self.cell(r, cols, k)) for k in keys[2:]
+        ):
+            return None  # blank, or a row of the template left unused ("/" in every value cell)
         own2 = _raw(self.cell(r, cols, "level2", filled=True))
         printed1, filled1 = (
             _raw(self.cell(r, cols, "level1")),
@@ -519,11 +518,12 @@ class _FormReader:
         weight, score = self.cell(r, cols, "weight"), self.cell(r, cols, "score")
         w, w_ok, _ = parse_number(weight)
         s, s_ok, _ = parse_number(score)
-        if w is None and s is None:
+        unknown = self.grid.sheet.uncached_formulas  # a formula saved without its value: a slot all the same
+        if w is None and s is None and not any((r, cols.get(k)) in unknown for k in ("weight", "score")):
             # The printed form puts 合计's 权重 and 得分 in the first cells after the label.
-            numbers = [(c, v) for c, v in enumerate(row) if c > label_col and v != ""]
+            numbers = [(c, v) for c, v in enumerate(row) if c > label_col and (v != "" or (r, c) in unknown)]
             parsed = [(c, parse_number(v)) for c, v in numbers]
-            values = [p[0] for _, p in parsed if p[1] and p[0] is not None]
+            values = [p[0] for c, p in parsed if p[1] and (p[0] is not None or (r, c) in unknown)]
             for c, p in parsed:
                 if not p[1]:
                     self.unparseable(r, "合计", row[c], "应为数字")

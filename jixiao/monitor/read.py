@@ -30,17 +30,20 @@ from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
 from jixiao.monitor.rows import MONTHS, hidden_rows_out, months_not_yet, sum_rows_out
 from jixiao.monitor.rows import cell_text as _text
+from jixiao.monitor.sheets import join_unit_sheets
 from jixiao.summary import units
 from jixiao.summary.blocks import TOTAL, has_prefix
 from jixiao.summary.edges import (
     BREAKDOWN,
     CONTINUED,
     NOTE_PREFIX,
+    TIME_PROGRESS,
     bare_headings_said,
     only_name,
     pop_signature_rows,
     pop_trailing_text,
     signature_rows_said,
+    time_progress_said,
     trailing_text_said,
 )
 
@@ -293,6 +296,13 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
     h = _find_header(sheets)
     if h is None:
         raise m.IngestError(NO_MONTHS_MESSAGE)
+    first = _read_table(sheets, h, filename)
+    return join_unit_sheets(
+        sheets, h, first, lambda s: _find_header([s]), lambda s, hh: _read_table([s], hh, filename)
+    )
+
+
+def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
     sheet = sheets[h.sheet_index]
     findings: list[m.Finding] = []
     first_data = h.rows[-1] + 1
@@ -370,12 +380,16 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
         c: {normalize_label(x), *map(normalize_label, x.split("·"))} for c, x in enumerate(h.labels) if x
     }
     hidden = hidden_rows_out(sheet, first_data, findings)
+    progress: list[int] = []  # 序时进度 rows: the yardstick, not a project
     for r in range(first_data, len(sheet.rows)):
         if r in hidden:
             continue
         row = sheet.rows[r]
         name = _text(row[h.columns[m.PROJECT]])
         unit_cell = _text(row[unit_col]) if unit_col is not None else ""
+        if TIME_PROGRESS.match(name or unit_cell):
+            progress.append(r + 1)
+            continue
         amounts = {}
         bad = []
         for month, c in h.months.items():
@@ -479,6 +493,8 @@ def read_monthly_sheets(sheets: list[Sheet], filename: str) -> MonthlyTable:
                 **{f"m{k}": amounts.get(k) for k in MONTHS},
             }
         )
+    if progress:
+        findings.append(time_progress_said(sheet.name, progress))
     trailing = pop_trailing_text(records, text_only)
     signed = pop_signature_rows(
         records, [sheet.rows[rec[m.SHEET_ROW] - 1] for rec in records], h.columns[m.PROJECT]

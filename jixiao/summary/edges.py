@@ -395,3 +395,33 @@ def collapsed_said(sheet: str, hidden: int) -> m.Finding:
         f"表头下面除合计、小计外的 {hidden} 行都是隐藏的（如用“分级显示”折叠了明细）：没有它们就没有项目，"
         "已读取这些隐藏行。请确认它们就是要分析的项目。",
     )
+
+
+# a row of the 序时进度 (the share of the year gone, 8.33% …) printed among the projects of a 执行表
+TIME_PROGRESS = re.compile(r"^(序时进度|时间进度|序时|时序进度|进度要求)")
+
+
+def time_progress_said(sheet: str, rows: list[int]) -> m.Finding:
+    listed = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    return m.Finding(
+        "info",
+        "TIME_PROGRESS_ROW",
+        f"工作表「{sheet}」",
+        f"第{listed}行是序时进度（各月应达到的进度），不是项目：未计入；监控按截至日期自行计算序时进度。",
+    )
+
+
+def pop_time_progress(records: list[Any], cells: list[list[Any]], text_only: set[int]) -> list[int]:
+    """序时进度 rows among the projects (a cheap word check first: a province has 50,000 names)."""
+    at = [i for i, r in enumerate(records) if ("进度" in r[m.PROJECT] or "序时" in r[m.PROJECT])]
+    at = [i for i in at if TIME_PROGRESS.match(records[i][m.PROJECT])]
+    if not at:
+        return []
+    rows = [records[i][m.SHEET_ROW] for i in at]
+    drop = set(at)
+    records[:] = [r for i, r in enumerate(records) if i not in drop]
+    cells[:] = [c for i, c in enumerate(cells) if i not in drop]
+    moved = {i - sum(1 for d in drop if d < i) for i in text_only if i not in drop}
+    text_only.clear()
+    text_only.update(moved)
+    return rows

@@ -450,6 +450,9 @@ def _rows_text(first: int, last: int) -> str:
     return f"第{first}行" if first == last else f"第{first}–{last}行"
 
 
+_CN_SEQ = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]?$")  # 一 / （二） in a 序号 column: a heading
+
+
 def split_parents(
     reader: Any, recs: list, cells: list, totals: list, factor: dict[str, float]
 ) -> tuple[list, list]:
@@ -496,9 +499,11 @@ def split_parents(
         totals.append(total)
         dropped.add(p)
         heading = _HEADING.match(str(rec[m.PROJECT]))
-        # "二、科工中心" with its money printed: a unit heading whose projects follow
+        # "二、科工中心" with its money printed (or 二 in the 序号 column): a unit heading whose projects follow
+        by_seq = seq is not None and type(cells[p][seq]) is str and _CN_SEQ.match(cells[p][seq].strip())
         unit = rec[m.UNIT] or (str(rec[m.PROJECT])[heading.end() :].strip() if heading else None)
-        if heading and rec[m.UNIT] is None:
+        unit = unit or (str(rec[m.PROJECT]).strip() if by_seq else None)
+        if (heading or by_seq) and rec[m.UNIT] is None:
             total[m.UNIT] = unit
         for k in range(a, b + 1):
             recs[k][m.PROJECT] = child_name(recs[k][m.PROJECT]) or recs[k][m.PROJECT]

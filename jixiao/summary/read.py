@@ -25,7 +25,13 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, derived, edges, layout, merged_rows, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
-from jixiao.summary.sheets import choose_table, combine_sheets, to_absolute
+from jixiao.summary.sheets import (
+    choose_table,
+    combine_sheets,
+    headerless_continuations,
+    side_by_side,
+    to_absolute,
+)
 
 _TOTAL_CHAR = re.compile("[小合总共汇]")  # cheap pre-check before the _TOTAL regex
 _TOTAL = blocks.TOTAL
@@ -116,6 +122,7 @@ def read_project_table(
             )
 
         table = combine_sheets(sheets, guess, alternatives, table, read_sheet, opts)
+        table.findings += headerless_continuations(sheets, alternatives, table) + side_by_side(sheets, table)
     return table
 
 
@@ -375,6 +382,9 @@ class _Reader:
 
         if continued:
             self.note("NAME_CONTINUED", edges.continued_said(continued))
+        progress = edges.pop_time_progress(recs, cells, text_only)
+        if progress:
+            self.findings.append(edges.time_progress_said(self.sheet.name, progress))
         trailing = edges.pop_trailing_text(recs, text_only, cells)
         signed = edges.pop_signature_rows(recs, cells, project_col)
         if signed:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from jixiao import model as m
+from jixiao.fmt import col_letter, round_half_up, wan
 from jixiao.ingest.header import (
     HeaderGuess,
     ReadOptions,
@@ -35,10 +36,60 @@ if TYPE_CHECKING:  # layout imports this module
 _PLAIN_NAME = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 # sheets that hold a whole, a copy or another year: never one unit's part
 _NOT_A_PART = re.compile(r"(汇总|合计|总表|全部|备份|副本|草稿|旧|上年|去年|\(\d+\)|（\d+）)")
+# sheet names of one table's pages or parts ("第1页", "下半部分", "续表", "2"): never a unit's name
+_PAGE_NAME = re.compile(
+    r"^(第\s*[\d一二三四五六七八九十]+\s*(页|部分|张|节)|[上中下]半?部分|[上下]半|[（(]?续表?\s*\d*[)）]?|"
+    r"(page|part|p)\s*\d+|\d+\s*[/-]\s*\d+|\d+)$",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(19|20)\d\d")
 _YEAR_ONLY = re.compile(r"^[\s(（]*(19|20)\d\d\s*(年度?)?[\s)）]*$")  # "2023", "2023年", "（2023年度）"
 _BLOCK_CODES = ("UNIT_TOTALS_BLOCK", "TOTAL_MISMATCH")
 OVERLAP = 0.2  # more shared project names than this (of the smaller sheet) is a copy, not a part
+# 支出经济分类 items (302 商品和服务支出, 310 资本性支出 …): units that list their spending by these share
+# the names without being copies of each other
+ECONOMIC_ITEMS = frozenset(
+    [
+        "办公费",
+        "印刷费",
+        "咨询费",
+        "手续费",
+        "水费",
+        "电费",
+        "邮电费",
+        "物业管理费",
+        "差旅费",
+        "因公出国（境）费用",
+        "维修（护）费",
+        "维修费",
+        "维护费",
+        "租赁费",
+        "会议费",
+        "培训费",
+        "公务接待费",
+        "专用材料费",
+        "被装购置费",
+        "专用燃料费",
+        "劳务费",
+        "委托业务费",
+        "工会经费",
+        "福利费",
+        "公务用车运行维护费",
+        "其他交通费用",
+        "其他交通费",
+        "税金及附加费用",
+        "其他商品和服务支出",
+        "办公设备购置",
+        "专用设备购置",
+        "信息网络及软件购置更新",
+        "其他资本性支出",
+        "取暖费",
+        "宣传费",
+        "材料费",
+        "燃料费",
+        "车辆运行费",
+    ]
+)
 
 
 def sibling_tables(
@@ -71,7 +122,9 @@ def sibling_tables(
         except m.IngestError:
             continue
         theirs = set(theirs_table.projects[m.PROJECT].astype(str))
-        if theirs and all(len(theirs & other) <= OVERLAP * min(len(theirs), len(other)) for other in seen):
+        if theirs and all(
+            len((theirs & other) - ECONOMIC_ITEMS) <= OVERLAP * min(len(theirs), len(other)) for other in seen
+        ):
             out[alt.sheet_index] = theirs_table
             seen.append(theirs)
     return out
@@ -80,6 +133,14 @@ def sibling_tables(
 def _a_part(name: str) -> bool:
     """A sheet name that could be one unit's: not a whole, a copy, or a year alone."""
     return not _NOT_A_PART.search(name) and not _YEAR_ONLY.match(name)
+
+
+may_be_part = _a_part
+
+
+def names_a_unit(name: str) -> bool:
+    """A sheet name that is a unit's: not "Sheet2", not a page or part ("第2页", "续表")."""
+    return not _PLAIN_NAME.match(name.strip()) and not _PAGE_NAME.match(name.strip())
 
 
 def combine_sheets(
@@ -97,13 +158,14 @@ def combine_sheets(
     parts[guess.sheet_index] = table
     ordered = [parts[i] for i in sorted(parts)]
     names = [t.source.sheet for t in ordered]
+    pages = all(_PAGE_NAME.match(x.strip()) or _PLAIN_NAME.match(x.strip()) for x in names)
     projects, totals, findings = [], [], []
     said: set[tuple[str, str]] = set()
     for t in ordered:
         sheet = t.source.sheet
         p = t.projects.copy()
         p[m.SHEET] = sheet
-        if not _PLAIN_NAME.match(sheet.strip()):
+        if names_a_unit(sheet):
             if m.UNIT in t.source.columns:
                 p[m.UNIT] = p[m.UNIT].where(p[m.UNIT].notna(), sheet)  # the sheet is the unit
             else:  # headings inside a unit's sheet ("一、项目支出") are groups of that unit
@@ -117,26 +179,28 @@ def combine_sheets(
                 continue
             if f.code in _BLOCK_CODES and not f.where.startswith(f"工作表「{sheet}」"):
                 continue  # a 汇总 sheet checked against one unit's sheet: checked below against all
-            if f.severity == "info" and f.sheet_row is None and (f.code, f.message) in said:
-                continue  # "没有注明金额单位" once, not once per sheet
+            if f.sheet_row is None and (f.code, f.message) in said:
+                continue  # "没有注明金额单位" once, not once per sheet: the sheets share their header
             said.add((f.code, f.message))
             findings.append(replace(f, sheet=sheet) if f.sheet_row is not None else f)
     listed = "".join(f"「{x}」" for x in names)
-    named = any(not _PLAIN_NAME.match(x.strip()) for x in names)
+    named = not pages and any(not _PLAIN_NAME.match(x.strip()) for x in names)
     count = sum(len(p) for p in projects)
+    how = "看来是同一张表分页（续表）填写" if pages else "看来是按单位分表填报"
     findings.insert(
         0,
         m.Finding(
             "info",
             "SHEETS_COMBINED",
             f"工作表{listed}",
-            f"工作表{listed}是结构相同的项目表，项目互不重复，看来是按单位分表填报：已合并为一张表"
+            f"工作表{listed}是结构相同的项目表，项目互不重复，{how}：已合并为一张表"
             f"（共 {count} 个项目）{'，各表的单位取工作表名' if named else ''}，合计与执行率包含全部工作表。"
             "如只需其中一张，请在数据导入页“识别有误？”中选择工作表。",
         ),
     )
     first = ordered[0]
     combined = pd.concat(projects, ignore_index=True)
+    findings += _total_of_all(ordered, totals, combined)
     blocks = [
         b
         for b in other_sheet_blocks(sheets, guess.sheet_index, opts, guess.unit_lists)
@@ -166,6 +230,155 @@ def combine_sheets(
         ),
         findings=findings,
     )
+
+
+def _total_of_all(
+    ordered: list[m.ProjectTable], totals: list[pd.DataFrame], combined: pd.DataFrame
+) -> list[m.Finding]:
+    """A 合计 on the last sheet that is the sum of every sheet's projects (a table continued over
+    sheets, its 合计 at the end): checked here against all of them, and taken out of the per-sheet
+    checks, which would compare it with its own sheet's projects alone."""
+    grand = [i for i, t in enumerate(totals) if t[m.TOTAL_KIND].isin(["合计", "总计"]).any()]
+    if grand != [len(totals) - 1]:
+        return []
+    t = totals[-1]
+    row = t.index[t[m.TOTAL_KIND].isin(["合计", "总计"])][-1]
+    own = ordered[-1].projects
+    out = {}
+    for f in (m.BUDGET, m.EXECUTED):
+        x = t.at[row, f]
+        if x is None or pd.isna(x):
+            continue
+        every, mine = float(combined[f].sum()), float(own[f].sum())
+        if abs(float(x) - every) > 0.005 or abs(float(x) - mine) <= 0.005:
+            return []
+        out[f] = float(x)
+    if not out:
+        return []
+    t.at[row, m.SHEET] = ""  # no sheet's own: the per-sheet checks pass it by
+    where = f"工作表「{ordered[-1].source.sheet}」第{t.at[row, m.SHEET_ROW]}行「{t.at[row, m.TOTAL_LABEL]}」"
+    said = "、".join(f"{m.FIELD_LABELS[f]} {wan(x)} 万元" for f, x in out.items())
+    found = [
+        m.Finding(
+            "info",
+            "TOTAL_COVERS_SHEETS",
+            where,
+            f"这一合计行是全部 {len(ordered)} 张工作表共 {len(combined)} 个项目之和（{said}），核对一致。",
+        )
+    ]
+    score = t.at[row, m.REPORTED_SCORE] if m.REPORTED_SCORE in t else None
+    if score is not None and not pd.isna(score):
+        scores, budget = combined[m.REPORTED_SCORE].astype(float), combined[m.BUDGET].astype(float)
+        have = scores.notna() & budget.notna()
+        weighted = float((scores[have] * budget[have]).sum() / budget[have].sum()) if have.any() else None
+        means = [x for x in (weighted, float(scores.mean())) if x is not None and not pd.isna(x)]
+        if means and all(abs(float(score) - round_half_up(x, 2)) > 0.01 for x in means):
+            found.append(
+                m.Finding(
+                    "warning",
+                    "TOTAL_MISMATCH",
+                    where,
+                    f"合计行得分 {float(score):g} 既不等于全部 {len(combined)} 个项目的金额加权平均分 "
+                    f"{round_half_up(means[0], 2)}，也不等于简单平均分 {round_half_up(means[-1], 2)}。",
+                )
+            )
+    return found
+
+
+def headerless_continuations(
+    sheets: list[Sheet], alternatives: list[HeaderGuess], table: m.ProjectTable
+) -> list[m.Finding]:
+    """Sheets without a header whose rows go on with the table's (the 序号 carries on, money under the
+    same columns: a table pasted on over two sheets): not read — there is no header to read them by —
+    but named with what they hold, never passed over in silence."""
+    src = table.source
+    cols = src.columns
+    if m.PROJECT not in cols or m.BUDGET not in cols:
+        return []
+    with_header = {a.sheet_index for a in alternatives}
+    read = {src.sheet, *src.combined_sheets}
+    seqs = [x for x in (_seq(v) for v in table.projects.get(m.SEQ, pd.Series(dtype=object)).tolist()) if x]
+    out = []
+    for i, sheet in enumerate(sheets):
+        if sheet.name in read or i in with_header or getattr(sheet, "hidden", False) or not sheet.rows:
+            continue
+        width = max(cols.values()) + 1
+        rows = [r for r in sheet.rows if len(r) >= width and isinstance(r[cols[m.PROJECT]], str)]
+        money = [
+            r for r in rows if r[cols[m.PROJECT]].strip() and isinstance(r[cols[m.BUDGET]], (int, float))
+        ]
+        if len(money) < 2:
+            continue
+        if m.SEQ in cols and seqs:
+            first = next((_seq(r[cols[m.SEQ]]) for r in money if _seq(r[cols[m.SEQ]])), None)
+            if first != max(seqs) + 1:
+                continue
+        elif sheet.width != len(src.headers):
+            continue
+        projects = [r for r in money if not _TOTAL_WORD.search(r[cols[m.PROJECT]])]
+        budget = sum(float(r[cols[m.BUDGET]]) for r in projects)
+        factor = 0.0001 if src.amount_unit == "元" else 1.0
+        out.append(
+            m.Finding(
+                "warning",
+                "CONTINUATION_SHEET_NOT_READ",
+                f"工作表「{sheet.name}」",
+                f"工作表「{sheet.name}」没有表头，但它的行与「{src.sheet}」的项目表同列排列"
+                f"{'、序号接着往下编' if m.SEQ in cols and seqs else ''}，像是续表：未读取（{len(projects)} 行有金额，"
+                f"预算数共 {wan(budget * factor)} 万元）。请把这些行粘贴到「{src.sheet}」的表格下方，"
+                f"或在「{sheet.name}」加上同样的表头后再上传。",
+            )
+        )
+    return out
+
+
+def side_by_side(sheets: list[Sheet], table: m.ProjectTable) -> list[m.Finding]:
+    """A second 项目名称 and 预算数 to the right of the ones read, with projects under them: the table
+    printed in two halves side by side (报纸式). Not read — nothing says the halves are one table
+    rather than two — but named, with what the right half holds."""
+    src = table.source
+    names, budgets = src.candidates.get(m.PROJECT, []), src.candidates.get(m.BUDGET, [])
+    if not names or not budgets or src.sheet not in {s.name for s in sheets}:
+        return []
+    sheet = next(s for s in sheets if s.name == src.sheet)
+    name_col, budget_col = names[0], next((c for c in budgets if c > names[0]), None)
+    if budget_col is None or name_col < src.columns.get(m.BUDGET, 0):
+        return []
+    first = max(src.header_rows)  # 1-based: the rows under it (0-based) start here
+    rows = [
+        r
+        for r in sheet.rows[first:]
+        if budget_col < len(r)
+        and isinstance(r[name_col], str)
+        and r[name_col].strip()
+        and isinstance(r[budget_col], (int, float))
+        and not _TOTAL_WORD.search(r[name_col])
+    ]
+    if len(rows) < 2:
+        return []
+    factor = 0.0001 if src.amount_unit == "元" else 1.0
+    budget = sum(float(r[budget_col]) for r in rows) * factor
+    return [
+        m.Finding(
+            "warning",
+            "SIDE_BY_SIDE_NOT_READ",
+            f"工作表「{sheet.name}」",
+            f"表头在{col_letter(name_col)}列又有一个「{src.headers[name_col]}」，右侧像是同一张表分两栏排的另一半"
+            f"（{len(rows)} 个项目，预算数共 {wan(budget)} 万元）：未读取，合计和执行率不含这些项目。"
+            "请把右侧的行移到左侧表格下方后再上传。",
+        )
+    ]
+
+
+_TOTAL_WORD = re.compile(r"(合\s*计|总\s*计|小\s*计)")
+
+
+def _seq(x: object) -> int | None:
+    try:
+        k = float(x)
+    except (TypeError, ValueError):
+        return None
+    return int(k) if k.is_integer() and 0 < k < 1_000_000 else None
 
 
 def to_absolute(src: m.Source, guess: HeaderGuess, prepared: Prepared, opts: ReadOptions) -> None:

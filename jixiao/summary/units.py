@@ -42,6 +42,7 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
         sheet_unit = (
             next((own[f] for f in (m.BUDGET, m.EXECUTED) if own.get(f)), None)
             or find_amount_unit_line(reader.sheet.rows, top + 1)  # above the header or just under it
+            or note_unit(reader.sheet.rows, top)
             or measure
             or next((u for u in own.values() if u), None)
         )
@@ -76,6 +77,20 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
             )
     factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
+
+
+_NOTE_UNIT = re.compile(r"(?:金额|数据|表中)?单位(?:为|是|均为|：|:)\s*(?:人民币)?\s*[（(]?(万元|元)")
+
+
+def note_unit(rows: list[list[Any]], top: int) -> str | None:
+    """The unit a note under the table states ("注：表中金额单位为元"), searched in its last rows."""
+    for row in rows[max(top, len(rows) - 8) :]:
+        for x in row:
+            if isinstance(x, str) and x.lstrip().startswith(("注", "说明", "备注")):
+                hit = _NOTE_UNIT.search(x.replace(" ", ""))
+                if hit:
+                    return hit.group(1)
+    return None
 
 
 def _measure_column(reader: Any, top: int) -> str | None:
