@@ -265,10 +265,9 @@ class _Reader:
                 and type(project_raw) is str
                 and project_raw
                 and not _TOTAL_CHAR.search(project_raw)
-                and project_raw.strip() not in v.NA_NAMES
+                and (project := project_raw.strip()) not in v.NA_NAMES
             ):
                 # The common case on a large sheet: a plain project row.
-                project = project_raw.strip()
                 if not project:
                     project = self.unnamed(r + 1)
             else:
