@@ -355,3 +355,84 @@ def test_unit_headings_numbered_in_the_number_column_over_a_breakdown_mark(seq):
     assert_henan_figures(doc)
     units = [r["unit"] for r in doc["rows"]]
     assert units == ["科协机关"] * 8 + ["科技馆"] * 7
+
+
+# --- units named on rows of their own over a blank 单位 column; 重点项目 listed again -----------------
+def _with_unit_column(unit_rows: str) -> bytes:
+    """The reference with a 单位 column left blank on the project rows and each unit named on a row of
+    its own: in the 单位 cell, merged over 单位 and 项目名称, or merged across the row."""
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    body = rows[FIRST - 1 : LAST]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(rows[0])
+    ws.append(rows[1])
+    ws.append([rows[2][0], "单位", *rows[2][1:]])
+    width = len(rows[2]) + 1
+    for unit, part in (("科协机关", body[:8]), ("科技馆", body[8:])):
+        ws.append([None, unit] if unit_rows != "whole row" else [unit])
+        r = ws.max_row
+        if unit_rows == "unit and name":
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        elif unit_rows == "whole row":
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+        for row in part:
+            ws.append([row[0], None, *row[1:]])
+    ws.append([None, None, *rows[TOTAL - 1][1:]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("unit_rows", ["unit cell", "unit and name", "whole row"])
+def test_units_named_on_their_own_rows_over_a_blank_unit_column(unit_rows):
+    doc = inspect_bytes(_with_unit_column(unit_rows), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    assert [r["unit"] for r in doc["rows"]] == ["科协机关"] * 8 + ["科技馆"] * 7  # before: all None
+
+
+def _key_projects(where: str) -> bytes:
+    src = openpyxl.load_workbook(HENAN_XLSX).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    key = [rows[r - 1] for r in (7, 10, 15)]  # three of the projects again, as a 重点项目 list
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows[:LAST]:
+        ws.append(row)
+    if where == "below":
+        ws.append(rows[TOTAL - 1])
+        ws.append([])
+        ws.append(["附：重点项目"])
+    else:
+        ws.append(["三", "重点项目（已含在上述项目中）"])
+    for k, row in enumerate(key, start=1):
+        ws.append([k, *row[1:]])
+    if where != "below":
+        ws.append(rows[TOTAL - 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("where", ["below", "before the total"])
+def test_key_projects_listed_again_are_counted_once(where):
+    doc = inspect_bytes(_key_projects(where), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: 18 projects, 13,673.66 万元
+    (said,) = [f for f in doc["findings"] if f["code"] == "REPEATED_ROWS"]
+    assert "3 个项目" in said["message"]
+    assert "TOTAL_MISMATCH" not in _codes(doc)
+
+
+def test_a_project_entered_twice_by_mistake_is_still_counted_and_warned(henan_bytes):
+    """One repeated row is not a block: it stays, with DUPLICATE_PROJECT (the 合计 decides nothing)."""
+    src = openpyxl.load_workbook(HENAN_XLSX)
+    ws = src.active
+    ws.insert_rows(LAST + 1)
+    for c, x in enumerate([c.value for c in ws[FIRST + 1]], start=1):
+        ws.cell(LAST + 1, c, x)
+    buf = io.BytesIO()
+    src.save(buf)
+    doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
+    assert doc["projects"] == 16 and "REPEATED_ROWS" not in _codes(doc)
+    assert "DUPLICATE_PROJECT" in _codes(doc)

@@ -239,3 +239,104 @@ def test_a_note_under_the_table_states_the_unit(note):
     assert doc["source"]["amount_unit"] == "元"
     assert doc["totals"]["budget"] == 7863.66 and doc["totals"]["executed"] == 6780.62
     assert "AMOUNT_UNIT_ASSUMED" not in _codes(doc)  # before: guessed from the median, a 警告
+
+
+# --- round two: more words and marks ----------------------------------------------------------------
+def _scaled(ws, factor: float, header_unit: str | None) -> None:
+    """The reference's amounts times ``factor`` (its 合计 too), the headers' unit replaced."""
+    for r in range(4, ws.max_row + 1):
+        for c in (3, 4):
+            x = ws.cell(r, c).value
+            if isinstance(x, (int, float)):
+                ws.cell(r, c, round(x * factor, 4))
+    for c in (3, 4):
+        label = str(ws.cell(3, c).value)
+        ws.cell(3, c, label.replace("（万元）", f"（{header_unit}）" if header_unit else ""))
+
+
+def test_amounts_in_thousands_of_yuan_by_the_header():
+    doc = inspect_bytes(_henan(lambda ws: _scaled(ws, 10, "千元")), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: read as 元, 7.86 万元
+    assert doc["source"]["amount_unit"] == "千元"
+
+
+def test_amounts_in_thousands_of_yuan_by_a_units_line():
+    def edit(ws):
+        _scaled(ws, 10, None)
+        ws.cell(2, 1, "项目单位自评汇总表    单位：千元")
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: 万元, 78,636.60
+    assert "AMOUNT_UNIT_ASSUMED" not in _codes(doc)
+
+
+@pytest.mark.parametrize(
+    "budget, executed",
+    [
+        ("全年预算（万）", "全年执行（万）"),
+        ("预算数（万）", "支出（万）"),
+        ("Budget(万元)", "Expenditure（万元）"),
+    ],
+)
+def test_amount_headers_abbreviated_or_in_english(budget, executed):
+    def edit(ws):
+        ws.cell(3, 3, budget)
+        ws.cell(3, 4, executed)
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: the column was not found and worked out from the rate
+    codes = _codes(doc)
+    assert "EXECUTED_FROM_RATE" not in codes and "BUDGET_FROM_RATE" not in codes
+
+
+@pytest.mark.parametrize(
+    "letters", [list("ABCDEFGHIJKL"), ["A", "B", "C", "D", "E=D/C", "F", "G", "H", "I", "J", "K", "L"]]
+)
+def test_a_row_of_column_letters_under_the_header(letters):
+    def edit(ws):
+        ws.insert_rows(4)
+        for c, x in enumerate(letters, start=1):
+            ws.cell(4, c, x)
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: a 16th project named "B"
+    assert "UNPARSEABLE_VALUE" not in _codes(doc)
+
+
+def test_amounts_typed_with_w_for_wan():
+    def edit(ws):
+        for r in range(4, 19):
+            for c in (3, 4):
+                ws.cell(r, c, f"{ws.cell(r, c).value:g}{'w' if r % 2 else 'W'}")
+        for c in (3, 4):
+            ws.cell(3, c, str(ws.cell(3, c).value).replace("（万元）", ""))
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: every amount "不是数字"
+    assert "UNPARSEABLE_VALUE" not in _codes(doc)
+
+
+def test_a_total_labelled_with_its_unit_is_a_total_in_that_unit():
+    def edit(ws):
+        ws.cell(TOTAL_ROW, 1, 16)
+        ws.cell(TOTAL_ROW, 2, "合计（元）")
+        for c in (3, 4):
+            ws.cell(TOTAL_ROW, c, round(ws.cell(TOTAL_ROW, c).value * 10000, 2))
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: a 16th project of 78,636,600 万元
+    assert "TOTAL_MISMATCH" not in _codes(doc) and "TOTAL_WORD_PROJECT" not in _codes(doc)
+
+
+def test_money_returned_earns_no_points_rather_than_fewer():
+    """执行数 -2.00 (a refund): its 执行率 part of the score is 0, not -1 point (a false SCORE_MISMATCH)."""
+
+    def edit(ws):
+        ws.cell(ZERO_ROW, 4, -2)
+        ws.cell(ZERO_ROW, 5, -0.1)
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    row = next(r for r in doc["rows"] if r["sheet_row"] == ZERO_ROW)
+    assert row["execution_rate"] == -10.0
+    assert "NEGATIVE_EXECUTED" in _codes(doc)
+    assert not any(f["code"] == "SCORE_MISMATCH" and f"第{ZERO_ROW}行" in f["where"] for f in doc["findings"])

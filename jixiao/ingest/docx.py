@@ -36,7 +36,25 @@ def _body(data: bytes):
     try:
         return Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx raises several unrelated types for a bad package
-        raise ReadError(DAMAGED) from exc
+        body = _raw_body(data)  # a macro-enabled .docm, which python-docx will not open
+        if body is None:
+            raise ReadError(DAMAGED) from exc
+        return body
+
+
+def _raw_body(data: bytes):
+    """word/document.xml's body read directly (no entities, no DTD, no network), or None."""
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("word/document.xml")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        return etree.fromstring(xml, parser).find(W + "body")
+    except Exception:  # not a Word package at all
+        return None
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -61,7 +79,7 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
     for el in _blocks(body):
         if el.tag == W + "p":
             text = _SPACE.sub(" ", _paragraph_text(el)).strip()
-            if text:
+            if text and not (glued and _CONTINUED.match(text)):  # "续表" between a table's two parts
                 lines.append(text)
                 glued = False
             continue
@@ -81,10 +99,7 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
                 break
             title = [[t] for t in lines[-TITLE_LINES:] if len(t) <= TITLE_LENGTH]
             merged = [(r0 + len(title), c0, r1 + len(title), c1) for r0, c0, r1, c1 in merged]
-            name = (
-                _heading_name(lines[-1] if lines else "", {s[0] for s in sheets})
-                or f"第{len(sheets) + 1}个表格"
-            )
+            name = _heading_name(_heading_line(lines), {s[0] for s in sheets}) or f"第{len(sheets) + 1}个表格"
             sheets.append((name, title + rows, merged, notes, {}))
         lines, glued = [], True
     if not sheets:
@@ -101,6 +116,19 @@ _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十\d]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d))"
     r"\s*(.{1,30}?)[：:]?$"
 )
+
+
+_CONTINUED = re.compile(r"^[（(]?\s*(续表|续上表|续)\s*\d*\s*[)）]?$|^表\s*\d+\s*[（(]续[)）]$")
+# lines that may stand between a heading and its table: "单位：元", "金额单位：万元", a date, "续表"
+_BETWEEN = re.compile(r"^((金额)?单位\s*[:：]|(填报|编制)?日期\s*[:：]|续表|[（(]续[)）])")
+
+
+def _heading_line(lines: list[str]) -> str:
+    """The last line over a table that is not a units line, a date or a 续表 mark."""
+    for line in reversed(lines[-TITLE_LINES:]):
+        if not _BETWEEN.match(line):
+            return line
+    return ""
 
 
 def _heading_name(line: str, taken: set[str]) -> str | None:
@@ -125,17 +153,59 @@ def _children(el, *tags: str):
                 yield from _children(content, *tags)
 
 
-def _blocks(body):
-    """Body paragraphs and tables in order."""
-    return _children(body, W + "p", W + "tbl")
+def _blocks(body, depth: int = 0):
+    """Body paragraphs and tables in order. A table that holds tables in its cells (a frame or layout
+    table around the real one) gives its cells' paragraphs and tables instead, and a text box holding a
+    table gives that table after its paragraph (the box's old-Word copy, mc:Fallback, is left alone)."""
+    for el in _children(body, W + "p", W + "tbl"):
+        if el.tag == W + "tbl" and depth < _MAX_NESTING and el.find(f".//{W}tc/{W}tbl") is not None:
+            for tc in el.iter(W + "tc"):
+                if tc.getparent().getparent() is el:  # this table's own cells, not its inner tables'
+                    yield from _blocks(tc, depth + 1)
+            continue
+        yield el
+        if el.tag == W + "p" and depth < _MAX_NESTING:
+            for box in el.iter(W + "txbxContent"):
+                if box.find(f".//{W}tbl") is not None and _shown(box, el):
+                    yield from _blocks(box, depth + 1)
+
+
+_MAX_NESTING = 5  # tables in tables in tables: a damaged or hostile file, not a report
+
+
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# text that is not on the page: moved away under tracked changes, or the old-Word copy of a text box
+_NOT_SHOWN = frozenset({W + "moveFrom", W + "del", MC + "Fallback"})
+
+
+def _shown(el, p) -> bool:
+    """The text element ``el`` of paragraph ``p`` is on the page: not moved away, not the text box's
+    second copy, not in a run formatted hidden (w:vanish: a draft kept out of sight)."""
+    node = el.getparent()
+    while node is not None and node is not p:
+        if node.tag in _NOT_SHOWN:
+            return False
+        if node.tag == W + "r":
+            hidden = node.find(f"{W}rPr/{W}vanish")
+            if hidden is not None and hidden.get(W + "val", "true") not in ("0", "false", "off"):
+                return False
+        node = node.getparent()
+    return True
 
 
 def _paragraph_text(p, breaks: bool = False) -> str:
     """A paragraph's text; a line break inside it is a new line with ``breaks``, else nothing (in a
-    table cell "全年预算数<br/>（万元）" is one label)."""
+    table cell "全年预算数<br/>（万元）" is one label). A text box's paragraphs inside it are lines."""
     out = []
-    for t in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
-        if t.tag == W + "t":
+    for t in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "p"):
+        if t is p:
+            continue
+        if t.tag == W + "p":
+            if breaks and out and _shown(t, p):
+                out.append("\n")
+        elif not _shown(t, p):
+            continue
+        elif t.tag == W + "t":
             out.append(t.text or "")
         elif t.tag == W + "tab":
             out.append("\t")

@@ -34,7 +34,10 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     ),
     (
         m.REPORTED_RATE,
-        [(r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|完成率|完成比例|使用率|支付率|^比例$)", 1)],
+        [
+            (r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|完成率|完成比例|使用率|支付率|^比例$)", 1),
+            (r"^(execution|expenditure|spending)\s*rate", 1),
+        ],
     ),
     (m.RATE_FUNDS, [(r"资金管理", 1)]),
     (m.RATE_COST, [(r"成本", 1)]),
@@ -52,6 +55,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             # 预算 / 实际, 计划数 / 完成数, 下达资金 / 资金使用: the other halves of those pairs
             (r"(实际数|实际完成数|实际完成|完成数|资金使用数|资金使用)$", 2),
             (r"^实际$", 1),
+            (r"^(expenditure|actual|spent|spending|executed|expenses?)\b", 1),  # English headers
             (
                 r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数|支出进度金额|执行进度金额|支出进度数|执行进度数)",
                 2,
@@ -63,7 +67,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
                 2,
             ),
             (
-                r"(执行合计|执行小计|执行总计|执行总额|执行|执行进度|支出进度)$",
+                r"(执行合计|执行小计|执行总计|执行总额|执行|执行进度|支出进度|^支出)$",
                 1,
             ),  # "财政拨款执行", "执行合计": split by source of funds
         ],
@@ -76,6 +80,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             (r"(年度预算|预算数|预算金额|预算额|批复金额|批复数|预算资金|资金总额|预算安排)", 2),
             (r"(下达资金|下达数|下达金额|指标金额|可用指标|指标总额|计划数|计划金额)$", 2),
             (r"预算", 1),
+            (r"^(budget|allocated|allocation)\b", 1),
         ],
     ),
     (
@@ -85,6 +90,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             # one cell for both: "单位/项目", "单位（项目）名称", "项目及单位"
             (r"(单位[/／、及和]项目|项目[/／、及和]单位|单位\(项目\)|支出项目|专项名称)", 2),
             (r"^项目", 1),
+            (r"^project(\s*name)?$", 1),
         ],
     ),
 ]
@@ -93,10 +99,10 @@ _COMPILED = [(f, [(re.compile(p, re.IGNORECASE), pr) for p, pr in pats]) for f, 
 _COMPONENT_FIELDS = {m.RATE_FUNDS, m.RATE_COST, m.RATE_OUTPUT, m.RATE_BENEFIT, m.RATE_SATISFACTION}
 _MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
 _NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
-_UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|元|%|％)\s*[)）\]】]")
+_UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|千元|元|万|%|％)\s*[)）\]】]")
 # what stands between "单位：" and the unit: "单位：人民币元", "单位：（元）", "单位：(万元)"
 UNIT_LINE_LEAD = r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*[（(]?\s*"
-_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(万元|元)")
+_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(万元|千元|元)")
 # The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
 SIGNATURE = re.compile(
     r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
@@ -284,8 +290,10 @@ def part_columns(
 
 
 def amount_unit_of_label(label: str) -> str | None:
-    if "万元" in label:
+    if "万元" in label or re.search(r"[(（]\s*万\s*[)）]", label):
         return "万元"
+    if "千元" in label:
+        return "千元"
     if re.search(r"[(（]\s*元\s*[)）]|金额\s*元|\(元\)", label) or label.endswith("元)"):
         return "元"
     return None

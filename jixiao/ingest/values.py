@@ -24,7 +24,7 @@ DASHES = frozenset({"-", "--", "－", "—", "——", "–"})
 NA_NAMES = DASHES | {"/", "／", "\\", "无", "×"}
 _STRIP = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "¥": "", "￥": ""})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
-_UNIT_SUFFIX = re.compile(r"(万元|元|万|分)$")
+_UNIT_SUFFIX = re.compile(r"(万元|元|万|分|[wW])$")  # "20w": 万 as typed in a hurry
 _SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with its unit
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -39,7 +39,7 @@ def written_factor(v: Any) -> float | None:
     if type(v) is not str:
         return None
     t = v.strip()
-    if t.endswith(("万元", "万")):
+    if t.endswith(("万元", "万", "w", "W")):
         return 1.0
     if t.endswith("元"):
         return 0.0001

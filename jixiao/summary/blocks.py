@@ -54,7 +54,7 @@ def _unit_header(labels: list[str], opts: ReadOptions) -> dict[str, int] | None:
 # search each instead of a header match per cell.
 _MONEY_WORD = re.compile(
     r"执\s*行|支\s*出|决\s*算|拨\s*付|年\s*初|预\s*算|批\s*复|资\s*金\s*总\s*额|使\s*用|支\s*付|完\s*成|"
-    r"实\s*际|下\s*达|指\s*标|计\s*划",
+    r"实\s*际|下\s*达|指\s*标|计\s*划|budget|allocat|expen|actual|spen|execut",
     re.IGNORECASE,
 )
 

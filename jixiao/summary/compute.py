@@ -43,7 +43,8 @@ def component_scores(projects: pd.DataFrame, rates: pd.Series, scheme: WeightSch
     fractions: dict[str, np.ndarray] = {}
     for comp in weights:
         if comp == m.COMPONENT_EXECUTION:
-            fractions[comp] = np.minimum(rates.to_numpy(dtype=float), 100.0) / 100.0
+            # no more than the weight, and no less than 0: money returned (执行数 below 0) earns nothing
+            fractions[comp] = np.clip(rates.to_numpy(dtype=float), 0.0, 100.0) / 100.0
         else:
             col = m.COMPONENT_COLUMNS[comp]
             fractions[comp] = pd.to_numeric(projects[col], errors="coerce").to_numpy(dtype=float) / 100.0

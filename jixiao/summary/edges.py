@@ -142,7 +142,10 @@ _COLUMN_MARKS = frozenset({"甲", "乙", "丙", "丁", "戊", "己", "栏次", "
 
 def column_numbers(row: list[Any]) -> bool:
     """A 栏次 row under the header: the columns numbered 1, 2, 3 … left to right (the text columns
-    marked 甲 / 乙 / 栏次 or blank). Not a project, though it has numbers where the money goes."""
+    marked 甲 / 乙 / 栏次 or blank), or lettered A, B, C …. Not a project, though it has numbers where
+    the money goes."""
+    if column_letters(row):
+        return True
     numbers = []
     for x in row:
         if isinstance(x, bool):
@@ -158,6 +161,19 @@ def column_numbers(row: list[Any]) -> bool:
     if len(numbers) < 2 or any(float(n) != int(n) for n in numbers):
         return False
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+_LETTER = re.compile(r"^[A-Z](\s*[=＝].*)?$")  # "C", "E=D/C", "F＝E÷C"
+
+
+def column_letters(row: list[Any]) -> bool:
+    """The columns lettered A, B, C … under the header (some with their formula, "E=D/C"), as a
+    column-number row is numbered: not a project."""
+    cells = [x.strip() for x in row if isinstance(x, str) and x.strip()]
+    if len(cells) < 3 or any(not isinstance(x, str) for x in row if x != ""):
+        return False
+    letters = [c[0] for c in cells if _LETTER.match(c)]
+    return len(letters) == len(cells) and all(ord(b) == ord(a) + 1 for a, b in zip(letters, letters[1:]))
 
 
 def only_name(row: list[Any], name: Any, seq_col: int | None) -> bool:
@@ -241,6 +257,9 @@ def _seq_number(x: Any) -> int | None:
     return None
 
 
+_UNIT_MARK = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
+
+
 def numbered_project(
     reader: Any, row: list[Any], label: str, cells: list[list[Any]], start: int, has_amount: bool
 ) -> bool:
@@ -253,7 +272,7 @@ def numbered_project(
         seq_col is None
         or not has_amount
         or not cells
-        or not has_prefix(label)
+        or not has_prefix(_UNIT_MARK.sub("", label))  # "合计（元）" is a bare 合计 with its unit
         or "小计" in normalize_label(label)
     ):
         return False  # (a name ending in 小计 is a subtotal's; a first row is not "among" projects)
@@ -429,3 +448,46 @@ def pop_time_progress(records: list[Any], cells: list[list[Any]], text_only: set
     text_only.clear()
     text_only.update(moved)
     return rows
+
+
+def unit_column_in_use(
+    rows: list[list[Any]], first: int, cols: dict[str, int], amount_cols: list[int]
+) -> int | None:
+    """The 单位 column, unless it names units only on rows holding nothing else while the rows with
+    money leave it blank: then the units are named on rows of their own ("科协机关" over its projects)
+    and are read as the headings of a table without a 单位 column are. (The first row naming a unit
+    beside anything else ends the look: a filled column costs nothing.)"""
+    unit_col = cols.get(m.UNIT)
+    if unit_col is None:
+        return None
+    own = {unit_col, cols.get(m.PROJECT), cols.get(m.SEQ)}
+    money = False
+    for row in rows[first:]:
+        x = row[unit_col]
+        if type(x) is str and x.strip():
+            if any(y != "" for c, y in enumerate(row) if c not in own):
+                return unit_col
+        elif not money and any(_money(row[c]) for c in amount_cols):
+            money = True
+    return None if money else unit_col
+
+
+def _money(x: Any) -> bool:
+    return type(x) in (int, float) or (type(x) is str and x != "" and v.parse_number(x)[1] == v.OK)
+
+
+_LINE_BREAK = re.compile(r"(.)?[ \t]*\n\s*(.)?")
+
+
+def one_line(name: str) -> str:
+    """A name typed over two lines in its cell (Alt+Enter, or two paragraphs in a Word cell) as one:
+    joined directly between Chinese characters, with a space between Latin letters or digits."""
+    if "\n" not in name:
+        return name
+
+    def join(hit: re.Match) -> str:
+        a, b = hit.group(1) or "", hit.group(2) or ""
+        gap = " " if a.isascii() and a.isalnum() and b.isascii() and b.isalnum() else ""
+        return a + gap + b
+
+    return _LINE_BREAK.sub(join, name).strip()

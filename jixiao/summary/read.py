@@ -18,12 +18,13 @@ from jixiao.ingest.header import (
     PROJECT_COUNT,
     HeaderGuess,
     ReadOptions,
+    amount_unit_of_label,
     assign_columns,
     find_amount_unit_line,
     normalize_label,
 )
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary import blocks, derived, edges, layout, merged_rows, sum_rows, units, year_rows
+from jixiao.summary import blocks, derived, edges, layout, merged_rows, repeats, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import (
     choose_table,
@@ -67,7 +68,8 @@ def read_project_table(
     if guess is None:
         if not any(s.rows for s in sheets):
             raise m.IngestError("工作表是空的，没有任何数据。")
-        raise m.IngestError(NO_HEADER_MESSAGE)
+        cut = next((n for s in sheets for n in s.notes), "")  # what was left unread may hold the table
+        raise m.IngestError(NO_HEADER_MESSAGE + (f"（注意：{cut}）" if cut else ""))
     if columns:
         width = len(guess.labels)
         bad = [f for f, c in columns.items() if not (0 <= c < width)]
@@ -217,7 +219,7 @@ class _Reader:
         closed = False  # a 合计 has closed the table: a header under it may start another table
         between: list[str] = []  # the text rows since then
         project_col = self.cols[m.PROJECT]
-        unit_col = self.cols.get(m.UNIT)
+        unit_col = edges.unit_column_in_use(rows, first, self.cols, amount_cols)
 
         def close(rec: dict[str, Any], start: int, is_sub: bool) -> None:
             """A total row covering the projects from ``start`` (printed above them: those under it)."""
@@ -268,6 +270,8 @@ class _Reader:
                 and (project := project_raw.strip()) not in v.NA_NAMES
             ):
                 # The common case on a large sheet: a plain project row.
+                if "\n" in project:
+                    project = edges.one_line(project)
                 if not project:
                     project = self.unnamed(r + 1)
             else:
@@ -295,7 +299,7 @@ class _Reader:
                 if gap and not has_amount and edges.another_table(self, row, sheet_row, header_fields):
                     break
                 project = v.text_of(project_raw) if project_raw != "" else ""
-                project = "" if project in v.NA_NAMES else project  # "—" typed where no name goes
+                project = "" if project in v.NA_NAMES else edges.one_line(project)  # "—" where no name goes
                 if isinstance(project_raw, (int, float)) and not has_amount:
                     continue  # a 栏次 row (1, 2, 3 …) under the header
                 if seen_note and not has_amount:
@@ -381,6 +385,8 @@ class _Reader:
 
         if continued:
             self.note("NAME_CONTINUED", edges.continued_said(continued))
+        kept = repeats.drop_repeated_block(self, recs, cells, totals, factor)
+        text_only = {i for i in text_only if i < kept}
         progress = edges.pop_time_progress(recs, cells, text_only)
         if progress:
             self.findings.append(edges.time_progress_said(self.sheet.name, progress))
@@ -570,8 +576,10 @@ class _Reader:
             rec[m.UNIT] = unit if kind == "小计" else None
             # the unit of the rows above: wrong if it is printed above its rows
             rec[sum_rows.UNIT_FROM_ABOVE] = True
-        rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, factor[m.BUDGET])
-        rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, factor[m.EXECUTED])
+        # "合计（元）" over a 万元 table: its own amounts are in 元
+        said = units.factor_of(amount_unit_of_label(label)) if amount_unit_of_label(label) else None
+        rec[m.BUDGET] = self.amount(row, m.BUDGET, sheet_row, label, said or factor[m.BUDGET])
+        rec[m.EXECUTED] = self.amount(row, m.EXECUTED, sheet_row, label, said or factor[m.EXECUTED])
         rec[m.REPORTED_SCORE] = self.amount(row, m.REPORTED_SCORE, sheet_row, label, 1.0)
         # Converted to percent with its column's style once the whole column is known.
         rec["_rate"] = v.parse_rate(self.cell(row, m.REPORTED_RATE)) if m.REPORTED_RATE in self.cols else None

@@ -28,6 +28,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks
 from jixiao.summary.blocks import check_unit_blocks, other_sheet_blocks
+from jixiao.summary.units import factor_of
 
 if TYPE_CHECKING:  # layout imports this module
     from jixiao.summary.layout import Prepared
@@ -212,7 +213,7 @@ def combine_sheets(
             f: [None if pd.isna(x) else float(x) for x in combined[f].tolist()]
             for f in (m.BUDGET, m.EXECUTED)
         }
-        factor = 0.0001 if first.source.amount_unit == "元" else 1.0
+        factor = factor_of(first.source.amount_unit)
         findings += check_unit_blocks(
             blocks,
             recs,
@@ -319,7 +320,7 @@ def headerless_continuations(
             continue
         projects = [r for r in money if not _TOTAL_WORD.search(r[cols[m.PROJECT]])]
         budget = sum(float(r[cols[m.BUDGET]]) for r in projects)
-        factor = 0.0001 if src.amount_unit == "元" else 1.0
+        factor = factor_of(src.amount_unit)
         out.append(
             m.Finding(
                 "warning",
@@ -358,7 +359,7 @@ def side_by_side(sheets: list[Sheet], table: m.ProjectTable) -> list[m.Finding]:
     ]
     if len(rows) < 2:
         return []
-    factor = 0.0001 if src.amount_unit == "元" else 1.0
+    factor = factor_of(src.amount_unit)
     budget = sum(float(r[budget_col]) for r in rows) * factor
     return [
         m.Finding(

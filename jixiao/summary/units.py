@@ -75,11 +75,11 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
                 f"工作表「{reader.sheet.name}」",
                 f"各金额列的单位不同：{said}，已分别换算为万元后再计算。",
             )
-    factors = {f: 0.0001 if units.get(f) == "元" else 1.0 for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
+    factors = {f: factor_of(units.get(f)) for f in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET)}
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
 
 
-_NOTE_UNIT = re.compile(r"(?:金额|数据|表中)?单位(?:为|是|均为|：|:)\s*(?:人民币)?\s*[（(]?(万元|元)")
+_NOTE_UNIT = re.compile(r"(?:金额|数据|表中)?单位(?:为|是|均为|：|:)\s*(?:人民币)?\s*[（(]?(万元|千元|元)")
 
 
 def note_unit(rows: list[list[Any]], top: int) -> str | None:
@@ -91,6 +91,14 @@ def note_unit(rows: list[list[Any]], top: int) -> str | None:
                 if hit:
                     return hit.group(1)
     return None
+
+
+# 万元 per unit of an amount written in each unit (千元 appears in statistical tables)
+UNIT_FACTORS = {"元": 0.0001, "千元": 0.1, "万元": 1.0}
+
+
+def factor_of(unit: str | None) -> float:
+    return UNIT_FACTORS.get(unit or "万元", 1.0)
 
 
 def _measure_column(reader: Any, top: int) -> str | None:
