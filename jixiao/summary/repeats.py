@@ -6,6 +6,7 @@ table itself says they are repeats: they stand under the 合计, or the 合计 a
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import Any
 
 from jixiao import model as m
@@ -23,7 +24,10 @@ def drop_repeated_block(
     b, e = reader.cols.get(m.BUDGET), reader.cols.get(m.EXECUTED)
     if b is None or n < MIN_BLOCK + 1:
         return n
-    keys = [(r[m.PROJECT], cells[i][b], cells[i][e] if e is not None else None) for i, r in enumerate(recs)]
+    names = list(map(itemgetter(m.PROJECT), recs))
+    if names.index(names[-1]) == n - 1:
+        return n  # the last project is named once: no repeated block ends the table (a C-level look)
+    keys = [(name, c[b], c[e] if e is not None else None) for name, c in zip(names, cells)]
     first: dict[tuple, int] = {}
     for i, k in enumerate(keys):
         first.setdefault(k, i)
