@@ -340,3 +340,18 @@ def test_money_returned_earns_no_points_rather_than_fewer():
     assert row["execution_rate"] == -10.0
     assert "NEGATIVE_EXECUTED" in _codes(doc)
     assert not any(f["code"] == "SCORE_MISMATCH" and f"第{ZERO_ROW}行" in f["where"] for f in doc["findings"])
+
+
+def test_a_remark_typed_after_the_number_in_its_cell():
+    """ "100%(四舍五入)", "76.99%（含结转）": the number is read and checked (they were "not a number", so the
+    printed 100% of 因公出国 against its recomputed 99.81% went unchecked)."""
+
+    def edit(ws):
+        ws.cell(8, 5, "100%(四舍五入)")
+        ws.cell(10, 5, "76.99%（含结转）")
+        ws.cell(4, 3, "20（追加）")
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    assert "UNPARSEABLE_VALUE" not in _codes(doc)
+    assert any(f["code"] == "RATE_MISMATCH" and "第8行" in f["where"] for f in doc["findings"])

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from jixiao.final_accounts.figures import INCOME_SOURCES, FinalAccounts, YearFigures
 from jixiao.final_accounts.template import read_template
 from jixiao.model import Finding
+from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
 from tests.official_tables import FUNCTION_CODES, Style, official_workbook
 
@@ -441,3 +442,22 @@ def test_basic_table_with_personnel_and_public_use_as_columns(y23):
 
     fa, _ = _read(_edited(official_workbook(y23), edit))
     assert (fa.year(2023).personnel, fa.year(2023).public_use) == (417.82, 51.17)
+
+
+def test_a_unit_stated_over_the_first_table_only_holds_for_the_others(y23):
+    """ "金额单位：元" printed over 公开01 and nowhere else: every table is in 元 (the others were read as 万元,
+    10,000 times too large, with only a sum-mismatch error to show for it)."""
+
+    def first_only(wb: Workbook) -> None:
+        for ws in wb.worksheets[1:]:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value == "金额单位：元":
+                        c.value = None
+
+    data = _edited(official_workbook(y23, style=Style(unit="元")), first_only)
+    doc = inspect_bytes(data, NAME)
+    fa = read_dataset(data, NAME).detail.year(2023)
+    assert fa.income_current == 874.05 and fa.expenditure == y23.expenditure
+    assert fa.general_budget_expenditure == y23.general_budget_expenditure
+    assert not any(f["severity"] == "error" for f in doc["findings"])

@@ -45,6 +45,7 @@ from jixiao.final_accounts.official_table import (
     _total_row,
     function_code,
     rolled_up,
+    stated_factor,
     year_views,
 )
 from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
@@ -479,12 +480,13 @@ def _read_table(
     yf: YearFigures,
     findings: list[Finding] | None = None,
     table: _Table | None = None,
+    default: float = 1.0,
 ) -> bool:
     table = table or _table(sheet)
     if table is None:
         return False
     before = repr(yf)
-    _READERS[kind](table, yf, _factor(table))
+    _READERS[kind](table, yf, _factor(table, default))
     for (r, c), text in sorted(table.bad.items()) if findings is not None else ():
         findings.append(
             Finding(
@@ -528,13 +530,16 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
         )
     beside: dict[int, list[str]] = {}
     by_kind = sorted(found, key=lambda ks: _ORDER.index(ks[0]))
+    # the unit the tables that state one agree on: it holds for those that state none
+    stated = {f for _, s in found if (t := _table(s)) is not None and (f := stated_factor(t)) is not None}
+    default = stated.pop() if len(stated) == 1 else 1.0
     for kind, sheet in by_kind:
         year = _year(sheet, fallback)
         table = _table(sheet) if year is not None else None
         # 上年数 | 本年数 columns: this year from its own column, the other year beside it
         for y, view in year_views(table, year).items() if table is not None and year is not None else ():
             yf = (out.data if y == year else out.beside).setdefault(y, YearFigures())
-            if _read_table(kind, sheet, yf, out.findings, view):
+            if _read_table(kind, sheet, yf, out.findings, view, default):
                 said = (
                     f"「{sheet.name}」（{kind}）" if y == year else f"「{sheet.name}」（{kind}的{y}年数列）"
                 )

@@ -119,7 +119,14 @@ def _table(sheet: Sheet) -> _Table | None:
     return _Table(rows, header, body, labels)
 
 
-def _factor(table: _Table) -> float:
+def _factor(table: _Table, default: float = 1.0) -> float:
+    """万元 per unit of the table's amounts: its own units line or header, else ``default`` (the unit
+    the workbook's other tables state, when they agree: "单位：元" printed over 公开01 only)."""
+    stated = stated_factor(table)
+    return default if stated is None else stated
+
+
+def stated_factor(table: _Table) -> float | None:
     for row in table.rows[: table.body]:
         for c, x in enumerate(row):
             t = _text(x)
@@ -132,7 +139,7 @@ def _factor(table: _Table) -> float:
         hit = re.search(r"[（(](万元|元|亿元)[)）]", label)
         if hit:
             return _UNIT_FACTORS[hit.group(1)]
-    return 1.0
+    return None
 
 
 def _total_row(table: _Table) -> int | None:

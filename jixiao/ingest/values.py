@@ -29,8 +29,12 @@ _SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
+# a remark typed after the number in its cell: "76.99%（含结转）", "100%(四舍五入)", "20（追加）"
+_REMARK = re.compile(r"\s*[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[)）]\s*$")
+
+
 def _clean(text: str) -> str:
-    return text.translate(_FULLWIDTH).translate(_STRIP).strip()
+    return _REMARK.sub("", text).translate(_FULLWIDTH).translate(_STRIP).strip()
 
 
 def written_factor(v: Any) -> float | None:
