@@ -188,3 +188,42 @@ def test_a_macro_enabled_document():
                 )
             out.writestr(info, body)
     assert_henan_figures(inspect_bytes(buf.getvalue(), "自评报告.docm"))  # before: "已损坏或不是 .docx 格式"
+
+
+def _public_tables_report(title: str) -> bytes:
+    """A 决算 report in Word: the document's title, then each 公开表 under a numbered heading without a year
+    ("一、公开01表 收入支出决算总表"), as the tables' own titles name no year."""
+    from jixiao.final_accounts.template import read_template
+    from tests.conftest import SAMPLE_DATA
+    from tests.official_tables import Style, official_workbook
+    from tests.word_tables import sheet_grid
+
+    final = SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx"
+    yf = read_template(final.read_bytes(), final.name)[0].year(2023)
+    wb = openpyxl.load_workbook(io.BytesIO(official_workbook(yf, style=Style(title_in_rows=False))))
+    blocks = [
+        ("p", title),
+        ("p", "目录"),
+        ("p", "第一部分 部门概况"),
+        ("p", PROSE),
+        ("p", "第二部分 部门决算表"),
+    ]
+    for k, ws in enumerate(wb.worksheets):
+        blocks += [("p", f"{'一二三四五六七'[k]}、{ws.title}"), ("table", sheet_grid(ws))]
+    return document_bytes(blocks)
+
+
+def test_a_reports_year_said_only_in_its_title():
+    from jixiao.read import read_dataset
+
+    ds = read_dataset(_public_tables_report("凉山州科学技术协会2023年度部门决算"), "部门决算.docx")
+    assert ds.kind == "final_accounts" and ds.detail.years == [2023]  # before: refused, "没有年度"
+    assert ds.detail.year(2023).income_current == 874.05
+
+
+def test_a_report_whose_title_names_no_year_is_still_asked_for_one():
+    from jixiao.model import IngestError
+    from jixiao.read import read_dataset
+
+    with pytest.raises(IngestError, match="年度"):
+        read_dataset(_public_tables_report("凉山州科学技术协会部门决算"), "部门决算.docx")

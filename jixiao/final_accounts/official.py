@@ -519,7 +519,8 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
     found = official_tables(sheets)
     if not found:
         return None
-    hit = _YEAR.search(filename)
+    # a year no table states: the file name's, else a Word report's title
+    hit = _YEAR.search(filename) or next((h for s in sheets if (h := _YEAR.search(s.document_title))), None)
     fallback = next(
         (y for _, s in found if (y := _year(s, None)) is not None), int(hit.group(1)) if hit else None
     )

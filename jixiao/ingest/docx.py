@@ -76,9 +76,12 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
     sheets: list[tuple[str, list[list[Any]], list, list[str], dict]] = []
     lines: list[str] = []  # paragraphs since the last table
     glued = False  # only empty paragraphs since the last table
+    first_lines: list[str] = []
     for el in _blocks(body):
         if el.tag == W + "p":
             text = _SPACE.sub(" ", _paragraph_text(el)).strip()
+            if text and len(first_lines) < 2:
+                first_lines.append(text)  # the document's title: a report's year may be said only there
             if text and not (glued and _CONTINUED.match(text)):  # "续表" between a table's two parts
                 lines.append(text)
                 glued = False
@@ -106,7 +109,11 @@ def docx_tables(data: bytes) -> list[tuple[str, list[list[Any]], list, list[str]
         raise ReadError(NO_TABLES)
     if len(sheets) == 1 and sheets[0][0] == "第1个表格":
         sheets[0] = ("Word 表格", *sheets[0][1:])
-    return [(name, _even(rows), merged, notes, facts) for name, rows, merged, notes, facts in sheets]
+    heading = next((t for t in first_lines if len(t) <= TITLE_LENGTH), "")
+    return [
+        (name, _even(rows), merged, notes, {**facts, "document_title": heading})
+        for name, rows, merged, notes, facts in sheets
+    ]
 
 
 # A numbered heading right over a table names it: "（一）科协本级" over one unit's table, "2.青少年科技活动"

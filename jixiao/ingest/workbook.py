@@ -63,6 +63,9 @@ class Sheet:
     computed_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     #: Rows hidden by an active filter (0-based): read as data — the filter is a view — and said.
     filtered_rows: frozenset[int] = frozenset()
+    #: A Word document's title (its first short paragraph), on each of its tables: a 决算 report may
+    #: state its year there only ("某单位2023年度部门决算" over tables titled "一、收入支出决算总表").
+    document_title: str = ""
 
     @property
     def width(self) -> int:
@@ -280,6 +283,7 @@ def _sheet(name, rows, merged, notes, facts) -> Sheet:
             k: v for k, v in facts.get("computed_formulas", {}).items() if k[0] < height and k[1] < width
         },
         filtered_rows=frozenset(r for r in facts.get("filtered_rows", ()) if r < height),
+        document_title=str(facts.get("document_title", "")),
     )
 
 
