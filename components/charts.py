@@ -141,7 +141,10 @@ def full_name(name: object) -> str:
 
 
 def unique_labels(
-    names: Iterable[object], rows: Iterable[object], units: Iterable[object] | None = None
+    names: Iterable[object],
+    rows: Iterable[object],
+    units: Iterable[object] | None = None,
+    sheets: Iterable[object] | None = None,
 ) -> list[str]:
     """Short axis labels; two projects that shorten to the same label get their unit appended
     ("其他交通费（科技馆）", jixiao.naming.tell_apart), else their sheet row, because a categorical axis
@@ -149,7 +152,7 @@ def unique_labels(
     names, rows = list(names), list(rows)
     units = list(units) if units is not None else [None] * len(names)
     labels = [short_label(n) for n in names]
-    suffixes = tell_apart(labels, units, rows)
+    suffixes = tell_apart(labels, units, rows, list(sheets) if sheets is not None else None)
     out = []
     for name, label, suffix in zip(names, labels, suffixes):
         if suffix:
@@ -303,7 +306,7 @@ def execution_bars(
     df = df.sort_values("_rate", na_position="last", kind="stable")
     frame = pd.DataFrame(
         {
-            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT]),
+            "label": unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT], df.get(m.SHEET)),
             "name": [full_name(n) for n in df[m.PROJECT]],
             "rate": [to_float(r) if to_float(r) is not None else float("nan") for r in df["_rate"]],
             "budget": [to_float(b) for b in df[m.BUDGET]],
@@ -423,7 +426,7 @@ def budget_vs_executed(projects: pd.DataFrame, title: str | None = None) -> go.F
     df = projects.copy()
     df["_budget"] = pd.to_numeric(df[m.BUDGET], errors="coerce")
     df = df.sort_values("_budget", ascending=False, na_position="last", kind="stable")
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT], df.get(m.SHEET))
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for key, col, color in (("budget", m.BUDGET, PALETTE[0]), ("executed", m.EXECUTED, PALETTE[1])):
@@ -531,7 +534,7 @@ def score_components(
     df["_score"] = pd.to_numeric(df[m.COMPUTED_SCORE], errors="coerce")
     df = df.sort_values("_score", na_position="last", kind="stable")
     frame = frame.loc[df.index]
-    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT])
+    labels = unique_labels(df[m.PROJECT], df[m.SHEET_ROW], df[m.UNIT], df.get(m.SHEET))
     names = [full_name(n) for n in df[m.PROJECT]]
     fig = go.Figure()
     for k, c in enumerate(comps):

@@ -129,6 +129,13 @@ def pct_list(values, digits: int = 2) -> list[str]:
     return _format_column(values, digits, f"{{:.{digits}f}}%")
 
 
+def listed(items, most: int = 10, quoted: bool = False) -> str:
+    """ "3、5、8" (or "「a」、「b」") — the first ``most`` items, then "等" when there are more."""
+    items = list(items)
+    shown = "、".join(f"「{x}」" if quoted else str(x) for x in items[:most])
+    return shown + ("等" if len(items) > most else "")
+
+
 def col_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
     s, n = "", index + 1

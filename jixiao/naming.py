@@ -87,10 +87,13 @@ def guess_unit_year(title: str, file_name: str) -> tuple[str | None, int | None]
     return unit or None, year
 
 
-def tell_apart(names: list[str], units: list[object], rows: list[object]) -> list[str]:
+def tell_apart(
+    names: list[str], units: list[object], rows: list[object], sheets: list[object] | None = None
+) -> list[str]:
     """What to add to each of a list of project names so that repeated names read as different
     projects: the unit where it tells them apart ("（科技馆）", as a reader would say it), else the sheet
-    row ("（第12行）"); "" for a name that occurs once."""
+    row ("（第12行）", with its sheet's name when the table was put together from several: "（第2页第10行）");
+    "" for a name that occurs once."""
 
     def given(x: object) -> bool:
         return x is not None and x == x and str(x).strip() != ""
@@ -102,13 +105,13 @@ def tell_apart(names: list[str], units: list[object], rows: list[object]) -> lis
         if given(u):
             pairs[(n, str(u).strip())] = pairs.get((n, str(u).strip()), 0) + 1
     out = []
-    for n, u, r in zip(names, units, rows):
+    for n, u, r, s in zip(names, units, rows, sheets if sheets is not None else [None] * len(names)):
         if counts[n] < 2:
             out.append("")
         elif given(u) and pairs[(n, str(u).strip())] == 1:
             out.append(f"（{str(u).strip()}）")
         elif given(r):
-            out.append(f"（第{int(r)}行）")
+            out.append(f"（{str(s).strip() if given(s) else ''}第{int(r)}行）")
         else:
             out.append("")
     return out

@@ -16,6 +16,7 @@ from jixiao import model as m
 from jixiao.fmt import col_letter
 from jixiao.ingest.workbook import MAX_BYTES
 from jixiao.read import FINAL_BESIDE
+from jixiao.summary.sheets import names_a_unit
 
 through_app(__file__)  # a link opened on a just-started server goes through app.py
 
@@ -279,7 +280,7 @@ def mapping_table(src: m.Source) -> None:
             T["header"]: src.mapping.get(f, "")
             if f in src.columns
             else T["unit_from_sheets"]
-            if f == m.UNIT and src.combined_sheets
+            if f == m.UNIT and any(names_a_unit(x) for x in src.combined_sheets)
             else T["missing"],
             T["passed_over"]: passed_over(f),
         }

@@ -24,6 +24,33 @@ if os.environ.get("CI") and not os.environ.get("JX_RANDOM"):
     hypothesis_settings.load_profile("ci")
 SAMPLE_DATA = ROOT / "sample_data"
 HENAN_XLSX = SAMPLE_DATA / "henan_2023_summary.xlsx"
+FINAL_XLSX = SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx"
+
+
+def edited(path: Path, edit) -> bytes:
+    """The workbook at ``path`` with ``edit(worksheet)`` applied to its first sheet, as bytes."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    edit(wb.active)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def finding_codes(doc: dict) -> list[str]:
+    return [f["code"] for f in doc["findings"]]
+
+
+@pytest.fixture(scope="session")
+def year_2023():
+    """The 凉山 2023 决算 figures of the sample template (what 公开表 built from them must read back)."""
+    from jixiao.final_accounts.template import read_template
+
+    fa, _ = read_template(FINAL_XLSX.read_bytes(), FINAL_XLSX.name)
+    return fa.year(2023)
 
 
 def assert_henan_figures(doc: dict) -> None:

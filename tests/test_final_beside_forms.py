@@ -10,7 +10,6 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from jixiao.final_accounts.template import read_template
 from jixiao.read import FINAL_BESIDE, read_dataset
 from jixiao.report import inspect_bytes
 from tests.official_tables import Style, official_workbook, one_sheet
@@ -21,12 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "sample_data" / "liangshan_2023_selfeval_forms.xlsx"
 FINAL = ROOT / "sample_data" / "liangshan_2023_final_accounts.xlsx"
 NAME = "凉山州科协2023年度部门决算.xlsx"
-
-
-@pytest.fixture(scope="module")
-def year_2023():
-    fa, _ = read_template(FINAL.read_bytes(), FINAL.name)
-    return fa.year(2023)
 
 
 def combined(*parts: bytes) -> bytes:

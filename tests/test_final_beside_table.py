@@ -12,7 +12,6 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from jixiao.final_accounts.template import read_template
 from jixiao.read import FINAL_BESIDE, read_dataset
 from jixiao.report import inspect_bytes
 from tests.conftest import HENAN_XLSX, assert_henan_figures
@@ -24,12 +23,6 @@ from tests.word_tables import workbook_as_document
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = ROOT / "sample_data" / "liangshan_2023_final_accounts.xlsx"
 NAME = "某省科协2023年度部门决算.xlsx"
-
-
-@pytest.fixture(scope="module")
-def year_2023():
-    fa, _ = read_template(FINAL.read_bytes(), FINAL.name)
-    return fa.year(2023)
 
 
 def _layouts(yf) -> dict[str, bytes]:

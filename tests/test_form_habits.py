@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from jixiao.report import inspect_bytes
+from tests.form_layouts import INDICATOR_HEADER
 from tests.test_office_layouts import EXPECTED, FORMS, _forms, _insert_row
 
 NAME = FORMS.name
@@ -52,19 +53,7 @@ def test_an_indicator_header_over_two_rows(merged):
     def edit(grid, merges, ws):
         h = _header_row(grid)
         width = len(grid[h - 1])
-        top = [
-            "绩效指标（90分）",
-            "指标",
-            None,
-            None,
-            "指标性质",
-            "指标值",
-            "度量单位",
-            "完成值",
-            "权重",
-            "得分",
-        ]
-        top += ["未完成原因分析"] + [None] * (width - 11)
+        top = ["绩效指标（90分）", "指标", None, None, *INDICATOR_HEADER[3:]] + [None] * (width - 11)
         below = [None, "一级指标", "二级指标", "三级指标"] + [None] * (width - 4)
         grid, merges = _insert_row(grid, merges, h + 1, below)
         grid[h - 1] = top

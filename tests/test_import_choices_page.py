@@ -113,3 +113,13 @@ def test_columns_in_different_units_are_said_as_mixed_on_the_page_and_in_the_sid
     assert "金额单位：元与万元混用" in sidebar
     go(at, "overview")
     assert metrics(at)["执行总额（万元）"] == f"{EXECUTED:,.2f}"
+
+
+def test_pages_of_one_table_are_combined_without_a_unit_column_said():
+    """第1页 / 第2页 are pages, not units: the mapping does not say the unit comes from the sheets' names."""
+    from tests.test_office_layouts import _split
+
+    at = upload(new_app(), "汇总表.xlsx", _split(("第1页", "第2页"), each_total=False))
+    assert "第1页、第2页（2 个工作表合并为一张表）" in text(at)
+    mapping = at.main.dataframe[0].value
+    assert mapping[mapping["字段"] == "单位"].iloc[0]["表头文字"] == "未找到"

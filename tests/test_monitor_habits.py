@@ -14,7 +14,7 @@ import pytest
 from jixiao.monitor.habit import CUMULATIVE, MONTHLY
 from jixiao.monitor.read import read_monthly
 from jixiao.report import inspect_bytes
-from tests.conftest import SAMPLE_DATA
+from tests.conftest import SAMPLE_DATA, edited
 
 MONTHLY_FILE = SAMPLE_DATA / "tangshan_2023_monthly_execution.xlsx"
 FIRST, MONTH1 = 5, 4  # first project row; column of 1月 (1-based)
@@ -27,11 +27,7 @@ def sample():
 
 
 def _edit(edit) -> bytes:
-    wb = openpyxl.load_workbook(MONTHLY_FILE)
-    edit(wb.active)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return edited(MONTHLY_FILE, edit)
 
 
 def _total(t, month: int) -> float:

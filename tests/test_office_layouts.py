@@ -14,22 +14,17 @@ import pytest
 
 from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
-from tests.conftest import HENAN_XLSX, SAMPLE_DATA, assert_henan_figures
+from tests.conftest import HENAN_XLSX, SAMPLE_DATA, assert_henan_figures, edited, finding_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST, LAST, TOTAL = 4, 18, 19  # the reference 汇总表's project rows and its 合计 (1-based)
 
 
 def _henan(edit) -> bytes:
-    wb = openpyxl.load_workbook(HENAN_XLSX)
-    edit(wb.active)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return edited(HENAN_XLSX, edit)
 
 
-def _codes(doc: dict) -> list[str]:
-    return [f["code"] for f in doc["findings"]]
+_codes = finding_codes
 
 
 @pytest.mark.parametrize("unit", ["万元", "元"])
@@ -436,3 +431,20 @@ def test_a_project_entered_twice_by_mistake_is_still_counted_and_warned(henan_by
     doc = inspect_bytes(buf.getvalue(), "汇总表.xlsx")
     assert doc["projects"] == 16 and "REPEATED_ROWS" not in _codes(doc)
     assert "DUPLICATE_PROJECT" in _codes(doc)
+
+
+def test_a_repeated_name_on_the_same_row_of_two_sheets_is_told_apart_by_the_sheet():
+    """Both 科普与学会服务能力提升专项-省级 rows sit on row 10 of their page: labels name the page too (the
+    charts read "（第10行）" twice, and "(2)")."""
+    from components.charts import unique_labels
+    from jixiao.export.common import project_labels
+    from jixiao.read import read_dataset
+    from jixiao.summary.analysis import analyze
+
+    projects = analyze(read_dataset(_split(("第1页", "第2页"), each_total=False), "t.xlsx").table).projects
+    wanted = ["（第1页第10行）", "（第2页第10行）"]
+    assert [x[x.index("（") :] for x in project_labels(projects) if "第10行" in x] == wanted
+    charted = unique_labels(
+        projects["project"], projects["sheet_row"], projects["unit"], projects.get("sheet")
+    )
+    assert [x[x.index("（") :] for x in charted if "第10行" in x] == wanted

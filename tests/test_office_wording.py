@@ -13,10 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jixiao.final_accounts.template import read_template
 from jixiao.read import read_dataset
 from jixiao.report import inspect_bytes
-from tests.conftest import HENAN_XLSX, SAMPLE_DATA, assert_henan_figures
+from tests.conftest import HENAN_XLSX, SAMPLE_DATA, assert_henan_figures, edited, finding_codes
 from tests.official_tables import Style, official_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,15 +24,10 @@ ZERO_ROW = 12  # 知识产权事业发展: spent nothing
 
 
 def _henan(edit) -> bytes:
-    wb = openpyxl.load_workbook(HENAN_XLSX)
-    edit(wb.active)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return edited(HENAN_XLSX, edit)
 
 
-def _codes(doc: dict) -> list[str]:
-    return [f["code"] for f in doc["findings"]]
+_codes = finding_codes
 
 
 # --- a 合计 in the 序号 column, a dash in the name cell ----------------------------------------------
@@ -126,15 +120,9 @@ def test_a_header_with_both_amounts_says_nothing_of_missing_columns(henan_bytes)
 @pytest.mark.parametrize("line", ["金额单位：人民币元", "单位：（元）", "单位：(元)", "单位：人民币 元"])
 def test_a_units_line_with_renminbi_or_brackets_over_a_summary(line):
     def edit(ws):
+        _scaled(ws, 10000, None)
         ws.insert_rows(3)
         ws.cell(3, 1, line)
-        for r in range(5, ws.max_row + 1):
-            for c in (3, 4):
-                x = ws.cell(r, c).value
-                if isinstance(x, (int, float)):
-                    ws.cell(r, c, round(x * 10000, 2))
-        for c in (3, 4):
-            ws.cell(4, c, str(ws.cell(4, c).value).replace("（万元）", ""))
 
     doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
     assert doc["source"]["amount_unit"] == "元"
@@ -143,13 +131,6 @@ def test_a_units_line_with_renminbi_or_brackets_over_a_summary(line):
 
 
 # --- 部门决算公开表 -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def year_2023():
-    final = SAMPLE_DATA / "liangshan_2023_final_accounts.xlsx"
-    fa, _ = read_template(final.read_bytes(), final.name)
-    return fa.year(2023)
-
-
 def _public(yf, edit) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(official_workbook(yf, style=Style(unit="元"))))
     for ws in wb.worksheets:
@@ -226,13 +207,7 @@ def test_the_ministry_templates_name_label(label):
 )
 def test_a_note_under_the_table_states_the_unit(note):
     def edit(ws):
-        for r in range(4, ws.max_row + 1):
-            for c in (3, 4):
-                x = ws.cell(r, c).value
-                if isinstance(x, (int, float)):
-                    ws.cell(r, c, round(x * 10000, 2))
-        for c in (3, 4):
-            ws.cell(3, c, str(ws.cell(3, c).value).replace("（万元）", ""))
+        _scaled(ws, 10000, None)
         ws.cell(ws.max_row + 1, 2, note)
 
     doc = inspect_bytes(_henan(edit), "汇总表.xlsx")

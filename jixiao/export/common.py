@@ -104,8 +104,9 @@ def project_labels(projects: pd.DataFrame, width: int | None = None) -> list[str
     names = [project_name(x) for x in projects[m.PROJECT].tolist()]
     rows = projects[m.SHEET_ROW].tolist()
     units = projects[m.UNIT].tolist() if m.UNIT in projects else [None] * len(names)
+    sheets = projects[m.SHEET].tolist() if m.SHEET in projects else None  # a table of several sheets
     out = []
-    for name, suffix in zip(names, tell_apart(names, units, rows)):
+    for name, suffix in zip(names, tell_apart(names, units, rows, sheets)):
         if width and len(name) + len(suffix) > width:
             name = name[: max(1, width - len(suffix) - 1)] + "…"
         out.append(name + suffix)

@@ -27,7 +27,6 @@ from jixiao.forms.compute import (
     FormsDataset,
     Indicator,
 )
-from jixiao.forms.hidden import without_hidden
 from jixiao.forms.labels import (
     BUDGET_END_LABELS,
     BUDGET_FIELDS,
@@ -71,6 +70,7 @@ from jixiao.forms.layout import read_parts
 from jixiao.forms.titles import leave_out_other_years, name_from_title
 from jixiao.forms.units import check_unit, said_unit  # where the router looks for it
 from jixiao.ingest import values
+from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, load_sheets, split_hidden
 from jixiao.model import Finding, IngestError
 

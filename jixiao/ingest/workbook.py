@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from jixiao.fmt import listed as listed_names
 from jixiao.ingest import textgrid, worker
 from jixiao.ingest.caps import MAX_COLS, MAX_MERGED_CELLS, MAX_ROWS, ReadError
 from jixiao.ingest.mhtml import looks_like_mhtml
@@ -296,7 +297,7 @@ def split_hidden(sheets: list[Sheet]) -> tuple[list[Sheet], list[Sheet]]:
 
 def hidden_sheets_finding(names: list[str], *, used: bool, what: str) -> Finding:
     """Hidden sheets passed over (info), or read because no visible sheet held ``what`` (warning)."""
-    listed = "、".join(f"「{x}」" for x in names[:8]) + ("等" if len(names) > 8 else "")
+    listed = listed_names(names, 8, quoted=True)
     if used:
         return Finding(
             "warning",

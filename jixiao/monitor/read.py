@@ -26,9 +26,10 @@ from jixiao.ingest.header import (
     match_field,
     normalize_label,
 )
+from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
-from jixiao.monitor.rows import MONTHS, hidden_rows_out, months_not_yet, sum_rows_out
+from jixiao.monitor.rows import MONTHS, months_not_yet, sum_rows_out
 from jixiao.monitor.rows import cell_text as _text
 from jixiao.monitor.sheets import join_unit_sheets
 from jixiao.summary import units
@@ -379,11 +380,10 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
     header_cells = {
         c: {normalize_label(x), *map(normalize_label, x.split("·"))} for c, x in enumerate(h.labels) if x
     }
-    hidden = hidden_rows_out(sheet, first_data, findings)
+    sheet, hidden = without_hidden(sheet, first_data)  # stale rows left out, as every reader does
+    findings.extend([hidden] if hidden else [])
     progress: list[int] = []  # 序时进度 rows: the yardstick, not a project
     for r in range(first_data, len(sheet.rows)):
-        if r in hidden:
-            continue
         row = sheet.rows[r]
         name = _text(row[h.columns[m.PROJECT]])
         unit_cell = _text(row[unit_col]) if unit_col is not None else ""

@@ -1,6 +1,6 @@
-"""Rows of a 月度执行表 that are not projects of their own: sums (a parent over its "其中" parts, a
-heading carrying the sum of its rows) and rows hidden in Excel (stale drafts), left out as the project
-table's reader leaves them out, each said as a finding."""
+"""Rows and months of a 月度执行表 that are not what they seem: sums (a parent over its "其中" parts, a
+heading carrying the sum of its rows), left out as the project table's reader leaves them out, and month
+columns that cannot hold spending yet; each said as a finding."""
 
 from __future__ import annotations
 
@@ -13,36 +13,10 @@ from jixiao.summary import sum_rows
 from jixiao.summary.layout import child_name, parent_spans
 
 MONTHS = tuple(range(1, 13))
-_NAMED = 10  # hidden rows named in the finding
-ALL_HIDDEN = "表头下面的所有行都标为隐藏，已全部读取（否则没有可计算的项目）。请在 Excel/WPS 中确认这些行是否应当隐藏。"
-LEFT_OUT = (
-    "表中有 {n} 个隐藏行（第{rows}行），已按未隐藏的行计算，隐藏的行（常是旧稿或草稿）未计入。"
-    "如这些行也应计入，请在 Excel/WPS 中取消隐藏后再上传。"
-)
 
 
 def cell_text(x: object) -> str:
     return v.text_of(x).strip()
-
-
-def hidden_rows_out(sheet: Sheet, first: int, findings: list[m.Finding]) -> frozenset[int]:
-    """The rows under the header that Excel hides and that hold anything (0-based), said as
-    HIDDEN_LEFT_OUT; none when every filled row is hidden (a writer that hides rows by default: all
-    are read, ALL_ROWS_HIDDEN). Rows an active filter hides are not among them: they are data."""
-    rows = sheet.rows
-    filled = [r for r in range(first, len(rows)) if any(x != "" for x in rows[r])]
-    hidden = sorted(set(getattr(sheet, "hidden_rows", ()) or ()) & set(filled))
-    if not hidden:
-        return frozenset()
-    where = f"工作表「{sheet.name}」"
-    if len(hidden) == len(filled):
-        findings.append(m.Finding("warning", "ALL_ROWS_HIDDEN", where, ALL_HIDDEN))
-        return frozenset()
-    shown = "、".join(str(r + 1) for r in hidden[:_NAMED]) + ("等" if len(hidden) > _NAMED else "")
-    findings.append(
-        m.Finding("warning", "HIDDEN_LEFT_OUT", where, LEFT_OUT.format(n=len(hidden), rows=shown))
-    )
-    return frozenset(hidden)
 
 
 def months_not_yet(

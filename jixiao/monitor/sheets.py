@@ -11,7 +11,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
-from jixiao.summary.sheets import ECONOMIC_ITEMS, OVERLAP, may_be_part, names_a_unit
+from jixiao.summary.sheets import copies, may_be_part, names_a_unit
 
 
 def join_unit_sheets(
@@ -45,9 +45,7 @@ def join_unit_sheets(
         except m.IngestError:
             continue
         names = _names(table)
-        if table.habit != first.habit or any(
-            len((names & other) - ECONOMIC_ITEMS) > OVERLAP * min(len(names), len(other)) for other in seen
-        ):
+        if table.habit != first.habit or copies(names, seen):
             continue
         parts.append(table)
         seen.append(names)

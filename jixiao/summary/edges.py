@@ -8,6 +8,7 @@ import re
 from operator import itemgetter
 from typing import Any
 
+from jixiao import fmt
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import SIGNATURE, normalize_label, year_in_text
@@ -186,7 +187,7 @@ def only_name(row: list[Any], name: Any, seq_col: int | None) -> bool:
 
 
 def bare_headings_said(rows: list[int]) -> str:
-    listed = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    listed = fmt.listed(rows)
     return (
         f"第{listed}行只有名称、没有金额，表中也没有“单位”列：按单位标题读取，其下的项目归入该单位，"
         "这些行不作为项目计入。"
@@ -353,7 +354,7 @@ def filtered_rows_finding(sheet: Any, header_row: int, name: str) -> m.Finding |
     rows = sorted(r + 1 for r in getattr(sheet, "filtered_rows", ()) if r > header_row)
     if not rows:
         return None
-    shown = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    shown = fmt.listed(rows)
     return m.Finding(
         "info",
         "FILTERED_ROWS_READ",
@@ -422,7 +423,7 @@ TIME_PROGRESS = re.compile(r"^(序时进度|时间进度|序时|时序进度|进
 
 
 def time_progress_said(sheet: str, rows: list[int]) -> m.Finding:
-    listed = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
+    listed = fmt.listed(rows)
     return m.Finding(
         "info",
         "TIME_PROGRESS_ROW",

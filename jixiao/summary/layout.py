@@ -19,6 +19,7 @@ from jixiao import model as m
 from jixiao.fmt import col_letter
 from jixiao.ingest import values as v
 from jixiao.ingest.header import PROJECT_COUNT, HeaderGuess, ReadOptions, label_period
+from jixiao.ingest.hidden import ALL_HIDDEN
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding
 from jixiao.summary import edges
 from jixiao.summary.blocks import (
@@ -263,7 +264,7 @@ def hidden_finding(p: Prepared, sheet: str) -> m.Finding | None:
             "warning",
             "ALL_ROWS_HIDDEN",
             f"工作表「{sheet}」",
-            "表头下面的所有行都标为隐藏，已全部读取（否则没有可计算的项目）。请在 Excel/WPS 中确认这些行是否应当隐藏。",
+            ALL_HIDDEN,
         )
     if not p.hidden_rows and not p.hidden_cols:
         return None

@@ -103,7 +103,7 @@ def sibling_tables(
     """The other sheets' tables that are more units of the chosen one, by sheet index. Their projects
     are compared as the reader reads them (a 合计, an indicator table under them are no projects)."""
     others = [a for a in alternatives if a.sheet_index != guess.sheet_index]
-    if not others or not _a_part(sheets[guess.sheet_index].name):
+    if not others or not may_be_part(sheets[guess.sheet_index].name):
         return {}
     year = _YEAR.search(sheets[guess.sheet_index].name)
     money = {m.BUDGET, m.EXECUTED} & set(guess.columns)
@@ -111,7 +111,7 @@ def sibling_tables(
     seen: list[set[str]] = [set(table.projects[m.PROJECT].astype(str))]
     for alt in others:
         name = sheets[alt.sheet_index].name
-        if alt.is_unit_block or m.PROJECT not in alt.columns or not _a_part(name):
+        if alt.is_unit_block or m.PROJECT not in alt.columns or not may_be_part(name):
             continue
         their_year = _YEAR.search(name)
         if (year and year.group()) != (their_year and their_year.group()):
@@ -123,20 +123,23 @@ def sibling_tables(
         except m.IngestError:
             continue
         theirs = set(theirs_table.projects[m.PROJECT].astype(str))
-        if theirs and all(
-            len((theirs & other) - ECONOMIC_ITEMS) <= OVERLAP * min(len(theirs), len(other)) for other in seen
-        ):
+        if theirs and not copies(theirs, seen):
             out[alt.sheet_index] = theirs_table
             seen.append(theirs)
     return out
 
 
-def _a_part(name: str) -> bool:
+def may_be_part(name: str) -> bool:
     """A sheet name that could be one unit's: not a whole, a copy, or a year alone."""
     return not _NOT_A_PART.search(name) and not _YEAR_ONLY.match(name)
 
 
-may_be_part = _a_part
+def copies(names: set[str], others: list[set[str]]) -> bool:
+    """The projects of one sheet repeat another's (a copy, last year's sheet), rather than being
+    another unit's: more than OVERLAP of the smaller one's names shared, 支出经济分类 items aside."""
+    return any(
+        len((names & other) - ECONOMIC_ITEMS) > OVERLAP * min(len(names), len(other)) for other in others
+    )
 
 
 def names_a_unit(name: str) -> bool:
