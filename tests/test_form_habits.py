@@ -232,3 +232,55 @@ def test_forms_side_by_side_on_one_sheet():
     _assert_reference(doc)
     assert _codes(doc).count("FORM_TOTAL_MISMATCH") == 1
     assert "UNPARSEABLE_VALUE" not in _codes(doc)
+
+
+# --- 8. the grade written beside the 合计 score, 满分 beside its weight ---------------------------------
+def _total_words(weight: str, score: str, grade_cell: str | None = None):
+    """The 合计 row's weight and score retyped through ``weight``/``score`` ({w}/{s} the figures)."""
+
+    def edit(grid, merges, ws):
+        t = _row(grid, "合计")
+        row = grid[t - 1]
+        w, s = row[1], row[2]
+        row[1], row[2] = weight.format(w=f"{w:g}"), score.format(s=f"{s:g}")
+        if grade_cell is not None:
+            row[len(row) - 1] = grade_cell
+        return grid, merges
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "weight, score, grade_cell",
+    [
+        ("{w}", "{s} 优", None),
+        ("{w}", "{s}分，优秀", None),
+        ("{w}", "{s}（自评等级：优）", None),
+        ("满分{w}", "{s}", None),
+        ("满分：{w}", "{s}分 等级：优", None),
+        ("{w}", "{s}", "自评等级：优"),
+        ("{w}", "{s}", "良好"),
+    ],
+    ids=["space-grade", "comma-grade", "bracket-grade", "full-mark", "both", "grade-cell", "grade-word"],
+)
+def test_a_grade_or_full_mark_beside_the_total_is_no_unreadable_number(weight, score, grade_cell):
+    doc = inspect_bytes(_forms(_total_words(weight, score, grade_cell)), NAME)
+    # before: "98 优", "满分100" and a cell "自评等级：优" on the 合计 row were UNPARSEABLE_VALUE on every
+    # form, and a score lost that way let the recomputed parts stand in for the typed total
+    _assert_reference(doc)
+    assert [f["reported_weights_total"] for f in doc["forms"]] == [100.0] * 5
+    assert "UNPARSEABLE_VALUE" not in _codes(doc)
+    assert _codes(doc).count("FORM_TOTAL_MISMATCH") == 1  # 科普宣传活动业务经费's 99 typed over 89
+
+
+def test_a_remark_after_the_total_figures_is_no_unreadable_number():
+    doc = inspect_bytes(_forms(_total_words("{w}", "{s}", "见附件")), NAME)
+    _assert_reference(doc)  # before: "合计填的是「见附件」，应为数字" on every form
+    assert "UNPARSEABLE_VALUE" not in _codes(doc)
+
+
+def test_a_total_score_in_words_is_still_unreadable():
+    doc = inspect_bytes(_forms(_total_words("{w}", "九十八", None)), NAME)
+    said = [f for f in doc["findings"] if f["code"] == "UNPARSEABLE_VALUE"]
+    assert len(said) == 5 and all("九十八" in f["message"] for f in said)
+    assert [f["reported_total"] for f in doc["forms"]] == [None] * 5

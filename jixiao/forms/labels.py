@@ -240,6 +240,28 @@ def parse_number(v: Any) -> tuple[float | None, bool, bool]:
     return (0.0 if abs(x) < MIN_MAGNITUDE else x), True, has_pct
 
 
+# A 合计 row's score often carries the grade it earns ("98 优", "95分 良好", "等级：优") and its
+# weight the word 满分 ("满分100"); the number is the figure, the words are the grade read by eye.
+_GRADES = "优秀|优|良好|良|中等|中|合格|及格|较差|差|不合格|不及格"
+_GRADE_TAIL_RE = re.compile(rf"^(.*?\d.*?)\s*[,，、;；/]?\s*(?:(?:自评)?等级\s*[:：]?\s*)?(?:{_GRADES})\s*$")
+_GRADE_ONLY_RE = re.compile(rf"^(?:(?:自评)?(?:等级|结论|评价等级)\s*[:：为]?\s*)?(?:{_GRADES})(?:等级|等)?$")
+_FULL_MARK_RE = re.compile(r"^满分\s*[:：为]?\s*(?=\d)")
+
+
+def says_grade(v: Any) -> bool:
+    """A cell holding only a grade ("优", "自评等级：良好"): a remark on a 合计 row, not a number."""
+    return isinstance(v, str) and bool(_GRADE_ONLY_RE.match(norm(v)))
+
+
+def total_figure(v: Any) -> Any:
+    """A 合计 row's weight or score cell without the grade or 满分 written beside its number."""
+    if not isinstance(v, str):
+        return v
+    text = _FULL_MARK_RE.sub("", v.strip())
+    m = _GRADE_TAIL_RE.match(text)
+    return m.group(1).strip() if m else text
+
+
 def parse_nature(raw: Any, target_raw: Any = "") -> str | None:
     """指标性质 from its cell, or from the 指标值 itself when it says so (≥95%, 95%以上)."""
     for text in (norm(raw), norm(target_raw) if isinstance(target_raw, str) else ""):
