@@ -26,7 +26,7 @@ from jixiao.summary.schemes import AUTO, PRESETS, SchemeError, custom_scheme
 
 # What every page that takes a workbook accepts (the readers sniff the bytes; these are the names the
 # uploader lets through): Excel, CSV, web pages and archives saved as .xls, Word reports with tables.
-WORKBOOK_TYPES = ["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx"]
+WORKBOOK_TYPES = ["xlsx", "xlsm", "xls", "csv", "mht", "mhtml", "docx", "docm"]
 
 T = {
     "dataset": "当前数据",

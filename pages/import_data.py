@@ -26,7 +26,7 @@ T = {
     "重新计算执行率和得分，并核对表中的数字。也可以上传项目支出绩效自评表或部门决算数据。",
     "upload": "上传 Excel、CSV 或 Word 文件",
     "upload_caption": "把文件拖到下面的框里，或点框中的按钮选择文件：.xlsx、.xlsm、.xls、.csv，"
-    "或系统导出的网页表格（含“单个文件网页” .mht）、Excel 2003 XML 表格、Excel“Unicode 文本”（.txt），或表格在 Word 文档（.docx）里的自评报告，"
+    "或系统导出的网页表格（含“单个文件网页” .mht）、Excel 2003 XML 表格、Excel“Unicode 文本”（.txt），或表格在 Word 文档（.docx、.docm）里的自评报告，"
     "单个文件不超过 {mb} MB（框内的英文提示是上传控件自带的）。",
     "upload_help": "支持 .xlsx、.xlsm、.xls、.csv（GBK 编码也可以），以及系统导出的网页表格（含 .mht）、Excel 2003 XML 表格和 Excel“Unicode 文本”（.txt）；"
     "Word 文档（.docx）读取其中的表格（汇总表或每个项目的自评表）。单个文件不超过 {mb} MB。",

@@ -173,8 +173,8 @@ def test_a_name_typed_over_two_paragraphs_of_its_cell():
     assert "DUPLICATE_PROJECT" in [f["code"] for f in doc["findings"]]  # the same name at row 18
 
 
-def test_a_macro_enabled_document():
-    data = workbook_as_document(HENAN_XLSX)
+def macro_enabled(data: bytes) -> bytes:
+    """A .docx saved again as a macro-enabled .docm (only its content types differ)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
@@ -187,7 +187,23 @@ def test_a_macro_enabled_document():
                     b"application/vnd.openxmlformats-officedocument.ms-word", b"application/vnd.ms-word"
                 )
             out.writestr(info, body)
-    assert_henan_figures(inspect_bytes(buf.getvalue(), "自评报告.docm"))  # before: "已损坏或不是 .docx 格式"
+    return buf.getvalue()
+
+
+def test_a_macro_enabled_document():
+    data = macro_enabled(workbook_as_document(HENAN_XLSX))
+    assert_henan_figures(inspect_bytes(data, "自评报告.docm"))  # before: "已损坏或不是 .docx 格式"
+
+
+def test_the_upload_boxes_take_a_macro_enabled_document():
+    from tests.test_pages import go, metrics, new_app, upload
+
+    at = new_app()
+    data = macro_enabled(workbook_as_document(HENAN_XLSX))
+    upload(at, "自评报告.docm", data, "application/vnd.ms-word.document.macroEnabled.12")
+    # before: the upload box refused the file type before jixiao saw it
+    go(at, "overview")
+    assert metrics(at)["总体执行率"] == "86.23%"
 
 
 def _public_tables_report(title: str) -> bytes:
