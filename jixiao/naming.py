@@ -37,29 +37,39 @@ def unit_in(text: object) -> str:
 
 
 _Y = r"((?:19|20)\d{2})\s*年"
-_M = r"(1[0-2]|0?[1-9])\s*月"
-# "截至2023年9月30日", "截止到2023年9月底", "截至2023-09-30", "2023年1-9月", "2023年1至9月",
-# "2023年上半年", "2023年前三季度" — the date a table's figures are up to, as its title says it
+_MONTHS = "|".join(["1[0-2]", "0?[1-9]", "十[一二]", "[一二三四五六七八九十]"])
+_M = rf"({_MONTHS})\s*月份?"
+_TO = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
+_UNTIL = r"截[至止](?:到|目前)?\s*[:：（(]?\s*"
+# "截至2023年9月30日", "数据截至：2023年9月30日", "截止到2023年9月底", "截至2023-09-30", "2023年1-9月",
+# "2023年1月至9月", "2023年一至九月", "2023年9月末", "2023年上半年", "2023年前三季度" — the date a
+# table's figures are up to, as its title says it
 _AS_OF = (
-    (re.compile(rf"截[至止](?:到)?\s*{_Y}\s*{_M}\s*(\d{{1,2}})\s*日"), "ymd"),
-    (re.compile(r"截[至止](?:到)?\s*((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](\d{1,2})"), "ymd"),
-    (re.compile(rf"截[至止](?:到)?\s*{_Y}\s*{_M}\s*(?:底|末)?"), "ym"),
-    (re.compile(rf"{_Y}\s*(?:度\s*)?1\s*(?:-|－|—|–|~|～|至|到)\s*{_M}"), "ym"),
+    (re.compile(rf"{_UNTIL}{_Y}\s*{_M}\s*(\d{{1,2}})\s*[日号]"), "ymd"),
+    (re.compile(rf"{_UNTIL}((?:19|20)\d{{2}})[-/.](1[0-2]|0?[1-9])[-/.](\d{{1,2}})"), "ymd"),
+    (re.compile(rf"{_UNTIL}{_Y}\s*{_M}\s*(?:底|末)?"), "ym"),
+    (re.compile(rf"{_Y}\s*(?:度\s*)?(?:1|一)\s*(?:月份?)?{_TO}{_M}"), "ym"),
+    (re.compile(rf"{_Y}\s*{_M}\s*(?:底|末)"), "ym"),
     (
-        re.compile(rf"{_Y}\s*(?:度\s*)?(上半年|前三季度|第三季度|三季度|第一季度|一季度|第二季度|二季度)"),
+        re.compile(rf"{_Y}\s*(?:度\s*)?(上半年|半年|前三季度|(?:第\s*)?(?:[一二三四1-4])\s*季度)"),
         "part",
     ),
 )
-_PARTS = {
-    "上半年": 6,
-    "第二季度": 6,
-    "二季度": 6,
-    "前三季度": 9,
-    "第三季度": 9,
-    "三季度": 9,
-    "第一季度": 3,
-    "一季度": 3,
-}
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_MONTH |= {"十一": 11, "十二": 12}
+_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def _month(text: str) -> int:
+    return _CN_MONTH[text] if text in _CN_MONTH else int(text)
+
+
+def _part_month(text: str) -> int:
+    if text in ("上半年", "半年"):
+        return 6
+    if text == "前三季度":
+        return 9
+    return _QUARTER[re.sub(r"[第\s季度]", "", text)]
 
 
 def as_of_in(text: object) -> date | None:
@@ -73,8 +83,8 @@ def as_of_in(text: object) -> date | None:
         year = int(found.group(1))
         try:
             if how == "ymd":
-                return date(year, int(found.group(2)), int(found.group(3)))
-            month = _PARTS[found.group(2)] if how == "part" else int(found.group(2))
+                return date(year, _month(found.group(2)), int(found.group(3)))
+            month = _part_month(found.group(2)) if how == "part" else _month(found.group(2))
             return date(year, month, calendar.monthrange(year, month)[1])
         except ValueError:  # 2月30日
             return None

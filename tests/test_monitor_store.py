@@ -264,7 +264,20 @@ def test_a_monthly_table_without_a_year_is_stored_under_the_year_it_states(store
         ("2024年1－2月", date(2024, 2, 29)),
         ("2023年上半年执行情况", date(2023, 6, 30)),
         ("2023年前三季度执行情况", date(2023, 9, 30)),
+        # before: None, each of these (the 截至日期 then had to be typed by hand)
+        ("唐山市科协2023年1月至6月项目支出执行情况", date(2023, 6, 30)),
+        ("2023年1月-9月执行进度", date(2023, 9, 30)),
+        ("2023年一至十一月预算执行", date(2023, 11, 30)),
+        ("数据截至：2023年6月30日", date(2023, 6, 30)),
+        ("截至目前（2023年8月15日）", date(2023, 8, 15)),
+        ("2023年6月末项目执行表", date(2023, 6, 30)),
+        ("2023年11月底执行情况", date(2023, 11, 30)),
+        ("2023年第四季度执行情况", date(2023, 12, 31)),
+        ("2023年第1季度执行情况", date(2023, 3, 31)),
+        ("2023年半年执行情况", date(2023, 6, 30)),
         ("2023年9月执行情况", None),  # a month alone: its end, or a day in it?
+        ("2023年10-12月执行情况", None),  # a quarter's own spending, not the year's to date
+        ("2023年12月31日", None),  # a date without 截至 may be the day it was printed
         ("截至2023年2月30日", None),
         ("河南省科学技术协会2023年度项目单位自评汇总表", None),
     ],
