@@ -72,10 +72,28 @@ def _part_month(text: str) -> int:
     return _QUARTER[re.sub(r"[第\s季度]", "", text)]
 
 
-def as_of_in(text: object) -> date | None:
+# Where a text states the date without its year ("截至6月30日执行数", "1-6月累计", "上半年"): the year
+# the title or file name gives goes in front, and the text is read as if it had said it.
+_YEARLESS = (
+    re.compile(rf"(?<=截至|截止)(?:到|目前)?\s*[:：（(]?\s*(?=(?:{_MONTHS})\s*月)"),
+    re.compile(rf"(?<![年\d])(?=(?:1|一)\s*(?:月份?)?{_TO}(?:{_MONTHS})\s*月)"),
+    re.compile(r"(?<![年\d])(?=上半年|前三季度|第\s*[一二三四1-4]\s*季度)"),
+)
+
+
+def as_of_in(text: object, year: int | None = None) -> date | None:
     """The 截至日期 a title or file name states, or None (a month alone — "2023年9月" — says too little:
-    its end, or a day in it)."""
+    its end, or a day in it). With ``year``, a text that leaves the year out ("截至6月30日") is read in it."""
     text = str(text or "")
+    found = _as_of(text)
+    if found is not None or year is None:
+        return found
+    for pattern in _YEARLESS:
+        text = pattern.sub(f"{year}年", text, count=1)
+    return _as_of(text)
+
+
+def _as_of(text: str) -> date | None:
     for pattern, how in _AS_OF:
         found = pattern.search(text)
         if not found:

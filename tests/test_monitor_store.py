@@ -80,9 +80,57 @@ def test_same_bytes_other_date_is_a_new_snapshot_and_an_older_one_keeps_the_curr
         import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=date(2024, 1, 31))
     # no date given: the title's "2023年1–9月" gives 2023-09-30, and the import says so
     inferred = import_snapshot(store, data, name, unit=UNIT, year=YEAR, as_of=None)
-    assert inferred.duplicate and "2023-09-30 取自表格标题或文件名" in inferred.message
+    assert inferred.duplicate and "2023-09-30 取自表格标题" in inferred.message
     with pytest.raises(StoreError, match="请填写截至日期"):  # a title and a name without a date
         import_snapshot(store, HENAN_XLSX.read_bytes(), "汇总表.xlsx", unit=UNIT, year=YEAR, as_of=None)
+
+
+def _snapshot_said(title: str | None, header: str, note: str | None = None) -> bytes:
+    """The 6月 snapshot retyped: its own title (or none), its 执行数 column headed ``header``, a note
+    under the table."""
+    src = openpyxl.load_workbook(SAMPLE_DATA / sample.SNAPSHOT_FILE.format(month=6)).active
+    rows = [[c.value for c in row] for row in src.iter_rows()]
+    head = next(r for r, row in enumerate(rows) if "项目名称" in row)
+    rows[head] = [header if isinstance(v, str) and "执行数" in v else v for v in rows[head]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in ([[title]] if title else []) + rows[head:] + ([[note]] if note else []):
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("title", "header", "note", "where"),
+    [
+        (
+            "唐山市科协2023年项目支出执行情况",
+            "截至6月30日执行数（万元）",
+            None,
+            "表头「截至6月30日执行数(万元)」",
+        ),
+        ("唐山市科协2023年项目支出执行情况", "1-6月累计执行（万元）", None, "表头「1-6月累计执行(万元)」"),
+        ("唐山市科协2023年项目支出执行情况", "上半年执行数", None, "表头「上半年执行数」"),
+        ("唐山市科协2023年项目支出执行情况（截至6月30日）", "实际执行数", None, "表格标题"),
+        ("唐山市科协2023年项目支出执行情况", "实际执行数", "注：数据截至2023年6月30日。", "表中文字"),
+        ("唐山市科协2023年项目支出执行情况", "已支付", "注：数据截止到6月底。", "表中文字"),
+    ],
+)
+def test_the_as_of_date_the_header_or_a_note_states(store, title, header, note, where):
+    data = _snapshot_said(title, header, note)
+    # before: "请填写截至日期" — only a title or file name stating the year with the date was read
+    r = import_snapshot(store, data, "执行情况.xlsx", unit=UNIT, year=None, as_of=None)
+    assert r.year == YEAR and "截至日期 2023-06-30 取自" + where in r.message
+    mon = load(store, UNIT, YEAR)[0]
+    assert len(mon.snapshots) == 1 and mon.as_of == date(YEAR, 6, 30)
+
+
+def test_a_header_without_a_date_still_asks_for_one(store):
+    data = _snapshot_said("唐山市科协2023年项目支出执行情况", "6月执行数", "注：单位为万元。")
+    with pytest.raises(StoreError, match="请填写截至日期"):  # a month alone says too little
+        import_snapshot(store, data, "执行情况.xlsx", unit=UNIT, year=None, as_of=None)
+    assert store.list_datasets() == []
 
 
 def test_a_monthly_table_is_a_series_up_to_its_as_of(store):

@@ -15,7 +15,7 @@ from jixiao import model as m
 from jixiao.ingest.workbook import load_sheets
 from jixiao.monitor import compute
 from jixiao.monitor.read import looks_like_monthly, read_monthly, read_monthly_sheets, snapshot_frames
-from jixiao.naming import as_of_in
+from jixiao.naming import as_of_in, year_in
 from jixiao.read import read_dataset
 from jixiao.settings import Settings
 from jixiao.store import monitor as sm
@@ -127,14 +127,14 @@ def import_snapshot(
         raise m.IngestError("这个文件没有项目表，不能作为监控快照。")
     said = ""
     if as_of is None:
-        # "截至2023年9月30日…", "2023年1-9月…" in the title or the file name
-        as_of = as_of_in(ds.table.source.title) or as_of_in(Path(file_name).stem)
-        if as_of is None:
+        stated = _stated_as_of(ds.table.source, sheets, file_name, year)
+        if stated is None:
             raise StoreError(
                 "请填写截至日期（如 2023-09-30）：同一单位同一年度的各期数据按截至日期排成序列"
-                "（表格标题或文件名里写明“截至2023年9月30日”“2023年1-9月”时会自动读取）。"
+                "（表格标题、文件名、执行数的表头或表下注释写明“截至2023年9月30日”“2023年1-9月”时会自动读取）。"
             )
-        said = f"截至日期 {as_of.isoformat()} 取自表格标题或文件名，如不对请删除后填写日期重新添加。"
+        as_of, where = stated
+        said = f"截至日期 {as_of.isoformat()} 取自{where}，如不对请删除后填写日期重新添加。"
     year = year or as_of.year
     result = store.import_file(
         data,
@@ -149,6 +149,30 @@ def import_snapshot(
         as_of=as_of,
     )
     return replace(result, year=int(year), message=result.message + said)
+
+
+def _stated_as_of(source, sheets: list, file_name: str, year: int | None) -> tuple[date, str] | None:
+    """The 截至日期 the file states and where: its title or file name ("截至2023年9月30日", "2023年1-9月"),
+    the header of its 执行数 or 进度 column ("截至6月30日执行数", "1-6月累计", the year from the title),
+    or a note over or under the table ("注：数据截至2023年6月30日")."""
+    stem = Path(file_name).stem
+    year = year or year_in(source.title) or year_in(stem)
+    places = [(source.title, "表格标题"), (stem, "文件名")]
+    for key in (m.EXECUTED, m.REPORTED_RATE):
+        if source.mapping.get(key):
+            places.append((source.mapping[key], f"表头「{source.mapping[key]}」"))
+    for sheet in sheets:
+        if sheet.name not in (source.sheets or [source.sheet]):
+            continue
+        for row in [*sheet.rows[:10], *sheet.rows[-10:]]:  # the title block and the notes
+            for cell in row:
+                if isinstance(cell, str) and ("截至" in cell or "截止" in cell):
+                    places.append((cell, f"表中文字「{cell.strip()[:40]}」"))
+    for text, where in places:
+        found = as_of_in(text, year)
+        if found is not None:
+            return found, where
+    return None
 
 
 def save_reason(
