@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import zipfile
 from datetime import date, datetime
 
 import docx
@@ -303,7 +304,7 @@ def test_bulletin_docx_numbers_match_the_monitor():
     assert c.headline(mon) in text and "绩效运行监控通报" in text
     js = c.to_doc(mon)
     units_t, red_t, trend_t = doc.tables
-    assert [cell.text for cell in units_t.rows[0].cells] == bulletin.UNIT_HEADERS
+    assert [cell.text for cell in units_t.rows[0].cells] == bulletin.UNIT_WORD_HEADERS
     for row, u in zip(units_t.rows[1:], m.records(mon.units), strict=True):
         cells = [cell.text for cell in row.cells]
         assert cells[1] == u[m.UNIT]
@@ -312,24 +313,51 @@ def test_bulletin_docx_numbers_match_the_monitor():
         )
         assert cells[5] == f"{round_half_up(u[c.GAP]):.2f}" and cells[7] == c.BAND_LABELS[u[c.BAND]]
     reds = [p for p in js["projects"] if p["band"] == "red"]
-    assert len(red_t.rows) - 1 == len(reds)
-    for row, p in zip(red_t.rows[1:], reds, strict=True):
+    red_frame = mon.projects[mon.projects[c.BAND] == c.RED]
+    authors, tiers = list(red_frame[c.REASON_AUTHOR]), list(red_frame[c.TIER_LABEL])
+    assert len(red_t.rows) - 1 == len(reds) and any(authors)
+    for row, p, author in zip(red_t.rows[1:], reds, authors, strict=True):
         cells = [cell.text for cell in row.cells]
         assert (
             cells[1] == p["project"]
             and cells[4] == f"{p['execution_rate']:.2f}"
             and cells[5] == f"{p['gap_points']:.2f}"
         )
-        assert cells[6] == f"{p['unspent']:,.2f}" and cells[8] == (p["reason"] or "未说明")
-    assert sum(1 for r in red_t.rows[1:] if r.cells[8].text == "未说明") == len(mon.waiting())
+        said = f"{p['reason']}（{author}）" if p["reason"] and author else p["reason"]
+        assert cells[6] == f"{p['unspent']:,.2f}" and cells[7] == (said or "未说明")
+    assert sum(1 for r in red_t.rows[1:] if r.cells[7].text == "未说明") == len(mon.waiting())
+    # the 结余档次 the table leaves out, counted in the sentence above it
+    sentence = next(p.text for p in doc.paragraphs if p.text.startswith("红灯项目按结余档次"))
+    for tier in set(tiers):
+        assert f"{tier}{tiers.count(tier)}个" in sentence
     assert [r.cells[2].text for r in trend_t.rows[1:]] == [
         f"{s['execution_rate']:.2f}" for s in js["snapshots"]
     ]
-    assert len(doc.inline_shapes) == 1  # the chart
-    # 公文: body in 仿宋, the title in 小标宋
+    assert "单位：万元" in text  # the tables' money named once above each
+    # 公文: the title in 小标宋 (its style), 版心 28 mm from the left edge, 落款 with the date
     title = next(p for p in doc.paragraphs if p.text == "绩效运行监控通报")
-    assert title.runs[0].font.name == bulletin.TITLE_FONT
+    assert title.style.name == "公文标题"
     assert doc.sections[0].left_margin.mm == pytest.approx(28, abs=0.1)
+    assert "2023年10月10日" in text
+
+
+def test_bulletin_docx_tables_fit_the_page_and_the_chart_is_native():
+    """Before: ten columns of equal width in 五号 broke 1,349.50 over two lines; the chart was a picture."""
+    mon = _bulletin_monitor()
+    data = bulletin.bulletin_docx(mon)
+    doc = docx.Document(io.BytesIO(data))
+    for table in doc.tables:
+        widths = [col.width.mm for col in table.columns]
+        assert sum(widths) == pytest.approx(156, abs=0.5)  # the 版心
+    money = bulletin.UNIT_WORD_HEADERS.index("预算数")
+    column_mm = doc.tables[0].columns[money].width.mm
+    longest = max(len(row.cells[money].text) for row in doc.tables[0].rows[1:])
+    assert longest * 10.5 * 0.5 * 25.4 / 72 + 3.8 <= column_mm  # digits half an em, cell margins
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    chart = next(n for n in names if n.startswith("word/charts/chart"))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(chart).decode()
+    assert "<c:lineChart>" in xml and "序时进度" in xml and "全系统" in xml
+    assert not [n for n in names if n.startswith("word/media/")]
 
 
 def test_bulletin_xlsx_numbers_match_the_monitor():
@@ -352,11 +380,6 @@ def test_bulletin_xlsx_numbers_match_the_monitor():
     trend = wb["走势"]
     assert [r[2].value for r in trend.iter_rows(min_row=2)] == [s["execution_rate"] for s in js["snapshots"]]
     assert len(trend._charts) == 1
-
-
-def test_chart_png_is_a_picture():
-    png = bulletin.chart_png(_bulletin_monitor())
-    assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
 def test_a_project_without_budget_has_no_band_and_the_json_stays_json():

@@ -127,9 +127,9 @@ def test_three_snapshots_uploaded_two_reasons_typed_and_the_bulletin_matches(mon
     # the Word bulletin prints the page's numbers and both reasons
     doc = docx.Document(io.BytesIO(bulletin.bulletin_docx(mon)))
     red_table = doc.tables[1]
-    printed = [(r.cells[0].text, r.cells[1].text, r.cells[8].text) for r in red_table.rows[1:]]
-    assert ("科技馆", "唐山科技馆装修布展工程", "工程招标延后，预计11月集中支付。") in printed
-    assert ("科工中心", "维修费", "维修项目待验收后付款。") in printed
+    printed = [(r.cells[0].text, r.cells[1].text, r.cells[7].text) for r in red_table.rows[1:]]
+    assert ("科技馆", "唐山科技馆装修布展工程", "工程招标延后，预计11月集中支付。（王会计）") in printed
+    assert ("科工中心", "维修费", "维修项目待验收后付款。（王会计）") in printed
     assert sum(v == "未说明" for *_, v in printed) == int(metrics(at)["待说明"].split()[0])
     page_rate = metrics(at)["支出进度"]
     assert page_rate.rstrip("%") in "\n".join(p.text for p in doc.paragraphs)

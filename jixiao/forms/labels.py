@@ -262,6 +262,31 @@ def total_figure(v: Any) -> Any:
     return m.group(1).strip() if m else text
 
 
+_FIGURE_RE = re.compile(r"[\d０-９零〇一二三四五六七八九十百]")
+
+
+def total_figures(cells: list[tuple[int, Any]], unknown: set[int]) -> tuple[list[float | None], list[Any]]:
+    """The figures of a 合计 row's cells after its label, in order (the 权重, then the 得分), and the cells
+    that could not be read. A grade ("优") is no figure; words after two figures are a remark ("见附件");
+    a figure that cannot be read ("九十八") keeps its place, so the weight beside it is not taken for the
+    score. ``unknown``: columns holding a formula saved without its value (a slot all the same)."""
+    values: list[float | None] = []
+    unread: list[Any] = []
+    for c, v in cells:
+        if says_grade(v):
+            continue
+        x, ok, _ = parse_number(total_figure(v))
+        if ok and (x is not None or c in unknown):
+            values.append(x)
+        elif not ok:
+            figure = _FIGURE_RE.search(_raw(v)) is not None
+            if figure or len(values) < 2:
+                unread.append(v)
+            if figure:
+                values.append(None)
+    return values, unread
+
+
 def parse_nature(raw: Any, target_raw: Any = "") -> str | None:
     """指标性质 from its cell, or from the 指标值 itself when it says so (≥95%, 95%以上)."""
     for text in (norm(raw), norm(target_raw) if isinstance(target_raw, str) else ""):

@@ -62,10 +62,10 @@ from jixiao.forms.labels import (
     parse_nature,
     parse_number,
     parse_quantity,
-    says_grade,
     says_nothing,
     split_code,
     total_figure,
+    total_figures,
 )
 from jixiao.forms.labels import looks_like_forms as looks_like_forms
 from jixiao.forms.layout import read_parts
@@ -176,9 +176,6 @@ def _sheet_forms(grid: _Grid) -> list[Form]:
         if form is not None:
             forms.append(form)
     return forms
-
-
-_FIGURE_RE = re.compile(r"[\d０-９零〇一二三四五六七八九十百]")
 
 
 # --- one form ---------------------------------------------------------------------------------
@@ -526,24 +523,10 @@ class _FormReader:
         unknown = self.grid.sheet.uncached_formulas  # a formula saved without its value: a slot all the same
         if w is None and s is None and not any((r, cols.get(k)) in unknown for k in ("weight", "score")):
             # The printed form puts 合计's 权重 and 得分 in the first cells after the label.
-            numbers = [
-                (c, v)
-                for c, v in enumerate(row)
-                if c > label_col and (v != "" or (r, c) in unknown) and not says_grade(v)
-            ]
-            values: list[float | None] = []
-            for c, v in numbers:
-                x, ok, _ = parse_number(total_figure(v))
-                if ok and (x is not None or (r, c) in unknown):
-                    values.append(x)
-                elif not ok:
-                    # words after the weight and the score are a remark ("见附件"); a figure that cannot
-                    # be read ("九十八") keeps its place, so the weight beside it is not taken for the score
-                    figure = _FIGURE_RE.search(_raw(v)) is not None
-                    if figure or len(values) < 2:
-                        self.unparseable(r, "合计", v, "应为数字")
-                    if figure:
-                        values.append(None)
+            slots = [(c, v) for c, v in enumerate(row) if c > label_col and (v != "" or (r, c) in unknown)]
+            values, unread = total_figures(slots, {c for rr, c in unknown if rr == r})
+            for v in unread:
+                self.unparseable(r, "合计", v, "应为数字")
             if len(values) >= 2:
                 w, s = values[0], values[1]
             elif len(values) == 1:

@@ -1,19 +1,17 @@
-"""The month's 监控通报 as .docx (公文-like) and .xlsx, from one Monitor.
+"""The month's 监控通报 as .docx (公文) and .xlsx, from one Monitor.
 
 Both files print the same rows (``unit_rows`` / ``red_rows``): the headline sentence with the
 system-wide rate and the gap in 个百分点, the units ranked, the red projects with their 偏差原因 or
-"未说明", and the chart (a picture in Word, a native line chart in Excel). Money in 万元 and rates in
-percent, rounded half-up to two decimals, as the page shows them.
-
-A small Word writer of its own for now (仿宋 body, 小标宋 title, A4 with the 公文 margins); the
-Word-report helper may replace it later.
+"未说明", and the trend as a native line chart. Money in 万元 and rates in percent, rounded half-up to
+two decimals, as the page shows them. The Word file is laid out by ``jixiao.export.gongwen``, as the
+自评报告 is; its red-project table says the 结余档次 in a sentence above it (ten columns do not fit the
+版心), the Excel file keeps it as a column.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 from jixiao import model as m
 from jixiao.fmt import num, round_half_up, to_float, wan
@@ -53,17 +51,44 @@ TREND_HEADERS = [
     "执行数（万元）",
 ]
 
-BODY_FONT = "仿宋"  # 仿宋_GB2312 on older machines; Word falls back by the East Asian name
-TITLE_FONT = "方正小标宋简体"
-TABLE_FONT = "仿宋"
-CJK_FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-    "/System/Library/Fonts/PingFang.ttc",
-)
+# The Word tables name their unit once above them (单位：万元) and keep headers short; the red-project
+# table leaves 结余档次 to the sentence above it and puts 说明人 in the 偏差原因 cell: ten columns do not fit
+# the 156 mm 版心 in 五号 without breaking the figures over lines.
+MONEY_NOTE = "单位：万元"
+UNIT_WORD_HEADERS = [
+    "排名",
+    "单位",
+    "预算数",
+    "执行数",
+    "支出进度（%）",
+    "与序时进度差（个百分点）",
+    "结余",
+    "监控结果",
+    "红灯项目数",
+]
+RED_WORD_HEADERS = [
+    "单位",
+    "项目名称",
+    "预算数",
+    "执行数",
+    "支出进度（%）",
+    "进度差（个百分点）",
+    "结余",
+    "偏差原因（说明人）",
+]
+TREND_WORD_HEADERS = [
+    "截至日期",
+    "序时进度（%）",
+    "支出进度（%）",
+    "与序时进度差（个百分点）",
+    "预算数",
+    "执行数",
+]
+UNIT_WIDTHS_MM = [10, 24, 19, 19, 15, 19, 19, 14, 17]
+RED_WIDTHS_MM = [19, 30, 17, 17, 16, 15, 17, 25]
+TREND_WIDTHS_MM = [24, 24, 24, 30, 27, 27]
+SERIES_COLORS = ["1F5FA8", "2A9D8F", "E9A23B", "7B5EA7", "5C8A3A", "8D6E63", "4F6D7A", "D1495B"]
+WHOLE_COLOR, TIME_COLOR = "1F2933", "C8363D"
 
 
 def r2(x) -> float | None:
@@ -139,145 +164,7 @@ def file_stem(mon: c.Monitor) -> str:
 
 
 # --- chart as a picture (for Word) --------------------------------------------------------------
-def _font(size: int):
-    from PIL import ImageFont
-
-    for path in CJK_FONT_FILES:
-        if Path(path).is_file():
-            return ImageFont.truetype(path, size)
-    return None
-
-
-def chart_png(mon: c.Monitor, width: int = 1600, height: int = 900) -> bytes | None:
-    """Each unit's 支出进度 by 截至日期 with the 序时进度 line, drawn with Pillow (no browser needed). None
-    without a CJK font or with fewer than one snapshot: the bulletin then says the chart is online."""
-    from PIL import Image, ImageDraw
-
-    font, small = _font(30), _font(24)
-    if font is None or not len(mon.snapshots):
-        return None
-    img = Image.new("RGB", (width, height), "white")
-    d = ImageDraw.Draw(img)
-    left, right, top, bottom = 130, width - 330, 90, height - 110
-    d.text((left, 25), "各单位支出进度与序时进度（%）", fill="#1f2933", font=font)
-    dates = list(mon.snapshots[c.AS_OF])
-    n = len(dates)
-    xs = {dt: left + (right - left) * (i / (n - 1) if n > 1 else 0.5) for i, dt in enumerate(dates)}
-    ymax = 100.0
-
-    def y(v: float) -> float:
-        return bottom - (bottom - top) * max(0.0, min(v, ymax)) / ymax
-
-    for t in range(0, 101, 20):
-        d.line([(left, y(t)), (right, y(t))], fill="#e4e7eb", width=2)
-        d.text((left - 20, y(t)), f"{t}", fill="#52606d", font=small, anchor="rm")
-    for dt in dates:
-        d.text((xs[dt], bottom + 20), f"{dt.month}月{dt.day}日", fill="#52606d", font=small, anchor="ma")
-    palette = ["#1f5fa8", "#2a9d8f", "#e9a23b", "#7b5ea7", "#d1495b", "#5c8a3a", "#8d6e63", "#4f6d7a"]
-    tp = [(xs[r[c.AS_OF]], y(r[c.TIME_PROGRESS])) for r in m.records(mon.snapshots)]
-    series = [("序时进度", tp, "#c8363d")]
-    lines = mon.unit_lines if mon.has_inner_units else mon.unit_lines.iloc[0:0]
-    for i, (name, g) in enumerate(lines.groupby(m.UNIT, sort=False)):
-        pts = [(xs[a], y(r)) for a, r in zip(g[c.AS_OF], g[c.RATE]) if r == r]
-        series.append((str(name), pts, palette[i % len(palette)]))
-    whole = [(xs[a], y(r)) for a, r in zip(mon.snapshots[c.AS_OF], mon.snapshots[c.RATE]) if r == r]
-    series.append(("全系统", whole, "#1f2933"))
-    for k, (name, pts, color) in enumerate(series):
-        dashed = name == "序时进度"
-        w = 6 if name in ("全系统", "序时进度") else 4
-        for a, b in zip(pts, pts[1:]):
-            if dashed:
-                _dash(d, a, b, color, w)
-            else:
-                d.line([a, b], fill=color, width=w)
-        for px, py in pts:
-            d.ellipse([px - 7, py - 7, px + 7, py + 7], fill=color)
-        ly = top + k * 46
-        d.line([(right + 30, ly + 15), (right + 80, ly + 15)], fill=color, width=w)
-        d.text((right + 92, ly), name[:8], fill="#1f2933", font=small)
-    buf = io.BytesIO()
-    img.save(buf, "PNG")
-    return buf.getvalue()
-
-
-def _dash(d, a, b, color, w, step: float = 18.0) -> None:
-    (x0, y0), (x1, y1) = a, b
-    length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-9)
-    k = 0.0
-    while k < length:
-        e = min(k + step, length)
-        d.line(
-            [
-                (x0 + (x1 - x0) * k / length, y0 + (y1 - y0) * k / length),
-                (x0 + (x1 - x0) * e / length, y0 + (y1 - y0) * e / length),
-            ],
-            fill=color,
-            width=w,
-        )
-        k += 2 * step
-
-
 # --- Word ---------------------------------------------------------------------------------------
-def _run_font(run, name: str, size_pt: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-
-
-def _para(
-    doc,
-    text: str,
-    *,
-    font: str = BODY_FONT,
-    size: float = 16,
-    bold: bool = False,
-    center: bool = False,
-    indent: bool = True,
-):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    p.paragraph_format.line_spacing = Pt(28)  # 22 lines on the 225 mm 版心
-    _run_font(p.add_run(text), font, size, bold)
-    return p
-
-
-def _table(doc, headers: list[str], rows: list[list], kinds: list[str]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    for j, h in enumerate(headers):
-        cell = t.rows[0].cells[j]
-        cell.text = ""
-        _run_font(cell.paragraphs[0].add_run(h), "黑体", 10.5, True)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row in rows:
-        cells = t.add_row().cells
-        for j, (v, kind) in enumerate(zip(row, kinds)):
-            text = _cell_text(v, kind)
-            cells[j].text = ""
-            para = cells[j].paragraphs[0]
-            _run_font(para.add_run(text), TABLE_FONT, 10.5)
-            if kind in ("wan", "pct", "int"):
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
 def _cell_text(v, kind: str) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return "—"
@@ -292,59 +179,141 @@ def _cell_text(v, kind: str) -> str:
 
 UNIT_KINDS = ["int", "text", "wan", "wan", "pct", "pct", "wan", "text", "int"]
 RED_KINDS = ["text", "text", "wan", "wan", "pct", "pct", "wan", "text", "text", "text"]
+TREND_KINDS = ["text", "pct", "pct", "pct", "wan", "wan"]
+
+
+def _texts(rows: list[list], kinds: list[str]) -> list[list[str]]:
+    return [[_cell_text(v, k) for v, k in zip(row, kinds)] for row in rows]
+
+
+def _numeric(kinds: list[str]) -> list[int]:
+    return [j for j, k in enumerate(kinds) if k in ("wan", "pct", "int")]
+
+
+def _red_word_rows(reds: list[list]) -> list[list[str]]:
+    out = []
+    for row in _texts(reds, RED_KINDS):
+        reason, author = row[8], row[9]
+        out.append([*row[:7], f"{reason}（{author}）" if author and reason != NOT_EXPLAINED else reason])
+    return out
+
+
+def tier_sentence(mon: c.Monitor, reds: list[list]) -> str:
+    """红灯项目 by 结余档次, smallest 结余 first, as the Word table leaves the column out."""
+    counts: dict[str, int] = {}
+    for row in reds:
+        counts[row[7]] = counts.get(row[7], 0) + 1
+    order = [*c.tier_labels(mon.settings.unspent_tiers), "—"]
+    parts = [f"{t}{counts[t]}个" for t in order if t in counts]
+    return "红灯项目按结余档次：" + "、".join(parts) + "。"
+
+
+def _trend_chart(mon: c.Monitor, source):
+    """Each unit's 支出进度 by 截至日期 with the whole and the 序时进度 line: a native line chart."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+    from pptx.util import Emu, Pt
+
+    from jixiao.export.pptx_blocks import _axis_font, _gridlines, _style_chart
+
+    dates = list(mon.snapshots[c.AS_OF])
+    data = CategoryChartData(number_format="0.00")
+    data.categories = [f"{d.month}月{d.day}日" for d in dates]
+    series = [("序时进度", [r2(x) for x in mon.snapshots[c.TIME_PROGRESS]], TIME_COLOR)]
+    if mon.has_inner_units:
+        for i, (name, g) in enumerate(mon.unit_lines.groupby(m.UNIT, sort=False)):
+            by_date = dict(zip(g[c.AS_OF], g[c.RATE]))
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            series.append((str(name), [r2(by_date.get(d)) for d in dates], color))
+    series.append(("全系统", [r2(x) for x in mon.snapshots[c.RATE]], WHOLE_COLOR))
+    for name, values, _ in series:
+        data.add_series(name, values)
+    slide = source.slide()
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, 0, 0, Emu(9_144_000), Emu(5_143_500), data)
+    chart = frame.chart
+    _style_chart(chart, 14)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    val = chart.value_axis
+    val.minimum_scale, val.maximum_scale = 0, 100
+    _gridlines(val)
+    _axis_font(val, 14)
+    _axis_font(chart.category_axis, 14)
+    for plot_series, (name, _, color) in zip(chart.plots[0].series, series):
+        line = plot_series.format.line
+        line.color.rgb = RGBColor.from_string(color)
+        line.width = Pt(3 if name in ("序时进度", "全系统") else 2)
+        if name == "序时进度":
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        plot_series.smooth = False
+        plot_series.marker.style = XL_MARKER_STYLE.CIRCLE
+        plot_series.marker.format.fill.solid()
+        plot_series.marker.format.fill.fore_color.rgb = RGBColor.from_string(color)
+    return slide
 
 
 def bulletin_docx(mon: c.Monitor, whole: str = "全系统", today: date | None = None) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Mm
+    """The 通报 in 公文 layout (jixiao.export.gongwen, as the 自评报告): tables that fit the 版心 and
+    a native line chart Word and WPS can edit."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    # GB/T 9704: 版心 156 × 225 mm
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    _para(
-        doc,
-        f"{mon.unit}{mon.year}年{c.period_label(mon.as_of)}" if mon.as_of else mon.unit,
-        size=16,
-        center=True,
-    )
-    _para(doc, TITLE, font=TITLE_FONT, size=22, center=True)
-    if today:
-        _para(doc, f"（{today.year}年{today.month}月{today.day}日）", size=16, center=True)
-    _para(doc, "一、总体情况", font="黑体", size=16, indent=True)
+    from jixiao.export.gongwen import BODY_W_MM, Gongwen, _ChartSource
+
+    g = Gongwen(file_stem(mon), author=mon.unit)
+    if mon.as_of:
+        g.paragraph(
+            f"{mon.unit}{mon.year}年{c.period_label(mon.as_of)}",
+            indent=False,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+    g.title(TITLE)
+    g.heading(1, "总体情况")
     for sentence in summary_sentences(mon, whole):
-        _para(doc, sentence)
-    _para(doc, "二、各单位支出进度排名", font="黑体", size=16)
-    _table(doc, UNIT_HEADERS, unit_rows(mon), UNIT_KINDS)
-    _para(doc, "三、红灯项目及偏差原因", font="黑体", size=16)
+        g.paragraph(sentence)
+    g.heading(1, "各单位支出进度排名")
+    g.table(
+        UNIT_WORD_HEADERS,
+        _texts(unit_rows(mon), UNIT_KINDS),
+        UNIT_WIDTHS_MM,
+        numeric=_numeric(UNIT_KINDS),
+        unit_note=MONEY_NOTE,
+    )
+    g.heading(1, "红灯项目及偏差原因")
     reds = red_rows(mon)
     if reds:
-        _table(doc, RED_HEADERS, reds, RED_KINDS)
+        g.paragraph(tier_sentence(mon, reds))
+        g.table(
+            RED_WORD_HEADERS,
+            _red_word_rows(reds),
+            RED_WIDTHS_MM,
+            numeric=_numeric(RED_KINDS[:7]),
+            unit_note=MONEY_NOTE,
+        )
         waiting = mon.waiting()
         if len(waiting):
             per_unit = waiting.groupby(m.UNIT, sort=False).size()
             text = "；".join(f"{u}{n}个" for u, n in per_unit.items())
-            _para(doc, f"请以下单位尽快说明偏差原因：{text}。")
+            g.paragraph(f"请以下单位尽快说明偏差原因：{text}。")
     else:
-        _para(doc, "本期无红灯项目。")
-    _para(doc, "四、支出进度走势", font="黑体", size=16)
-    png = chart_png(mon)
-    if png:
-        doc.add_picture(io.BytesIO(png), width=Cm(15.6))
-    else:
-        _para(doc, "（本机缺少中文字体，走势图请在看板「监控」页查看。）")
-    _table(
-        doc,
-        TREND_HEADERS,
-        [[f"{a.month}月{a.day}日", *rest] for a, *rest in trend_rows(mon)],
-        ["text", "pct", "pct", "pct", "wan", "wan"],
+        g.paragraph("本期无红灯项目。")
+    g.heading(1, "支出进度走势")
+    if len(mon.snapshots):
+        source = _ChartSource()
+        slide = _trend_chart(mon, source)
+        g.charts(source.chart_parts(slide), [(BODY_W_MM, 95)], "各单位支出进度与序时进度（%）")
+    g.table(
+        TREND_WORD_HEADERS,
+        [[f"{a.month}月{a.day}日", *_texts([rest], TREND_KINDS[1:])[0]] for a, *rest in trend_rows(mon)],
+        TREND_WIDTHS_MM,
+        numeric=_numeric(TREND_KINDS),
+        unit_note=MONEY_NOTE,
     )
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    if today:
+        g.signature(mon.unit, today)
+    return g.bytes()
 
 
 # --- Excel --------------------------------------------------------------------------------------
