@@ -8,6 +8,7 @@ label to the left when the row below is split) with its own.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
         [
             (r"(执行率|支出进度|执行进度|支出率|执行比例|支付进度|完成率|完成比例|使用率|支付率|^比例$)", 1),
             (r"^(execution|expenditure|spending)\s*rate", 1),
+            (r"(执行|支出|完成|使用|支付)[^占]{0,4}占[^比]{0,6}预算", 1),  # "执行数占预算数比例": the rate
         ],
     ),
     (m.RATE_FUNDS, [(r"资金管理", 1)]),
@@ -76,9 +78,13 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     (
         m.BUDGET,
         [
-            (r"(调整后预算|调整预算|全年预算|变动后预算)", 3),
+            (r"(调整后预算|全年预算|变动后预算)", 4),
+            # "调整预算数" is the budget as adjusted, unless an 调整后 column stands beside it: then it
+            # is the adjustment (年初 + 调整 = 调整后)
+            (r"调整预算", 3),
             (r"(年度预算|预算数|预算金额|预算额|批复金额|批复数|预算资金|资金总额|预算安排)", 2),
             (r"(下达资金|下达数|下达金额|指标金额|可用指标|指标总额|计划数|计划金额)$", 2),
+            (r"^(本年安排|本年下达|本年批复|当年安排|当年下达|当年批复)", 1),  # beside 上年结转
             (r"预算", 1),
             (r"^(budget|allocated|allocation)\b", 1),
         ],
@@ -98,11 +104,13 @@ _COMPILED = [(f, [(re.compile(p, re.IGNORECASE), pr) for p, pr in pats]) for f, 
 # Component 得分率 columns must say they are rates or scores; "产出" alone could be anything.
 _COMPONENT_FIELDS = {m.RATE_FUNDS, m.RATE_COST, m.RATE_OUTPUT, m.RATE_BENEFIT, m.RATE_SATISFACTION}
 _MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
+# a share of the table's total ("预算数占比", "执行数比重"): a percentage, not an amount
+_SHARE = re.compile(r"(占比|比重|占.{0,8}(比例|百分比|%))")
 _NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
-_UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(万元|千元|元|万|%|％)\s*[)）\]】]")
+_UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(亿元|百万元|万元|千元|元|万|%|％)\s*[)）\]】]")
 # what stands between "单位：" and the unit: "单位：人民币元", "单位：（元）", "单位：(万元)"
 UNIT_LINE_LEAD = r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*[（(]?\s*"
-_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(万元|千元|元)")
+_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(亿元|百万元|万元|千元|元)")
 # The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
 SIGNATURE = re.compile(
     r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
@@ -110,12 +118,23 @@ SIGNATURE = re.compile(
 )
 
 
+_BLANKS = re.compile(r"\s+")
+
+
 def normalize_label(text: object) -> str:
-    s = str(text) if text is not None else ""
-    s = re.sub(r"\s+", "", s)
-    return s.replace("（", "(").replace("）", ")")
+    if type(text) is str:
+        return _normalized(text)
+    return _normalized(str(text) if text is not None else "")
 
 
+# A reader asks again for every row whether it is a header repeated over a page break: a sheet of
+# 50,000 rows × 200 columns is ten million labels, nearly all of them the same few cell texts.
+@functools.lru_cache(maxsize=1 << 16)
+def _normalized(s: str) -> str:
+    return _BLANKS.sub("", s).replace("（", "(").replace("）", ")")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def match_field(label: str) -> tuple[str | None, int]:
     """The field a header label names, and how sure (priority)."""
     fieldname, priority = _match_one(label)
@@ -145,6 +164,8 @@ def _match_one(label: str) -> tuple[str | None, int]:
                     break  # "支出进度金额", "执行进度（万元）": money, not a rate
                 if fieldname in _MONEY_FIELDS and _NOT_SPENT.search(core):
                     break  # "未执行数", "待支付数", "预算结余": what is left, not the budget or the spending
+                if fieldname in _MONEY_FIELDS and _SHARE.search(core):
+                    break
                 if fieldname == m.EXECUTED and _ONE_MONTH.search(core) and not _SO_FAR.search(core):
                     return fieldname, max(1, priority - 1)  # "12月执行数" beside "累计执行数": one month's
                 return fieldname, priority
@@ -199,6 +220,7 @@ _PART = re.compile(
     r"中央|省级|市级|县级|单位资金|事业收入|经营收入|结转|结余|其中|一级项目)"
 )
 _CARRY = re.compile(r"(结转|结余)")
+_CARRY_ALONE = re.compile(r"^(上年|以前年度|往年)结转(资金|数|金额|额)?$")
 
 
 def part_rank(label: str) -> int:
@@ -230,7 +252,7 @@ def choose_columns(
     choices: list[Choice] = []
     # a 上年结转 column beside 本年预算 and 合计: one year's money by source (unless another year's
     # columns stand there too)
-    carry = any(_CARRY.search(label) for c, label in enumerate(labels) if c not in skip)
+    carry = bool(found) and any(_CARRY.search(label) for c, label in enumerate(labels) if c not in skip)
     for fieldname, cands in found.items():
         if carry and not any(_PRIOR.search(labels[t[2]]) and not _CARRY.search(labels[t[2]]) for t in cands):
             cands = _carry_over(labels, cands)
@@ -267,22 +289,27 @@ def _carry_over(labels: list[str], cands: list[tuple[int, int, int, int]]) -> li
 def part_columns(
     labels: list[str], columns: dict[str, int], report_year: int | None, skip: frozenset[int] | set[int]
 ) -> dict[str, list[int]]:
-    """An amount split by source of funds with no 合计 column (预算数 → 财政拨款 / 其他资金): the
-    other parts of the column taken, to be added to it."""
+    """An amount split by source of funds with no 合计 column (预算数 → 财政拨款 / 其他资金, or
+    上年结转 / 本年预算): the other parts of the column taken, to be added to it."""
     out: dict[str, list[int]] = {}
     for fieldname in (m.BUDGET, m.EXECUTED, m.INITIAL_BUDGET):
         c = columns.get(fieldname)
-        if c is None or part_rank(labels[c]) != 2:
+        if c is None:
             continue
         same = [k for k, label in enumerate(labels) if k not in skip and match_field(label)[0] == fieldname]
+        if fieldname == m.BUDGET:  # "上年结转（万元）" names no amount: the other part of 本年预算's
+            alone = [k for k, label in enumerate(labels) if _CARRY_ALONE.match(_UNIT_IN_LABEL.sub("", label))]
+            same += [k for k in alone if k not in skip and k not in same]
         carry = any(_CARRY.search(labels[k]) for k in same)
+        # beside a carry-over, 本年预算 is a part like it (as in ``_carry_over``)
+        rank = {k: 2 if carry and _CURRENT.search(labels[k]) else part_rank(labels[k]) for k in same}
+        if rank[c] != 2:
+            continue
         period = label_period(labels[c], report_year)
         others = [
             k
             for k in same
-            if k != c
-            and part_rank(labels[k]) == 2
-            and (carry or label_period(labels[k], report_year) == period)
+            if k != c and rank[k] == 2 and (carry or label_period(labels[k], report_year) == period)
         ]
         if others:
             out[fieldname] = others
@@ -290,6 +317,9 @@ def part_columns(
 
 
 def amount_unit_of_label(label: str) -> str | None:
+    for unit in ("亿元", "百万元"):  # before 万元 and 元, which they contain
+        if unit in label:
+            return unit
     if "万元" in label or re.search(r"[(（]\s*万\s*[)）]", label):
         return "万元"
     if "千元" in label:
@@ -309,7 +339,7 @@ YUAN_MEDIAN = 100_000
 def find_amount_unit_line(rows: list[list[object]], upto: int) -> str | None:
     for row in rows[:upto]:
         for v in row:
-            if isinstance(v, str):
+            if isinstance(v, str) and "单位" in v:  # asked of every row of a sheet: the regex only when it can hit
                 hit = _AMOUNT_UNIT_LINE.search(v.replace(" ", ""))
                 if hit:
                     return hit.group(1)
@@ -453,7 +483,7 @@ def report_year_for(
     sheet: Sheet, header_row: int, labels: list[str], opts: ReadOptions
 ) -> tuple[int | None, str]:
     """The report year: the user's setting, else the title above the header, else the file name,
-    else the latest year the header names."""
+    else the latest year the header names spending for, else the latest year it names."""
     if opts.report_year:
         return opts.report_year, "导入页设置"
     years = label_years(labels)
@@ -464,6 +494,11 @@ def report_year_for(
     ):
         if year and (not years or year in years):
             return year, source
+    # a later year's budget beside this year's spending ("2024年预算数" planned next to "2023年执行数")
+    # is no report year: the year is the latest one that has spending
+    spent = label_years([label for label in labels if match_field(label)[0] == m.EXECUTED])
+    if spent and max(spent) < max(years):
+        return max(spent), "表头中有执行数的最近年份"
     if years:
         return max(years), "表头中最近的年份"
     return None, ""

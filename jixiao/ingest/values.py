@@ -22,19 +22,36 @@ _NA_TEXT = frozenset(
 DASHES = frozenset({"-", "--", "－", "—", "——", "–"})
 # a name cell that holds no name: a dash or slash typed into it (a 合计 row's, beside 合计 in the 序号 column)
 NA_NAMES = DASHES | {"/", "／", "\\", "无", "×"}
-_STRIP = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "¥": "", "￥": ""})
+# thin, narrow and zero-width spaces come with figures copied from web pages and PDFs ("2 119.00")
+_STRIP = str.maketrans(
+    dict.fromkeys([",", "，", " ", "\u3000", "\xa0", "\u2009", "\u202f", "\u2007", "\u200b", "¥", "￥"], "")
+)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
 _UNIT_SUFFIX = re.compile(r"(万元|元|万|分|[wW])$")  # "20w": 万 as typed in a hurry
 _SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with its unit
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# "\d+(\.\d*)?", not "\d+\.?\d*": that one splits a run of digits between its two parts every which
+# way before it gives up, and a cell of 30,000 digits took seconds.
+_NUMBER = re.compile(r"^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-# a remark typed after the number in its cell: "76.99%（含结转）", "100%(四舍五入)", "20（追加）"
-_REMARK = re.compile(r"\s*[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[)）]\s*$")
+def _without_remark(text: str) -> str:
+    """The cell without a remark typed after the number: "76.99%（含结转）", "100%(四舍五入)", "20（追加）"
+    — its last bracket, holding no other bracket and some Chinese. Looked for from the end: the regex
+    it replaces backtracked quadratically, and a cell of 30,000 spaces or of "(" and Chinese took
+    seconds, on every reading of the cell."""
+    t = text.rstrip()
+    if not t.endswith((")", "）")):
+        return text
+    start = max(t.rfind("("), t.rfind("（"))
+    inner = t[start + 1 : -1]
+    if start < 0 or ")" in inner or "）" in inner or not _HAN.search(inner):
+        return text
+    return t[:start].rstrip()
 
 
 def _clean(text: str) -> str:
-    return _REMARK.sub("", text).translate(_FULLWIDTH).translate(_STRIP).strip()
+    return _without_remark(text).translate(_FULLWIDTH).translate(_STRIP).strip()
 
 
 def written_factor(v: Any) -> float | None:

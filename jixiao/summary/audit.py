@@ -122,6 +122,46 @@ def _yuan_cell(place, row, name, header, budget, executed) -> m.Finding | None:
     )
 
 
+def _yuan_rows(place: str, header: dict[str, str], projects: pd.DataFrame) -> list[m.Finding]:
+    """Rows of a 万元 table whose 预算数 (or 执行数) is thousands of times the other projects' median
+    and would be an ordinary project read as 元: the whole row typed in 元. Its rate looks right (both
+    amounts are 10,000 times too big), so only the size of the row gives it away."""
+    out: list[m.Finding] = []
+    flagged: dict[int, list[str]] = {}
+    num = lambda c: pd.to_numeric(projects[c], errors="coerce").to_numpy(dtype=float)  # noqa: E731
+    budget, executed = num(m.BUDGET), num(m.EXECUTED)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = executed / budget
+        one_cell = _yuan_ratio(ratio) | _yuan_ratio(1 / ratio)  # said by ``_yuan_cell``
+    for x, word in ((budget, "预算数"), (executed, "执行数")):
+        positive = x[x > 0]
+        if len(positive) < 5:
+            continue
+        median = float(np.median(positive))
+        with np.errstate(invalid="ignore"):
+            # read as 元 it would be no bigger than the other projects
+            big = (x >= YUAN_RATIO[0] * median) & (x / 10000 <= np.sort(positive)[-2]) & ~one_cell
+        for i in np.flatnonzero(big).tolist():
+            flagged.setdefault(i, []).append(
+                f"{word} {wan(x[i])} 万元是各项目{word}中位数 {wan(median)} 万元的 {x[i] / median:,.0f} 倍"
+                f"（按“元”理解约为 {wan(x[i] / 10000)} 万元）"
+            )
+    for i, said in flagged.items():
+        row, name = int(projects[m.SHEET_ROW].iloc[i]), projects[m.PROJECT].iloc[i]
+        out.append(
+            m.Finding(
+                "warning",
+                "AMOUNT_IN_YUAN_SUSPECT",
+                _where(place, row, name, header.get(m.BUDGET)),
+                "；".join(said)
+                + "：这一行可能是按“元”填写的，请核对；看板按表中数字计算，合计和执行率会因此偏大或偏小。",
+                row,
+                m.BUDGET,
+            )
+        )
+    return out
+
+
 def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -> list[m.Finding]:
     if m.SHEET in projects.columns:
         # a table put together from a sheet per unit: rows and totals are checked on their own sheet
@@ -237,6 +277,8 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
         )
     else:
         out.extend(score_mismatches)
+    if src.amount_unit == "万元" and not any(f.code == "AMOUNT_UNITS_MIXED" for f in table.findings):
+        out.extend(_yuan_rows(place, header, projects))
     out.extend(_duplicates(place, projects))
     out.extend(_total_checks(table, projects))
     return out

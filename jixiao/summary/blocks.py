@@ -21,6 +21,7 @@ from jixiao.ingest.header import (
     usable_guesses,
 )
 from jixiao.ingest.workbook import Sheet
+from jixiao.naming import year_in
 
 _NUMBER_TYPES = (float, int)
 # a 合计/小计/总计 label, "小  计" too; not the word inside a name ("综合计划", "数据汇总平台", "总计划")
@@ -54,7 +55,7 @@ def _unit_header(labels: list[str], opts: ReadOptions) -> dict[str, int] | None:
 # search each instead of a header match per cell.
 _MONEY_WORD = re.compile(
     r"执\s*行|支\s*出|决\s*算|拨\s*付|年\s*初|预\s*算|批\s*复|资\s*金\s*总\s*额|使\s*用|支\s*付|完\s*成|"
-    r"实\s*际|下\s*达|指\s*标|计\s*划|budget|allocat|expen|actual|spen|execut",
+    r"实\s*际|下\s*达|安\s*排|指\s*标|计\s*划|budget|allocat|expen|actual|spen|execut",
     re.IGNORECASE,
 )
 
@@ -260,6 +261,16 @@ def rank_tables(
 ) -> list[HeaderGuess]:
     """Every sheet's table (but those of the sheets in ``skip``), best first. A table whose "projects"
     are the units of another table (a 汇总 sheet or block listing units) yields to it."""
+    # Sheets named by year ("2022年", "2023年") hold one table each year: on a tie the report year the
+    # user set, else the latest (the sheet order left the oldest first)
+    years = {i: year_in(s.name) for i, s in enumerate(sheets)}
+    by_year = sum(1 for y in years.values() if y) >= 2
+
+    def year_rank(i: int) -> int:
+        if not by_year or not years[i]:
+            return 0
+        return -10_000 if years[i] == opts.report_year else -years[i]
+
     ranked = sorted(
         (
             g
@@ -269,11 +280,12 @@ def rank_tables(
             if g
         ),
         # on a tie a visible sheet before a hidden one (they compete only when hidden content is asked for),
-        # then a sheet named as the final version before one named as a draft (初稿 / 终稿)
+        # then a sheet named as the final version before one named as a draft (初稿 / 终稿), then the year
         key=lambda g: (
             -g.score,
             getattr(sheets[g.sheet_index], "hidden", False),
             version_rank(sheets[g.sheet_index].name),
+            year_rank(g.sheet_index),
             g.sheet_index,
         ),
     )

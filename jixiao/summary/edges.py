@@ -258,7 +258,7 @@ def _seq_number(x: Any) -> int | None:
     return None
 
 
-_UNIT_MARK = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
+_UNIT_MARK = re.compile(r"[（(]\s*(亿元|百万元|万元|千元|元)\s*[)）]")
 
 
 def numbered_project(

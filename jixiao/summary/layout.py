@@ -78,6 +78,8 @@ def choice_findings(guess: HeaderGuess, sheet: str) -> list[m.Finding]:
             severity = "info"
         elif ch.reason == "priority":
             why = "取表述更明确的一列（如“调整后/全年预算数”优先于“预算数”）"
+            if any("调整预算" in _label(guess, c) for c in ch.passed_over):
+                why += "；与调整后/全年预算数并列的“调整预算数”是调整的增减额"
             severity = "info"
         elif ch.reason == "same_label":
             why = "这些列的表头完全相同，无法判断哪一列是正确的，暂取最左边的一列"

@@ -79,7 +79,9 @@ def amount_factors(reader: Any) -> tuple[dict[str, float], str]:
     return factors, units.get(m.BUDGET) or sheet_unit or "万元"
 
 
-_NOTE_UNIT = re.compile(r"(?:金额|数据|表中)?单位(?:为|是|均为|：|:)\s*(?:人民币)?\s*[（(]?(万元|千元|元)")
+_NOTE_UNIT = re.compile(
+    r"(?:金额|数据|表中)?单位(?:为|是|均为|：|:)\s*(?:人民币)?\s*[（(]?(亿元|百万元|万元|千元|元)"
+)
 
 
 def note_unit(rows: list[list[Any]], top: int) -> str | None:
@@ -93,8 +95,9 @@ def note_unit(rows: list[list[Any]], top: int) -> str | None:
     return None
 
 
-# 万元 per unit of an amount written in each unit (千元 appears in statistical tables)
-UNIT_FACTORS = {"元": 0.0001, "千元": 0.1, "万元": 1.0}
+# 万元 per unit of an amount written in each unit (千元 appears in statistical tables, 百万元 and 亿元
+# in provincial and enterprise ones)
+UNIT_FACTORS = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "百万元": 100.0, "亿元": 10000.0}
 
 
 def factor_of(unit: str | None) -> float:
