@@ -203,3 +203,25 @@ def test_a_sheet_per_unit_is_one_monthly_table(sample):
     assert doc["projects"] == len(sample.projects)
     assert doc["totals"]["executed"] == _total(sample, 12)
     assert {r["unit"] for r in doc["rows"]} == set(sample.projects["unit"])
+
+
+@pytest.mark.parametrize(("unit", "per_wan"), [("千元", 10), ("百万元", 0.01), ("亿元", 0.0001)])
+def test_a_table_in_thousands_or_hundred_millions_is_read_in_wan(sample, unit, per_wan):
+    def edit(ws):
+        ws.cell(2, 1, f"单位：{unit}")
+        for r in range(1, 5):
+            for c in range(1, ws.max_column + 1):
+                if isinstance(ws.cell(r, c).value, str) and "万元" in ws.cell(r, c).value:
+                    ws.cell(r, c).value = ws.cell(r, c).value.replace("万元", unit)
+        for r in range(FIRST, ws.max_row + 1):
+            for c in range(MONTH1 - 1, MONTH1 + 12):
+                x = ws.cell(r, c).value
+                if isinstance(x, (int, float)):
+                    ws.cell(r, c, round(x * per_wan, 6))
+
+    t = read_monthly(_edit(edit), MONTHLY_FILE.name)
+    # before: 千元 read as 万元 (ten times too much), 百万元 and 亿元 read as 元 or 万元
+    assert _total(t, 9) == _total(sample, 9) and _total(t, 12) == _total(sample, 12)
+    assert round(float(np.nansum(t.projects["budget"])), 2) == round(
+        float(np.nansum(sample.projects["budget"])), 2
+    )

@@ -323,9 +323,10 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
         month_unit = month_unit or next((under[c] for c in h.months.values() if c in under), None)
         budget_unit = budget_unit or (under.get(h.columns[m.BUDGET]) if m.BUDGET in h.columns else None)
     unit_found = month_unit or budget_unit or line_unit
-    # divisors to 万元 (a division is exact where multiplying by 0.0001 is not: 832520 元 → 83.252)
-    scale = 10000.0 if unit_found == "元" else 1.0
-    budget_scale = 10000.0 if (budget_unit or unit_found) == "元" else 1.0
+    # divisors to 万元 (a division is exact where multiplying by 0.0001 is not: 832520 元 → 83.252);
+    # 千元, 百万元 and 亿元 as the 汇总表 reader takes them (they were read as 万元)
+    scale = 1.0 / units.factor_of(unit_found)
+    budget_scale = 1.0 / units.factor_of(budget_unit or unit_found)
     if month_unit and budget_unit and month_unit != budget_unit:
         findings.append(
             m.Finding(
