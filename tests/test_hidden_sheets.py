@@ -72,12 +72,26 @@ def test_a_hidden_old_year_first_is_passed_over_for_the_visible_table():
     assert not codes(doc, "TOTAL_MISMATCH")
 
 
-def test_the_same_workbook_without_the_hidden_state_would_take_the_old_year():
+def test_the_same_workbook_without_the_hidden_state_would_take_the_old_table():
     # why the guard matters: the older table ties on fields and comes first
+    data = book(("Sheet1", old_rows(), "visible"), ("Sheet2", henan_rows(), "visible"))
+    doc = inspect_bytes(data, "t.xlsx")
+    assert doc["source"]["sheet"] == "Sheet1"
+    assert doc["totals"]["budget"] != BUDGET
+
+
+def test_sheets_named_by_year_give_the_latest_or_the_year_asked_for():
     data = book(("2022年", old_rows(), "visible"), ("2023年", henan_rows(), "visible"))
     doc = inspect_bytes(data, "t.xlsx")
-    assert doc["source"]["sheet"] == "2022年"
-    assert doc["totals"]["budget"] != BUDGET
+    # before: the first sheet, 2022年, with a TABLE_CHOSEN warning only
+    assert doc["source"]["sheet"] == "2023年" and doc["totals"]["budget"] == BUDGET
+    chosen = codes(doc, "TABLE_CHOSEN")
+    assert chosen and "2022年" in chosen[0]["message"]  # the other year is still named
+    table = read_dataset(data, "t.xlsx", report_year=2022).table
+    assert table.source.sheet == "2022年"
+    # two years out of order: still the latest
+    data = book(("2023年", henan_rows(), "visible"), ("2022年", old_rows(), "visible"))
+    assert inspect_bytes(data, "t.xlsx")["source"]["sheet"] == "2023年"
 
 
 def test_taking_hidden_content_in_lets_hidden_sheets_compete_and_says_which_was_read():
