@@ -207,3 +207,28 @@ def test_one_row_typed_in_yuan_in_a_table_in_wan_is_said():
 
 def test_the_reference_table_has_no_row_in_yuan(henan_bytes):
     assert "AMOUNT_IN_YUAN_SUSPECT" not in finding_codes(inspect_bytes(henan_bytes, "汇总表.xlsx"))
+
+
+@pytest.mark.parametrize("typed", ["{s} 优", "{s}分/良好", "{s}，等级：优", "{s}（优）", "{s}合格"])
+def test_a_score_typed_with_its_grade(typed):
+    def edit(ws):
+        for r in range(FIRST, LAST + 1):
+            score = ws.cell(r, 11).value
+            ws.cell(r, 11, typed.format(s=f"{score:g}"))
+
+    plain = inspect_bytes(HENAN_XLSX.read_bytes(), "汇总表.xlsx")
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    # before: "单元格内容“100 优”不是数字" on every row, and the averages moved to the recomputed scores
+    assert_henan_figures(doc)
+    assert [r["reported_score"] for r in doc["rows"]] == [r["reported_score"] for r in plain["rows"]]
+    assert doc["scores"] == plain["scores"]
+    assert "UNPARSEABLE_VALUE" not in finding_codes(doc)
+
+
+def test_a_grade_alone_is_still_no_score():
+    def edit(ws):
+        ws.cell(FIRST, 11, "优")
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    said = [f for f in doc["findings"] if f["code"] == "UNPARSEABLE_VALUE"]
+    assert len(said) == 1 and "“优”" in said[0]["message"]

@@ -29,6 +29,10 @@ _STRIP = str.maketrans(
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "0123456789.%-+")
 _UNIT_SUFFIX = re.compile(r"(万元|元|万|分|[wW])$")  # "20w": 万 as typed in a hurry
 _SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with its unit
+# the grade a score earns typed after it: '95 优', '88分/良好', '92，等级：优' (spaces are gone by then)
+_GRADE_SUFFIX = re.compile(
+    r"(?<=[\d分])[,，、/;；]?(?:(?:自评)?等级[:：]?)?(?:优秀|优|良好|良|中等|中|合格|及格|较差|差|不合格|不及格)$"
+)
 # "\d+(\.\d*)?", not "\d+\.?\d*": that one splits a run of digits between its two parts every which
 # way before it gives up, and a cell of 30,000 digits took seconds.
 _NUMBER = re.compile(r"^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -96,7 +100,7 @@ def parse_number(v: Any) -> tuple[float | None, str]:
         return None, BLANK
     if text in _NA_TEXT:
         return None, NA
-    t = _UNIT_SUFFIX.sub("", _clean(text))
+    t = _UNIT_SUFFIX.sub("", _GRADE_SUFFIX.sub("", _clean(text)))
     negative = t.startswith(("(", "（")) and t.endswith((")", "）"))
     if negative:
         t = t[1:-1]
@@ -143,7 +147,7 @@ def parse_rate(v: Any) -> tuple[float | None, str, bool, int | None]:
         return None, BLANK, False, None
     if text in _NA_TEXT:
         return None, NA, False, None
-    t = _SCORE_SUFFIX.sub("", _clean(text))
+    t = _SCORE_SUFFIX.sub("", _GRADE_SUFFIX.sub("", _clean(text)))
     has_pct = t.endswith("%")
     if has_pct:
         t = t.rstrip("%")
