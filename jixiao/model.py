@@ -30,6 +30,8 @@ REPORTED_RATE = "reported_execution_rate"  # percent as printed, or None
 REPORTED_RATE_DECIMALS = "reported_rate_decimals"  # decimals the printed rate shows (for comparing)
 REPORTED_SCORE = "reported_score"
 SELF_FLAG = "self_flag"  # the unit's own 是否有较大偏差: True / False / None
+# Optional, only where the table prints it: 自评等级 as printed ("优", "良好"), checked against the score
+REPORTED_GRADE = "reported_grade"
 
 # 得分率 columns, percent. The key is the component name used by weight schemes.
 RATE_FUNDS = "rate_funds"
@@ -143,6 +145,7 @@ FIELD_LABELS: dict[str, str] = {
     RATE_SATISFACTION: "满意度指标得分率",
     REPORTED_SCORE: "自评得分",
     SELF_FLAG: "是否有较大偏差",
+    REPORTED_GRADE: "自评等级",
 }
 
 SEVERITIES = ("error", "warning", "info")

@@ -232,3 +232,44 @@ def test_a_grade_alone_is_still_no_score():
     doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
     said = [f for f in doc["findings"] if f["code"] == "UNPARSEABLE_VALUE"]
     assert len(said) == 1 and "“优”" in said[0]["message"]
+
+
+def _with_grades(grades: dict[int, str], label: str = "自评等级"):
+    """A 自评等级 column after 是否有较大偏差: each project's grade as its score earns it, but the rows in
+    ``grades`` (1-based sheet rows) typed otherwise."""
+
+    def edit(ws):
+        ws.cell(3, 13, label)
+        for r in range(FIRST, LAST + 1):
+            score = ws.cell(r, 11).value
+            ws.cell(
+                r,
+                13,
+                grades.get(
+                    r, "优秀" if score >= 90 else "良好" if score >= 80 else "合格" if score >= 60 else "差"
+                ),
+            )
+
+    return edit
+
+
+def test_a_grade_column_that_agrees_with_the_scores_says_nothing():
+    doc = inspect_bytes(_henan(_with_grades({})), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    assert doc["source"]["columns"]["reported_grade"] == "自评等级"
+    assert "GRADE_MISMATCH" not in finding_codes(doc)
+
+
+@pytest.mark.parametrize("label", ["自评等级", "评价等级", "等级"])
+def test_a_grade_typed_against_its_score_is_said(label):
+    # row 6 scores 99.88 (优), row 12 scores 20 (差)
+    doc = inspect_bytes(_henan(_with_grades({6: "良", 12: "合格"}, label)), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    said = [f for f in doc["findings"] if f["code"] == "GRADE_MISMATCH"]  # before: the column was not read
+    assert [f["severity"] for f in said] == ["warning", "warning"]
+    assert (
+        "第6行" in said[0]["where"]
+        and "「良」" in said[0]["message"]
+        and "99.88 分应为「优」" in said[0]["message"]
+    )
+    assert "第12行" in said[1]["where"] and "20.00 分应为「差」" in said[1]["message"]

@@ -558,6 +558,7 @@ def test_what_it_reads_in_the_readme_is_true():
         None,
         m.REPORTED_SCORE,
         m.SELF_FLAG,
+        m.REPORTED_GRADE,
         m.INITIAL_BUDGET,
     ]
     assert len(groups) == len(want)

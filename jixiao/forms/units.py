@@ -7,7 +7,7 @@ from typing import Any
 
 from jixiao.forms.compute import Form
 from jixiao.forms.labels import WAN_RE, YUAN_RE, _raw
-from jixiao.ingest.header import ASSUMED_YUAN_MEDIAN, YUAN_MEDIAN
+from jixiao.ingest.money_units import ASSUMED_YUAN_MEDIAN, YUAN_MEDIAN
 from jixiao.model import Finding
 
 AMOUNTS = ("initial", "adjusted", "executed")

@@ -22,6 +22,7 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
     (m.SEQ, [(r"^(序号|编号|行次|no\.?|序)$", 1)]),
     (m.CODE, [(r"(项目编码|项目代码|项目编号|项目id)", 1)]),
     (m.SELF_FLAG, [(r"(是否.*偏差|较大偏差|偏差情况|^偏差$|^是否偏差)", 1)]),
+    (m.REPORTED_GRADE, [(r"(自评等级|评价等级|绩效等级|考核等级|评定等级|^等级$)", 1)]),
     # 项目个数 counts a unit's projects: it marks a block of unit totals, never a project name
     (PROJECT_COUNT, [(r"(项目个数|项目数|项目数量|^个数$)", 1)]),
     (
@@ -108,9 +109,6 @@ _MONEY_FIELDS = {m.BUDGET, m.INITIAL_BUDGET, m.EXECUTED}
 _SHARE = re.compile(r"(占比|比重|占.{0,8}(比例|百分比|%))")
 _NOT_SPENT = re.compile(r"((未|尚未|待)(执行|支出|拨付|支付|使用|完成)|结余|剩余|余额|差额)")
 _UNIT_IN_LABEL = re.compile(r"[(（\[【]\s*(亿元|百万元|万元|千元|元|万|%|％)\s*[)）\]】]")
-# what stands between "单位：" and the unit: "单位：人民币元", "单位：（元）", "单位：(万元)"
-UNIT_LINE_LEAD = r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*[（(]?\s*"
-_AMOUNT_UNIT_LINE = re.compile(UNIT_LINE_LEAD + r"(亿元|百万元|万元|千元|元)")
 # The signing lines under a table: 填表人：张三, 联系电话, 单位负责人：, 填报日期 — a label alone or with a colon.
 SIGNATURE = re.compile(
     r"^((单位|部门|财务|分管|主要)?(负责人|领导)|填表人?|填报人|制表人?|审核人?|复核人?|经办人|联系人|联系电话|电话|手机"
@@ -314,36 +312,6 @@ def part_columns(
         if others:
             out[fieldname] = others
     return out
-
-
-def amount_unit_of_label(label: str) -> str | None:
-    for unit in ("亿元", "百万元"):  # before 万元 and 元, which they contain
-        if unit in label:
-            return unit
-    if "万元" in label or re.search(r"[(（]\s*万\s*[)）]", label):
-        return "万元"
-    if "千元" in label:
-        return "千元"
-    if re.search(r"[(（]\s*元\s*[)）]|金额\s*元|\(元\)", label) or label.endswith("元)"):
-        return "元"
-    return None
-
-
-# With no unit written anywhere, a project above this, read in 万元, is over 1 亿元: the amounts are in 元
-# (a 科协's projects run from a few 万元 to a few thousand 万元; in 元 they are 10,000 and up).
-ASSUMED_YUAN_MEDIAN = 10_000
-# A unit that is written is only doubted beyond 10 亿元 a project.
-YUAN_MEDIAN = 100_000
-
-
-def find_amount_unit_line(rows: list[list[object]], upto: int) -> str | None:
-    for row in rows[:upto]:
-        for v in row:
-            if isinstance(v, str) and "单位" in v:  # asked of every row of a sheet: the regex only when it can hit
-                hit = _AMOUNT_UNIT_LINE.search(v.replace(" ", ""))
-                if hit:
-                    return hit.group(1)
-    return None
 
 
 @dataclass

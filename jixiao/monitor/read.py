@@ -20,13 +20,12 @@ from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.header import (
     _is_label_row,
-    amount_unit_of_label,
     combine_two_rows,
-    find_amount_unit_line,
     match_field,
     normalize_label,
 )
 from jixiao.ingest.hidden import without_hidden
+from jixiao.ingest.money_units import amount_unit_of_label, find_amount_unit_line
 from jixiao.ingest.workbook import Sheet, load_sheets
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
 from jixiao.monitor.rows import MONTHS, months_not_yet, sum_rows_out

@@ -11,6 +11,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
+from jixiao.summary import grades
 from jixiao.summary.columns import IMPLAUSIBLE
 from jixiao.summary.compute import SchemeChoice, agree_mask, agrees, score_means
 
@@ -279,6 +280,11 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
         out.extend(score_mismatches)
     if src.amount_unit == "万元" and not any(f.code == "AMOUNT_UNITS_MIXED" for f in table.findings):
         out.extend(_yuan_rows(place, header, projects))
+    grade_header = header.get(m.REPORTED_GRADE, "自评等级")
+    for i, printed, earned, score in grades.mismatches(projects):
+        row, name = int(projects[m.SHEET_ROW].iloc[i]), projects[m.PROJECT].iloc[i]
+        where = _where(place, row, name, grade_header)
+        out.append(m.Finding("warning", "GRADE_MISMATCH", where, grades.said(printed, earned, score), row))
     out.extend(_duplicates(place, projects))
     out.extend(_total_checks(table, projects))
     return out

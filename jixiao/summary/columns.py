@@ -459,6 +459,9 @@ def parse(cells: list[list[Any]], cols: dict[str, int], factor: dict[str, float]
     out[m.NA_COMPONENTS] = _na_tuples(na_bits, comps, column_order=_na_order(cols))
     raw = column(m.SELF_FLAG)
     out[m.SELF_FLAG] = [None] * n if raw is None else yes_no_column(raw, issues)
+    raw = column(m.REPORTED_GRADE)
+    if raw is not None:
+        out[m.REPORTED_GRADE] = text_column(raw)
     return Parsed(out, issues, style, own_units, dashes)
 
 

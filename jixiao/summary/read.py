@@ -18,11 +18,10 @@ from jixiao.ingest.header import (
     PROJECT_COUNT,
     HeaderGuess,
     ReadOptions,
-    amount_unit_of_label,
     assign_columns,
-    find_amount_unit_line,
     normalize_label,
 )
+from jixiao.ingest.money_units import amount_unit_of_label, find_amount_unit_line
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, derived, edges, layout, merged_rows, repeats, sum_rows, units, year_rows
 from jixiao.summary import columns as value_columns
@@ -418,6 +417,8 @@ class _Reader:
         self.findings.extend(layout.check_blocks(self, recs, columns, factor))
         units.check_unit_plausible(self, columns[m.BUDGET], unit_text)
         projects = pd.DataFrame({c: columns[c] for c in m.PROJECT_COLUMNS})
+        if m.REPORTED_GRADE in columns:
+            projects[m.REPORTED_GRADE] = columns[m.REPORTED_GRADE]
         totals_df = (
             pd.DataFrame.from_records(totals, columns=list(m.TOTAL_COLUMNS)) if totals else m.empty_totals()
         )

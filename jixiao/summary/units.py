@@ -9,7 +9,7 @@ import numpy as np
 
 from jixiao import model as m
 from jixiao.ingest import values as v
-from jixiao.ingest.header import (
+from jixiao.ingest.money_units import (
     ASSUMED_YUAN_MEDIAN,
     YUAN_MEDIAN,
     amount_unit_of_label,
