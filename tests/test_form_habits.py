@@ -284,3 +284,34 @@ def test_a_total_score_in_words_is_still_unreadable():
     said = [f for f in doc["findings"] if f["code"] == "UNPARSEABLE_VALUE"]
     assert len(said) == 5 and all("九十八" in f["message"] for f in said)
     assert [f["reported_total"] for f in doc["forms"]] == [None] * 5
+
+
+# --- 9. the grade printed on the form, checked against its score --------------------------------------
+def _grade_row(grid, merges, ws):
+    """ "自评等级 | 优" on a row of its own under 存在问题, as some templates print it."""
+    grid = [*grid, ["自评等级", "良"]]
+    return grid, merges
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _total_words("{w}", "{s} 良"),
+        _total_words("{w}", "{s}", "自评等级：良好"),
+        _grade_row,
+    ],
+    ids=["after-score", "own-cell", "own-row"],
+)
+def test_a_grade_the_score_does_not_earn_is_said(edit):
+    doc = inspect_bytes(_forms(edit), NAME)
+    _assert_reference(doc)
+    said = [f for f in doc["findings"] if f["code"] == "FORM_GRADE_MISMATCH"]
+    # every form's 合计 is 98 or more (科普宣传活动业务经费 types 99 over parts of 89): 良 is never earned
+    assert len(said) == 5 and {f["severity"] for f in said} == {"warning"}  # before: not read at all
+    assert "「良" in said[0]["message"] and "按得分 100.00 分应为「优」" in said[0]["message"]
+
+
+def test_a_grade_the_score_earns_says_nothing():
+    doc = inspect_bytes(_forms(_total_words("{w}", "{s}", "自评等级：优")), NAME)
+    _assert_reference(doc)
+    assert "FORM_GRADE_MISMATCH" not in _codes(doc)

@@ -12,7 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
 WHERE = README[README.index("## Where things are") :]
 
-BOTTOM = {"jixiao.model", "jixiao.fmt", "jixiao.safe_text", "jixiao.settings", "jixiao.perf", "jixiao.naming"}
+BOTTOM = {
+    "jixiao.model",
+    "jixiao.fmt",
+    "jixiao.grading",
+    "jixiao.safe_text",
+    "jixiao.settings",
+    "jixiao.perf",
+    "jixiao.naming",
+}
 DOMAINS = ("summary", "forms", "final_accounts")
 
 

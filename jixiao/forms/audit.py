@@ -23,6 +23,7 @@ from jixiao.forms.compute import (
     money_owners,
     squash,
 )
+from jixiao.grading import grade_mismatch, grade_of, grade_word
 from jixiao.model import Finding
 
 DEFAULT_DEVIATION = 0.20  # 完成值 more than ±20% away from 指标值 is a 偏差
@@ -271,6 +272,14 @@ def _total_findings(form: Form) -> list[Finding]:
                 "weight",
             )
         )
+    said, score = (
+        grade_word(form.reported_grade),
+        form.reported_total if form.reported_total is not None else parts,
+    )
+    earned = grade_of(score)
+    if said and earned and said != earned:
+        text = grade_mismatch(form.reported_grade, earned, score)
+        out.append(Finding("warning", "FORM_GRADE_MISMATCH", where, text, row, "reported_grade"))
     formula = form.formula_total
     reported = form.reported_total if form.reported_total is not None else parts
     if formula is not None and reported is not None and abs(formula - reported) >= FORMULA_NOTE_THRESHOLD:

@@ -202,6 +202,9 @@ class Form:
     reported_weights_total: float | None = None  # 合计 权重
     reported_total: float | None = None  # 合计 得分
     total_unknown: bool = False  # 合计 得分 is a formula saved without its value: unknown, not blank
+    reported_grade: str = (
+        ""  # 自评等级 as printed (on the 合计 row, in its score cell, or on a row of its own)
+    )
     conclusion: str = ""  # 评价结论
     problems: str = ""  # 存在问题
     measures: str = ""  # 改进措施

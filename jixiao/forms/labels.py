@@ -19,6 +19,7 @@ from jixiao.forms.compute import (
     component_of_level2,
     squash,
 )
+from jixiao.grading import GRADE_PATTERN
 from jixiao.ingest import values
 from jixiao.ingest.workbook import Sheet
 
@@ -64,6 +65,7 @@ TOTAL_LABELS = (
     "自评得分",
     "评价总分",
 )
+GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级")
 TEXT_LABELS = {
     "conclusion": ("评价结论", "总体评价结论", "自评结论"),
     "problems": ("存在问题",),
@@ -242,15 +244,29 @@ def parse_number(v: Any) -> tuple[float | None, bool, bool]:
 
 # A 合计 row's score often carries the grade it earns ("98 优", "95分 良好", "等级：优") and its
 # weight the word 满分 ("满分100"); the number is the figure, the words are the grade read by eye.
-_GRADES = "优秀|优|良好|良|中等|中|合格|及格|较差|差|不合格|不及格"
-_GRADE_TAIL_RE = re.compile(rf"^(.*?\d.*?)\s*[,，、;；/]?\s*(?:(?:自评)?等级\s*[:：]?\s*)?(?:{_GRADES})\s*$")
-_GRADE_ONLY_RE = re.compile(rf"^(?:(?:自评)?(?:等级|结论|评价等级)\s*[:：为]?\s*)?(?:{_GRADES})(?:等级|等)?$")
+_GRADE_TAIL_RE = re.compile(
+    rf"^(.*?\d.*?)\s*[,，、;；/]?\s*(?:(?:自评)?等级\s*[:：]?\s*)?(?:{GRADE_PATTERN})\s*$"
+)
+_GRADE_ONLY_RE = re.compile(
+    rf"^(?:(?:自评)?(?:等级|结论|评价等级)\s*[:：为]?\s*)?(?:{GRADE_PATTERN})(?:等级|等)?$"
+)
+_GRADE_LEAD_RE = re.compile(r"^(?:自评|评价|绩效)?(?:等级|结论)\s*[:：为]?\s*")
 _FULL_MARK_RE = re.compile(r"^满分\s*[:：为]?\s*(?=\d)")
 
 
 def says_grade(v: Any) -> bool:
     """A cell holding only a grade ("优", "自评等级：良好"): a remark on a 合计 row, not a number."""
     return isinstance(v, str) and bool(_GRADE_ONLY_RE.match(norm(v)))
+
+
+def grade_in(v: Any) -> str:
+    """The grade a 合计 row's cell prints, alone ("优", "自评等级：良好") or after its score ("98 优"); ""."""
+    if not isinstance(v, str):
+        return ""
+    if says_grade(v):
+        return _GRADE_LEAD_RE.sub("", v.strip())
+    m = _GRADE_TAIL_RE.match(_FULL_MARK_RE.sub("", v.strip()))
+    return m.string[len(m.group(1)) :].strip(" ,，、;；/") if m else ""
 
 
 def total_figure(v: Any) -> Any:

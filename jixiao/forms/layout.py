@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from jixiao.forms.compute import Form
 from jixiao.forms.formulas import formula_findings
 from jixiao.forms.labels import (
+    DEPARTMENT_NAME_LABELS,
     PROJECT_LABELS,
     _fill_merged,
     _Grid,
+    _mentions,
     _row_has,
     joined_header,
+    norm,
 )
 from jixiao.ingest.workbook import Sheet
 
@@ -115,3 +119,30 @@ def join_header_rows(sheet: Sheet) -> Sheet:
         new_rows[r] = joined
         new_rows[r + 1] = [""] * len(rows[r + 1])
     return dataclasses.replace(sheet, rows=new_rows)
+
+
+def form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
+    """(first_row, anchor_row) 0-based for every form on a sheet: the 项目名称 row (or a department
+    form's 部门（单位）名称 row) and its title row."""
+    named = [r for r, row in enumerate(rows) if _mentions(row, "名")]
+    projects = [r for r in named if _row_has(rows[r], PROJECT_LABELS) is not None]
+    # A 单位名称 line near a 项目名称 belongs to that project form; only on its own does it start one.
+    departments = [
+        r
+        for r in named
+        if _row_has(rows[r], DEPARTMENT_NAME_LABELS) is not None
+        and not any(abs(r - p) <= 3 for p in projects)
+    ]
+    anchors = sorted(projects + departments)
+    starts: list[tuple[int, int]] = []
+    previous = -1
+    for a in anchors:
+        first = a
+        for r in range(a - 1, max(previous, a - 4), -1):
+            text = "".join(norm(v) for v in rows[r])
+            if "自评表" in text or "绩效自评" in text or "绩效评价" in text:
+                first = r
+                break
+        starts.append((first, a))
+        previous = a
+    return starts

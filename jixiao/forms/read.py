@@ -38,6 +38,7 @@ from jixiao.forms.labels import (
     GOAL_ACTUAL_LABELS,
     GOAL_EXPECTED_LABELS,
     GOAL_LABELS,
+    GRADE_LABELS,
     INDICATOR_FIELDS,
     NO_FORMS,
     PROJECT_LABELS,
@@ -51,11 +52,11 @@ from jixiao.forms.labels import (
     _is_indicator_header,
     _levels,
     _map_columns,
-    _mentions,
     _raw,
     _row_has,
     _short,
     compare_units,
+    grade_in,
     is_label,
     merged_level1,
     norm,
@@ -68,40 +69,14 @@ from jixiao.forms.labels import (
     total_figures,
 )
 from jixiao.forms.labels import looks_like_forms as looks_like_forms
-from jixiao.forms.layout import read_parts
+from jixiao.forms.layout import form_starts, read_parts
 from jixiao.forms.titles import leave_out_other_years, name_from_title
 from jixiao.forms.units import check_unit, said_unit  # where the router looks for it
+from jixiao.grading import grade_word
 from jixiao.ingest import values
 from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.workbook import Sheet, hidden_sheets_finding, load_sheets, split_hidden
 from jixiao.model import Finding, IngestError
-
-
-def _form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
-    """(first_row, anchor_row) 0-based for every form on a sheet: the 项目名称 row (or a department
-    form's 部门（单位）名称 row) and its title row."""
-    named = [r for r, row in enumerate(rows) if _mentions(row, "名")]
-    projects = [r for r in named if _row_has(rows[r], PROJECT_LABELS) is not None]
-    # A 单位名称 line near a 项目名称 belongs to that project form; only on its own does it start one.
-    departments = [
-        r
-        for r in named
-        if _row_has(rows[r], DEPARTMENT_NAME_LABELS) is not None
-        and not any(abs(r - p) <= 3 for p in projects)
-    ]
-    anchors = sorted(projects + departments)
-    starts: list[tuple[int, int]] = []
-    previous = -1
-    for a in anchors:
-        first = a
-        for r in range(a - 1, max(previous, a - 4), -1):
-            text = "".join(norm(v) for v in rows[r])
-            if "自评表" in text or "绩效自评" in text or "绩效评价" in text:
-                first = r
-                break
-        starts.append((first, a))
-        previous = a
-    return starts
 
 
 def parse_sheets(sheets: list[Sheet], filename: str, *, deviation: float = 0.20) -> FormsDataset:
@@ -156,7 +131,7 @@ def _sheet_forms(grid: _Grid) -> list[Form]:
     # One pass for the header rows, so a long sheet that is not a form costs little.
     indicator_headers = [r for r, row in enumerate(rows) if _is_indicator_header(row)]
     budget_headers = [r for r, row in enumerate(rows) if _is_budget_header(row)]
-    starts = _form_starts(rows)
+    starts = form_starts(rows)
     if not starts:
         # No 项目名称 label, but an indicator header: one unnamed form for the whole sheet.
         if not indicator_headers:
@@ -537,6 +512,7 @@ class _FormReader:
             if not s_ok:
                 self.unparseable(r, "合计的得分", score, "应为数字")
         self.form.reported_weights_total, self.form.reported_total = w, s
+        self.form.reported_grade = next((g for g in map(grade_in, row[label_col + 1 :]) if g), "")
 
     # -- 年度总体目标: 预期目标 / 实际完成情况, text (never numbers to parse)
     def read_goals(self) -> None:
@@ -573,6 +549,10 @@ class _FormReader:
             hit = self.find_label(labels, start=start)
             if hit:
                 setattr(self.form, attr, self.value_right(*hit, labels))
+        hit = None if self.form.reported_grade else self.find_label(GRADE_LABELS, start=start)
+        if hit:  # "自评等级 | 优" on a row of its own under the 合计
+            printed = self.value_right(*hit, GRADE_LABELS)
+            self.form.reported_grade = printed if grade_word(printed) else ""
 
 
 def _parse_form(grid: _Grid, first: int, anchor: int, end: int) -> Form | None:

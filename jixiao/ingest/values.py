@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jixiao.grading import GRADE_PATTERN
+
 OK = "ok"
 BLANK = "blank"
 NA = "na"  # '/', '—', '不适用': not applicable, distinct from missing
@@ -30,9 +32,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋", "012345
 _UNIT_SUFFIX = re.compile(r"(万元|元|万|分|[wW])$")  # "20w": 万 as typed in a hurry
 _SCORE_SUFFIX = re.compile(r"分$")  # '96.32分', '100 分': a score typed with its unit
 # the grade a score earns typed after it: '95 优', '88分/良好', '92，等级：优' (spaces are gone by then)
-_GRADE_SUFFIX = re.compile(
-    r"(?<=[\d分])[,，、/;；]?(?:(?:自评)?等级[:：]?)?(?:优秀|优|良好|良|中等|中|合格|及格|较差|差|不合格|不及格)$"
-)
+_GRADE_SUFFIX = re.compile(rf"(?<=[\d分])[,，、/;；]?(?:(?:自评)?等级[:：]?)?(?:{GRADE_PATTERN})$")
 # "\d+(\.\d*)?", not "\d+\.?\d*": that one splits a run of digits between its two parts every which
 # way before it gives up, and a cell of 30,000 digits took seconds.
 _NUMBER = re.compile(r"^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
+from jixiao.grading import grade_mismatch
 from jixiao.summary import grades
 from jixiao.summary.columns import IMPLAUSIBLE
 from jixiao.summary.compute import SchemeChoice, agree_mask, agrees, score_means
@@ -284,7 +285,7 @@ def audit(table: m.ProjectTable, projects: pd.DataFrame, choice: SchemeChoice) -
     for i, printed, earned, score in grades.mismatches(projects):
         row, name = int(projects[m.SHEET_ROW].iloc[i]), projects[m.PROJECT].iloc[i]
         where = _where(place, row, name, grade_header)
-        out.append(m.Finding("warning", "GRADE_MISMATCH", where, grades.said(printed, earned, score), row))
+        out.append(m.Finding("warning", "GRADE_MISMATCH", where, grade_mismatch(printed, earned, score), row))
     out.extend(_duplicates(place, projects))
     out.extend(_total_checks(table, projects))
     return out

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jixiao import model as m
 from jixiao.fmt import round_array, round_half_up
+from jixiao.grading import GRADES, grade_of  # noqa: F401 (grade_of: the per-score form of grades())
 from jixiao.summary.schemes import AUTO, DEFAULT_PRESET, PRESETS, WeightScheme
 
 SCORE_TOLERANCE = 0.01
@@ -149,18 +150,6 @@ def choose_scheme(projects: pd.DataFrame, rates: pd.Series, requested: str | Wei
         best = DEFAULT_PRESET
     rep, comp = results[best]
     return SchemeChoice(PRESETS[best], AUTO, rep, comp, {k: r[0] for k, r in results.items()})
-
-
-GRADES = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", -np.inf))
-
-
-def grade_of(score: float | None) -> str | None:
-    if score is None or np.isnan(score):
-        return None
-    for name, floor in GRADES:
-        if score >= floor - 1e-9:
-            return name
-    return "差"
 
 
 def grades(scores: np.ndarray) -> list[str | None]:
