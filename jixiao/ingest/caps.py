@@ -12,6 +12,9 @@ MAX_COLS = 200
 # calamine holds a sheet as a dense grid from its first to its last cell
 MAX_GRID_CELLS = 10_000_000
 MAX_CELLS = 10_000_000  # cells written in the XML, whatever their positions
+# Cells of all the sheets together that reach the server: each is a Python object there, and every
+# reader looks at every one. A few sheets each under the grid cap made 1.6 GB and 35 seconds of it.
+MAX_TOTAL_CELLS = MAX_GRID_CELLS
 # Beyond this the first ranges are kept: 30,000 merged ranges cost minutes in header detection.
 MAX_MERGED = 5_000
 MAX_MERGED_CELLS = 100_000  # one range larger than this is dropped: filling it costs more than the sheet

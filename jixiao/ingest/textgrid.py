@@ -64,8 +64,14 @@ def read_csv(data: bytes, filename: str) -> tuple[str, list[list[Any]], list, li
             rows.append([_excel_text(c.strip()) for c in row[:MAX_COLS]])
             line = reader.line_num + 1
     except csv.Error as exc:
-        if "field larger" in str(exc):  # an open quote swallowed the rest of the file
-            raise _unbalanced(line, reader.line_num - line + 1) from exc
+        if "field larger" in str(exc):
+            if '"' in text:  # an open quote swallowed the rest of the file
+                raise _unbalanced(line, reader.line_num - line + 1) from exc
+            # no quote at all: one cell of hundreds of thousands of characters, not a table
+            raise ReadError(
+                f"CSV 文件第 {line} 行有一个单元格超过 {csv.field_size_limit():,} 个字符，不像是表格数据，"
+                "已停止读取。请确认上传的是导出的表格（或在 Excel 中另存为 .xlsx）后再上传。"
+            ) from exc
         raise ReadError(
             f"CSV 文件格式有误（第 {line} 行附近），无法读取。请在 Excel 中另存为 .xlsx 后再上传。"
         ) from exc

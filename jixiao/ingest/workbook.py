@@ -313,15 +313,20 @@ def hidden_sheets_finding(names: list[str], *, used: bool, what: str) -> Finding
 
 def _clip_merged(merged, rows: list[list[Any]]) -> list[tuple[int, int, int, int]]:
     """Merged ranges inside the grid only (a damaged file can declare them anywhere), and none so
-    large that filling it would cost more than reading the sheet."""
+    large that filling it would cost more than reading the sheet. Ranges that do not overlap cover at
+    most the grid: beyond that they overlap (Excel refuses such a file), and 5,000 ranges over the same
+    100,000 cells cost the readers seconds of filling; the first ranges are kept."""
     height, width = len(rows), len(rows[0]) if rows else 0
+    room = height * width
     out = []
     for r0, c0, r1, c1 in merged:
         if not (0 <= r0 < height and 0 <= c0 < width and r1 >= r0 and c1 >= c0):
             continue
         r1, c1 = min(r1, height - 1), min(c1, width - 1)
-        if (r1 - r0 + 1) * (c1 - c0 + 1) <= MAX_MERGED_CELLS:
+        area = (r1 - r0 + 1) * (c1 - c0 + 1)
+        if area <= MAX_MERGED_CELLS and area <= room:
             out.append((r0, c0, r1, c1))
+            room -= area
     return out
 
 

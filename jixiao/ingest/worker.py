@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from jixiao.ingest.caps import STOPPED, ReadError
+from jixiao.ingest.caps import MAX_TOTAL_CELLS, STOPPED, ReadError
 
 log = logging.getLogger("jixiao.ingest")
 
@@ -59,6 +59,28 @@ def _path() -> str:
 
 def parse(kind: str, data: bytes, filename: str) -> Any:
     """The read itself, as the child runs it (callable in-process for benchmarks and tests)."""
+    found = _read(kind, data, filename)
+    return found if kind == "docx" else within_total(found)
+
+
+def within_total(sheets: list) -> list:
+    """The sheets, in order, while their cells together stay within MAX_TOTAL_CELLS; a note on the
+    first says what was left out. Each sheet is within the grid cap already: the first is always kept."""
+    total = 0
+    for n, (_, rows, *_) in enumerate(sheets):
+        total += sum(map(len, rows))
+        if total > MAX_TOTAL_CELLS and n > 0:
+            kept = sheets[:n]
+            kept[0][3].insert(
+                0,
+                f"工作簿的单元格总数超过 {MAX_TOTAL_CELLS:,} 个，只读取了前 {n} 个工作表"
+                f"（共 {len(sheets)} 个）。",
+            )
+            return kept
+    return sheets
+
+
+def _read(kind: str, data: bytes, filename: str) -> Any:
     if kind == "xlsx":
         from jixiao.ingest.excel import read_xlsx
 
