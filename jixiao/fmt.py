@@ -136,6 +136,17 @@ def listed(items, most: int = 10, quoted: bool = False) -> str:
     return shown + ("等" if len(items) > most else "")
 
 
+QUOTE = 60  # characters of a cell quoted in a finding
+NAME_QUOTE = 80  # of a project's name saying where a finding is
+
+
+def clip(text: object, limit: int = 24) -> str:
+    """Text quoted in a message: runs of whitespace as one space, cut at ``limit`` characters with "…"
+    (a cell of 30,000 characters quoted in full made a finding nobody can read)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def col_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
     s, n = "", index + 1

@@ -284,3 +284,37 @@ def test_round8_files_read_or_refused_in_chinese(name, tmp_path, capsys):
         assert err.startswith("错误：") and _chinese(err)
     else:
         assert out.lstrip().startswith("{")
+
+
+# --- numbers no reader expects under a header, and cells too long to quote ---------------------------
+@pytest.mark.parametrize(
+    "row",
+    [["甲", "1" * 400, "2" * 400], ["²", "³", "¹"], ["甲", "1" * 5000, "5"]],
+    ids=["400-digit", "superscripts", "5000-digit"],
+)
+def test_huge_or_odd_digits_under_the_header_are_read_not_raised(row):
+    text = "项目名称,预算数,执行数\n" + ",".join(row) + "\n乙,1,1\n丙,2,1\n"
+    # before: OverflowError / ValueError in the column-number check, "无法读取输入（ValueError）"
+    doc = inspect_bytes(text.encode(), "表.csv")
+    assert doc["projects"] == 3
+    quoted = [f["message"] for f in doc["findings"] if f["code"] in ("UNPARSEABLE_VALUE", "IMPLAUSIBLE_VALUE")]
+    assert quoted and all(len(q) < 120 for q in quoted)  # a 5,000-digit cell is quoted in 60 characters
+
+
+def test_a_30000_character_name_is_clipped_where_it_is_named():
+    name = "项目" + "甲" * 30_000
+    text = f"项目名称,预算数,执行数\n{name},10,20\n{name},10,5\n乙,1,1\n"
+    doc = inspect_bytes(text.encode(), "表.csv")
+    assert doc["projects"] == 3
+    # before: DUPLICATE_PROJECT and the over-budget flag quoted all 30,000 characters
+    assert all(len(f["where"]) + len(f["message"]) < 400 for f in doc["findings"])
+
+
+def test_a_project_name_of_spaces_splits_its_code_in_linear_time():
+    from jixiao.forms.labels import split_code
+
+    t0 = time.perf_counter()
+    assert split_code("51340022T000000278908 中" + " " * 20_000 + "中")[0] == "51340022T000000278908"
+    assert split_code("中" + " " * 20_000 + "中（51340021R000000033292）")[0] == "51340021R000000033292"
+    assert split_code("项目" + " " * 20_000) == (None, "项目" + " " * 20_000)
+    assert time.perf_counter() - t0 < 0.2  # 0.8 s and 1.4 s before (a lazy name before \s*$)

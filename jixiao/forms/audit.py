@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from jixiao.fmt import pct, round_half_up, wan
+from jixiao.fmt import clip, pct, round_half_up, wan
 from jixiao.forms.compute import (
     MONEY_TOLERANCE,
     NATURE_EQ,
@@ -156,7 +156,7 @@ def _execution_rate(form: Form) -> list[Finding]:
     if rate >= LOW_EXECUTION_RATE:
         return []
     if is_no_reason(total.reason):
-        said = "" if not squash(total.reason) else "（原因栏只有「" + _clip(total.reason) + "」，不是说明）"
+        said = "" if not squash(total.reason) else "（原因栏只有「" + clip(total.reason) + "」，不是说明）"
         return [
             Finding(
                 "warning",
@@ -172,7 +172,7 @@ def _execution_rate(form: Form) -> list[Finding]:
             "info",
             "LOW_EXECUTION",
             where,
-            f"预算执行率 {pct(rate)}（{amounts}），低于 90%；填报的原因：{_clip(total.reason, 60)}",
+            f"预算执行率 {pct(rate)}（{amounts}），低于 90%；填报的原因：{clip(total.reason, 60)}",
             total.sheet_row,
             "reason",
         )
@@ -300,7 +300,7 @@ def _total_findings(form: Form) -> list[Finding]:
 # --- indicators ------------------------------------------------------------------------------------
 def _indicator_findings(form: Form, ind: Indicator, deviation: float) -> list[Finding]:
     out: list[Finding] = []
-    where = form.where(ind.sheet_row, f"{ind.level1 or '指标'}「{_clip(ind.label)}」")
+    where = form.where(ind.sheet_row, f"{ind.level1 or '指标'}「{clip(ind.label)}」")
 
     def add(severity: str, code: str, message: str, field: str = "score") -> None:
         out.append(Finding(severity, code, where, message, ind.sheet_row, field))
@@ -313,7 +313,7 @@ def _indicator_findings(form: Form, ind: Indicator, deviation: float) -> list[Fi
             add("error", "SCORE_OVER_WEIGHT", f"得分 {n(score)} 分，超过了权重 {n(weight)} 分。")
         deducted = score < weight - SCORE_TOLERANCE
         if deducted and is_no_reason(ind.reason):
-            said = f"（原因栏填的是「{_clip(ind.reason)}」）" if squash(ind.reason) else ""
+            said = f"（原因栏填的是「{clip(ind.reason)}」）" if squash(ind.reason) else ""
             add(
                 "warning",
                 "DEDUCTION_WITHOUT_REASON",
@@ -403,7 +403,7 @@ def _duplicate_indicators(form: Form) -> list[Finding]:
             Finding(
                 "warning",
                 "DUPLICATE_INDICATOR",
-                form.where(ind.sheet_row, f"{ind.level1 or '指标'}「{_clip(ind.label)}」"),
+                form.where(ind.sheet_row, f"{ind.level1 or '指标'}「{clip(ind.label)}」"),
                 f"与第{first.sheet_row}行的指标重复（一级、二级、三级指标都相同），权重和得分被计算了两次。",
                 ind.sheet_row,
                 "project",
@@ -461,8 +461,3 @@ def duplicate_code_findings(forms: list[Form]) -> list[tuple[Form, Finding]]:
                 )
             )
     return out
-
-
-def _clip(text: str, limit: int = 24) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -110,10 +110,11 @@ CODE_LABELS = ("项目编码", "项目代码", "项目编号")
 DEPARTMENT_LABELS = ("主管部门", "主管单位")
 UNIT_LABELS = ("实施单位", "项目实施单位", "预算单位")
 
-# 51340022T000000278908-凉山州级科普专项经费: a code of letters and digits (with a run of digits), a dash or space, the name
-CODE_NAME_RE = re.compile(r"^\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})(?:\s*[-－—–_:：]\s*|\s+)(.+?)\s*$")
-# 州本级单位缴费（51340021R000000033292）: the name, then its code in brackets
-NAME_CODE_RE = re.compile(r"^\s*(.+?)\s*[(（]\s*((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})\s*[)）]\s*$")
+# 51340022T000000278908-凉山州级科普专项经费: a code of letters and digits (with a run of digits), a dash or
+# space, the name (matched on the stripped text: a lazy name before \s*$ backtracked over runs of spaces)
+CODE_NAME_RE = re.compile(r"^((?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,})(?:\s*[-－—–_:：]\s*|\s+)(.+)$")
+# 州本级单位缴费（51340021R000000033292）: the name, then its code in brackets (the last bracket's content)
+CODE_RE = re.compile(r"(?=[0-9A-Za-z]*\d{6})[0-9A-Za-z]{8,}")
 WEIGHT_IN_LABEL_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 YUAN_RE = re.compile(r"[（(]\s*元\s*[)）]|单位[:：]\s*元(?!\w)|金额单位[:：]?\s*元")
 WAN_RE = re.compile(r"[（(]\s*万元\s*[)）]|单位[:：]\s*万元|金额单位[:：]?\s*万元")
@@ -172,12 +173,15 @@ NOTHING = frozenset({"", "/", "\\", "-", "—", "——", "－", "无"})
 def split_code(label: str) -> tuple[str | None, str]:
     """(code, name) of a 项目名称 as printed: "51340022T000000278908-凉山州级科普专项经费" or
     "州本级单位缴费（51340021R000000033292）"; (None, label) when it carries no code."""
-    m = CODE_NAME_RE.match(label)
+    text = label.strip()
+    m = CODE_NAME_RE.match(text)
     if m:
         return m.group(1).upper(), m.group(2)
-    m = NAME_CODE_RE.match(label)
-    if m:
-        return m.group(2).upper(), m.group(1)
+    if text.endswith((")", "）")):
+        at = max(text.rfind("("), text.rfind("（"))
+        code = text[at + 1 : -1].strip()
+        if at > 0 and text[:at].strip() and CODE_RE.fullmatch(code):
+            return code.upper(), text[:at].strip()
     return None, label
 
 
@@ -431,10 +435,6 @@ def merged_level1(printed: str, filled: str, own2: str) -> tuple[str, str | None
         target = COMPONENT_LEVEL1[inferred]
         return "", f"本行一级指标单元格为空（与上方“{filled}”合并），按二级指标“{own2}”归入“{target}”。"
     return filled, None
-
-
-def _short(text: str, n: int = 24) -> str:
-    return text if len(text) <= n else text[:n] + "…"
 
 
 # --- sheet scanning ---------------------------------------------------------------------------

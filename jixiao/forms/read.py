@@ -16,6 +16,7 @@ import hashlib
 import re
 from typing import Any
 
+from jixiao.fmt import clip
 from jixiao.forms.audit import audit_dataset
 from jixiao.forms.compute import (
     FORM_DEPARTMENT,
@@ -54,7 +55,6 @@ from jixiao.forms.labels import (
     _map_columns,
     _raw,
     _row_has,
-    _short,
     compare_units,
     grade_in,
     is_label,
@@ -410,7 +410,7 @@ class _FormReader:
             actual_raw=_raw(actual_raw),
             reason=_raw(self.cell(r, cols, "reason")),
         )
-        what = f"{level1 or '指标'}「{_short(ind.label)}」"
+        what = f"{level1 or '指标'}「{clip(ind.label)}」"
         for key, title in (("weight", "权重"), ("score", "得分")):
             raw = self.cell(r, cols, key)
             value, ok, _ = parse_number(raw)

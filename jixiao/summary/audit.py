@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import model as m
-from jixiao.fmt import num, pct, round_array, round_half_up, to_float, wan
+from jixiao.fmt import NAME_QUOTE, clip, num, pct, round_array, round_half_up, to_float, wan
 from jixiao.grading import grade_mismatch
 from jixiao.summary import grades
 from jixiao.summary.columns import IMPLAUSIBLE
@@ -46,7 +46,7 @@ def _place(src: m.Source) -> str:
 def _where(sheet: str, row: int, label: str | None, column: str | None = None) -> str:
     s = f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"  # "" for a CSV: it has no sheets
     if label:
-        s += f"「{label}」"
+        s += f"「{clip(label, NAME_QUOTE)}」"
     if column:
         s += f"，列「{column}」"
     return s
@@ -307,7 +307,7 @@ def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
         same_money = money.nunique(dropna=False).max() == 1
         name = g[m.PROJECT].iloc[0]
         first = int(g[m.SHEET_ROW].iloc[0])
-        message = f"项目名称“{name}”出现 {len(g)} 次（第{rows}行）。"
+        message = f"项目名称“{clip(name, NAME_QUOTE)}”出现 {len(g)} 次（第{rows}行）。"
         if no_money:
             message += "表中没有金额，无法据金额判断是否重复录入；已按不同项目分别计算，如为同一项目请合并。"
         elif same_money:

@@ -152,10 +152,13 @@ def column_numbers(row: list[Any]) -> bool:
         if isinstance(x, bool):
             return False
         if isinstance(x, (int, float)):
+            if not (math.isfinite(x) and abs(x) < 1e6):  # a column number is small: inf, 1e308 are not
+                return False
             numbers.append(x)
         elif isinstance(x, str) and x.strip():
             t = x.strip()
-            if t.isdigit():
+            # isdecimal, not isdigit: "²" is a digit int() refuses; and no 400-digit "column number"
+            if t.isdecimal() and len(t) <= 6:
                 numbers.append(int(t))
             elif t not in _COLUMN_MARKS:
                 return False

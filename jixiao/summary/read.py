@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao import model as m
+from jixiao.fmt import NAME_QUOTE, QUOTE, clip
 from jixiao.ingest import values as v
 from jixiao.ingest.header import (
     PROJECT_COUNT,
@@ -147,7 +148,7 @@ class _Reader:
         csv = str(self.filename or "").lower().endswith((".csv", ".txt"))
         s = f"第{sheet_row}行" if csv else f"工作表「{self.sheet.name}」第{sheet_row}行"
         if project:
-            s += f"「{project}」"
+            s += f"「{clip(project, NAME_QUOTE)}」"
         if fieldname:
             s += f"，列「{self.headers.get(fieldname) or m.FIELD_LABELS.get(fieldname, fieldname)}」"
         return s
@@ -474,7 +475,7 @@ class _Reader:
             "warning",
             "UNPARSEABLE_VALUE",
             self.where(sheet_row, project, fieldname),
-            f"单元格内容“{v.text_of(raw)}”{what}，已按缺失处理。",
+            f"单元格内容“{clip(v.text_of(raw), QUOTE)}”{what}，已按缺失处理。",
             sheet_row,
             fieldname,
         )
@@ -517,13 +518,13 @@ class _Reader:
         """A cell ``columns`` could not take as it stands, as a finding that quotes it."""
         where = self.where(sheet_row, project, issue.field)
         if issue.code == value_columns.IMPLAUSIBLE:
-            message = f"单元格内容“{issue.raw}”{issue.what}，已剔除，不计入合计和平均数。"
+            message = f"单元格内容“{clip(issue.raw, QUOTE)}”{issue.what}，已剔除，不计入合计和平均数。"
         elif issue.code == value_columns.WITHOUT_PERCENT:
-            message = f"“{issue.raw}”{issue.what}。"
+            message = f"“{clip(issue.raw, QUOTE)}”{issue.what}。"
         elif issue.field == m.SELF_FLAG:
-            message = f"“{issue.raw}”无法识别为“是/否”，已按未填写处理。"
+            message = f"“{clip(issue.raw, QUOTE)}”无法识别为“是/否”，已按未填写处理。"
         else:
-            message = f"单元格内容“{issue.raw}”{issue.what}，已按缺失处理。"
+            message = f"单元格内容“{clip(issue.raw, QUOTE)}”{issue.what}，已按缺失处理。"
         self.add("warning", issue.code, where, message, sheet_row, issue.field)
 
     def parse_columns(
