@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jixiao.final_accounts.figures import (
@@ -31,6 +31,21 @@ from jixiao.final_accounts.figures import (
     YearFigures,
     in_wan,
     merged,
+)
+from jixiao.final_accounts.official_kinds import (
+    _YEAR,
+    BASIC,
+    CAPITAL,
+    EXPENDITURE,
+    FISCAL_SUMMARY,
+    FUND,
+    GENERAL,
+    INCOME,
+    SUMMARY,
+    THREE_PUBLIC,
+    _kind,
+    _year,
+    official_tables,
 )
 from jixiao.final_accounts.official_table import (
     _SIDE_WORDS,
@@ -48,31 +63,19 @@ from jixiao.final_accounts.official_table import (
     stated_factor,
     year_views,
 )
-from jixiao.final_accounts.read import _FUNCTION_SET, _INDEX, _UNIT_FACTORS, _unit_in, normalize_label
+from jixiao.final_accounts.read import (
+    _FUNCTION_SET,
+    _INDEX,
+    _UNIT_FACTORS,
+    ROW_SPECS,
+    _unit_in,
+    normalize_label,
+)
 from jixiao.fmt import col_letter
 from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.workbook import Sheet
 from jixiao.model import Finding, IngestError
 
-# Table kinds, by what their title says (checked in this order: the longer titles first).
-SUMMARY = "收入支出决算总表"
-FISCAL_SUMMARY = "财政拨款收入支出决算总表"
-INCOME = "收入决算表"
-EXPENDITURE = "支出决算表"
-GENERAL = "一般公共预算财政拨款支出决算表"
-BASIC = "一般公共预算财政拨款基本支出决算表"
-THREE_PUBLIC = "“三公”经费支出决算表"
-
-_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (FISCAL_SUMMARY, re.compile(r"财政拨款收入?支出?决算总表")),
-    (SUMMARY, re.compile(r"收入支出决算总表")),
-    (BASIC, re.compile(r"基本支出决算(?:明细)?表")),
-    (THREE_PUBLIC, re.compile(r"三公.{0,3}经费.{0,12}决算")),
-    (GENERAL, re.compile(r"一般公共预算财政拨款支出决算(?:明细)?表")),
-    (INCOME, re.compile(r"(?<!支出)收入决算表")),
-    (EXPENDITURE, re.compile(r"(?<!项目)(?<!政府性基金预算财政拨款)(?<!国有资本经营预算财政拨款)支出决算表")),
-)
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _OWNER = re.compile(
     r"^(?:编制单位|填报单位|编制部门|部门（单位）名称|部门名称|单位名称|部门|单位)\s*[:：]\s*(.*)$"
 )
@@ -85,32 +88,8 @@ class _Read:
     beside: dict[int, YearFigures] = field(default_factory=dict)
     tables: dict[int, list[str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-
-
-def _kind(sheet: Sheet) -> str | None:
-    """The table a sheet holds, by its title (the first rows) or, failing that, its name."""
-    for text in (" ".join(_text(x) for row in sheet.rows[:4] for x in row if _text(x)), sheet.name):
-        text = text.replace('"', "“").replace("＂", "“")
-        for kind, pattern in _KINDS:
-            if pattern.search(text):
-                return kind
-    return None
-
-
-# a date a table was published, compiled or printed ("公开日期：2024年9月30日"): not the year it reports
-_DATE = re.compile(
-    r"(?:公开|编制|填报|报送|打印|制表)?(?:日期|时间)\s*[:：].*|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-)
-
-
-def _year(sheet: Sheet, fallback: int | None) -> int | None:
-    for row in sheet.rows[:4]:
-        for x in row:
-            hit = _YEAR.search(_DATE.sub("", _text(x)))
-            if hit:
-                return int(hit.group(1))
-    hit = _YEAR.search(sheet.name)
-    return int(hit.group(1)) if hit else fallback
+    # (year, kind, own year) -> the first such table's name and figures
+    first: dict[tuple[int, str, bool], tuple[str, YearFigures]] = field(default_factory=dict)
 
 
 def _owner(sheets: Sequence[Sheet]) -> str:
@@ -197,11 +176,11 @@ def _summary(table: _Table, yf: YearFigures, factor: float) -> None:
                 continue
             if left and (source := _income_source(label)) is not None:
                 yf.income.setdefault(source, value)
-            elif left and label in ("本年收入合计", "本年收入"):
+            elif left and label in ("本年收入合计", "本年收入", "收入合计"):  # 合计 above the carry-over
                 yf.income_current = yf.income_current if yf.income_current is not None else value
             elif left and label in ("总计", "收入总计"):
                 yf.income_total = yf.income_total if yf.income_total is not None else value
-            elif not left and label in ("本年支出合计", "本年支出"):
+            elif not left and label in ("本年支出合计", "本年支出", "支出合计"):
                 yf.expenditure_current = (
                     yf.expenditure_current if yf.expenditure_current is not None else value
                 )
@@ -301,11 +280,12 @@ def _general(table: _Table, yf: YearFigures, factor: float) -> None:
 
 
 def _classes_from_detail(table: _Table, yf: YearFigures, total: int, factor: float) -> None:
-    """No 类 row (only 款 or 项 rows, "2060101 行政运行"): 图6 adds them up into their 类 by code."""
+    """No 类 row named (only 款 or 项 rows, "2060101 行政运行", or 类 rows with a code and no name,
+    "206"): 图6 takes each 类 by its code, adding up its 款 and 项 where its own row is missing."""
     details = [
         (code, value)
         for k in range(table.body, len(table.rows))
-        if (code := function_code(table.rows[k][:total])) is not None and len(code) in (5, 7)
+        if (code := function_code(table.rows[k][:total])) is not None
         if (value := table.amount(k, total, factor)) is not None
     ]
     by_class = {
@@ -315,12 +295,12 @@ def _classes_from_detail(table: _Table, yf: YearFigures, total: int, factor: flo
         yf.by_function.setdefault(name, value)
     if by_class:
         listed = "、".join(f"{name}{value:.2f}万元" for name, value in by_class.items())
-        table.notes.append(
-            (
-                "FA_CLASS_FROM_DETAIL",
-                f"表中没有类级科目行（如“206 科学技术支出”），图6按款、项级科目编码的前三位合计到类：{listed}。",
-            )
+        how = (
+            "类级科目只有编码、没有名称，图6按编码对应的类读取"
+            if any(len(code) == 3 for code, _ in details)
+            else "没有类级科目行（如“206 科学技术支出”），图6按款、项级科目编码的前三位合计到类"
         )
+        table.notes.append(("FA_CLASS_FROM_DETAIL", f"表中{how}：{listed}。"))
 
 
 def _labelled(table: _Table, yf: YearFigures, factor: float, names: dict[str, str]) -> None:
@@ -423,49 +403,11 @@ _READERS = {
     GENERAL: _general,
     BASIC: lambda t, yf, f: (_labelled(t, yf, f, _BASIC_NAMES), _basic_columns(t, yf, f)),
     THREE_PUBLIC: lambda t, yf, f: (_three_public(t, yf, f), _labelled(t, yf, f, _OPERATING_NAMES)),
+    FUND: lambda t, yf, f: None,
+    CAPITAL: lambda t, yf, f: None,
 }
 # Read in this order: the 总表 gives the income split the 收入决算表 lacks, and so on.
-_ORDER = (SUMMARY, FISCAL_SUMMARY, GENERAL, EXPENDITURE, INCOME, BASIC, THREE_PUBLIC)
-
-
-def is_official(sheet: Sheet) -> bool:
-    """The sheet's title (or name) is that of a 公开表."""
-    return bool(sheet.rows) and _kind(sheet) is not None
-
-
-def official_tables(sheets: Sequence[Sheet]) -> list[tuple[str, Sheet]]:
-    """(kind, table) of every 公开表 in the workbook; a sheet holding several tables one under the
-    other is cut at their titles."""
-    return [
-        (kind, t)
-        for s in sheets
-        if s.rows and _kind(s) is not None  # a project table is passed over on its first rows
-        for t in _split(s)
-        if (kind := _kind(t)) is not None
-    ]
-
-
-def _title(row: list[Any]) -> bool:
-    texts = [_text(x) for x in row if _text(x)]
-    if not 1 <= len(texts) <= 3 or not texts[0].endswith("表") and "表" not in "".join(texts):
-        return False
-    text = "".join(texts).replace('"', "“")
-    return any(p.search(text) for _, p in _KINDS)
-
-
-def _split(sheet: Sheet) -> list[Sheet]:
-    starts = [r for r, row in enumerate(sheet.rows[:2000]) if _title(row)]
-    if len(starts) < 2:
-        return [sheet]
-    parts = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(sheet.rows)
-        merged = [
-            (r0 - start, c0, r1 - start, c1) for r0, c0, r1, c1 in sheet.merged if start <= r0 and r1 < end
-        ]
-        name = f"{sheet.name}第{k + 1}个表（自第{start + 1}行）"
-        parts.append(Sheet(name=name, rows=sheet.rows[start:end], merged=merged))
-    return parts
+_ORDER = (SUMMARY, FISCAL_SUMMARY, GENERAL, EXPENDITURE, INCOME, BASIC, THREE_PUBLIC, FUND, CAPITAL)
 
 
 def looks_like_official(sheets: Sequence[Sheet]) -> bool:
@@ -512,6 +454,44 @@ def _shown(sheets: Sequence[Sheet], findings: list[Finding]) -> list[Sheet]:
     return out
 
 
+def _differs_from_the_first(
+    out: _Read, kind: str, sheet: Sheet, key: tuple[int, str, bool], view: _Table, default: float
+) -> bool:
+    """A second table of a kind for a year (a draft kept beside the final one) whose figures differ from
+    the first's: left out and said, so that the figures are the first table's whole, never a mix of
+    the two (the total of one with the classes of the other, found only as a sum that does not hold).
+    A part that adds what the first lacks (the rest of a table Word split) is no conflict."""
+    mine = YearFigures()
+    _read_table(kind, sheet, mine, None, replace(view, notes=[], bad={}), default)
+    name, first = out.first.setdefault(key, (sheet.name, mine))
+    differ = [] if first is mine else _differing(first, mine)
+    if differ:
+        item, was, now = differ[0]
+        out.findings.append(
+            Finding(
+                "warning",
+                "FA_DUPLICATE_TABLE",
+                f"{key[0]}年",
+                f"「{name}」和「{sheet.name}」都是{key[0]}年的{kind}，数字不同（如{item}"
+                f"{was:.2f}万元与{now:.2f}万元）：只按前一张「{name}」读取。"
+                f"如果应当用「{sheet.name}」，请删去或隐藏「{name}」后再上传。",
+            )
+        )
+    return bool(differ)
+
+
+def _differing(a: YearFigures, b: YearFigures) -> list[tuple[str, float, float]]:
+    names = {spec.attr: spec.label for spec in ROW_SPECS if spec.item is None}
+    out = []
+    for attr, x in vars(a).items():
+        y = getattr(b, attr)
+        if isinstance(x, dict):
+            out += [(k, x[k], y[k]) for k in x if k in y and abs(x[k] - y[k]) > 0.005]
+        elif x is not None and y is not None and abs(x - y) > 0.005:
+            out.append((names.get(attr, attr), x, y))
+    return out
+
+
 def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]] | None:
     """Figures from a workbook of 部门决算公开表, or None when it holds none."""
     out = _Read()
@@ -540,6 +520,8 @@ def read_official(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAcc
         # 上年数 | 本年数 columns: this year from its own column, the other year beside it
         for y, view in year_views(table, year).items() if table is not None and year is not None else ():
             yf = (out.data if y == year else out.beside).setdefault(y, YearFigures())
+            if _differs_from_the_first(out, kind, sheet, (y, kind, y == year), view, default):
+                continue
             if _read_table(kind, sheet, yf, out.findings, view, default):
                 said = (
                     f"「{sheet.name}」（{kind}）" if y == year else f"「{sheet.name}」（{kind}的{y}年数列）"

@@ -107,6 +107,9 @@ def _table(sheet: Sheet) -> _Table | None:
     # the signing lines under the table (单位负责人：…, 填表人：…) end it: their names are no amounts
     end = next((r for r in range(body, len(rows)) if _signed(rows[r])), len(rows))
     rows = rows[:end]
+    # the header again under its rows (Word repeats it over a table's part on the next page): no amounts
+    heads = {key for r in range(body) if (key := _words(rows[r]))}
+    rows[body:] = [[""] * len(row) if _words(row) in heads else row for row in rows[body:]]
     width = max((len(r) for r in rows), default=0)
     labels = []
     for c in range(width):
@@ -117,6 +120,14 @@ def _table(sheet: Sheet) -> _Table | None:
                 parts.append(t)
         labels.append("|".join(parts))
     return _Table(rows, header, body, labels)
+
+
+def _words(row: list[Any]) -> tuple[str, ...]:
+    words: list[str] = []
+    for t in map(_text, row):
+        if t and (not words or words[-1] != t):  # a merged cell's text once
+            words.append(t)
+    return tuple(words)
 
 
 def _factor(table: _Table, default: float = 1.0) -> float:
@@ -250,11 +261,12 @@ def function_code(cells: list[Any]) -> str | None:
 
 
 def rolled_up(details: list[tuple[str, float]]) -> dict[str, float]:
-    """类 code -> amount from 款 and 项 rows ((code, amount)): each 款 by its own row, else by its 项 rows,
-    so that a 款 and its 项 are not counted twice."""
+    """类 code -> amount from 类, 款 and 项 rows ((code, amount)): each 类 by its own row, else by its 款
+    rows, each 款 by its own row, else by its 项 rows, so that nothing is counted twice."""
+    classes = {code: v for code, v in details if len(code) == 3}
     kuan = {code: v for code, v in details if len(code) == 5}
-    out: dict[str, float] = {}
+    out: dict[str, float] = dict(classes)
     for code, v in details:
-        if len(code) == 5 or (len(code) == 7 and code[:5] not in kuan):
+        if code[:3] not in classes and (len(code) == 5 or (len(code) == 7 and code[:5] not in kuan)):
             out[code[:3]] = round(out.get(code[:3], 0.0) + v, 6)
     return out

@@ -442,7 +442,8 @@ def from_frame(df: Any, unit: str = "") -> tuple[FinalAccounts, list[Finding]]:
 def from_sheets(sheets: Sequence[Sheet], filename: str = "") -> tuple[FinalAccounts, list[Finding]]:
     """The first sheet laid out like the template (a visible one before any hidden one); reading notes
     of the other sheets are ignored. A workbook of 部门决算公开表 is read through ``official``."""
-    from jixiao.final_accounts.official import is_official, read_official
+    from jixiao.final_accounts.official import read_official
+    from jixiao.final_accounts.official_kinds import is_official
 
     # A 公开表 may look like the template (a “三公” table with items down and 2022年 | 2023年 columns):
     # a sheet titled as a 公开表 is not the template, or the workbook's other 公开表 would be dropped.

@@ -38,6 +38,7 @@ from jixiao.final_accounts.statement_text import (
     _decimals,
     _Entry,
     _exact_pct,
+    _names_another,
     _Paragraph,
     _pct_text,
     _r2,
@@ -49,6 +50,7 @@ from jixiao.final_accounts.statement_text import (
     _wan,
     _window_start,
     judge,
+    stated_rate,
 )
 
 
@@ -275,12 +277,12 @@ def _common(a: str, b: str) -> int:
 
 def _change(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statement:
     d1, d2 = m.group("d1"), m.group("d2")
-    pct_raw = m.group("pct")
+    pct_raw, printed = stated_rate(m)
     s1 = _direction(d1, _UP_AMOUNT, _DOWN_AMOUNT)
     s2 = _direction(d2, _UP_RATE, _DOWN_RATE)
     stated_sign = s2 or s1
     stated = stated_sign * float(pct_raw.replace(",", "")) if stated_sign else float(pct_raw.replace(",", ""))
-    stated_text = f"{d2}{pct_raw}%"
+    stated_text = f"{d2}{printed}"
     st = Statement("", KIND_CHANGE, stated, stated_text, None, UNCHECKED, start=m.start(), end=m.end())
     if (d1 and "/" in d1) or "/" in d2:
         st.note = "模板占位文字（“增加/减少”“增长/下降”）没有改成实际的增减方向。"
@@ -403,10 +405,10 @@ def _signed_wan(x: float) -> str:
 
 def _rate_only(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statement:
     """'同比增长5%', '减幅8%': a change without its amount; checkable only against the figures."""
-    d2, pct_raw = m.group("d2"), m.group("pct")
+    d2, (pct_raw, printed) = m.group("d2"), stated_rate(m)
     sign = _direction(d2, _UP_RATE, _DOWN_RATE)
     stated = (sign or 1) * float(pct_raw.replace(",", ""))
-    st = Statement("", KIND_CHANGE, stated, f"{d2}{pct_raw}%", None, UNCHECKED, start=m.start(), end=m.end())
+    st = Statement("", KIND_CHANGE, stated, f"{d2}{printed}", None, UNCHECKED, start=m.start(), end=m.end())
     if "/" in d2:
         st.note = "模板占位文字（“增长/下降”）没有改成实际的增减方向。"
         return st
@@ -519,7 +521,7 @@ def _match(
         if hits:
             longest = max(h for h, _ in hits)
             return max((e for h, e in hits if h == longest), key=lambda e: e.year)
-    if need in ("total", "budget"):
+    if need in ("total", "budget") or _names_another(context, entries, candidates):
         return None
     values = {round(getattr(e, need), 4) for e in candidates}
     if len(values) == 1:

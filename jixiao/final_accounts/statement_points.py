@@ -8,19 +8,26 @@ import re
 from decimal import Decimal
 
 from jixiao.final_accounts.figures import dec
-from jixiao.final_accounts.statement_kinds import _direction, _match, _squeeze
+from jixiao.final_accounts.statement_kinds import _direction, _finish_change, _match, _squeeze, _subject
 from jixiao.final_accounts.statement_text import (
+    _D1,
     _D2,
+    _DOWN_AMOUNT,
     _DOWN_RATE,
+    _UP_AMOUNT,
     _UP_RATE,
     BASIS_FIGURES,
     BASIS_TEXT,
+    INCONSISTENT,
+    KIND_CHANGE,
     KIND_POINTS,
     KIND_SHARE,
     LAST_YEAR_RE,
+    NUM,
     PCT_RE,
     SHARE_RE,
     UNCHECKED,
+    UNIT,
     Statement,
     _amount_for,
     _clause_before,
@@ -55,6 +62,8 @@ def _points(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statem
     found = _points_from_figures(para, m, entries, sent) if entries else None
     if found is None:
         found = _points_from_text(text, m, sent, end)
+    if found is None and (hit := _AMOUNT_CHANGE_BEFORE.search(text, sent, m.start())):
+        return _points_for_a_rate(para, m, hit, st, entries)
     if found is None:
         st.note = "找不到本年和上年的百分比，无法核对。"
         return st
@@ -65,6 +74,32 @@ def _points(para: _Paragraph, m: re.Match[str], entries: list[_Entry]) -> Statem
     r = _r2(exact)
     st.correct_text = "持平" if r == 0 else f"{'提高' if r > 0 else '下降'}{abs(r):.2f}个百分点"
     st.note = f"{how}，应为{st.correct_text}。"
+    return st
+
+
+# "减少49.19万元，下降86.62个百分点": an amount's change, its rate written in 个百分点
+_AMOUNT_CHANGE_BEFORE = re.compile(
+    rf"(?P<d1>{_D1})了?\s*(?<![\d.,])(?P<num>{NUM})\s*(?:{UNIT})\s*[，,、]?\s*$"
+)
+
+
+def _points_for_a_rate(
+    para: _Paragraph, m: re.Match[str], hit: re.Match[str], st: Statement, entries: list[_Entry]
+) -> Statement:
+    """个百分点 are a difference of two percentages; an amount's change is in %: the number is judged as
+    the percent it stands for, and the statement is wrong in its words whatever the number."""
+    amount = _amount_for(para, hit.start("num"))
+    delta = _direction(hit.group("d1"), _UP_AMOUNT, _DOWN_AMOUNT) * amount.value
+    rate = Statement("", KIND_CHANGE, st.stated, st.stated_text, None, UNCHECKED)
+    rate = _finish_change(
+        rate, para, hit.start(), _subject(para, hit.start()), delta, amount.half, m.group("num"), entries
+    )
+    if rate.computed is None:
+        st.note = f"“个百分点”只用于两个百分比之差，金额的增减应以%表示；{rate.note}"
+        return st
+    st.computed, st.basis, st.status = rate.computed, rate.basis, INCONSISTENT
+    st.correct_text = _pct_text(rate.computed, signed_words=True)
+    st.note = f"“个百分点”只用于两个百分比之差，金额的增减应以%表示：{rate.note}"
     return st
 
 

@@ -53,7 +53,10 @@ def _alt(words: tuple[str, ...]) -> str:
 
 _D1 = _alt((_PLACEHOLDER_AMOUNT, "减少/增加", *_UP_AMOUNT, *_DOWN_AMOUNT))
 _D2 = _alt((_PLACEHOLDER_RATE, "下降/增长", *_UP_RATE, *_DOWN_RATE))
-_RATE_TAIL = rf"(?P<d2>{_D2})(?:了|幅度|比例|率)?\s*(?:为|达到|达|约)?\s*(?P<pct>{NUM})\s*%"
+# "增长0.27倍" is a rate too: X倍 is X × 100% (of last year), read by ``stated_rate``
+_RATE_TAIL = (
+    rf"(?P<d2>{_D2})(?:了|幅度|比例|率)?\s*(?:为|达到|达|约)?\s*(?:(?P<pct>{NUM})\s*%|(?P<times>{NUM})\s*倍)"
+)
 
 AMOUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{UNIT})")
 CHANGE_RE = re.compile(
@@ -229,8 +232,35 @@ def _amount_at(text: str, m: re.Match[str]) -> tuple[float, float]:
     return float(Decimal(raw) * dec(factor)), half
 
 
+# Items a sentence names that the 公开表 do not carry: "机关运行经费51.17万元" is not 公用经费 51.17万元
+_UNCARRIED = ("机关运行经费", "人员经费", "公用经费")
+
+
+def _names_another(context: str | tuple[str, ...], entries: list[_Entry], candidates: list[_Entry]) -> bool:
+    """The amount's own clause names an item none of the figures of that amount is: an amount that
+    happens to equal another item's is no tie to that item's last year."""
+
+    def squeeze(x: str) -> str:
+        return re.sub(r"[\s“”\"]", "", x)
+
+    text = squeeze(context if isinstance(context, str) else context[0])
+    mine = {squeeze(label) for e in candidates for label in e.labels}
+    others = {squeeze(label) for e in entries for label in e.labels if len(label) >= 4} | set(_UNCARRIED)
+    return any(o in text and not any(o in m or m in o for m in mine) for o in others - mine)
+
+
 def _decimals(raw: str) -> int:
     return len(raw.split(".")[1]) if "." in raw else 0
+
+
+def stated_rate(m: re.Match[str]) -> tuple[str, str]:
+    """(the percent as printed, the words as printed) of a change's rate: ("0.39", "0.39%") from
+    "下降0.39%"; ("27", "0.27倍") from "增长0.27倍", X倍 being X × 100% with two decimals fewer."""
+    if m.group("pct") is not None:
+        return m.group("pct"), m.group("pct") + "%"
+    times = m.group("times")
+    percent = Decimal(times.replace(",", "")) * 100
+    return f"{percent:.{max(_decimals(times) - 2, 0)}f}", times + "倍"
 
 
 def _is_change(text: str, m: re.Match[str]) -> bool:
