@@ -139,7 +139,9 @@ def _split_with_mark(mark: str) -> bytes:
     return document_bytes(blocks)
 
 
-@pytest.mark.parametrize("mark", ["续表", "（续表）", "续表1", "表1（续）"])
+@pytest.mark.parametrize(
+    "mark", ["续表", "（续表）", "续表1", "表1（续）", "项目单位自评汇总表（续）", "附表2（续表）"]
+)
 def test_a_table_split_with_a_continued_mark_and_its_header_repeated(mark):
     doc = inspect_bytes(_split_with_mark(mark), "自评报告.docx")
     assert_henan_figures(doc)

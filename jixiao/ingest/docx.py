@@ -125,7 +125,10 @@ _HEADING = re.compile(
 )
 
 
-_CONTINUED = re.compile(r"^[（(]?\s*(续表|续上表|续)\s*\d*\s*[)）]?$|^表\s*\d+\s*[（(]续[)）]$")
+# "续表", "（续表）", "表1（续）", and a table's own title with （续）: "项目支出绩效自评汇总表（续）", "公开05表（续）"
+_CONTINUED = re.compile(
+    r"^[（(]?\s*(续表|续上表|续)\s*\d*\s*[)）]?$|^.{0,40}表\s*\d*\s*[（(]\s*续表?\s*[)）]$"
+)
 # lines that may stand between a heading and its table: "单位：元", "金额单位：万元", a date, "续表"
 _BETWEEN = re.compile(r"^((金额)?单位\s*[:：]|(填报|编制)?日期\s*[:：]|续表|[（(]续[)）])")
 
