@@ -198,6 +198,7 @@ class _Reader:
         label_cols = list(dict.fromkeys(c for c in label_cols if c < self.sheet.width))
         amount_cols = [self.cols[f] for f in (m.BUDGET, m.EXECUTED, m.REPORTED_SCORE) if f in self.cols]
         header_fields = set(self.cols)
+        self.header_cols = sorted(set(self.cols.values()))
 
         recs: list[dict[str, Any]] = []  # light records: sheet row, project, unit (for totals)
         cells: list[list[Any]] = []  # the (merge-filled) row of each project
@@ -446,7 +447,12 @@ class _Reader:
         return m.ProjectTable(projects=projects, totals=totals_df, source=source, findings=self.findings)
 
     def looks_like_header(self, row: list[Any], header_fields: set[str]) -> bool:
-        labels = [normalize_label(x) if isinstance(x, str) else "" for x in row]
+        # only the header's own columns: a header printed again has its labels where they were, and a
+        # sheet of 200 text columns asked this on every row took seconds
+        labels = [
+            normalize_label(row[c]) if c < len(row) and isinstance(row[c], str) else ""
+            for c in self.header_cols
+        ]
         cols, _ = assign_columns(labels)
         return len(set(cols) & header_fields) >= 3
 
