@@ -297,7 +297,9 @@ def test_huge_or_odd_digits_under_the_header_are_read_not_raised(row):
     # before: OverflowError / ValueError in the column-number check, "无法读取输入（ValueError）"
     doc = inspect_bytes(text.encode(), "表.csv")
     assert doc["projects"] == 3
-    quoted = [f["message"] for f in doc["findings"] if f["code"] in ("UNPARSEABLE_VALUE", "IMPLAUSIBLE_VALUE")]
+    quoted = [
+        f["message"] for f in doc["findings"] if f["code"] in ("UNPARSEABLE_VALUE", "IMPLAUSIBLE_VALUE")
+    ]
     assert quoted and all(len(q) < 120 for q in quoted)  # a 5,000-digit cell is quoted in 60 characters
 
 
@@ -318,3 +320,22 @@ def test_a_project_name_of_spaces_splits_its_code_in_linear_time():
     assert split_code("中" + " " * 20_000 + "中（51340021R000000033292）")[0] == "51340021R000000033292"
     assert split_code("项目" + " " * 20_000) == (None, "项目" + " " * 20_000)
     assert time.perf_counter() - t0 < 0.2  # 0.8 s and 1.4 s before (a lazy name before \s*$)
+
+
+# --- text files in encodings offices' systems export ----------------------------------------------------
+ROWS = "项目名称,预算数,执行数\n甲项目,100,90\n乙项目,50,50\n丙项目,20,10\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_bom_is_read(encoding):
+    doc = inspect_bytes(ROWS.encode(encoding), "导出.csv")  # before: "无法识别的文件类型"
+    assert doc["projects"] == 3 and doc["totals"]["budget"] == 170.0 and doc["totals"]["executed"] == 150.0
+    tabbed = inspect_bytes(ROWS.replace(",", "\t").encode(encoding), "导出.txt")
+    assert tabbed["totals"] == doc["totals"]
+
+
+def test_a_csv_that_changes_encoding_half_way_says_where():
+    data = ("项目名称,预算数,执行数\n" + "甲项目,100,90\n" * 10).encode() + "乙项目,50,50\n".encode("gbk")
+    with pytest.raises(m.IngestError) as caught:  # before: "无法识别的文件类型"
+        inspect_bytes(data, "拼接.csv")
+    assert "第 12 行起换成了另一种编码" in caught.value.message

@@ -20,12 +20,14 @@ def decode_text(data: bytes, strict_tail: bool = True) -> str:
     superset of GBK, what Excel saves on Chinese Windows)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else bomless_utf16(data)
+    if wide:
         try:
-            return data.decode("utf-16")
+            return data.decode(wide)
         except UnicodeDecodeError as exc:
             if not strict_tail and exc.start >= len(data) - 4:
-                return data[: exc.start].decode("utf-16")
+                return data[: exc.start].decode(wide)
+    failed_at = 0
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
@@ -33,7 +35,30 @@ def decode_text(data: bytes, strict_tail: bool = True) -> str:
             # A sample cut in the middle of a multi-byte character is still that encoding.
             if not strict_tail and exc.start >= len(data) - 3:
                 return data[: exc.start].decode(encoding)
+            failed_at = failed_at or exc.start
+    line = data[:failed_at].count(b"\n") + 1
+    if failed_at > 64 and line > 1:  # UTF-8 for many lines, then something else: two files pasted together
+        raise ReadError(
+            f"CSV 文件前 {line - 1} 行是 UTF-8 编码，第 {line} 行起换成了另一种编码（可能是两个文件拼接而成），"
+            "无法确定如何读取。请在 Excel 中打开后另存为“CSV UTF-8”或 .xlsx 再上传。"
+        )
     raise ReadError(ENCODING)
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' for UTF-16 saved without its BOM (some systems' "Unicode" export):
+    the delimiters, digits and line ends are ASCII, so one byte of each pair is NUL, always the same
+    one; no UTF-8 or GBK text has NUL bytes."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half * 0.1 and even <= half * 0.05:
+        return "utf-16-le"
+    if even >= half * 0.1 and odd <= half * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _unbalanced(line: int, spanned: int) -> ReadError:

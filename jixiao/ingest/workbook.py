@@ -130,6 +130,8 @@ def sniff_kind(data: bytes, filename: str) -> str:
         raise IngestError("文件扩展名是 .xls，但内容不是有效的 Excel 工作簿（文件可能已损坏）。")
     if _looks_like_text(data):
         return "csv"
+    if suffix in (".csv", ".txt", ".tsv") and b"\x00" not in data[:4096]:
+        return "csv"  # text in an encoding not read: the CSV reader says which line, not "unknown type"
     raise IngestError(f"无法识别的文件类型。{ASK}")
 
 
@@ -153,7 +155,11 @@ def _markup(data: bytes) -> str | None:
 
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in sample
+        and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and not textgrid.bomless_utf16(data)
+    ):
         return False
     try:
         decode_text(sample, strict_tail=False)
