@@ -339,3 +339,11 @@ def test_a_csv_that_changes_encoding_half_way_says_where():
     with pytest.raises(m.IngestError) as caught:  # before: "无法识别的文件类型"
         inspect_bytes(data, "拼接.csv")
     assert "第 12 行起换成了另一种编码" in caught.value.message
+
+
+def test_amounts_no_one_typed_decide_no_unit():
+    text = "项目名称,预算数,执行数\n" + "".join(f"p{i},1e307,1e307\n" for i in range(5)) + "q,5,5\n"
+    doc = inspect_bytes(text.encode(), "a.csv")
+    # before: AMOUNT_UNIT_ASSUMED read the table as 元 from a median of 1e307, printed in 310 digits
+    assert "AMOUNT_UNIT_ASSUMED" not in [f["code"] for f in doc["findings"]]
+    assert all(len(f["message"]) < 300 for f in doc["findings"])

@@ -135,7 +135,9 @@ def median_amount(sheet: Sheet, c: int, top: int) -> float | None:
         for row in sheet.rows[top : top + 500]
         if c < len(row) and not any(type(x) is str and TOTAL.search(x) for x in row)
     ]
-    numbers = [x for x, status in values if status == v.OK and x]
+    # no amount anyone typed is 10^15 or more (1e308 is a hostile file's): it would decide nothing but the
+    # digits of the message
+    numbers = [x for x, status in values if status == v.OK and x and abs(x) < 1e15]
     return float(np.median(numbers)) if numbers else None
 
 
