@@ -345,5 +345,7 @@ def test_amounts_no_one_typed_decide_no_unit():
     text = "项目名称,预算数,执行数\n" + "".join(f"p{i},1e307,1e307\n" for i in range(5)) + "q,5,5\n"
     doc = inspect_bytes(text.encode(), "a.csv")
     # before: AMOUNT_UNIT_ASSUMED read the table as 元 from a median of 1e307, printed in 310 digits
-    assert "AMOUNT_UNIT_ASSUMED" not in [f["code"] for f in doc["findings"]]
+    (assumed,) = [f for f in doc["findings"] if f["code"] == "AMOUNT_UNIT_ASSUMED"]
+    assert "按“万元”处理" in assumed["message"]
     assert all(len(f["message"]) < 300 for f in doc["findings"])
+    assert doc["totals"]["budget"] == 5.0  # q alone: the 1e307 cells are left out as implausible
