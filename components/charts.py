@@ -83,6 +83,7 @@ TREEMAP_DETAIL_LIMIT = 150  # more projects than this (with units): the treemap 
 TREEMAP_MAX_TILES = 600  # project tiles at most; the smaller rest of each unit is one tile
 BAR_PX = 44  # height per bar: two-line labels at 14 px fit without touching
 LABEL_WIDTH = 20  # display columns per axis-label line (10 Chinese characters)
+SUFFIX_WIDTH = 12  # display columns of a unit or row added to tell equal names apart
 
 
 # --- labels -----------------------------------------------------------------------------------
@@ -136,6 +137,48 @@ def short_label(name: object, width: int = LABEL_WIDTH, lines: int = 2, suffix: 
     return "<br>".join(html.escape(x, quote=False) for x in wrapped[:lines])
 
 
+def _one_line(name: object) -> str:
+    return " ".join(str(name).split()) if not is_missing(name) and str(name).strip() else T["unnamed"]
+
+
+def _groups(labels: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        out.setdefault(label, []).append(i)
+    return {k: v for k, v in out.items() if len(v) > 1}
+
+
+def _end(text: str, room: int) -> str:
+    """The last ``room`` display columns of ``text``."""
+    out, used = "", 0
+    for ch in reversed(text):
+        if used + _display_width(ch) > room:
+            break
+        out = ch + out
+        used += _display_width(ch)
+    return out
+
+
+def _telling_ends(texts: list[str]) -> list[str] | None:
+    """The shortest ends (up to half a label) that tell these names apart, or None when they cannot
+    (the same name repeated, or names that differ only in their middle)."""
+    if len(set(texts)) < 2:
+        return None
+    for room in range(4, LABEL_WIDTH + 1, 2):
+        ends = [_end(t, room) for t in texts]
+        if len(set(ends)) == len(set(texts)):
+            return ends
+    return None
+
+
+def _head_and_end(text: str, end: str) -> str:
+    """``text`` cut so that its ``end`` stays: "关于推进全省科学技术普及…项目01"."""
+    room = LABEL_WIDTH * 2 - sum(_display_width(c) for c in end) - 3  # 2 spare for a line break
+    if sum(_display_width(c) for c in text) <= room + sum(_display_width(c) for c in end) + 1:
+        return text
+    return _fit(text[: len(text) - len(end)], room).rstrip("…") + "…" + end
+
+
 def full_name(name: object) -> str:
     return html.escape(str(name), quote=False) if not is_missing(name) and str(name).strip() else T["unnamed"]
 
@@ -152,11 +195,19 @@ def unique_labels(
     names, rows = list(names), list(rows)
     units = list(units) if units is not None else [None] * len(names)
     labels = [short_label(n) for n in names]
+    # different names cut to the same label (long names that differ at their end): show the end
+    texts = {i: _one_line(n) for i, n in enumerate(names)}
+    for group in _groups(labels).values():
+        ends = _telling_ends([texts[i] for i in group])
+        if ends is not None:
+            for i, end in zip(group, ends):
+                labels[i] = short_label(_head_and_end(texts[i], end))
     suffixes = tell_apart(labels, units, rows, list(sheets) if sheets is not None else None)
     out = []
     for name, label, suffix in zip(names, labels, suffixes):
         if suffix:
-            label = short_label(name, suffix=suffix)
+            # a long unit name must not push the project's own name off the label
+            label = short_label(name, suffix=f"（{_fit(suffix[1:-1], SUFFIX_WIDTH)}）")
         out.append(label)
     # still duplicated (no rows given): number them so no bar is hidden behind another
     seen: dict[str, int] = {}

@@ -22,6 +22,7 @@ from jixiao.fmt import is_missing, round_array, round_half_up
 from jixiao.naming import guess_unit_year
 from jixiao.perf import gc_paused
 from jixiao.read import Dataset, read_dataset
+from jixiao.safe_text import md_escape
 from jixiao.settings import Settings
 from jixiao.summary.analysis import DEVIATES, Analysis, analyze
 from jixiao.summary.flags import FLAG_LABELS
@@ -240,7 +241,8 @@ def unit_year() -> tuple[str, int | None]:
 def heading(title: str) -> str:
     """A page heading naming the unit and year of the data on screen: "总览 · 某单位 · 2023年"."""
     unit, year = unit_year()
-    parts = [title, unit, f"{year}年" if year else ""]
+    # the unit is typed by a user or read from a file: a Markdown title must show it as it is
+    parts = [title, md_escape(unit) if unit else "", f"{year}年" if year else ""]
     return " · ".join(x for x in parts if x)
 
 
@@ -249,6 +251,22 @@ def upload_error() -> str | None:
 
 
 # --- pure table helpers ------------------------------------------------------------------------
+# More units than UNIT_BARS_MAX make a unit bar chart metres long: the pages draw the slowest
+# UNIT_BARS_TOP and say so (the ranking table below lists them all).
+UNIT_BARS_MAX = 40
+UNIT_BARS_TOP = 30
+
+
+def bar_units(units: pd.DataFrame) -> pd.DataFrame:
+    """The units a unit bar chart shows: all of them, or past UNIT_BARS_MAX the UNIT_BARS_TOP slowest
+    (units without a rate last)."""
+    if len(units) <= UNIT_BARS_MAX:
+        return units
+    rate = pd.to_numeric(units["execution_rate"], errors="coerce")
+    order = rate.reset_index(drop=True).sort_values(na_position="last", kind="stable").index
+    return units.iloc[order[:UNIT_BARS_TOP]]
+
+
 def pick_projects(
     projects: pd.DataFrame,
     units: list[str] | None = None,

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.charts import BAR_PX, full_name, short_label, unique_labels
 from components.theme import AMBER, GREEN, GREY, INK, MUTED, PALETTE, RED, apply_theme
 from jixiao import model as m
 from jixiao.fmt import pct_list, wan_list
@@ -17,6 +18,7 @@ from jixiao.settings import Settings
 BAND_COLORS = {c.RED: RED, c.YELLOW: AMBER, c.GREEN: GREEN, None: GREY}
 TIME_LABEL = "序时进度"
 MAX_LINES = 12  # more lines than this are unreadable on a projector: the page asks to choose
+LEGEND_WIDTH = 40  # display columns of a line's name in the legend (the hover has it whole)
 
 
 def _dates(values) -> list[str]:
@@ -45,15 +47,17 @@ def rate_lines(
         text = [
             f"{r}，差 {gp:+.2f} 个百分点" if gp == gp else r for r, gp in zip(pct_list(g[c.RATE]), g[c.GAP])
         ]
+        # names come from the uploaded files: escaped (plotly reads a subset of HTML) and cut to a
+        # legend line, whole in the hover
         fig.add_trace(
             go.Scatter(
                 x=_dates(g[c.AS_OF]),
                 y=g[c.RATE],
-                name=str(name),
+                name=short_label(name, LEGEND_WIDTH, 1),
                 mode="lines+markers",
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-                customdata=text,
-                hovertemplate="%{fullData.name}：%{customdata}<extra>%{x}</extra>",
+                customdata=[[full_name(name), t] for t in text],
+                hovertemplate="%{customdata[0]}：%{customdata[1]}<extra>%{x}</extra>",
             )
         )
     if whole is not None:
@@ -85,7 +89,8 @@ def gap_ranking(
     if top_n is not None:
         f = f.head(top_n)
     f = f.iloc[::-1]  # plotly draws the first category at the bottom
-    names = [str(x) for x in f[name_col]]
+    # two short lines per bar (escaped: the names come from the files), the whole name on hover
+    names = unique_labels(f[name_col], [None] * len(f))
     labels = [f"{g:+.2f}" for g in f[c.GAP].round(2)]
     fig = go.Figure(
         go.Bar(
@@ -101,9 +106,10 @@ def gap_ranking(
                     pct_list(f[c.RATE]),
                     wan_list(f[c.UNSPENT]),
                     [c.BAND_LABELS.get(b, "—") for b in f[c.BAND]],
+                    [full_name(x) for x in f[name_col]],
                 )
             ),
-            hovertemplate="%{y}<br>支出进度 %{customdata[0]}，差 %{x:+.2f} 个百分点<br>结余 %{customdata[1]} 万元 · %{customdata[2]}<extra></extra>",
+            hovertemplate="%{customdata[3]}<br>支出进度 %{customdata[0]}，差 %{x:+.2f} 个百分点<br>结余 %{customdata[1]} 万元 · %{customdata[2]}<extra></extra>",
         )
     )
     for edge, color in ((-s.monitor_green_below, GREEN), (-s.monitor_red_below, RED)):
@@ -119,7 +125,7 @@ def gap_ranking(
         range=[lo - 0.14 * span, hi + 0.14 * span],
     )
     fig.update_yaxes(type="category")
-    return apply_theme(fig, title, height=max(320, 36 * len(f) + 140))
+    return apply_theme(fig, title, height=max(320, BAR_PX * len(f) + 140))
 
 
 def gap_vs_unspent(projects: pd.DataFrame, s: Settings, title: str) -> go.Figure:
@@ -141,8 +147,8 @@ def gap_vs_unspent(projects: pd.DataFrame, s: Settings, title: str) -> go.Figure
                 marker={"color": BAND_COLORS[band], "size": 13, "line": {"color": "white", "width": 1}},
                 customdata=list(
                     zip(
-                        g[m.PROJECT].astype(str),
-                        g[m.UNIT].astype(str),
+                        [full_name(x) for x in g[m.PROJECT]],
+                        [full_name(x) for x in g[m.UNIT]],
                         wan_list(g[c.UNSPENT]),
                         g[c.TIER_LABEL],
                     )

@@ -50,6 +50,7 @@ T = {
     "kept_scheme": "仍按上一次有效的方案计算：{label}。",
     "in_use": "当前采用：{label}（复现 {rep}/{comp} 行）",
     "in_use_no_scores": "当前采用：{label}（表中没有填报得分，无从核对）",
+    "in_use_none_comparable": "当前采用：{label}（填报得分都无法按此方案重新计算，无从核对）",
     "low": "执行率预警线（%）",
     "low_help": "执行率低于此值记为“执行率偏低”，需说明原因（自评表要求 90%）。红绿灯：达到预警线为绿灯。",
     "amber": "红灯线（%）",
@@ -318,6 +319,8 @@ def settings_sidebar() -> Settings:
                 line = T["in_use"].format(
                     label=a.choice.scheme.label, rep=a.choice.reproduced, comp=a.choice.comparable
                 )
+            elif a.projects[m.REPORTED_SCORE].notna().any():  # scores, but no rate to recompute them
+                line = T["in_use_none_comparable"].format(label=a.choice.scheme.label)
             else:  # "复现 0/0 行" would read as a failure
                 line = T["in_use_no_scores"].format(label=a.choice.scheme.label)
             st.caption(line)

@@ -39,6 +39,7 @@ T = {
     "amounts": "预算数与执行数",
     "table": "项目明细",
     "unit_click": "点击单位的条形，列出该单位的项目。",
+    "units_top": "共 {n} 个单位，图中显示执行率最低的 {k} 个；其他单位可在上方“单位”中选择。",
     "table_help": "选中一行（点行首的方框）或点击图中的条形，查看项目详情。",
 }
 LARGE = 60
@@ -88,9 +89,12 @@ if scope.empty:
 if view == T["by_unit"]:
     unit_table = a.units if not units else a.units[a.units["unit"].isin(units)]
     st.caption(T["unit_click"])
+    bars = data.bar_units(unit_table)
+    if len(bars) < len(unit_table):
+        st.caption(T["units_top"].format(n=len(unit_table), k=len(bars)))
     # a click on a unit lists its projects: the filter is set and the view turns to 按项目
     drill.unit_chart(
-        charts.unit_execution_bars(unit_table, s, tp),
+        charts.unit_execution_bars(bars, s, tp),
         key="exec_unit_bars",
         then=lambda: st.session_state.update(exec_view=T["by_project"]),
     )

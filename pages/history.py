@@ -163,7 +163,10 @@ unit = st.selectbox(
 )
 
 span = sorted(i.year for i in years_of[unit])
-heading.title(f"{T['title']} · {unit} · " + (f"{span[0]}–{span[-1]}年" if len(span) > 1 else f"{span[0]}年"))
+heading.title(
+    f"{T['title']} · {widgets.md_escape(unit)} · "
+    + (f"{span[0]}–{span[-1]}年" if len(span) > 1 else f"{span[0]}年")
+)
 items = []
 for info in sorted(years_of[unit], key=lambda i: i.year):
     a, err = storage.analysis_of(info)

@@ -55,9 +55,12 @@ T = {
     "projects_lines": "项目支出进度与序时进度",
     "pick_projects": "选择项目（默认为差距最大的几个）",
     "units_rank": "各单位与序时进度的差距（截至 {d}）",
+    "units_rank_top": "各单位与序时进度的差距（截至 {d}，差距最大的 {n} 个）",
     "projects_rank": "项目与序时进度的差距（差距最大的 {n} 个）",
+    "no_gap": "没有能计算支出进度的项目（预算数为 0、负数或缺失），无法与序时进度比较；请核实预算数。",
     "scatter": "差距与结余：右下方为进度慢且结余多的项目",
     "units_table": "单位排名",
+    "units_lines_top": "共 {n} 个单位，折线图画出与序时进度差距最大的 {k} 个；全部单位见下方排名。",
     "projects_table": "项目明细（截至 {d}）",
     "gone": "已不在最新一期中的项目：{names}。",
     "new": "年中新增的项目：{names}。",
@@ -166,7 +169,8 @@ k.metric(T["k_tp"], pct(latest[c.TIME_PROGRESS]), border=True)
 k.metric(T["k_rate"], pct(latest[c.RATE]), border=True)
 k.metric(
     T["k_gap"],
-    T["points"].format(v=f"{latest[c.GAP]:+.2f}" if latest[c.GAP] == latest[c.GAP] else "—"),
+    # no 支出进度 (every budget 0): a dash alone, not "— 个百分点"
+    T["points"].format(v=f"{latest[c.GAP]:+.2f}") if latest[c.GAP] == latest[c.GAP] else "—",
     border=True,
 )
 k.metric(
@@ -183,14 +187,29 @@ if headline:
     st.markdown(f"**{widgets.md_escape(headline)}**")
 
 if mon.has_inner_units:
+    unit_lines = mon.unit_lines
+    if len(mon.units) > mc.MAX_LINES:
+        # hundreds of lines and their legend would bury the chart: the units furthest behind
+        behind = mon.units.sort_values(c.GAP, na_position="last", kind="stable")[m.UNIT].head(mc.MAX_LINES)
+        unit_lines = unit_lines[unit_lines[m.UNIT].isin(set(behind))]
+        st.caption(T["units_lines_top"].format(n=len(mon.units), k=mc.MAX_LINES))
     widgets.show_chart(
-        mc.rate_lines(mon.unit_lines, mon.snapshots, m.UNIT, T["units_lines"], whole=T["whole"]),
+        mc.rate_lines(unit_lines, mon.snapshots, m.UNIT, T["units_lines"], whole=T["whole"]),
         key="mon_unit_lines",
     )
-    widgets.show_chart(
-        mc.gap_ranking(mon.units, m.UNIT, s, T["units_rank"].format(d=mon.as_of.isoformat())),
-        key="mon_unit_rank",
-    )
+    if mon.units[c.GAP].notna().any():
+        widgets.show_chart(
+            mc.gap_ranking(
+                mon.units,
+                m.UNIT,
+                s,
+                T["units_rank"].format(d=mon.as_of.isoformat())
+                if len(mon.units) <= data.UNIT_BARS_MAX
+                else T["units_rank_top"].format(d=mon.as_of.isoformat(), n=data.UNIT_BARS_TOP),
+                top_n=None if len(mon.units) <= data.UNIT_BARS_MAX else data.UNIT_BARS_TOP,
+            ),
+            key="mon_unit_rank",
+        )
     st.subheader(T["units_table"])
     show_table(mv.units_table(mon), hide_index=True, column_config=mv.column_config())
 else:
@@ -215,13 +234,17 @@ lines = mon.project_lines[mon.project_lines[c.PID].isin(chosen_pids)].copy()
 lines["label"] = lines[c.PID].map(labels)
 widgets.show_chart(mc.rate_lines(lines, mon.snapshots, "label", T["projects_lines"]), key="mon_project_lines")
 ranked = mon.projects.assign(label=mon.projects[c.PID].map(labels))
-widgets.show_chart(
-    mc.gap_ranking(
-        ranked, "label", s, T["projects_rank"].format(n=min(TOP_PROJECTS, len(ranked))), top_n=TOP_PROJECTS
-    ),
-    key="mon_project_rank",
-)
-widgets.show_chart(mc.gap_vs_unspent(mon.projects, s, T["scatter"]), key="mon_scatter")
+gapped = int(ranked[c.GAP].notna().sum())
+if gapped:
+    widgets.show_chart(
+        mc.gap_ranking(
+            ranked, "label", s, T["projects_rank"].format(n=min(TOP_PROJECTS, gapped)), top_n=TOP_PROJECTS
+        ),
+        key="mon_project_rank",
+    )
+    widgets.show_chart(mc.gap_vs_unspent(mon.projects, s, T["scatter"]), key="mon_scatter")
+else:  # empty rankings under a title promising the 15 furthest behind read as a fault
+    st.info(T["no_gap"])
 
 st.subheader(T["projects_table"].format(d=mon.as_of.isoformat()))
 show_table(mv.projects_table(mon), hide_index=True, column_config=mv.column_config())

@@ -50,8 +50,10 @@ T = {
     "lights_none": "　:gray[●] 无法计算 {n} 个",
     "slowest": "执行最慢的项目",
     "slowest_chart": "执行率最低的 {n} 个项目，红色虚线为预警线；悬停可看预算数和执行数。",
+    "slowest_none": "没有能计算执行率的项目（预算数或执行数缺失、为 0 或负数），详见「数据导入」的审核发现。",
     "units": "各单位执行情况",
     "units_help": "从慢到快排列；点击单位的条形，下方列出该单位的项目。",
+    "units_top": "共 {n} 个单位，图中显示执行率最低的 {k} 个；全部单位见下方排名表。",
     "units_table": "单位排名（排名 1 执行最慢；点表头可按未执行金额排序）",
     "unit_projects": "{units}的项目",
     "projects_help": "选中一行（点行首的方框）查看项目详情：偏差原因、审核发现、历年情况。",
@@ -114,17 +116,24 @@ score_note = (
     if wrong
     else {}
 )
+
+
+def points(value: float | None) -> str:
+    """A mean score on a card: "96.39 分", or "—" alone when there is none (no budgets to weight by)."""
+    return T["no_score"] if value is None else f"{num(value)} {T['points']}"
+
+
 row2 = widgets.kpi_row()
 row2.metric(
     T["weighted"],
-    f"{num(scores.get('mean_budget_weighted'))} {T['points']}" if scores else T["no_score"],
+    points(scores.get("mean_budget_weighted")) if scores else T["no_score"],
     help=T["weighted_help"],
     border=True,
     **score_note,
 )
 row2.metric(
     T["simple"],
-    f"{num(scores.get('mean_simple'))} {T['points']}" if scores else T["no_score"],
+    points(scores.get("mean_simple")) if scores else T["no_score"],
     help=T["simple_help"],
     border=True,
     **score_note,
@@ -175,15 +184,21 @@ with left:
 with right:
     st.subheader(T["slowest"])
     slow = data.pick_projects(p[p[m.EXECUTION_RATE].notna()], order="slowest", top_n=SLOWEST_N)
-    st.caption(T["slowest_chart"].format(n=len(slow)))  # a table of 4 projects shows 4, not "8"
-    drill.project_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
+    if slow.empty:  # an empty chart under "the 0 slowest projects" reads as a fault
+        st.info(T["slowest_none"])
+    else:
+        st.caption(T["slowest_chart"].format(n=len(slow)))  # a table of 4 projects shows 4, not "8"
+        drill.project_chart(charts.execution_bars(slow, s, tp, title=""), key="overview_slowest")
 
 # --- units ranked; a unit's projects; a project's detail ----------------------------------------
 listed = slow
 if a.table.has_units:
     st.subheader(T["units"])
     st.caption(T["units_help"])
-    drill.unit_chart(charts.unit_execution_bars(a.units, s, tp, title=""), key="overview_units")
+    bars = data.bar_units(a.units)
+    if len(bars) < len(a.units):
+        st.caption(T["units_top"].format(n=len(a.units), k=len(bars)))
+    drill.unit_chart(charts.unit_execution_bars(bars, s, tp, title=""), key="overview_units")
     st.caption(T["units_table"])
     show_table(
         data.unit_ranking(a),

@@ -30,10 +30,12 @@ T = {
     "why_lower": "金额加权平均分 {w} 按预算金额加权，简单平均分 {s} 是 {n} 个项目得分的算术平均；"
     "加权分低 {d} 分，是因为预算大的项目得分偏低（预算最大的「{big_name}」{big_score} 分，预算 {big_budget} 万元）。",
     "why_same": "金额加权平均分与简单平均分都是 {w}：各项目得分与预算规模无明显关联。",
+    "why_no_weight": "没有可用的预算数，无法按金额加权；简单平均分 {s} 是 {n} 个项目得分的算术平均。",
     "scheme": "得分按「{label}」计算：{weights}。",
     "reproduced": "在 {comp} 个有填报得分的项目中，按此方案重新计算与填报一致的有 {rep} 个。",
     "auto_pick": "（自动选择：{cands}）",
     "no_reported": "表中没有填报得分，以下得分均为按此方案计算的结果。",
+    "none_recomputed": "表中的填报得分都无法按此方案重新计算（缺少执行率或得分率），以下使用填报得分。",
     "components": "得分构成与失分",
     "components_help": "每个项目一行：彩色为各指标得分，灰色为失分；悬停在灰色部分可看到失分来自哪些指标。",
     "top_note": "共 {n} 个项目，图中显示得分最低的 {k} 个。",
@@ -65,7 +67,10 @@ if sc is None:
 # --- the two means, named as what they are -------------------------------------------------------
 k = widgets.kpi_row()
 k.metric(
-    T["weighted"], f"{num(sc['mean_budget_weighted'])} {T['points']}", help=T["weighted_help"], border=True
+    T["weighted"],
+    "—" if sc["mean_budget_weighted"] is None else f"{num(sc['mean_budget_weighted'])} {T['points']}",
+    help=T["weighted_help"],
+    border=True,
 )
 k.metric(T["simple"], f"{num(sc['mean_simple'])} {T['points']}", help=T["simple_help"], border=True)
 k.metric(T["share90"], pct(sc["share_90_plus"]), border=True)
@@ -74,7 +79,9 @@ k.metric(T["scored"], f"{sc['scored_projects']} {T['unit_pieces']}", border=True
 w, smp = sc["mean_budget_weighted"], sc["mean_simple"]
 scored = p[p[m.SCORE].notna()].copy()
 scored["_budget"] = pd.to_numeric(scored[m.BUDGET], errors="coerce")
-if w is None or abs(w - smp) < 0.005:
+if w is None:
+    why = T["why_no_weight"].format(s=num(smp), n=len(scored))
+elif abs(w - smp) < 0.005:
     why = T["why_same"].format(w=num(smp))
 elif w > smp:
     low = scored.sort_values(m.SCORE, kind="stable").iloc[0]
@@ -106,6 +113,8 @@ weights_text = choice.scheme.describe() or choice.scheme.note
 scheme_line = T["scheme"].format(label=choice.scheme.label, weights=weights_text)
 if choice.comparable:
     scheme_line += T["reproduced"].format(comp=choice.comparable, rep=choice.reproduced)
+elif p[m.REPORTED_SCORE].notna().any():
+    scheme_line += T["none_recomputed"]
 else:
     scheme_line += T["no_reported"]
 if choice.requested == AUTO and choice.candidates:

@@ -39,6 +39,7 @@ T = {
     "执行率最高的是「{best}」（{best_rate}），最低的是「{worst}」（{worst_rate}）。",
     "bars": "各单位预算执行率",
     "bars_help": "从慢到快排列；红色虚线为预警线 {low}，颜色为红绿灯区间。点击单位的条形，下方列出该单位的项目。",
+    "units_top": "共 {n} 个单位，图中显示执行率最低的 {k} 个；全部单位见下方排名表。",
     "unit_projects": "{units}的项目",
     "ranking": "排名",
     "treemap": "各单位预算规模与执行率",
@@ -149,7 +150,10 @@ row.metric(T["below"], T["below_value"].format(n=below), border=True)
 
 st.subheader(T["bars"])
 st.caption(T["bars_help"].format(low=pct(s.low_threshold)))
-drill.unit_chart(charts.unit_execution_bars(units, s, title=""), key="units_bars")
+bars = data.bar_units(units)
+if len(bars) < len(units):
+    st.caption(T["units_top"].format(n=len(units), k=len(bars)))
+drill.unit_chart(charts.unit_execution_bars(bars, s, title=""), key="units_bars")
 chosen = [u for u in links.focus_units() if u in set(units[h.UNIT].astype(str))]
 if chosen:
     head, clear = st.columns([4, 1], vertical_alignment="center")

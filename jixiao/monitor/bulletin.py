@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pandas as pd
+
 from jixiao import model as m
 from jixiao.fmt import num, round_half_up, to_float, wan
 from jixiao.monitor import compute as c
@@ -98,7 +100,8 @@ def r2(x) -> float | None:
 def unit_rows(mon: c.Monitor) -> list[list]:
     return [
         [
-            int(u[c.RANK]) if u[c.RANK] is not None and u[c.RANK] == u[c.RANK] else None,
+            # pd.NA (no rank: a unit whose gap cannot be computed, e.g. every budget 0) has no truth value
+            None if pd.isna(u[c.RANK]) else int(u[c.RANK]),
             u[m.UNIT],
             r2(u[m.BUDGET]),
             r2(u[m.EXECUTED]),
