@@ -14,7 +14,7 @@ from components import monitor_charts as mc
 from components import monitor_view as mv
 from components.tables import show_table
 from jixiao import model as m
-from jixiao.fmt import num, pct, wan
+from jixiao.fmt import pct, wan
 from jixiao.monitor import bulletin
 from jixiao.monitor import compute as c
 from jixiao.monitor.series import indicators, notes_of
@@ -22,8 +22,7 @@ from jixiao.store import monitor as sm
 
 T = {
     "title": "监控",
-    "intro": "绩效运行监控：同一单位同一年度的各期数据（按截至日期）排成序列，与序时进度比较。"
-    "绿灯：不低于序时进度 {g} 个百分点以内；黄灯：低于不超过 {r} 个百分点；红灯：低于超过 {r} 个百分点。",
+    "intro": "绩效运行监控：同一单位同一年度的各期数据（按截至日期）排成序列，与序时进度比较。{rules}。",
     "sample": "使用示例数据",
     "sample_on": "正在查看示例数据（唐山市科协 2023 年，逐月数据为虚构，仅本次会话）。",
     "leave": "退出示例数据",
@@ -81,7 +80,7 @@ DEFAULT_LINES = 6
 
 st.title(T["title"])
 s_now = data.settings()
-st.caption(T["intro"].format(g=num(s_now.monitor_green_below), r=num(s_now.monitor_red_below)))
+st.caption(T["intro"].format(rules=c.band_rules(s_now)))
 mv.show_notice()
 
 store, error, is_sample = mv.current_store()

@@ -212,6 +212,19 @@ def test_band_edges_are_settings():
     assert c.check_settings(s) is None
 
 
+def test_the_bands_in_words_follow_the_settings():
+    # before: "绿灯：不低于序时进度 0.00 个百分点以内；黄灯：低于不超过 10.00 个百分点" with the defaults
+    assert c.band_rules(Settings()) == (
+        "绿灯：不低于序时进度；黄灯：低于序时进度不超过10.00个百分点；红灯：低于序时进度超过10.00个百分点"
+    )
+    s = Settings(monitor_green_below=2.0, monitor_red_below=5.0)
+    assert c.band_rules(s) == (
+        "绿灯：不低于序时进度或低于不超过2.00个百分点；黄灯：低于序时进度超过2.00、不超过5.00个百分点；"
+        "红灯：低于序时进度超过5.00个百分点"
+    )
+    assert c.band_rules(Settings()) in bulletin.summary_sentences(_bulletin_monitor())[1]
+
+
 @pytest.mark.parametrize(
     ("unspent", "tier"),
     [(0.0, 0), (199.994, 0), (199.995, 1), (200.0, 1), (499.99, 1), (500.0, 2), (1000.0, 3), (5000.0, 3)],

@@ -153,8 +153,7 @@ def summary_sentences(mon: c.Monitor, whole: str = "全系统") -> list[str]:
     counts = c.band_counts(mon.projects)
     out.append(
         f"纳入监控项目{len(mon.projects)}个，其中绿灯{counts[c.GREEN]}个、黄灯{counts[c.YELLOW]}个、红灯{counts[c.RED]}个"
-        f"（绿灯：不低于序时进度{num(mon.settings.monitor_green_below)}个百分点以内；黄灯：低于序时进度不超过"
-        f"{num(mon.settings.monitor_red_below)}个百分点；红灯：低于序时进度超过{num(mon.settings.monitor_red_below)}个百分点）。"
+        f"（{c.band_rules(mon.settings)}）。"
     )
     waiting = mon.waiting()
     if counts[c.RED]:

@@ -127,6 +127,19 @@ def gap_of(rate: float | None, tp: float | None) -> float | None:
     return round_half_up(r - t, 2)
 
 
+def band_rules(s: Settings) -> str:
+    """The three bands in words, as ``band_of_gap`` draws them: "绿灯：不低于序时进度；黄灯：低于序时进度不超过
+    10.00个百分点；红灯：低于序时进度超过10.00个百分点" (with a green margin: "低于序时进度不超过2.00个百分点")."""
+    g, r = num(s.monitor_green_below), num(s.monitor_red_below)
+    green = "不低于序时进度" if s.monitor_green_below <= 0 else f"不低于序时进度或低于不超过{g}个百分点"
+    yellow = (
+        f"低于序时进度不超过{r}个百分点"
+        if s.monitor_green_below <= 0
+        else f"低于序时进度超过{g}、不超过{r}个百分点"
+    )
+    return f"绿灯：{green}；黄灯：{yellow}；红灯：低于序时进度超过{r}个百分点"
+
+
 def band_of_gap(gap: float | None, s: Settings) -> str | None:
     g = round_half_up(to_float(gap), 2)
     if g is None:
