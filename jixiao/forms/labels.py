@@ -185,6 +185,20 @@ def split_code(label: str) -> tuple[str | None, str]:
     return None, label
 
 
+# The total a 评价结论 states when the form has no 合计 row: "自评得分为98分", "综合得分98.5分"; the
+# last one counts (a conclusion may quote the 预算执行 points first). 预算执行得分 is no total.
+SCORE_IN_TEXT_RE = re.compile(
+    r"(?:自评总?得分|自评总分|综合得分|总得分|评价得分|(?<!执行)得分合计|总分)\s*(?:为|是|:|：)?\s*"
+    r"(\d{1,3}(?:\.\d+)?)\s*分"
+)
+
+
+def score_in_text(text: str, most: float) -> tuple[float, str] | None:
+    """(score, the words that state it) of the last total a text states, within 0 … ``most``; None."""
+    found = [m for m in SCORE_IN_TEXT_RE.finditer(text or "") if float(m.group(1)) <= most]
+    return (float(found[-1].group(1)), found[-1].group(0)) if found else None
+
+
 def says_nothing(v: Any) -> bool:
     return norm(v) in NOTHING
 

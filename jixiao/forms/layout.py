@@ -16,6 +16,7 @@ from jixiao.forms.labels import (
     PROJECT_LABELS,
     _fill_merged,
     _Grid,
+    _is_budget_header,
     _mentions,
     _row_has,
     joined_header,
@@ -121,6 +122,11 @@ def join_header_rows(sheet: Sheet) -> Sheet:
     return dataclasses.replace(sheet, rows=new_rows)
 
 
+def row_key(row: list[Any]) -> str:
+    """A row's text as one string, to tell a line printed again (a form's head on its second page)."""
+    return "".join(norm(v) for v in row)
+
+
 def form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
     """(first_row, anchor_row) 0-based for every form on a sheet: the 项目名称 row (or a department
     form's 部门（单位）名称 row) and its title row."""
@@ -145,4 +151,21 @@ def form_starts(rows: list[list[Any]]) -> list[tuple[int, int]]:
                 break
         starts.append((first, a))
         previous = a
-    return starts
+    return _without_second_pages(rows, starts)
+
+
+def _without_second_pages(rows: list[list[Any]], starts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A form printed over two pages with its title and 项目名称 lines typed again at the top of the
+    second: the same 项目名称 line with no budget block of its own under it continues the form above
+    (a copy of the form has its own 预算执行情况, so it stays a form of its own)."""
+    kept: list[tuple[int, int]] = []
+    for i, (first, anchor) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(rows)
+        if (
+            kept
+            and row_key(rows[anchor]) == row_key(rows[kept[-1][1]])
+            and not any(_is_budget_header(row) for row in rows[anchor:end])
+        ):
+            continue
+        kept.append((first, anchor))
+    return kept

@@ -64,12 +64,13 @@ from jixiao.forms.labels import (
     parse_number,
     parse_quantity,
     says_nothing,
+    score_in_text,
     split_code,
     total_figure,
     total_figures,
 )
 from jixiao.forms.labels import looks_like_forms as looks_like_forms
-from jixiao.forms.layout import form_starts, read_parts
+from jixiao.forms.layout import form_starts, read_parts, row_key
 from jixiao.forms.titles import leave_out_other_years, name_from_title
 from jixiao.forms.units import check_unit, said_unit  # where the router looks for it
 from jixiao.grading import grade_word
@@ -353,10 +354,11 @@ class _FormReader:
                 self.form.indicator_block_weight = float(m.group(1))
         self.header_row = header
         level1 = level2 = ""
+        head = {row_key(row) for row in self.rows[self.first : self.find_budget_header() or header]} - {""}
         r = header + 1
         while r <= self.end:
             row = self.rows[r]
-            if _is_indicator_header(row):  # the header repeated after a page break
+            if _is_indicator_header(row) or row_key(row) in head:  # header or title lines after a page break
                 r += 1
                 continue
             if _row_has(row, TOTAL_LABELS, slack=2) is not None:
@@ -370,10 +372,19 @@ class _FormReader:
                 level1, level2 = ind.level1, ind.level2
                 self.form.indicators.append(ind)
             r += 1
-        self.finding(
-            "warning", "FORM_NO_TOTAL", self.end, "合计", "绩效指标下没有找到“合计”行，无法核对合计得分。"
-        )
         return None
+
+    def total_from_text(self) -> None:
+        """No 合计 row: the total the 评价结论 states (“自评得分为98分”) stands in for it, said so."""
+        said = score_in_text(self.form.conclusion, self.form.weights_total or 100.0)
+        r = self.form.last_row - 1
+        if said is None:
+            message = "绩效指标下没有找到“合计”行，无法核对合计得分。"
+            self.finding("warning", "FORM_NO_TOTAL", r, "合计", message)
+            return
+        self.form.reported_total, quote = said
+        message = f"自评表没有“合计”行，合计得分按评价结论「{quote}」取为 {_raw(said[0])} 分。"
+        self.finding("info", "FORM_TOTAL_FROM_TEXT", r, "合计", message)
 
     def cell(self, r: int, cols: dict[str, int], key: str, filled: bool = False) -> Any:
         if key not in cols:
@@ -454,9 +465,9 @@ class _FormReader:
             )
         quantitative = target is not None and ind.nature in (NATURE_GE, NATURE_LE, NATURE_EQ)
         if quantitative and not a_ok:
-            self.unparseable(
-                r, f"{what}的完成值", actual_raw, "不是数字，得分无法按公式复核，保留填报得分", "info"
-            )
+            # "已完成" beside "≥95%": the score stands as reported, so "已按空值处理" would mislead
+            said = f"{what}的完成值填的是「{_raw(actual_raw)}」，不是数字，得分无法按公式复核，保留填报得分。"
+            self.finding("info", "UNPARSEABLE_VALUE", r, f"{what}的完成值", said)
         elif quantitative and actual is None:
             self.finding(
                 "info",
@@ -502,8 +513,8 @@ class _FormReader:
             values, unread = total_figures(slots, {c for rr, c in unknown if rr == r})
             for v in unread:
                 self.unparseable(r, "合计", v, "应为数字")
-            if len(values) >= 2:
-                w, s = values[0], values[1]
+            if len(values) >= 2:  # in the order the header prints them: 得分 may come before 权重
+                w, s = values[:2] if cols.get("weight", 0) <= cols.get("score", 1) else values[1::-1]
             elif len(values) == 1:
                 s = values[0]
         else:
@@ -570,6 +581,8 @@ def _parse_form(grid: _Grid, first: int, anchor: int, end: int) -> Form | None:
             f for f in reader.form.parse_findings if f.code != "FORM_NO_PROJECT_NAME"
         ]
     reader.read_texts(start=after if after is not None else first)
+    if reader.header_row is not None and reader.form.total_row is None:
+        reader.total_from_text()
     return reader.form
 
 
