@@ -125,3 +125,22 @@ def test_an_actual_in_words_keeps_the_score_and_says_only_that():
     # before: "…保留填报得分，无法读取，已按空值处理。" — the score was kept, nothing was made blank
     assert all(f["message"].endswith("不是数字，得分无法按公式复核，保留填报得分。") for f in said)
     assert not any("已按空值处理" in f["message"] for f in said)
+
+
+# --- 4. a form copied onto a second sheet: one warning, not two that disagree -----------------------------
+def test_a_form_copied_to_another_sheet_is_said_once():
+    import io
+
+    import openpyxl
+
+    from tests.test_office_layouts import FORMS
+
+    wb = openpyxl.load_workbook(FORMS)
+    wb.copy_worksheet(wb["10凉山州级科普专项经费"]).title = "10凉山州级科普专项经费(2)"
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = inspect_bytes(buf.getvalue(), NAME)
+    assert doc["totals"]["budget"] == 293.59  # the copy's money counted once
+    assert _codes(doc).count("DUPLICATE_PROJECT_CODE") == 2
+    # before: also DUPLICATE_PROJECT "出现 2 次（第1、1行）…已按不同项目分别计算", which the money contradicts
+    assert "DUPLICATE_PROJECT" not in _codes(doc)

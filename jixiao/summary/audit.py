@@ -301,6 +301,8 @@ def _duplicates(sheet: str, projects: pd.DataFrame) -> list[m.Finding]:
     if not dup.any():
         return out
     for _, g in projects[dup].groupby(key[dup], sort=False):
+        if m.MONEY_NOTE in g and g[m.MONEY_NOTE].notna().any():
+            continue  # forms sharing a code: their money is counted once, and DUPLICATE_PROJECT_CODE says so
         rows = "、".join(str(int(r)) for r in g[m.SHEET_ROW])
         money = g[[m.BUDGET, m.EXECUTED]]
         no_money = bool(money.isna().all().all())
