@@ -23,6 +23,7 @@ import pandas as pd
 from jixiao import model as m
 from jixiao.fmt import is_missing, num, round_half_up, to_float, wan
 from jixiao.history import NO_UNIT, match_projects, normalize_name
+from jixiao.monitor import follow
 from jixiao.settings import Settings
 from jixiao.summary.compute import time_progress
 
@@ -85,6 +86,7 @@ class Monitor:
     units: pd.DataFrame  # latest snapshot per unit, ranked by gap (1 = furthest ahead)
     gone: pd.DataFrame  # projects of earlier snapshots missing from the latest
     sources: list[str] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)  # units and projects followed across a rename
 
     @property
     def latest(self) -> pd.Series | None:
@@ -198,19 +200,23 @@ def _rate(budget: float, executed: float) -> float | None:
     return executed / budget * 100.0
 
 
-def _follow(snapshots: list[Snapshot]) -> list[pd.DataFrame]:
-    """Each snapshot's projects with a PID that names the same project in every snapshot."""
+def _follow(snapshots: list[Snapshot], said: list[str]) -> list[pd.DataFrame]:
+    """Each snapshot's projects with a PID that names the same project in every snapshot (units and
+    projects renamed between snapshots followed through, and said)."""
     known = pd.DataFrame(columns=[m.UNIT, m.CODE, m.PROJECT, PID])
     out = []
     next_id = 0
-    for snap in snapshots:
-        cur = _clean(snap.projects)
+    cleaned, renamed = follow.unit_renames([_clean(snap.projects) for snap in snapshots])
+    said.extend(renamed)
+    for cur in cleaned:
         pids = np.full(len(cur), -1, dtype=int)
         if len(known):
-            pairs = match_projects(known.reset_index(drop=True), cur)
+            known = known.reset_index(drop=True)
+            pairs = match_projects(known, cur)
             both = pairs.dropna(subset=["prev_index", "cur_index"])
             for ip, ic in zip(both["prev_index"], both["cur_index"]):
                 pids[int(ic)] = int(known[PID].iloc[int(ip)])
+            said.extend(follow.pair_renamed(known, cur, pids, PID))
         for i in np.nonzero(pids < 0)[0]:
             pids[i] = next_id
             next_id += 1
@@ -237,7 +243,8 @@ def build(
     for snap in snapshots:
         by_date[snap.as_of] = snap
     ordered = [by_date[d] for d in sorted(by_date)]
-    frames = _follow(ordered)
+    said: list[str] = []
+    frames = _follow(ordered, said)
 
     snap_rows, unit_rows, line_frames = [], [], []
     for snap, p in zip(ordered, frames):
@@ -314,6 +321,7 @@ def build(
         units=units,
         gone=gone,
         sources=[snap.source for snap in ordered],
+        said=said,
     )
 
 
@@ -435,7 +443,8 @@ def to_doc(mon: Monitor) -> dict:
         }
         for row in m.records(mon.projects)
     ]
-    return {"unit": mon.unit, "year": mon.year, "snapshots": snapshots, "projects": projects}
+    doc = {"unit": mon.unit, "year": mon.year, "snapshots": snapshots, "projects": projects}
+    return {**doc, "renamed": mon.said} if mon.said else doc
 
 
 # --- indicators (双监控: the targets as well as the money) -----------------------------------------

@@ -31,7 +31,7 @@ def sum_column(sheet: Sheet, h: Any, sheet_rows: list[int], values: np.ndarray, 
     telling = [i for i in range(len(sheet_rows)) if abs(total[i] - last[i]) > TOLERANCE]
     if len(telling) < 2:
         return None
-    taken = set(h.months.values()) | set(h.columns.values())
+    taken = set(h.months.values()) | set(h.columns.values()) | {c for cs in h.parts.values() for c in cs}
     for c in range(len(h.labels)):
         if c in taken:
             continue

@@ -27,6 +27,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.hidden import without_hidden
 from jixiao.ingest.money_units import amount_unit_of_label, find_amount_unit_line
 from jixiao.ingest.workbook import Sheet, load_sheets
+from jixiao.monitor import parts as parts_of
 from jixiao.monitor.habit import CUMULATIVE, HABIT_LABELS, decide_habit, sum_column
 from jixiao.monitor.rows import MONTHS, months_not_yet, sum_rows_out
 from jixiao.monitor.rows import cell_text as _text
@@ -86,25 +87,17 @@ class _Header:
     columns: dict[str, int]  # field -> column (project, unit, code, budget)
     range_labels: bool  # "1-3月" style: cumulative by construction
     earlier_year: list[int] = field(default_factory=list)  # month columns of an earlier year, passed over
+    parts: dict[int, list[int]] = field(default_factory=dict)  # month -> columns added to its column
+    candidates: dict[int, list[int]] = field(default_factory=dict)  # month -> every column of that month
 
 
-# Under one month, the spending beside a plan: "1月·计划数 | 1月·执行数" (the plan was read as spending)
-_SPENT_WORDS = re.compile(r"(执行|支出|实际|完成|拨付|使用)")
-_PLAN_WORDS = re.compile(r"(计划|预算|指标|安排|下达|应)")
-
-
-def _spending_rank(label: str) -> int:
-    """0 for a plan, 2 for the spending, 1 for a label that says neither."""
-    if _PLAN_WORDS.search(label):
-        return 0
-    return 2 if _SPENT_WORDS.search(label) else 1
-
-
-def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool, list[int]]:
-    """month -> column, whether the labels are ranges ("1-3月"), and the month columns of an earlier
-    year passed over ("2022年·12月" before the 2023 months: last year's year-end, not this December)."""
-    found: dict[int, int] = {}
-    ranged = False
+def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool, list[int], dict, dict]:
+    """month -> column, whether the labels are ranges ("1-3月"), the month columns of an earlier
+    year passed over ("2022年·12月" before the 2023 months: last year's year-end, not this December),
+    month -> the columns added to it (a month split by 资金来源, see jixiao.monitor.parts), and month ->
+    every column of that month."""
+    candidates: dict[int, list[int]] = {}
+    so_far: set[int] = set()
     years = {c: int(y.group(1)) for c, x in enumerate(labels) if x and (y := _YEAR.search(x))}
     latest = max(years.values(), default=None)
     earlier = []
@@ -116,16 +109,18 @@ def _month_columns(labels: list[str]) -> tuple[dict[int, int], bool, list[int]]:
             continue
         hit = _MONTH.search(label)
         if hit:
-            month, so_far = int(hit.group(2)), bool(hit.group(1)) and int(hit.group(2)) > 1
+            month, so_far_here = int(hit.group(2)), bool(hit.group(1)) and int(hit.group(2)) > 1
         else:
-            month, so_far = _quarter_month(label)
+            month, so_far_here = _quarter_month(label)
             month = month or _month_other(label)
         if month is None or not 1 <= month <= 12:
             continue
-        if month not in found or _spending_rank(label) > _spending_rank(labels[found[month]]):
-            found[month] = c
-            ranged |= so_far
-    return found, ranged, [c for c in earlier if _MONTH.search(labels[c])]
+        candidates.setdefault(month, []).append(c)
+        if so_far_here:
+            so_far.add(c)
+    found, parts = parts_of.choose(labels, candidates)
+    ranged = any(c in so_far for c in found.values())
+    return found, ranged, [c for c in earlier if _MONTH.search(labels[c])], parts, candidates
 
 
 _CN_MONTHS = {
@@ -218,11 +213,11 @@ def _find_header(sheets: list[Sheet], scan_rows: int = 40) -> _Header | None:
                     labels = [_with_month(x, sheet.rows[r + 1], c) for c, x in enumerate(labels)]
                 candidates.append(([r, r + 1], labels))
             for rows, labels in candidates:
-                months, ranged, earlier = _month_columns(labels)
+                months, ranged, earlier, parts, cands = _month_columns(labels)
                 columns = _fields(labels, months)
                 if len(months) < 2 or m.PROJECT not in columns:
                     continue
-                h = _Header(i, rows, labels, months, columns, ranged, earlier)
+                h = _Header(i, rows, labels, months, columns, ranged, earlier, parts, cands)
                 # the two-row reading of the same header says more (1月 over 计划数 | 执行数)
                 deeper = best is not None and best.rows[0] == r and len(h.rows) > len(best.rows)
                 if (
@@ -358,6 +353,8 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
                 )
             )
 
+    said = parts_of.columns_said(h.labels, h.candidates, h.months, h.parts, sheet.name)
+    findings.extend([said] if said else [])
     if h.earlier_year:
         passed = "、".join(f"「{h.labels[c]}」" for c in h.earlier_year[:3])
         said = f"{passed}是往年的月份，不是本年的执行数：未读取。"
@@ -393,10 +390,13 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
         amounts = {}
         bad = []
         for month, c in h.months.items():
-            x, status = v.parse_number(row[c])
-            if status == v.BAD:
-                bad.append(c)
-            amounts[month] = None if x is None else x / scale
+            for cc in [c, *h.parts.get(month, ())]:
+                x, status = v.parse_number(row[cc])
+                if status == v.BAD:
+                    bad.append(cc)
+                elif x is not None:
+                    amounts[month] = (amounts.get(month) or 0.0) + x / scale
+            amounts.setdefault(month, None)
         budget = None
         if m.BUDGET in h.columns:
             budget, _ = v.parse_number(row[h.columns[m.BUDGET]])
@@ -441,8 +441,8 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
                 # when the first such row stands above any project
                 if subtotals_above is None:
                     subtotals_above = not records
-                if subtotals_above:
-                    unit_ahead = named
+                if subtotals_above:  # nearer than a section heading above it ("一、按单位")
+                    unit_ahead, section_unit = named, None
                 for rec in [] if subtotals_above else records[since_total:]:
                     rec[m.UNIT] = rec[m.UNIT] or named
             since_total = len(records)
@@ -462,6 +462,8 @@ def _read_table(sheets: list[Sheet], h: _Header, filename: str) -> MonthlyTable:
         if not name:
             if unit_cell:
                 last_unit = unit_cell
+            if records and not (budget is None and all(a is None for a in amounts.values())):
+                parts_of.nameless(sheet, r, h.columns[m.PROJECT], row, records, budget, amounts, findings)
             continue
         no_money = budget is None and all(a is None for a in amounts.values())
         if _SECTION.match(name) and no_money:
