@@ -63,6 +63,7 @@ T = {
     "projects_table": "项目明细（截至 {d}）",
     "gone": "已不在最新一期中的项目：{names}。",
     "new": "年中新增的项目：{names}。",
+    "renamed": "各期名称不同、按同一单位或项目连续监控：",
     "reasons": "偏差原因（红灯项目）",
     "indicators": "指标完成进度（年中自评表，截至 {d}）",
     "indicators_note": "年中数据：完成值为截至日期的实际完成情况。正向指标的完成进度（完成值 ÷ 指标值）与序时进度比较；"
@@ -252,6 +253,8 @@ if new_names:
     st.caption(T["new"].format(names="、".join(widgets.md_escape(x) for x in new_names)))
 if len(mon.gone):
     st.caption(T["gone"].format(names="、".join(widgets.md_escape(x) for x in mon.gone[m.PROJECT])))
+if mon.said:  # units and projects renamed between snapshots, followed as one
+    st.caption(T["renamed"] + "".join(widgets.md_escape(x) for x in mon.said))
 
 found, _ = storage.call(indicators, store, unit, year, data.settings())
 if found is not None:

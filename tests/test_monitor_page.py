@@ -331,3 +331,31 @@ def test_the_sample_database_is_removed_when_the_session_leaves_it(monkeypatch, 
     ok(at.button(key="sample_monitor").click().run())
     again = Path(at.session_state[state.MONITOR_SAMPLE_URL].removeprefix("sqlite:///")).parent
     assert again != first and folders() == {again.name, recent.name}
+
+
+def test_a_unit_renamed_between_snapshots_is_said_on_the_page(monkeypatch, tmp_path):
+    import openpyxl
+
+    from jixiao.monitor.series import import_snapshot
+
+    url = f"sqlite:///{tmp_path / 'renamed.db'}"
+    monkeypatch.setenv("JIXIAO_DB_URL", url)
+    s = Store(url)
+    for k, day in ((6, 30), (9, 30)):
+        name = sample.SNAPSHOT_FILE.format(month=k)
+        data = (SAMPLE_DATA / name).read_bytes()
+        if k == 9:  # September's table names 科协本级 "市科协本级"
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            for row in wb.active.iter_rows():
+                for cell in row:
+                    if cell.value == "科协本级":
+                        cell.value = "市科协本级"
+            buf = io.BytesIO()
+            wb.save(buf)
+            data = buf.getvalue()
+        import_snapshot(s, data, name, unit="唐山市科协", year=2023, as_of=date(2023, k, day))
+    s.dispose()
+    at = new_app()
+    # before: 11 projects 年中新增 and 11 已不在最新一期中, and nothing said of the rename
+    assert "单位「科协本级」在后一期表中名为「市科协本级」" in text(at)
+    assert "年中新增的项目" not in text(at)
