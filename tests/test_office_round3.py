@@ -273,3 +273,25 @@ def test_a_grade_typed_against_its_score_is_said(label):
         and "99.88 分应为「优」" in said[0]["message"]
     )
     assert "第12行" in said[1]["where"] and "20.00 分应为「差」" in said[1]["message"]
+
+
+def test_the_spending_is_the_execution_column_before_payments_and_allocations():
+    def edit(ws):
+        ws.insert_cols(4, 2)
+        ws.cell(3, 4, "拨付数（万元）")
+        ws.cell(3, 5, "支付数（万元）")
+        for r in range(FIRST, LAST + 1):
+            budget = ws.cell(r, 3).value
+            ws.cell(r, 4, budget)
+            ws.cell(r, 5, round(budget * 0.95, 2))
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)  # before: the leftmost, 拨付数, was read as the spending (the budget again)
+    assert doc["source"]["columns"]["executed"] == "全年执行数(万元)"
+
+    def without_execution(ws):
+        edit(ws)
+        ws.delete_cols(6)
+
+    doc = inspect_bytes(_henan(without_execution), "汇总表.xlsx")
+    assert doc["source"]["columns"]["executed"] == "支付数(万元)"  # paid before passed down

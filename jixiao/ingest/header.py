@@ -18,7 +18,7 @@ from jixiao.ingest.workbook import Sheet
 PROJECT_COUNT = "project_count"  # not a project field: a header naming it is a block of unit totals
 
 # field -> [(pattern, priority)]; a higher priority wins when two columns match the same field.
-SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
+SYNONYMS: list[tuple[str, list[tuple[str, float]]]] = [
     (m.SEQ, [(r"^(序号|编号|行次|no\.?|序)$", 1)]),
     (m.CODE, [(r"(项目编码|项目代码|项目编号|项目id)", 1)]),
     (m.SELF_FLAG, [(r"(是否.*偏差|较大偏差|偏差情况|^偏差$|^是否偏差)", 1)]),
@@ -60,15 +60,18 @@ SYNONYMS: list[tuple[str, list[tuple[str, int]]]] = [
             (r"^实际$", 1),
             (r"^(expenditure|actual|spent|spending|executed|expenses?)\b", 1),  # English headers
             (
-                r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|拨付数|支出进度金额|执行进度金额|支出进度数|执行进度数)",
+                r"(执行数|执行金额|执行额|支出数|支出金额|已支出|已执行|决算数|支出进度金额|执行进度金额|支出进度数|执行进度数)",
                 2,
             ),
-            # other ways offices say it: 全年支出, 实际使用资金, 已支付, 已拨付, 完成金额
+            # other ways offices say it: 全年支出, 实际使用资金, 完成金额
             (
-                r"(累计支出|全年支出|本年支出|当年支出|实际使用|已使用|使用金额|使用资金|实际支付|已支付|支付数|"
-                r"支付金额|已拨付|完成金额|支出合计|支出总额)",
+                r"(累计支出|全年支出|本年支出|当年支出|实际使用|已使用|使用金额|使用资金|完成金额|支出合计|支出总额)",
                 2,
             ),
+            # money paid out (支付) and money passed down (拨付) are the spending only where the table has no
+            # 执行数 beside them: 执行 before 支付 before 拨付
+            (r"(实际支付|已支付|支付数|支付金额)", 1.5),
+            (r"(拨付数|已拨付|拨付金额)", 1.2),
             (
                 r"(执行合计|执行小计|执行总计|执行总额|执行|执行进度|支出进度|^支出)$",
                 1,
@@ -133,7 +136,7 @@ def _normalized(s: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def match_field(label: str) -> tuple[str | None, int]:
+def match_field(label: str) -> tuple[str | None, float]:
     """The field a header label names, and how sure (priority)."""
     fieldname, priority = _match_one(label)
     if "·" in label:
@@ -147,7 +150,7 @@ def match_field(label: str) -> tuple[str | None, int]:
     return fieldname, priority
 
 
-def _match_one(label: str) -> tuple[str | None, int]:
+def _match_one(label: str) -> tuple[str | None, float]:
     if not label or label.startswith(("单位:", "单位：", "金额单位")):
         return None, 0
     core = _UNIT_IN_LABEL.sub("", label)
