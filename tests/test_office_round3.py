@@ -295,3 +295,21 @@ def test_the_spending_is_the_execution_column_before_payments_and_allocations():
 
     doc = inspect_bytes(_henan(without_execution), "汇总表.xlsx")
     assert doc["source"]["columns"]["executed"] == "支付数(万元)"  # paid before passed down
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("其中：财政拨款", "其他资金"), ("财政拨款", "其他资金"), ("（1）财政拨款", "（2）自筹资金")],
+)
+def test_rows_under_a_project_naming_its_sources_of_money_are_not_projects(first, second):
+    def edit(ws):
+        ws.insert_rows(6, 2)  # under 科协事业发展工作经费 (50 / 50)
+        ws.cell(6, 2, first), ws.cell(6, 3, 40), ws.cell(6, 4, 40)
+        ws.cell(7, 2, second), ws.cell(7, 3, 10), ws.cell(7, 4, 10)
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    # before: 16 projects, 科协事业发展工作经费 gone and two projects named 财政拨款 / 其他资金 in its place
+    assert_henan_figures(doc)
+    assert "科协事业发展工作经费" in [r["project"] for r in doc["rows"]]
+    assert not {"财政拨款", "其他资金", "自筹资金"} & {r["project"] for r in doc["rows"]}
+    assert finding_codes(doc).count("FUNDING_BREAKDOWN") == 1

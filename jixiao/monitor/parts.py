@@ -15,6 +15,7 @@ from jixiao import model as m
 from jixiao.ingest.workbook import Sheet
 from jixiao.monitor.rows import cell_text
 from jixiao.summary.blocks import TOTAL
+from jixiao.summary.layout import FUND_SOURCE
 
 # Under one month, the spending beside a plan: "1月·计划数 | 1月·执行数" (the plan was read as spending)
 _SPENT_WORDS = re.compile(r"(执行|支出|实际|完成|支付|使用)")
@@ -22,12 +23,6 @@ _EXECUTED_WORDS = re.compile(r"(执行数|执行金额|实际执行|执行额)")
 _PLAN_WORDS = re.compile(r"(计划|预算|指标|安排|下达|应)")
 # money passed to a unit or a payee is not money spent: 拨付 ranks below 支付/执行 and above a plan
 _PASSED_WORDS = re.compile(r"(拨付|拨款数|划拨|调拨)")
-# a month's (or a project's) money by 资金来源; "财政拨款" is a source, not 拨付
-FUND_SOURCE = re.compile(
-    r"^(其中[：:]?)?(财政拨款|财政资金|财政补助|一般公共预算|政府性基金|国有资本经营|财政专户|专户资金|"
-    r"其他资金|自有资金|单位资金|自筹资金?|上级补助|中央资金|中央补助|省级资金|市级资金|县级资金|"
-    r"本级资金|社会资金|事业收入|经营收入)"
-)
 _WHOLE = re.compile(r"(合计|小计|总计|总额|汇总)")
 
 

@@ -10,7 +10,7 @@ from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import sum_rows
-from jixiao.summary.layout import child_name, parent_spans
+from jixiao.summary.layout import FUNDING_SAID, child_name, funding_spans, parent_spans
 
 MONTHS = tuple(range(1, 13))
 
@@ -63,12 +63,6 @@ def _months(ks: list[int]) -> str:
     return f"{ks[0]}月" if len(ks) == 1 else f"{ks[0]}–{ks[-1]}月"
 
 
-def _funding(name: str) -> bool:
-    from jixiao.monitor.parts import FUND_SOURCE
-
-    return bool(FUND_SOURCE.match(child_name(name) or name))
-
-
 def sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h) -> list[dict]:
     """The rows that are sums, not projects, left out as the project table's reader leaves them out:
     a parent whose "其中" rows add up to it (the parts are the projects), "其中" parts of a project
@@ -81,8 +75,8 @@ def sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h
     spans, partial = parent_spans(names, budget, spent)
     # "其中：财政拨款 / 其他资金" under a project split it by 资金来源: they are not projects, the
     # project is (they were read as two projects named 财政拨款 and 其他资金)
-    funding = [s for s in spans if all(_funding(names[k]) for k in range(s[1], s[2] + 1))]
-    spans, partial = [s for s in spans if s not in funding], [*partial, *funding]
+    spans, funding = funding_spans(spans, names)
+    partial = [*partial, *funding]
     dropped = {p for p, _, _ in spans} | {k for _, a, b in partial for k in range(a, b + 1)}
     for _p, a, b in spans:
         for k in range(a, b + 1):
@@ -100,7 +94,7 @@ def sum_rows_out(records, grand, no_unit_column: bool, findings, sheet: Sheet, h
                 f"工作表「{sheet.name}」第{records[p][m.SHEET_ROW]}行「{names[p]}」",
                 "其下的“其中”分项作为项目计入，这一行不重复计入。"
                 if whole
-                else "其下各行是这一项目的资金来源（如财政拨款、其他资金），不是项目：按这一行计入，分项不重复计入。"
+                else FUNDING_SAID
                 if (p, a, b) in funding
                 else "其下的“其中”分项是这一项目的部分明细：按这一行计入，分项不重复计入。",
                 sheet_row=records[p][m.SHEET_ROW],

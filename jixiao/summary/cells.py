@@ -4,6 +4,7 @@ ending in an error), and component columns that hold points rather than 得分�
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from jixiao import model as m
 from jixiao.fmt import col_letter
@@ -151,3 +152,51 @@ def points_finding(sheet: str, label: str, fieldname: str, weight: float, assume
         None,
         fieldname,
     )
+
+
+def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: dict[str, float]) -> None:
+    """What the value parser does not know of: 年初预算数 as its own amount, and component columns
+    that hold points (得分率 = points ÷ full marks, said as a finding; the rate parse's complaints
+    about such a column no longer apply)."""
+    from jixiao.summary import columns as value_columns
+
+    n = len(cells)
+    c = reader.cols.get(m.INITIAL_BUDGET)
+    if c is None:
+        parsed.columns[m.INITIAL_BUDGET] = [None] * n
+    else:
+        raw = [row[c] for row in cells]
+        values = value_columns.amount_column(
+            raw, m.INITIAL_BUDGET, factor[m.INITIAL_BUDGET], parsed.issues, parsed.own_units
+        )
+        parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
+    named: dict[str, float | None] = {}
+    present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]
+    for fieldname in present:
+        c = reader.cols.get(fieldname)
+        label = reader.headers.get(fieldname, "")
+        if not may_hold_points(label):
+            continue  # a 得分率 header: nothing to look at in 50,000 cells
+        numbers = value_columns.numbers_of([row[c] for row in cells])
+        weight, assumed = points_weight(fieldname, label, numbers)
+        if weight is None:
+            continue
+        reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
+        named[fieldname] = None if assumed else weight
+        parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
+        parsed.issues = [i for i in parsed.issues if i.field != fieldname]
+    reader.header_weights = header_weights(named, present, reader.headers.get(m.REPORTED_RATE, ""))
+
+
+def header_weights(named: dict[str, float | None], present: list[str], rate_label: str) -> dict[str, float]:
+    """The scheme a table of points states: every component column names its full marks, and the
+    execution rate has the rest of 100 (or the marks its own header names)."""
+    if not present or set(named) != set(present) or any(w is None for w in named.values()):
+        return {}
+    by_component = {
+        comp: float(named[col] or 0.0) for comp, col in m.COMPONENT_COLUMNS.items() if col in named
+    }
+    execution = weight_in_label(rate_label) or 100.0 - sum(by_component.values())
+    if not (0 < execution <= 50) or abs(execution + sum(by_component.values()) - 100.0) > 1e-6:
+        return {}
+    return {"execution": execution, **{c: by_component.get(c, 0.0) for c in m.COMPONENT_COLUMNS}}

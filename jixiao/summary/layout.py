@@ -31,13 +31,7 @@ from jixiao.summary.blocks import (
     read_unit_block,
     version_rank,
 )
-from jixiao.summary.cells import (
-    cell_problems,
-    may_hold_points,
-    points_finding,
-    points_weight,
-    weight_in_label,
-)
+from jixiao.summary.cells import cell_problems
 
 _CHILD = re.compile(r"^([（(]?其中[)）]?\s*[:：]?\s*|含\s*[:：]\s*|[（(]\d{1,2}[)）]\s*|\d{1,2}[)）]\s*)")
 _EXPLICIT = edges.BREAKDOWN  # "其中：" says it is a part; "（1）" may just number
@@ -332,6 +326,34 @@ def child_name(name: str) -> str | None:
     return name[hit.end() :].strip() or None
 
 
+# a project's money by 资金来源 ("其中：财政拨款 / 其他资金"): not projects of their own
+FUND_SOURCE = re.compile(
+    r"^(其中[：:]?)?(财政拨款|财政资金|财政补助|一般公共预算|政府性基金|国有资本经营|财政专户|专户资金|"
+    r"其他资金|自有资金|单位资金|自筹资金?|上级补助|中央资金|中央补助|省级资金|市级资金|县级资金|"
+    r"本级资金|社会资金|事业收入|经营收入)"
+)
+
+
+FUNDING_SAID = (
+    "其下各行是这一项目的资金来源（如财政拨款、其他资金），不是项目：按这一行计入，分项不重复计入。"
+)
+
+
+def funding_spans(spans, names: list[str]) -> tuple[list, list]:
+    """(spans, funding): the (parent, first, last) spans whose rows all name a 资金来源, apart. Those rows
+    split one project by where its money came from: the parent is the project, they are not."""
+    funding = [
+        s
+        for s in spans
+        if all(
+            FUND_SOURCE.match(child_name(str(names[k])) or str(names[k]))
+            for k in range(s[1], s[2] + 1)
+            if k != s[0]
+        )
+    ]
+    return [s for s in spans if s not in funding], funding
+
+
 def parent_spans(
     names: list[str], budgets: list[float | None], executed: list[float | None] | None = None
 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
@@ -475,7 +497,18 @@ def split_parents(
     spans, partial = parent_spans(names, budgets, spent)
     if not spans and not partial:
         return recs, cells
+    spans, funding = funding_spans(spans, names)
     dropped = set()  # parent rows that become 小计, and partial breakdowns
+    for p, a, b in funding:
+        dropped.update(range(a, b + 1))
+        rec = recs[p]
+        reader.add(
+            "info",
+            "FUNDING_BREAKDOWN",
+            reader.where(rec[m.SHEET_ROW], rec[m.PROJECT]),
+            FUNDING_SAID,
+            rec[m.SHEET_ROW],
+        )
     for p, a, b in partial:
         rec = recs[p]
         dropped.update(range(a, b + 1))
@@ -550,51 +583,3 @@ def check_blocks(
             blocks, recs, columns[m.BUDGET], columns[m.EXECUTED], factor, reader.sheet.name
         )
     return out
-
-
-def extra_columns(reader: Any, cells: list[list[Any]], parsed: Any, factor: dict[str, float]) -> None:
-    """What the value parser does not know of: 年初预算数 as its own amount, and component columns
-    that hold points (得分率 = points ÷ full marks, said as a finding; the rate parse's complaints
-    about such a column no longer apply)."""
-    from jixiao.summary import columns as value_columns
-
-    n = len(cells)
-    c = reader.cols.get(m.INITIAL_BUDGET)
-    if c is None:
-        parsed.columns[m.INITIAL_BUDGET] = [None] * n
-    else:
-        raw = [row[c] for row in cells]
-        values = value_columns.amount_column(
-            raw, m.INITIAL_BUDGET, factor[m.INITIAL_BUDGET], parsed.issues, parsed.own_units
-        )
-        parsed.columns[m.INITIAL_BUDGET] = [None if x != x else float(x) for x in values.tolist()]
-    named: dict[str, float | None] = {}
-    present = [f for f in m.COMPONENT_COLUMNS.values() if f in reader.cols]
-    for fieldname in present:
-        c = reader.cols.get(fieldname)
-        label = reader.headers.get(fieldname, "")
-        if not may_hold_points(label):
-            continue  # a 得分率 header: nothing to look at in 50,000 cells
-        numbers = value_columns.numbers_of([row[c] for row in cells])
-        weight, assumed = points_weight(fieldname, label, numbers)
-        if weight is None:
-            continue
-        reader.findings.append(points_finding(reader.sheet.name, label, fieldname, weight, assumed))
-        named[fieldname] = None if assumed else weight
-        parsed.columns[fieldname] = [None if x is None else x / weight * 100.0 for x in numbers]
-        parsed.issues = [i for i in parsed.issues if i.field != fieldname]
-    reader.header_weights = header_weights(named, present, reader.headers.get(m.REPORTED_RATE, ""))
-
-
-def header_weights(named: dict[str, float | None], present: list[str], rate_label: str) -> dict[str, float]:
-    """The scheme a table of points states: every component column names its full marks, and the
-    execution rate has the rest of 100 (or the marks its own header names)."""
-    if not present or set(named) != set(present) or any(w is None for w in named.values()):
-        return {}
-    by_component = {
-        comp: float(named[col] or 0.0) for comp, col in m.COMPONENT_COLUMNS.items() if col in named
-    }
-    execution = weight_in_label(rate_label) or 100.0 - sum(by_component.values())
-    if not (0 < execution <= 50) or abs(execution + sum(by_component.values()) - 100.0) > 1e-6:
-        return {}
-    return {"execution": execution, **{c: by_component.get(c, 0.0) for c in m.COMPONENT_COLUMNS}}

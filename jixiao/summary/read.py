@@ -25,6 +25,7 @@ from jixiao.ingest.header import (
 from jixiao.ingest.money_units import amount_unit_of_label, find_amount_unit_line
 from jixiao.ingest.workbook import Sheet
 from jixiao.summary import blocks, derived, edges, layout, merged_rows, repeats, sum_rows, units, year_rows
+from jixiao.summary import cells as cells_mod
 from jixiao.summary import columns as value_columns
 from jixiao.summary.sheets import (
     choose_table,
@@ -537,7 +538,7 @@ class _Reader:
         self, recs, cells, factor: dict[str, float], totals: list[dict[str, Any]]
     ) -> dict[str, Any]:
         parsed = value_columns.parse(cells, self.cols, factor)
-        layout.extra_columns(self, cells, parsed, factor)
+        cells_mod.extra_columns(self, cells, parsed, factor)
         for issue in parsed.issues:
             rec = recs[issue.index]
             self.report(issue, rec[m.SHEET_ROW], rec[m.PROJECT])

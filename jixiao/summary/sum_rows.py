@@ -26,7 +26,7 @@ from jixiao import fmt
 from jixiao import model as m
 from jixiao.ingest import values as v
 from jixiao.summary import edges
-from jixiao.summary.layout import child_name
+from jixiao.summary.layout import FUNDING_SAID, child_name, funding_spans
 
 TOL = 0.01 + 1e-9  # to the cent, as the other sum checks
 _CHINESE_NUMBER = re.compile(r"^([一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
@@ -506,6 +506,11 @@ def heading_units(found: list[tuple[int, int, int]], names: dict[int, str]) -> d
 
 
 def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, int, int]]) -> None:
+    found, funding = funding_spans(found, [r[m.PROJECT] for r in recs])
+    for i, _a, _j in funding:  # the rows under a project name its sources of money: the project counts
+        where = reader.where(recs[i][m.SHEET_ROW], recs[i][m.PROJECT])
+        reader.add("info", "FUNDING_BREAKDOWN", where, FUNDING_SAID, recs[i][m.SHEET_ROW])
+    sources = {k for i, a, j in funding for k in range(a, j + 1) if k != i}
     names = {}
     for i, _, _ in found:
         name = str(recs[i][m.PROJECT]).strip()
@@ -542,7 +547,7 @@ def _apply(reader, recs, cells, columns, totals, factor, found: list[tuple[int, 
         )
     for k, unit in units.items():
         recs[k][m.UNIT] = unit
-    dropped = {i for i, _, _ in found}
+    dropped = {i for i, _, _ in found} | sources
     rows = {recs[i][m.SHEET_ROW] for i in dropped}
     reader.findings = [
         f for f in reader.findings if not (f.code == "MISSING_PROJECT_NAME" and f.sheet_row in rows)
