@@ -144,3 +144,18 @@ def test_a_form_copied_to_another_sheet_is_said_once():
     assert _codes(doc).count("DUPLICATE_PROJECT_CODE") == 2
     # before: also DUPLICATE_PROJECT "出现 2 次（第1、1行）…已按不同项目分别计算", which the money contradicts
     assert "DUPLICATE_PROJECT" not in _codes(doc)
+
+
+# --- 5. a 合计 typed as a whole number over parts with a half ---------------------------------------------
+def test_a_total_rounded_to_a_whole_number_is_no_mismatch():
+    from tests.form_layouts import FormSpec, one_form
+
+    parts = inspect_bytes(one_form(FormSpec()), "表.xlsx")["forms"][0]["parts_total"]
+    assert parts == 99.5  # the template's parts
+    doc = inspect_bytes(one_form(FormSpec(total=[100, 100])), "表.xlsx")
+    # before: FORM_TOTAL_MISMATCH (错误) "相差 0.5 分", while 得分分析 counted the same score as reproduced
+    assert "FORM_TOTAL_MISMATCH" not in _codes(doc)
+    (said,) = [f for f in doc["findings"] if f["code"] == "FORM_TOTAL_ROUNDED"]
+    assert said["severity"] == "info" and "99.5" in said["message"]
+    doc = inspect_bytes(one_form(FormSpec(total=[100, 99])), "表.xlsx")
+    assert "FORM_TOTAL_MISMATCH" in _codes(doc)  # 99.5 does not round to 99

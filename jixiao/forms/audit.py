@@ -212,6 +212,16 @@ def _budget_score(form: Form) -> list[Finding]:
 
 
 # --- 合计 ---------------------------------------------------------------------------------------
+def _rounded_total(reported: float | None, parts: float | None) -> str:
+    """A 合计 typed as a whole number over parts with a half (95 over 94.5): the parts rounded half-up, as
+    the 汇总表's scores are compared at their printed precision; "" otherwise."""
+    if reported is None or parts is None or abs(reported - parts) <= SCORE_TOLERANCE:
+        return ""
+    if reported != round(reported) or round_half_up(parts, 0) != reported:
+        return ""
+    return f"合计得分填报 {n(reported)} 分，各部分得分相加为 {n(parts)} 分，四舍五入到整数一致。"
+
+
 def _total_findings(form: Form) -> list[Finding]:
     out: list[Finding] = []
     row = form.total_row
@@ -225,7 +235,10 @@ def _total_findings(form: Form) -> list[Finding]:
             )
         )
     parts = form.parts_total
-    if (
+    rounded = _rounded_total(form.reported_total, parts)
+    if rounded:
+        out.append(Finding("info", "FORM_TOTAL_ROUNDED", where, rounded, row, "reported_score"))
+    elif (
         form.reported_total is not None
         and parts is not None
         and abs(form.reported_total - parts) > SCORE_TOLERANCE
