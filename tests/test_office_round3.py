@@ -313,3 +313,24 @@ def test_rows_under_a_project_naming_its_sources_of_money_are_not_projects(first
     assert "科协事业发展工作经费" in [r["project"] for r in doc["rows"]]
     assert not {"财政拨款", "其他资金", "自筹资金"} & {r["project"] for r in doc["rows"]}
     assert finding_codes(doc).count("FUNDING_BREAKDOWN") == 1
+
+
+def test_the_printed_rate_under_a_group_header_in_wan_is_the_rate():
+    def edit(ws):
+        ws.insert_rows(3)  # a group row over the header: 预算执行情况（万元） over 预算数 | 执行数 | 执行率
+        for c in range(1, 13):
+            if c not in (3, 4, 5):
+                ws.cell(3, c, ws.cell(4, c).value)
+                ws.cell(4, c, None)
+                ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
+        ws.cell(3, 3, "预算执行情况（万元）")
+        ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=5)
+        ws.cell(4, 3, "全年预算数")
+        ws.cell(4, 4, "全年执行数")
+
+    doc = inspect_bytes(_henan(edit), "汇总表.xlsx")
+    assert_henan_figures(doc)
+    # before: the rate column was a passed-over budget candidate, so the printed rates went unchecked
+    assert doc["source"]["columns"]["reported_execution_rate"].endswith("预算执行率")
+    codes = finding_codes(doc)
+    assert "RATE_MISMATCH" in codes and "RATE_WITHOUT_PERCENT" in codes  # row 8's 100%, row 15's 80.34

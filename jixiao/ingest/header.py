@@ -161,8 +161,12 @@ def _match_one(label: str) -> tuple[str | None, float]:
                     break
                 if fieldname == m.REPORTED_RATE and re.search(r"(得分|分值)", core) and "得分率" not in core:
                     break
-                if fieldname == m.REPORTED_RATE and re.search(r"(金额|万元|元\)|数$|额$)", label):
-                    break  # "支出进度金额", "执行进度（万元）": money, not a rate
+                # "支出进度金额", "执行进度（万元）": money, not a rate — by the column's own label: under a
+                # group "预算执行情况（万元）" the 预算执行率 is still the rate
+                if fieldname == m.REPORTED_RATE and re.search(
+                    r"(金额|万元|元\)|数$|额$)", label.rpartition("·")[2]
+                ):
+                    break
                 if fieldname in _MONEY_FIELDS and _NOT_SPENT.search(core):
                     break  # "未执行数", "待支付数", "预算结余": what is left, not the budget or the spending
                 if fieldname in _MONEY_FIELDS and _SHARE.search(core):
