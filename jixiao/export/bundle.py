@@ -89,7 +89,9 @@ def build_zip(analysis: Analysis | None, **kwargs: Any) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in build_all(analysis, **kwargs).items():
-            z.writestr(name, data)
+            # an Office file is a zip already: stored as it is, not deflated a second time
+            packed = name.endswith((".xlsx", ".pptx", ".docx"))
+            z.writestr(name, data, zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

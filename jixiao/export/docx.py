@@ -359,12 +359,13 @@ def _deviations(g: Gongwen, analysis: Analysis, reasons: Mapping[str, str] | Non
     with_units = len(_units(analysis)) > 1
     rows, missing = [], 0
     for i, (name, rec) in enumerate(zip(names, m.records(df, [m.PROJECT, m.UNIT, m.CODE, "_r", m.FLAGS]))):
-        label = _label(rec, name, with_units)
-        what = "\n".join(f"{FLAG_LABELS.get(f.code, f.code)}：{f.reason}" for f in rec[m.FLAGS])
         why = reason_for(reasons, rec, name)
         if not why:
             missing += 1
-        rows.append([str(i + 1), label, pct(to_float(rec["_r"])), what, why or NO_REASON])
+        if i < MAX_TABLE_ROWS:  # the table shows these; the rest are counted
+            label = _label(rec, name, with_units)
+            what = "\n".join(f"{FLAG_LABELS.get(f.code, f.code)}：{f.reason}" for f in rec[m.FLAGS])
+            rows.append([str(i + 1), label, pct(to_float(rec["_r"])), what, why or NO_REASON])
     text = (
         f"按执行率预警线{pct(low)}等规则核对，存在偏差的项目共{len(flagged)}个（{said}；"
         f"一个项目可能同时存在多种偏差）。"
@@ -383,8 +384,8 @@ def _deviations(g: Gongwen, analysis: Analysis, reasons: Mapping[str, str] | Non
         numeric=(2,),
         caption="偏差项目及原因",
     )
-    if len(rows) > len(shown):
-        g.note(f"注：仅列出执行率最低的{len(shown)}个，全部{len(rows)}个见 Excel 导出的“项目明细”。")
+    if len(df) > len(shown):
+        g.note(f"注：仅列出执行率最低的{len(shown)}个，全部{len(df)}个见 Excel 导出的“项目明细”。")
     return missing
 
 

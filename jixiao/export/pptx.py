@@ -322,7 +322,7 @@ def _flagged_slides(deck: _Deck, analysis: Analysis, reasons: Mapping[str, str] 
         low_rate.append(any(x.code in ("LOW_EXECUTION", "OVER_EXECUTION", "NO_RATE") for x in rec[m.FLAGS]))
     widths = [0.85, 3.2, 1.35, SLIDE_W / 914400 - 2 * MARGIN / 914400 - 0.85 - 3.2 - 1.35]
     size = 14
-    pages = _paginate(rows, widths, size, (BODY_BOTTOM - BODY_TOP) / 914400 - 0.8)
+    pages = _paginate(rows, widths, size, (BODY_BOTTOM - BODY_TOP) / 914400 - 0.8, MAX_TABLE_SLIDES)
     shown = pages[:MAX_TABLE_SLIDES]
     done = 0
     for k, page in enumerate(shown):
@@ -351,7 +351,7 @@ def _findings_slides(deck: _Deck, analysis: Analysis) -> None:
     rows = [[m.SEVERITY_LABELS.get(x.severity, x.severity), x.where, x.message] for x in findings]
     widths = [0.9, 4.0, SLIDE_W / 914400 - 2 * MARGIN / 914400 - 4.9]
     size = 14
-    pages = _paginate(rows, widths, size, (BODY_BOTTOM - BODY_TOP) / 914400 - 0.8)[:5]
+    pages = _paginate(rows, widths, size, (BODY_BOTTOM - BODY_TOP) / 914400 - 0.8, 5)[:5]
     for k, page in enumerate(pages):
         s = deck.slide(T["findings"] + (T["continued"].format(n=k) if k else ""), f"共 {len(rows)} 条")
         _table(

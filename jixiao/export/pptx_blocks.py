@@ -242,13 +242,17 @@ def _lines(text: str, width_in: float, size: float) -> int:
 
 
 def _paginate(
-    rows: list[list[str]], widths: list[float], size: float, room_in: float
+    rows: list[list[str]], widths: list[float], size: float, room_in: float, limit: int | None = None
 ) -> list[list[list[str]]]:
+    """The rows by page. With ``limit``, at most limit + 1 pages: the last one (when there are more)
+    only says there are more, and the rows after it are not measured (50,000 flagged projects)."""
     pages: list[list[list[str]]] = [[]]
     used = 0.0
     for row in rows:
         h = _row_height(row, widths, size)
         if pages[-1] and used + h > room_in:
+            if limit is not None and len(pages) > limit:
+                break
             pages.append([])
             used = 0.0
         pages[-1].append(row)

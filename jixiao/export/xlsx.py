@@ -24,9 +24,10 @@ from openpyxl.utils import get_column_letter
 
 from jixiao import model as m
 from jixiao.export import common as b
-from jixiao.export.xlsx_rows import Book, Rows
-from jixiao.fmt import is_missing, num, pct, round_half_up, to_float
-from jixiao.safe_text import write_cell
+from jixiao.export.xlsx_rows import Book, Rows, clean_value
+from jixiao.export.xlsx_values import _amount, _fraction, _score, _self_flag, _seq, column_values
+from jixiao.fmt import is_missing, num, pct, to_float
+from jixiao.safe_text import looks_like_formula, write_cell
 from jixiao.summary.flags import FLAG_LABELS, LOW_EXECUTION, NO_RATE, OVER_EXECUTION, is_deviation
 
 if TYPE_CHECKING:
@@ -60,31 +61,6 @@ SHEET_FLAGGED = "偏差项目清单"
 TOTAL_LABEL = "合计"
 
 
-# --- cells: jixiao.safe_text.write_cell (strings stay strings) ----------------------------------
-def _fraction(percent: Any) -> float | None:
-    """86.2273 (percent) → 0.8623: the rate as the dashboard prints it, stored as Excel's fraction."""
-    v = round_half_up(to_float(percent), 2)
-    return None if v is None else round(v / 100.0, 6)
-
-
-def _amount(x: Any) -> float | None:
-    """万元 as computed, without float noise (6780.620000000001 → 6780.62); 元 tables keep 6 decimals."""
-    v = to_float(x)
-    return None if v is None else round(v, 6)
-
-
-def _score(x: Any) -> float | None:
-    return round_half_up(to_float(x), 2)
-
-
-def _seq(x: Any) -> Any:
-    """序号 as printed; a whole number becomes a number (no "number stored as text" marks in Excel)."""
-    if x is None or is_missing(x):
-        return None
-    text = str(x).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else text
-
-
 def _header_row(out: Rows, headers: list[str]) -> int:
     return out.header(headers, HEADER_ALIGN, HEADER_FILL, HEADER_FONT)
 
@@ -114,12 +90,6 @@ class _Col:
         return {"amount": AMOUNT_FORMAT, "rate": RATE_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT}.get(
             self.kind
         )
-
-
-def _self_flag(x: Any) -> str:
-    if x is None or is_missing(x):
-        return "未填"
-    return "是" if bool(x) else "否"
 
 
 def _project_columns(analysis: Analysis) -> list[_Col]:
@@ -160,11 +130,7 @@ def _project_columns(analysis: Analysis) -> list[_Col]:
     return cols
 
 
-def _na_comp(col: str) -> str | None:
-    for comp, c in m.COMPONENT_COLUMNS.items():
-        if c == col:
-            return comp
-    return None
+CHUNK = 8192  # rows of 项目明细 made at a time (column by column), so memory stays flat with the rows
 
 
 def _project_sheet(book: Book, analysis: Analysis, reasons: Mapping[str, str] | None = None) -> None:
@@ -175,63 +141,86 @@ def _project_sheet(book: Book, analysis: Analysis, reasons: Mapping[str, str] | 
     index = {c.key: j for j, c in enumerate(cols, start=1)}
     out = Rows(book, SHEET_PROJECTS, [c.width for c in cols], f"{get_column_letter(index[m.PROJECT] + 1)}2")
     _header_row(out, [c.header for c in cols])
+    comments = _finding_cells(analysis, cols)
+    for start in range(0, len(p), CHUNK):
+        chunk = p.iloc[start : start + CHUNK]
+        found = {(i - start, j): t for (i, j), t in comments.items() if start <= i < start + CHUNK}
+        values, formats = _project_chunk(book, chunk, cols, reasons, found)
+        out.append_columns(values, formats, found)
+    out.autofilter(f"A1:{get_column_letter(len(cols))}{out.count}")
+    _project_totals(out, analysis, cols, index, analysis.settings.low_threshold)
+
+
+def _project_chunk(book: Book, p: pd.DataFrame, cols: list[_Col], reasons, found: dict[tuple[int, int], str]):
+    """Rows of 项目明细, column by column: each cell's value and format, as a row-by-row writer made
+    them (Rows.cell); ``found``: the cells findings point at, by (row, column)."""
+    flags = [f or [] for f in p[m.FLAGS].tolist()]
+    na = [t if isinstance(t, tuple | list) else () for t in p[m.NA_COMPONENTS].tolist()]
+    derived: dict[str, list[Any]] = {
+        "_rule": ["有偏差" if is_deviation(f) else "无偏差" for f in flags],
+        "_flag_types": ["、".join(FLAG_LABELS.get(x.code, x.code) for x in f) for f in flags],
+        "_reasons": ["\n".join(x.reason for x in f) for f in flags],
+    }
+    if reasons is not None:
+        recs = m.records(p, [m.FLAGS, m.PROJECT, m.UNIT, m.CODE])
+        derived["_explained"] = [b.explained(reasons, rec, str(rec[m.PROJECT])) for rec in recs]
+    fill = [FLAG_FILL if f else None for f in flags]
+    values, formats = [], []
+    for j, c in enumerate(cols):
+        if c.key == m.EXECUTION_RATE:
+            red = [any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in f) for f in flags]
+        else:
+            red = [False] * len(p)
+        raw = derived[c.key] if c.key in derived else p[c.key].tolist()
+        vals = [clean_value(v) for v in column_values(c, raw, na, red)]
+        cell_fill = fill
+        if any(k[1] == j for k in found):
+            cell_fill = list(fill)
+            for i, _ in (k for k in found if k[1] == j):
+                cell_fill[i] = FINDING_FILL
+        wrap = WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP
+        values.append(vals)
+        formats.append(_column_formats(book, vals, c.number_format, wrap, cell_fill, red))
+    return values, formats
+
+
+def _column_formats(book: Book, vals: list[Any], number_format, wrap, fill: list[Any], red: list[bool]):
+    """Each cell's XlsxWriter format, as Rows.cell gives it (one lookup per combination)."""
+    known: dict[tuple, Any] = {}
+    out = []
+    for v, f, r in zip(vals, fill, red):
+        text = isinstance(v, str)
+        key = (v is not None and not text, id(f), r, text and looks_like_formula(v))
+        fmt = known.get(key)
+        if fmt is None:
+            fmt = known[key] = book.format(
+                number_format if key[0] else None, wrap, f, RED_FONT if r else None, None, key[3]
+            )
+        out.append(fmt)
+    return out
+
+
+def _finding_cells(analysis: Analysis, cols: list[_Col]) -> dict[tuple[int, int], str]:
+    """The cells audit findings point at (yellow, the messages in a comment): {(row, column): text}."""
     # (sheet, row, field): a table from a sheet per unit has each row number once per sheet
-    finding_cells: dict[tuple[str | None, int, str], list[str]] = {}
+    found: dict[tuple[str | None, int, str], list[str]] = {}
     for f in analysis.findings:
         if f.sheet_row is not None:
-            finding_cells.setdefault((f.sheet, int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
-    sheets = p[m.SHEET].tolist() if m.SHEET in p.columns else None
-    keys = [c.key for c in cols if not c.key.startswith("_")]
-    recs = m.records(p, list(dict.fromkeys([*keys, m.FLAGS, m.NA_COMPONENTS, m.PROJECT, m.UNIT, m.CODE])))
-    low = analysis.settings.low_threshold
-    for i, rec in enumerate(recs):
-        row: list[Any] = []
-        flags = rec[m.FLAGS] or []
-        na = rec[m.NA_COMPONENTS] if isinstance(rec[m.NA_COMPONENTS], tuple | list) else ()
-        rec["_rule"] = "有偏差" if is_deviation(flags) else "无偏差"
-        rec["_flag_types"] = "、".join(FLAG_LABELS.get(x.code, x.code) for x in flags)
-        rec["_reasons"] = "\n".join(x.reason for x in flags)
-        if reasons is not None:
-            rec["_explained"] = b.explained(reasons, rec, str(rec[m.PROJECT]))
-        red_cells: set[str] = set()
-        if any(x.code in (LOW_EXECUTION, OVER_EXECUTION, NO_RATE) for x in flags):
-            red_cells.add(m.EXECUTION_RATE)
-        for c in cols:
-            value = rec.get(c.key)
-            if c.kind == "rate":
-                comp = _na_comp(c.key)
-                if comp is not None and comp in na and is_missing(value):
-                    value = "/"
-                else:
-                    if comp is not None and (to_float(value) is not None and to_float(value) < 100 - 1e-9):
-                        red_cells.add(c.key)
-                    value = _fraction(value)
-            elif c.key == m.SELF_FLAG:
-                value = _self_flag(value)
-            elif c.key == m.SEQ:
-                value = _seq(value)
-            elif c.kind == "int":
-                value = None if is_missing(value) else int(value)
-            elif c.kind == "amount":
-                value = _amount(value)
-            elif c.kind == "score":
-                value = _score(value)
-            elif c.kind == "text" and value is not None and not is_missing(value):
-                value = str(value)
-            messages = finding_cells.get((sheets[i] if sheets else None, int(rec[m.SHEET_ROW]), c.key))
-            row.append(
-                out.cell(
-                    value,
-                    c.number_format,
-                    WRAP_TOP if c.key in ("_reasons", "_explained", m.PROJECT) else TOP,
-                    FINDING_FILL if messages else FLAG_FILL if flags else None,
-                    RED_FONT if c.key in red_cells else None,
-                    comment="\n".join(messages) if messages else None,
-                )
-            )
-        out.append(row)
-    out.autofilter(f"A1:{get_column_letter(len(cols))}{out.count}")
-    _project_totals(out, analysis, cols, index, low)
+            found.setdefault((f.sheet, int(f.sheet_row), f.field or m.PROJECT), []).append(f.message)
+    if not found:
+        return {}
+    p = analysis.projects
+    sheets = p[m.SHEET].tolist() if m.SHEET in p.columns else [None] * len(p)
+    rows: dict[tuple[str | None, int], list[int]] = {}
+    for i, key in enumerate(zip(sheets, p[m.SHEET_ROW].tolist())):
+        rows.setdefault((key[0], int(key[1])), []).append(i)
+    column = {c.key: j for j, c in enumerate(cols)}
+    cells = {}
+    for (sheet, row, field), messages in found.items():
+        if field in column:
+            for i in rows.get((sheet, row), ()):
+                cells[(i, column[field])] = "\n".join(messages)
+    return cells
 
 
 def _column_sum(p: pd.DataFrame, col: str) -> float | None:
