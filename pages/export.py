@@ -24,7 +24,8 @@ from components.links import through_app  # noqa: E402
 from components.widgets import md_escape
 from jixiao import model as m
 from jixiao.export import common as bundle
-from jixiao.export.bundle import build_zip
+from jixiao.export.bundle import kinds_for, zip_files
+from jixiao.export.common import FILES as EXPORT_FILES
 from jixiao.export.docx import build_selfeval_docx, selfeval_heading
 from jixiao.export.final_docx import build_final_docx, final_heading
 from jixiao.export.html import build_html
@@ -213,8 +214,12 @@ def export_bytes(
         return build_html(
             _analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons
         ).encode("utf-8")
-    if kind == "zip":
-        return build_zip(_analysis, final_accounts=_fa, unit=unit, year=year, today=when, reasons=_reasons)
+    if kind == "zip":  # packed from the files each button has built (and cached) already
+        parts = {
+            k: export_bytes(k, key, fa_key, unit, year, today, _analysis, _fa, _reasons)
+            for k in kinds_for(_analysis, _fa)
+        }
+        return zip_files({EXPORT_FILES[k]: data for k, data in parts.items()})
     raise ValueError(f"unknown export kind: {kind}")
 
 

@@ -86,9 +86,20 @@ def build_all(
 
 def build_zip(analysis: Analysis | None, **kwargs: Any) -> bytes:
     """Every file in one zip, for a single download button."""
+    return zip_files(build_all(analysis, **kwargs))
+
+
+def kinds_for(analysis: Analysis | None, final_accounts: FinalAccounts | None) -> list[str]:
+    """The FILES kinds ``build_all`` writes for this data, in order (a page that caches each file packs
+    the zip from them instead of building every file again)."""
+    has_figures = final_accounts is not None and bool(final_accounts.years)
+    return [k for k in FILES if (k != "docx" or analysis is not None) and (k != "final_docx" or has_figures)]
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in build_all(analysis, **kwargs).items():
+        for name, data in files.items():
             # an Office file is a zip already: stored as it is, not deflated a second time
             packed = name.endswith((".xlsx", ".pptx", ".docx"))
             z.writestr(name, data, zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED)
