@@ -136,3 +136,20 @@ def _own_database(tmp_path_factory):
         mp.delenv("JIXIAO_ADMIN_PASSWORD_HASH", raising=False)
         assert os.environ[ENV_URL] == url
         yield url
+
+
+@pytest.fixture
+def offered(monkeypatch) -> list[tuple[str, object]]:
+    """(file name, the callable a download button would run), in the order the runs offered them:
+    AppTest cannot click a download button."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    got: list[tuple[str, object]] = []
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        got.append((file_name, data_callable))
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return got

@@ -15,7 +15,6 @@ import openpyxl
 import pytest
 from docx import Document
 from pptx import Presentation
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components import state
@@ -50,20 +49,6 @@ def page_module():
 def final_accounts() -> fam.FinalAccounts:
     fa, _ = fa_template.read_template(FINAL_SAMPLE.read_bytes(), FINAL_SAMPLE.name)
     return fa
-
-
-@pytest.fixture
-def offered(monkeypatch) -> list[tuple[str, object]]:
-    """(file name, the callable a download button would run), in the order the runs offered them."""
-    got: list[tuple[str, object]] = []
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        got.append((file_name, data_callable))
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return got
 
 
 def new_app() -> AppTest:

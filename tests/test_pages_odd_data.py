@@ -19,7 +19,6 @@ from datetime import date
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components import charts, data, state
@@ -70,20 +69,6 @@ def _store(tmp_path, monkeypatch):
     from jixiao.store.db import ENV_URL
 
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'jixiao.db'}")
-
-
-@pytest.fixture
-def offered(monkeypatch) -> list[tuple[str, object]]:
-    """(file name, callable) of every download button offered: AppTest cannot click one."""
-    got: list[tuple[str, object]] = []
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        got.append((file_name, data_callable))
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return got
 
 
 # --- workbooks ------------------------------------------------------------------------------------

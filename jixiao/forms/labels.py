@@ -288,12 +288,9 @@ def grade_in(v: Any) -> str:
 
 
 def total_figure(v: Any) -> Any:
-    """A 合计 row's weight or score cell without the grade or 满分 written beside its number."""
-    if not isinstance(v, str):
-        return v
-    text = _FULL_MARK_RE.sub("", v.strip())
-    m = _GRADE_TAIL_RE.match(text)
-    return m.group(1).strip() if m else text
+    """A 合计 row's weight cell without "满分" before its number (a grade after a score, "98 优", is left
+    to the cell parsers of ``jixiao.ingest.values``, which read it off every score)."""
+    return _FULL_MARK_RE.sub("", v.strip()) if isinstance(v, str) else v
 
 
 _FIGURE_RE = re.compile(r"[\d０-９零〇一二三四五六七八九十百]")
